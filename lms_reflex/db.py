@@ -1,0 +1,137 @@
+"""Engine and session helpers; SQLite gets WAL, busy_timeout, foreign keys and write locks."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Session
+
+from lms_reflex.settings import ConfigError, get_settings
+
+T = TypeVar("T")
+
+BUSY_TIMEOUT_MS = 15_000
+
+
+def _sqlite_path(url: str) -> Path | None:
+    database = make_url(url).database
+    if not database or database == ":memory:":
+        return None
+    return Path(database)
+
+
+def _install_sqlite_pragmas(engine: Engine, *, immediate: bool) -> None:
+    """Set pragmas per connection and take the write lock at BEGIN when asked.
+
+    A deferred transaction that reads and then writes can fail with "database is locked"
+    without waiting, because SQLite cannot upgrade a read snapshot that went stale. Writers
+    therefore start with BEGIN IMMEDIATE, which waits up to busy_timeout instead.
+    """
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None  # we emit BEGIN ourselves
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def make_engine(url: str, *, immediate: bool = True) -> Engine:
+    """Build an engine for `url`; for SQLite, `immediate` picks the writer locking mode."""
+    if not url.startswith("sqlite"):
+        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    path = _sqlite_path(url)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(
+        url,
+        connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
+        pool_size=20,
+        max_overflow=40,
+    )
+    _install_sqlite_pragmas(engine, immediate=immediate)
+    return engine
+
+
+@functools.cache
+def _engines(url: str) -> tuple[Engine, Engine]:
+    writer = make_engine(url, immediate=True)
+    reader = make_engine(url, immediate=False) if url.startswith("sqlite") else writer
+    return writer, reader
+
+
+_known_urls: set[str] = set()
+
+
+def get_engine(*, readonly: bool = False) -> Engine:
+    """The process-wide engine for LMS_DATABASE_URL (a separate deferred one for SQLite reads)."""
+    url = get_settings().database_url
+    _known_urls.add(url)
+    writer, reader = _engines(url)
+    return reader if readonly else writer
+
+
+def dispose_engines() -> None:
+    """Close pooled connections and forget the engines (tests switch databases)."""
+    if _engines.cache_info().currsize:
+        for url in list(_known_urls):
+            writer, reader = _engines(url)
+            writer.dispose()
+            reader.dispose()
+    _known_urls.clear()
+    _engines.cache_clear()
+
+
+@contextmanager
+def session_scope(*, readonly: bool = False) -> Iterator[Session]:
+    """A session that commits on success and rolls back on any exception."""
+    with Session(get_engine(readonly=readonly), expire_on_commit=False) as session:
+        try:
+            yield session
+            if readonly:
+                session.rollback()
+            else:
+                session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+def run_service(fn: Callable[..., T], /, *, readonly: bool = False, **kwargs: Any) -> T:
+    """Call a service function with a fresh session, committing when it returns."""
+    with session_scope(readonly=readonly) as session:
+        return fn(session=session, **kwargs)
+
+
+async def call_service(fn: Callable[..., T], /, *, readonly: bool = False, **kwargs: Any) -> T:
+    """`run_service` in a worker thread, so database work never blocks the event loop."""
+    return await asyncio.to_thread(run_service, fn, readonly=readonly, **kwargs)
+
+
+def check_database() -> None:
+    """Fail early with a one-line message when the database cannot be reached.
+
+    Raises:
+        ConfigError: naming LMS_DATABASE_URL.
+    """
+    try:
+        with get_engine().connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except (OperationalError, OSError) as exc:
+        reason = str(getattr(exc, "orig", exc)).splitlines()[0]
+        raise ConfigError(f"LMS_DATABASE_URL: cannot connect ({reason})") from None

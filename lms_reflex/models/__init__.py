@@ -1,0 +1,29 @@
+"""SQLModel tables. Importing this package registers every table on SQLModel.metadata."""
+
+from lms_reflex.models.auth import AuditEvent, AuthSession, EmailOtp, OtpPurpose
+from lms_reflex.models.base import UtcDateTime, utcnow
+from lms_reflex.models.course import Category, Course, CourseStatus, Lesson, Level, Section
+from lms_reflex.models.learning import Enrollment, EnrollmentSource, LessonProgress, Review
+from lms_reflex.models.user import Profile, Role, User
+
+__all__ = [
+    "AuditEvent",
+    "AuthSession",
+    "Category",
+    "Course",
+    "CourseStatus",
+    "EmailOtp",
+    "Enrollment",
+    "EnrollmentSource",
+    "Lesson",
+    "LessonProgress",
+    "Level",
+    "OtpPurpose",
+    "Profile",
+    "Review",
+    "Role",
+    "Section",
+    "User",
+    "UtcDateTime",
+    "utcnow",
+]

@@ -1,0 +1,138 @@
+"""Typed settings read from the LMS_* environment variables: the one place configuration lives."""
+
+from __future__ import annotations
+
+import functools
+import secrets
+from pathlib import Path
+from typing import Literal
+from urllib.parse import urlsplit
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PRODUCT_NAME = "lms_reflex"
+_MIN_SECRET_LEN = 32
+
+
+class ConfigError(RuntimeError):
+    """A configuration problem a person can fix; the message names the variable."""
+
+
+class Settings(BaseSettings):
+    """The configuration contract of DESIGN.md; every field maps to LMS_<FIELD>."""
+
+    model_config = SettingsConfigDict(env_prefix="LMS_", extra="ignore")
+
+    env: Literal["dev", "prod"] = "dev"
+    database_url: str = "sqlite:///data/lms.db"
+    secret_key: SecretStr | None = None
+    base_url: str = "http://localhost:3000"
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = False
+    mail_from: str = "no-reply@localhost"
+    mail_outbox: Path = Path("data/outbox")
+    media_dir: Path = Path("data/media")
+    max_upload_mb: int = Field(default=2048, ge=1)
+    redis_url: str | None = None
+    data_dir: Path = Path("data")
+
+    @field_validator("base_url")
+    @classmethod
+    def _base_url_is_absolute(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError("must look like https://lms.example.org")
+        return value.rstrip("/")
+
+    @property
+    def is_prod(self) -> bool:
+        """Whether the stricter production rules apply."""
+        return self.env == "prod"
+
+    @property
+    def base_origin(self) -> str:
+        """The scheme://host[:port] of LMS_BASE_URL, used for CORS and cookies."""
+        parts = urlsplit(self.base_url)
+        return f"{parts.scheme}://{parts.netloc}"
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Cookies get Secure and the __Host- prefix only when the site is served over https."""
+        return self.base_url.startswith("https://")
+
+    @property
+    def is_sqlite(self) -> bool:
+        """SQLite needs pragmas and its own locking strategy."""
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def max_upload_bytes(self) -> int:
+        """The upload cap in bytes, enforced while streaming."""
+        return self.max_upload_mb * 1024 * 1024
+
+    def secret(self) -> bytes:
+        """The HMAC key for OTPs and signed URLs.
+
+        In dev a random key is generated once into data/ so restarts keep codes valid;
+        prod must be given one (checked in `check`).
+        """
+        if self.secret_key is not None:
+            return self.secret_key.get_secret_value().encode()
+        return _dev_secret(self.data_dir.resolve()).encode()
+
+    def check(self) -> None:
+        """Refuse settings that would be unsafe in production.
+
+        Raises:
+            ConfigError: naming the variable to fix.
+        """
+        if not self.is_prod:
+            return
+        key = self.secret_key.get_secret_value() if self.secret_key else ""
+        if len(key) < _MIN_SECRET_LEN:
+            raise ConfigError(
+                f"LMS_SECRET_KEY is required when LMS_ENV=prod "
+                f"(at least {_MIN_SECRET_LEN} random characters)"
+            )
+        if not self.secure_cookies and "localhost" not in self.base_url:
+            raise ConfigError(
+                "LMS_BASE_URL must be https:// when LMS_ENV=prod (session cookies need Secure)"
+            )
+
+
+@functools.cache
+def _dev_secret(data_dir: Path) -> str:
+    path = data_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.touch(mode=0o600)
+    path.write_text(key)
+    return key
+
+
+@functools.cache
+def get_settings() -> Settings:
+    """Read and check the settings once per process.
+
+    Raises:
+        ConfigError: when a variable has a bad value or prod rules are broken.
+    """
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = str(first["loc"][0]) if first["loc"] else "?"
+        raise ConfigError(f"LMS_{field.upper()}: {first['msg']}") from None
+    settings.check()
+    return settings
+
+
+def reset_settings_cache() -> None:
+    """Forget the cached settings (tests change the environment between cases)."""
+    get_settings.cache_clear()
