@@ -1,0 +1,1 @@
+"""Private media: storage keys, atomic writes, generated sample media. No reflex import."""

@@ -1,0 +1,155 @@
+"""Real, small media made on the spot with PyAV and Pillow, for demo data and tests.
+
+Nothing binary is committed to the repository: videos and thumbnails are generated.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from fractions import Fraction
+from pathlib import Path
+
+import av
+from av.error import FFmpegError
+from PIL import Image, ImageDraw, ImageFont
+
+Color = tuple[int, int, int]
+
+THUMBNAIL_SIZE = (1280, 720)
+
+# .mp4 is H.264 (what most uploads are); .webm is VP9 for browsers built without H.264.
+_ENCODERS: dict[str, tuple[str, str, dict[str, str]]] = {
+    ".mp4": ("mp4", "libx264", {"preset": "veryfast", "crf": "30", "profile": "main"}),
+    ".webm": ("webm", "libvpx-vp9", {"deadline": "realtime", "cpu-used": "8", "crf": "40"}),
+}
+
+
+def _contrast(color: Color) -> Color:
+    """Black or white, whichever reads better on `color`."""
+    r, g, b = color
+    return (20, 20, 20) if 0.299 * r + 0.587 * g + 0.114 * b > 150 else (250, 250, 250)
+
+
+def _base_frame(width: int, height: int, color: Color, label: str | None) -> Image.Image:
+    image = Image.new("RGB", (width, height), color)
+    if label:
+        font = ImageFont.load_default(size=max(10, height // 8))
+        ImageDraw.Draw(image).text(
+            (width // 2, height // 2), label, fill=_contrast(color), font=font, anchor="mm"
+        )
+    return image
+
+
+def _frame(base: Image.Image, index: int, total: int) -> Image.Image:
+    """The base picture with a bar at a position that moves every frame."""
+    image = base.copy()
+    width, height = image.size
+    bar = max(4, width // 16)
+    x = round(index / max(total - 1, 1) * (width + bar)) - bar
+    ImageDraw.Draw(image).rectangle(
+        (x, 0, x + bar, height - 1), fill=_contrast(base.getpixel((0, 0)))
+    )
+    return image
+
+
+def make_test_video(
+    path: Path | str,
+    *,
+    seconds: float = 4,
+    width: int = 320,
+    height: int = 180,
+    fps: int = 24,
+    color: Color = (37, 99, 235),
+    label: str | None = None,
+) -> float:
+    """Write a short video: a bar sweeps across a solid colour, so every frame differs.
+
+    H.264 (yuv420p, moov atom first for streaming) for .mp4, VP9 for .webm.
+
+    Returns:
+        The duration in seconds, as read back by `probe_video`.
+
+    Raises:
+        ValueError: for odd sizes (yuv420p needs even ones) or an unsupported suffix.
+    """
+    path = Path(path)
+    container_format, codec, options = _encoder_for(path)
+    if width % 2 or height % 2 or width <= 0 or height <= 0:
+        raise ValueError("width and height must be positive even numbers")
+    total = max(1, round(seconds * fps))
+    base = _base_frame(width, height, color, label)
+    movflags = {"movflags": "+faststart"} if container_format == "mp4" else {}
+    with av.open(str(path), mode="w", format=container_format, options=movflags) as out:
+        stream = out.add_stream(codec, rate=fps)
+        stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
+        stream.options = options
+        for index in range(total):
+            frame = av.VideoFrame.from_image(_frame(base, index, total))
+            frame.pts, frame.time_base = index, Fraction(1, fps)
+            out.mux(stream.encode(frame))
+        out.mux(stream.encode(None))
+    return probe_video(path)
+
+
+def _encoder_for(path: Path) -> tuple[str, str, dict[str, str]]:
+    try:
+        return _ENCODERS[path.suffix.lower()]
+    except KeyError:
+        raise ValueError(f"cannot make a {path.suffix!r} video; use .mp4 or .webm") from None
+
+
+def probe_video(path: Path | str) -> float:
+    """Open a file as a video, decode its first frame and return its duration in seconds.
+
+    Decoding one frame proves the file is a real video without reading all of a big one.
+
+    Raises:
+        ValueError: when the file is not a video that decodes, or has no duration.
+    """
+    try:
+        with av.open(str(path)) as container:
+            if not container.streams.video or _is_still_image(container.format.name):
+                raise ValueError("the file has no video track")
+            stream = container.streams.video[0]
+            next(container.decode(stream))
+            duration = _duration(container, stream)
+    except (FFmpegError, StopIteration, UnicodeDecodeError) as exc:
+        raise ValueError("the file is not a video we can play") from exc
+    if duration <= 0:
+        raise ValueError("the video has no duration")
+    return duration
+
+
+def _is_still_image(format_name: str) -> bool:
+    """FFmpeg opens a lone JPEG or PNG as a one-frame "video"; that is not a lesson."""
+    return format_name.endswith("_pipe") or format_name in ("image2", "gif", "apng")
+
+
+def _duration(container: av.container.InputContainer, stream: av.VideoStream) -> float:
+    if container.duration is not None:
+        return container.duration / av.time_base
+    if stream.duration is not None and stream.time_base is not None:
+        return float(stream.duration * stream.time_base)
+    return 0.0
+
+
+def make_thumbnail(path: Path | str, *, title: str, color: Color) -> None:
+    """Write a 1280x720 (16:9) JPEG with `title` on a solid colour, like a course cover."""
+    width, height = THUMBNAIL_SIZE
+    image = Image.new("RGB", THUMBNAIL_SIZE, color)
+    draw = ImageDraw.Draw(image)
+    ink = _contrast(color)
+    shade = tuple(int(c * 0.7) for c in color)
+    draw.rectangle((0, height - 48, width, height), fill=shade)
+    font = ImageFont.load_default(size=76)
+    text = "\n".join(textwrap.wrap(title, width=26)[:4])
+    draw.multiline_text(
+        (width // 2, height // 2),
+        text,
+        fill=ink,
+        font=font,
+        anchor="mm",
+        align="center",
+        spacing=18,
+    )
+    image.save(path, format="JPEG", quality=85, optimize=True)

@@ -1,0 +1,176 @@
+"""Private media files under LMS_MEDIA_DIR, addressed only by server-made keys.
+
+A key looks like ``videos/<32 hex>.mp4``. Keys are made here (never from a browser's file
+name) and checked again whenever one is turned into a path, so a key read back from the
+database or a URL can never point outside the media directory (DESIGN.md, safety rule 6).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import time
+from pathlib import Path
+from typing import Literal, get_args
+from uuid import uuid4
+
+from lms_reflex.settings import get_settings
+
+Kind = Literal["videos", "posters", "thumbnails", "avatars"]
+KINDS: frozenset[str] = frozenset(get_args(Kind))
+EXTENSIONS: frozenset[str] = frozenset({".mp4", ".webm", ".mov", ".jpg", ".png", ".webp"})
+TEMP_DIR_NAME = ".tmp"
+MAX_KEY_LENGTH = 64
+
+# fullmatch (not `$`, which also matches before a trailing newline) on the whole key.
+_KEY_RE = re.compile(
+    r"(videos|posters|thumbnails|avatars)/[0-9a-f]{32}\.(mp4|webm|mov|jpg|png|webp)"
+)
+
+
+def media_root() -> Path:
+    """The absolute, resolved media directory (created on first use, owner-only)."""
+    root = get_settings().media_dir.resolve()
+    root.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return root
+
+
+def new_key(kind: Kind, ext: str) -> str:
+    """Make a fresh storage key; the name is random so uploads never collide or leak names.
+
+    Args:
+        kind: the folder the file belongs to.
+        ext: the extension including the dot, from EXTENSIONS (case-insensitive).
+
+    Raises:
+        ValueError: for an unknown kind or an extension outside the allow-list.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"unknown media kind: {kind!r}")
+    ext = ext.lower()
+    if ext not in EXTENSIONS:
+        raise ValueError(f"extension not allowed: {ext!r}")
+    return f"{kind}/{uuid4().hex}{ext}"
+
+
+def is_valid_key(key: object) -> bool:
+    """Whether `key` has the exact shape of a key made by `new_key`."""
+    return (
+        isinstance(key, str) and len(key) <= MAX_KEY_LENGTH and _KEY_RE.fullmatch(key) is not None
+    )
+
+
+def path_for(key: str) -> Path:
+    """The file path of a key, checked twice: by shape and by where it resolves.
+
+    The second check catches a symlink planted inside the media directory.
+
+    Raises:
+        ValueError: when the key is malformed or its path leaves the media directory.
+    """
+    if not is_valid_key(key):
+        raise ValueError("invalid media key")
+    root = media_root()
+    path = (root / key).resolve()
+    if not path.is_relative_to(root) or path == root:
+        raise ValueError("media key points outside the media directory")
+    return path
+
+
+def temp_dir() -> Path:
+    """The folder for partial writes; inside media_dir so `os.replace` stays on one disk."""
+    path = media_root() / TEMP_DIR_NAME
+    path.mkdir(exist_ok=True, mode=0o700)
+    return path
+
+
+def new_temp_path() -> Path:
+    """A fresh path in `temp_dir()` for a file being written (not created yet)."""
+    return temp_dir() / f"{uuid4().hex}.part"
+
+
+def _fsync_dir(path: Path) -> None:
+    """Persist a rename by syncing its directory (not possible on every platform)."""
+    with contextlib.suppress(OSError):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def move_into_place(tmp_path: Path, key: str) -> Path:
+    """Publish a finished temp file under `key`: fsync, then an atomic rename.
+
+    Readers see either no file or the whole file, never a half-written one.
+
+    Args:
+        tmp_path: a file made under `temp_dir()` (see `new_temp_path`).
+        key: the destination key from `new_key`.
+
+    Returns:
+        The final path.
+
+    Raises:
+        ValueError: when the key is invalid or tmp_path is not in the temp folder.
+        OSError: when the file cannot be synced or renamed.
+    """
+    dest = path_for(key)
+    tmp_path = Path(tmp_path).resolve()
+    if tmp_path.parent != temp_dir():
+        raise ValueError("only files from the media temp folder can be moved into place")
+    with open(tmp_path, "rb") as fh:
+        os.fsync(fh.fileno())
+    dest.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.replace(tmp_path, dest)
+    _fsync_dir(dest.parent)
+    return dest
+
+
+def write_atomic(key: str, data: bytes) -> Path:
+    """Write `data` under `key` through a temp file, so a crash leaves no partial file.
+
+    Raises:
+        ValueError: when the key is invalid.
+        OSError: when the disk write fails (the temp file is removed).
+    """
+    path_for(key)  # fail before writing anything
+    tmp = new_temp_path()
+    try:
+        with open(tmp, "xb") as fh:
+            fh.write(data)
+        return move_into_place(tmp, key)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def cleanup_temp_files(*, older_than_s: float = 600.0) -> int:
+    """Remove partial files left in the temp folder by a crash mid-upload.
+
+    Only files untouched for `older_than_s` are removed: an upload in progress keeps
+    writing (so its mtime stays fresh), and another worker may be receiving one right now.
+
+    Returns:
+        How many files were removed.
+    """
+    cutoff = time.time() - older_than_s
+    removed = 0
+    for entry in os.scandir(temp_dir()):
+        if not entry.is_file(follow_symlinks=False) and not entry.is_symlink():
+            continue
+        with contextlib.suppress(FileNotFoundError):
+            if entry.stat(follow_symlinks=False).st_mtime <= cutoff:
+                os.unlink(entry.path)
+                removed += 1
+    return removed
+
+
+def delete_key(key: str) -> None:
+    """Delete the file of a key; a missing file is fine (deletes may be retried).
+
+    Raises:
+        ValueError: when the key is invalid.
+    """
+    path_for(key).unlink(missing_ok=True)
