@@ -77,6 +77,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('audit_event', schema=None) as batch_op:
+        batch_op.create_index('ix_audit_event_action_ip_at', ['action', 'ip', 'at'], unique=False)
         batch_op.create_index('ix_audit_event_action_subject_at', ['action', 'subject', 'at'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_event_actor_id'), ['actor_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_event_at'), ['at'], unique=False)
@@ -278,6 +279,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_audit_event_at'))
         batch_op.drop_index(batch_op.f('ix_audit_event_actor_id'))
         batch_op.drop_index('ix_audit_event_action_subject_at')
+        batch_op.drop_index('ix_audit_event_action_ip_at')
 
     op.drop_table('audit_event')
     with op.batch_alter_table('user', schema=None) as batch_op:

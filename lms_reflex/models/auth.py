@@ -71,7 +71,10 @@ class AuditEvent(SQLModel, table=True):
     """
 
     __tablename__ = "audit_event"
-    __table_args__ = (Index("ix_audit_event_action_subject_at", "action", "subject", "at"),)
+    __table_args__ = (
+        Index("ix_audit_event_action_subject_at", "action", "subject", "at"),
+        Index("ix_audit_event_action_ip_at", "action", "ip", "at"),  # per-IP sign-in throttle
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime, index=True)

@@ -26,6 +26,7 @@ class UtcDateTime(TypeDecorator[datetime]):
     cache_ok = True
 
     def process_bind_param(self, value: datetime | None, dialect: Dialect) -> Any:
+        """Refuse naive values; store UTC (naive on SQLite, which has no zone type)."""
         if value is None:
             return None
         if value.tzinfo is None:
@@ -34,6 +35,7 @@ class UtcDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        """Always hand back an aware UTC datetime."""
         if value is None:
             return None
         if value.tzinfo is None:

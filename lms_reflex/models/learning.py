@@ -59,8 +59,11 @@ class LessonProgress(SQLModel, table=True):
 
 
 class Review(SQLModel, table=True):
-    """One rating per student per course. user_id becomes NULL when the author deletes
-    their account, so the course keeps its numbers without keeping the person."""
+    """One rating per student per course.
+
+    user_id becomes NULL when the author deletes their account, so the course keeps its
+    numbers without keeping the person.
+    """
 
     __tablename__ = "review"
     __table_args__ = (
@@ -69,8 +72,9 @@ class Review(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    user_id: int | None = Field(default=None, sa_column=_fk("user.id", nullable=True,
-                                                             ondelete="SET NULL"))
+    user_id: int | None = Field(
+        default=None, sa_column=_fk("user.id", nullable=True, ondelete="SET NULL")
+    )
     course_id: int = Field(sa_column=_fk("course.id"))
     rating: int
     body: str = Field(default="", sa_type=Text)

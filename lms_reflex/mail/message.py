@@ -1,0 +1,90 @@
+"""The mails the product sends: plain text plus an escaped HTML alternative."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+from urllib.parse import urlencode
+
+from lms_reflex import routes
+from lms_reflex.settings import PRODUCT_NAME, get_settings
+
+
+@dataclass(frozen=True)
+class Mail:
+    """One message to one recipient. Subjects never carry a code or a link: they are logged."""
+
+    to: str
+    subject: str
+    text: str
+    html: str
+
+
+def _html(before: list[str], *, link: str | None = None, after: tuple[str, ...] = ()) -> str:
+    """Wrap already-escaped paragraphs around an escaped link in a minimal page."""
+    body = "".join(f"<p>{p}</p>" for p in before)
+    if link is not None:
+        href = escape(link, quote=True)
+        body += f'<p><a href="{href}">{href}</a></p>'
+    body += "".join(f"<p>{p}</p>" for p in after)
+    return (
+        '<!doctype html><html><body style="font-family: sans-serif; line-height: 1.5">'
+        f"{body}<p>&mdash; {escape(PRODUCT_NAME)}</p></body></html>"
+    )
+
+
+def signup_code_mail(email: str, code: str) -> Mail:
+    """The sign-up code mail. The code goes in the body only, never in the subject or link."""
+    page = f"{get_settings().base_url}{routes.VERIFY}?{urlencode({'email': email})}"
+    text = (
+        f"Your {PRODUCT_NAME} sign-up code is: {code}\n\n"
+        f"It works once, for 10 minutes. Enter it on the sign-up page:\n{page}\n\n"
+        "If you did not sign up, ignore this mail.\n"
+    )
+    html = _html(
+        [
+            f"Your {escape(PRODUCT_NAME)} sign-up code is:",
+            f'<strong style="font-size: 1.6em; letter-spacing: 0.2em">{escape(code)}</strong>',
+            "It works once, for 10 minutes. Enter it on the sign-up page:",
+        ],
+        link=page,
+        after=("If you did not sign up, ignore this mail.",),
+    )
+    return Mail(to=email, subject=f"Your {PRODUCT_NAME} sign-up code", text=text, html=html)
+
+
+def reset_link_mail(email: str, link: str) -> Mail:
+    """The password-reset mail; `link` is built on LMS_BASE_URL by the accounts service."""
+    text = (
+        f"Someone asked to reset the password of your {PRODUCT_NAME} account.\n\n"
+        f"To choose a new password, open this link (it works once, for 30 minutes):\n{link}\n\n"
+        "If it was not you, ignore this mail: your password stays the same.\n"
+    )
+    html = _html(
+        [
+            f"Someone asked to reset the password of your {escape(PRODUCT_NAME)} account.",
+            "To choose a new password, open this link (it works once, for 30 minutes):",
+        ],
+        link=link,
+        after=("If it was not you, ignore this mail: your password stays the same.",),
+    )
+    return Mail(to=email, subject=f"Reset your {PRODUCT_NAME} password", text=text, html=html)
+
+
+def password_changed_mail(email: str) -> Mail:
+    """A notice after a password change or reset, so an owner notices a takeover."""
+    page = f"{get_settings().base_url}{routes.FORGOT}"
+    text = (
+        f"The password of your {PRODUCT_NAME} account was just changed, and your other "
+        "sessions were signed out.\n\n"
+        f"If this was not you, reset your password now:\n{page}\n"
+    )
+    html = _html(
+        [
+            f"The password of your {escape(PRODUCT_NAME)} account was just changed, and your "
+            "other sessions were signed out.",
+            "If this was not you, reset your password now:",
+        ],
+        link=page,
+    )
+    return Mail(to=email, subject=f"Your {PRODUCT_NAME} password was changed", text=text, html=html)

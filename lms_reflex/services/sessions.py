@@ -1,0 +1,191 @@
+"""Sign-in sessions and one-time login tickets; only sha256 hashes of tokens are stored."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from lms_reflex.models import AuthSession, utcnow
+from lms_reflex.services.actor import Actor, load_actor
+from lms_reflex.services.errors import InvalidInput
+from lms_reflex.settings import get_settings
+
+IDLE_TIMEOUT = timedelta(hours=2)
+ABSOLUTE_LIFETIME = timedelta(days=14)
+TOUCH_INTERVAL = timedelta(minutes=1)
+TICKET_LIFETIME = timedelta(seconds=60)
+COOKIE_NAME = "lms_session"
+SECURE_COOKIE_NAME = "__Host-lms_session"
+TICKET_MARKER = "login-ticket"
+_TOKEN_BYTES = 32  # 256 bits
+_MAX_TOKEN_LENGTH = 128
+_TICKET_REFUSED = "This sign-in link is no longer valid. Please sign in again."
+
+
+def cookie_name() -> str:
+    """The session cookie's name: `__Host-` prefixed when the site is served over https."""
+    return SECURE_COOKIE_NAME if get_settings().secure_cookies else COOKIE_NAME
+
+
+def _session_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _ticket_hash(ticket: str) -> str:
+    # A different preimage than session tokens: a ticket presented as a cookie matches nothing.
+    return hashlib.sha256(f"ticket:{ticket}".encode()).hexdigest()
+
+
+def create_session(*, session: Session, user_id: int, ip: str, user_agent: str) -> str:
+    """Start a new session for a user who just proved who they are.
+
+    A fresh token at every sign-in means a token planted before sign-in never becomes valid.
+
+    Returns:
+        The token for the cookie (>= 256 bits); only its sha256 is stored.
+    """
+    token = secrets.token_urlsafe(_TOKEN_BYTES)
+    now = utcnow()
+    if user_agent == TICKET_MARKER:  # a browser must not be able to pose as a ticket row
+        user_agent = f"{user_agent} (browser)"
+    row = AuthSession(
+        user_id=user_id,
+        token_hash=_session_hash(token),
+        created_at=now,
+        last_seen_at=now,
+        expires_at=now + ABSOLUTE_LIFETIME,
+        ip=ip[:64],
+        user_agent=user_agent[:400],
+    )
+    session.add(row)
+    session.flush()
+    return token
+
+
+def _find_live(session: Session, token: str | None) -> AuthSession | None:
+    """The session row for `token` if it is a real session, not revoked and not expired."""
+    if not token or len(token) > _MAX_TOKEN_LENGTH:
+        return None
+    row = session.exec(
+        select(AuthSession).where(AuthSession.token_hash == _session_hash(token))
+    ).first()
+    if row is None or row.revoked_at is not None or row.user_agent == TICKET_MARKER:
+        return None
+    now = utcnow()
+    if now >= row.expires_at or now - row.last_seen_at >= IDLE_TIMEOUT:
+        return None
+    return row
+
+
+def resolve_session(*, session: Session, token: str | None, touch: bool = True) -> Actor | None:
+    """Who the cookie belongs to, loaded fresh (role and is_active are never cached).
+
+    Args:
+        session: The open session; commit afterwards when `touch` is true.
+        token: The cookie value, or None.
+        touch: Extend the idle timeout. Heartbeats pass False so they keep nothing alive.
+            The absolute lifetime never extends. last_seen_at is written at most once a
+            minute, not on every event.
+
+    Returns:
+        The Actor, or None when the token is unknown, revoked, idle or absolutely expired,
+        or the user is gone or deactivated.
+    """
+    row = _find_live(session, token)
+    if row is None:
+        return None
+    actor = load_actor(session, row.user_id)
+    if actor is None:
+        return None
+    now = utcnow()
+    if touch and now - row.last_seen_at >= TOUCH_INTERVAL:
+        row.last_seen_at = now
+        session.add(row)
+        session.flush()
+    return actor
+
+
+def revoke_session(*, session: Session, token: str | None) -> int | None:
+    """End one session (logout). Unknown or already revoked tokens are ignored.
+
+    Returns:
+        The id of the user whose session ended (for the audit trail), or None.
+    """
+    if not token or len(token) > _MAX_TOKEN_LENGTH:
+        return None
+    row = session.exec(
+        select(AuthSession).where(AuthSession.token_hash == _session_hash(token))
+    ).first()
+    if row is None or row.revoked_at is not None or row.user_agent == TICKET_MARKER:
+        return None
+    session.exec(
+        update(AuthSession)
+        .where(col(AuthSession.id) == row.id, col(AuthSession.revoked_at).is_(None))
+        .values(revoked_at=utcnow())
+    )
+    return row.user_id
+
+
+def revoke_all_sessions(*, session: Session, user_id: int, except_token: str | None = None) -> int:
+    """End every session (and pending ticket) of a user, optionally keeping the current one.
+
+    Returns:
+        How many sessions were ended.
+    """
+    query = (
+        update(AuthSession)
+        .where(AuthSession.user_id == user_id, col(AuthSession.revoked_at).is_(None))
+        .values(revoked_at=utcnow())
+    )
+    if except_token:
+        query = query.where(AuthSession.token_hash != _session_hash(except_token))
+    return session.exec(query).rowcount
+
+
+def issue_login_ticket(*, session: Session, user_id: int) -> str:
+    """A one-time, 60-second ticket the browser trades for an HttpOnly session cookie.
+
+    Reflex event handlers cannot set HttpOnly cookies, so the handler hands out a ticket and
+    the browser opens the auth route that redeems it. Stored as a marked AuthSession row.
+    """
+    ticket = secrets.token_urlsafe(_TOKEN_BYTES)
+    now = utcnow()
+    row = AuthSession(
+        user_id=user_id,
+        token_hash=_ticket_hash(ticket),
+        created_at=now,
+        last_seen_at=now,
+        expires_at=now + TICKET_LIFETIME,
+        user_agent=TICKET_MARKER,
+    )
+    session.add(row)
+    session.flush()
+    return ticket
+
+
+def redeem_login_ticket(*, session: Session, ticket: str, ip: str, user_agent: str) -> str:
+    """Trade a ticket for a new session token, exactly once.
+
+    Raises:
+        InvalidInput: when the ticket is unknown, expired, already used, or its user is gone.
+    """
+    if not ticket or len(ticket) > _MAX_TOKEN_LENGTH:
+        raise InvalidInput(_TICKET_REFUSED)
+    row = session.exec(
+        select(AuthSession).where(AuthSession.token_hash == _ticket_hash(ticket))
+    ).first()
+    if row is None or row.user_agent != TICKET_MARKER or utcnow() >= row.expires_at:
+        raise InvalidInput(_TICKET_REFUSED)
+    # Atomic: of two racing redemptions only one changes the row.
+    spent = session.exec(
+        update(AuthSession)
+        .where(col(AuthSession.id) == row.id, col(AuthSession.revoked_at).is_(None))
+        .values(revoked_at=utcnow())
+    )
+    if spent.rowcount != 1 or load_actor(session, row.user_id) is None:
+        raise InvalidInput(_TICKET_REFUSED)
+    return create_session(session=session, user_id=row.user_id, ip=ip, user_agent=user_agent)

@@ -1,0 +1,184 @@
+"""Fixtures shared by the unit tests: a private install per test, a fresh database, users."""
+
+from __future__ import annotations
+
+import itertools
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, TypeVar
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import Session, SQLModel
+
+import lms_reflex.models  # noqa: F401  (registers every table on SQLModel.metadata)
+from lms_reflex.db import make_engine
+from lms_reflex.mail import MemoryBackend, set_backend
+from lms_reflex.models import Role, utcnow
+from lms_reflex.services import accounts, audit, otp, sessions, users  # noqa: F401 (for clock)
+from lms_reflex.settings import Settings, get_settings
+from tests.unit._helpers import apply_env, forget_caches, lms_env
+
+T = TypeVar("T")
+
+TEST_SECRET_KEY = "unit-test-secret-key-that-is-long-enough-0123456789"
+DEFAULT_PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def settings_env(tmp_path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., Settings]]:
+    """Point every LMS_* variable into tmp_path. Call the result to override some:
+
+    `settings_env(base_url="https://learn.example.org")` sets LMS_BASE_URL and reloads.
+    """
+    apply_env(monkeypatch, lms_env(tmp_path, LMS_SECRET_KEY=TEST_SECRET_KEY))
+
+    def configure(**overrides: str) -> Settings:
+        for name, value in overrides.items():
+            monkeypatch.setenv(f"LMS_{name.upper()}", value)
+        forget_caches()
+        return get_settings()
+
+    yield configure
+    forget_caches()
+
+
+@pytest.fixture
+def engine(settings_env) -> Iterator[Engine]:
+    """A fresh SQLite file at LMS_DATABASE_URL with every table, as production builds it."""
+    engine = make_engine(get_settings().database_url)
+    SQLModel.metadata.create_all(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    """A session on the fresh database (expire_on_commit=False, like session_scope)."""
+    with Session(engine, expire_on_commit=False) as db:
+        yield db
+        db.rollback()
+
+
+@pytest.fixture
+def run(session: Session) -> Callable[..., Any]:
+    """Call a service like `lms_reflex.db.run_service`: commit on return, roll back on error.
+
+    Use it when a test must prove something survives the caller's rollback.
+    """
+
+    def call(fn: Callable[..., T], /, **kwargs: Any) -> T:
+        try:
+            result = fn(session=session, **kwargs)
+        except BaseException:
+            session.rollback()
+            raise
+        session.commit()
+        return result
+
+    return call
+
+
+class Clock:
+    """A controllable `utcnow` for services; starts at the real time."""
+
+    def __init__(self) -> None:
+        self.now = utcnow()
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> datetime:
+        """Move time forward, e.g. `clock.advance(minutes=10, seconds=1)`."""
+        self.now += timedelta(**delta)
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    """Freeze `utcnow` in every loaded lms_reflex.services module (they set timestamps)."""
+    fake = Clock()
+    for name, module in list(sys.modules.items()):
+        if name.startswith("lms_reflex.services.") and getattr(module, "utcnow", None) is utcnow:
+            monkeypatch.setattr(module, "utcnow", fake)
+    return fake
+
+
+@pytest.fixture
+def mailbox() -> Iterator[MemoryBackend]:
+    """Catch every mail sent through `lms_reflex.mail.send_mail` in `.sent`."""
+    backend = MemoryBackend()
+    set_backend(backend)
+    yield backend
+    set_backend(None)
+
+
+@dataclass(frozen=True)
+class MadeUser:
+    """A user made for a test, with the password it signs in with."""
+
+    id: int
+    email: str
+    password: str
+    role: str
+
+
+@pytest.fixture
+def make_user(session: Session) -> Callable[..., MadeUser]:
+    """Make users through the production paths and commit them.
+
+    Students go through sign-up and the emailed code; instructors and admins through the
+    operator command's `users.create_user`, because sign-up never grants a role.
+    """
+    numbers = itertools.count(1)
+
+    def make(
+        *,
+        email: str | None = None,
+        password: str = DEFAULT_PASSWORD,
+        role: str = Role.STUDENT,
+        verified: bool = True,
+        first_name: str = "Test",
+        last_name: str = "User",
+    ) -> MadeUser:
+        email = email or f"user{next(numbers)}@example.org"
+        if role == Role.STUDENT:
+            user_id = _sign_up(session, email, password, first_name, last_name, verified)
+        else:
+            user_id = users.create_user(
+                session=session,
+                email=email,
+                password=password,
+                role=role,
+                first_name=first_name,
+                last_name=last_name,
+                verified=verified,
+            )
+        session.commit()
+        return MadeUser(id=user_id, email=email.lower(), password=password, role=role)
+
+    return make
+
+
+def _sign_up(
+    session: Session, email: str, password: str, first: str, last: str, verified: bool
+) -> int:
+    result = accounts.signup(
+        session=session,
+        first_name=first,
+        last_name=last,
+        email=email,
+        password=password,
+        wants_to_teach=False,
+        ip="127.0.0.1",
+    )
+    assert result.code is not None, f"{email} already exists"
+    if verified:
+        return accounts.verify_signup(
+            session=session, email=result.email, code=result.code, ip="127.0.0.1"
+        )
+    user = users.find_user_by_email(session=session, email=result.email)
+    assert user is not None and user.id is not None
+    return user.id
