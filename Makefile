@@ -1,0 +1,66 @@
+# The front door. `make run` starts the app on http://localhost:3000; `make test` runs every test.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+# Project-local JS runtimes (see scripts/ensure-js-runtimes.sh) come first on PATH.
+export PATH := $(CURDIR)/.tools/node_modules/.bin:$(CURDIR)/$(BIN):$(PATH)
+export REFLEX_USE_SYSTEM_BUN := 1
+export NPM_CONFIG_REGISTRY ?= https://registry.npmjs.org
+export REFLEX_TELEMETRY_ENABLED := false
+export REFLEX_CHECK_LATEST_VERSION := false
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: help run test lint unit integration e2e deps dev-deps js chromium migrate seed clean
+
+help:
+	@echo "make run    start lms_reflex on http://localhost:3000 (SQLite, demo data)"
+	@echo "make test   lint, unit, integration and browser tests"
+
+$(BIN)/.deps: requirements.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+$(BIN)/.dev-deps: requirements-dev.txt $(BIN)/.deps
+	$(BIN)/python -m pip install -q --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+deps: $(BIN)/.deps
+dev-deps: $(BIN)/.dev-deps
+
+js:
+	@bash scripts/ensure-js-runtimes.sh
+
+chromium:
+	@bash scripts/ensure-chromium.sh
+
+migrate: deps
+	$(BIN)/python -m lms_reflex migrate
+
+seed: migrate
+	@if $(BIN)/python -m lms_reflex is-empty; then $(BIN)/python -m lms_reflex seed-demo; fi
+
+run: deps js seed
+	$(BIN)/reflex run --env prod
+
+lint: dev-deps
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+unit: dev-deps
+	$(BIN)/python -m pytest tests/unit -q
+
+integration: dev-deps
+	$(BIN)/python -m pytest tests/integration -q
+
+e2e: dev-deps js chromium
+	$(BIN)/python -m pytest tests/e2e -q
+
+test: dev-deps js chromium lint
+	$(BIN)/python -m pytest tests/unit tests/integration tests/e2e -q
+
+clean:
+	rm -rf .web .states

@@ -1,0 +1,14 @@
+"""Starlette routes mounted in front of Reflex through api_transformer."""
+
+from __future__ import annotations
+
+from starlette.applications import Starlette
+
+from lms_reflex.api.auth import routes as auth_routes
+from lms_reflex.api.health import routes as health_routes
+from lms_reflex.api.media import routes as media_routes
+
+
+def build_api() -> Starlette:
+    """Our HTTP routes: health, media (and auth cookie routes)."""
+    return Starlette(routes=[*health_routes, *auth_routes, *media_routes])

@@ -1,0 +1,73 @@
+"""Cookie routes: the only places the HttpOnly session cookie is set or cleared.
+
+Reflex event handlers cannot set HttpOnly cookies, so after a handler has checked a
+password or a code it issues a one-time ticket (60 s, single use) and sends the browser
+here; this route swaps the ticket for a fresh session and sets the cookie.
+"""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse
+from starlette.routing import Route
+
+from lms_reflex import routes as paths
+from lms_reflex.db import call_service
+from lms_reflex.services import sessions
+from lms_reflex.services.errors import DomainError
+from lms_reflex.settings import get_settings
+
+
+def _client(request: Request) -> tuple[str, str]:
+    ip = request.client.host if request.client else ""
+    return ip, request.headers.get("user-agent", "")[:400]
+
+
+def _set_cookie(response: RedirectResponse, token: str) -> None:
+    response.set_cookie(
+        sessions.cookie_name(),
+        token,
+        max_age=int(sessions.ABSOLUTE_LIFETIME.total_seconds()),
+        path="/",
+        httponly=True,
+        samesite="lax",
+        secure=get_settings().secure_cookies,
+    )
+
+
+async def complete_sign_in(request: Request) -> RedirectResponse:
+    """Redeem a login ticket, set the session cookie, go on to ?next= (local paths only)."""
+    ticket = request.query_params.get("ticket", "")
+    target = paths.safe_next(request.query_params.get("next"), paths.DASHBOARD)
+    ip, agent = _client(request)
+    try:
+        token = await call_service(
+            sessions.redeem_login_ticket, ticket=ticket, ip=ip, user_agent=agent
+        )
+    except DomainError:
+        return RedirectResponse(f"{paths.LOGIN}?expired=1", status_code=303)
+    response = RedirectResponse(target, status_code=303)
+    _set_cookie(response, token)
+    return response
+
+
+async def sign_out(request: Request) -> RedirectResponse:
+    """Revoke this browser's session and clear the cookie (POST only, so no CSRF logout)."""
+    token = request.cookies.get(sessions.cookie_name())
+    if token:
+        await call_service(sessions.revoke_session, token=token)
+    response = RedirectResponse(paths.HOME, status_code=303)
+    response.delete_cookie(
+        sessions.cookie_name(),
+        path="/",
+        httponly=True,
+        samesite="lax",
+        secure=get_settings().secure_cookies,
+    )
+    return response
+
+
+routes = [
+    Route("/api/auth/complete", complete_sign_in, methods=["GET"]),
+    Route("/api/auth/logout", sign_out, methods=["POST"]),
+]

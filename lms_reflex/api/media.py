@@ -1,0 +1,58 @@
+"""/api/media/<key>: private media served with an access check on every request.
+
+Starlette's FileResponse answers HTTP Range requests (206) and HEAD, and streams from a
+thread pool, so large videos never block the event loop.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+
+from starlette.requests import Request
+from starlette.responses import FileResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+from lms_reflex.api.auth_cookie import actor_from_request
+from lms_reflex.db import call_service
+from lms_reflex.media import storage
+from lms_reflex.services.media_access import can_read_media, is_public_media
+
+_TYPES = {
+    ".mp4": "video/mp4",
+    ".webm": "video/webm",
+    ".mov": "video/quicktime",
+    ".jpg": "image/jpeg",
+    ".png": "image/png",
+    ".webp": "image/webp",
+}
+
+
+async def serve_media(request: Request) -> Response:
+    """Serve one stored file if the caller may read it."""
+    key = request.path_params["key"]
+    try:
+        path = storage.path_for(key)
+    except ValueError:
+        return PlainTextResponse("Not found", status_code=404)
+    public = await call_service(is_public_media, readonly=True, key=key)
+    if not public:
+        actor = await actor_from_request(request)
+        if not await call_service(can_read_media, readonly=True, actor=actor, key=key):
+            status = 401 if actor is None else 403
+            return PlainTextResponse("You may not open this file.", status_code=status)
+    if not path.is_file():
+        return PlainTextResponse("Not found", status_code=404)
+    media_type = _TYPES.get(path.suffix) or mimetypes.guess_type(path.name)[0]
+    cache = "public, max-age=3600" if public else "private, max-age=0, no-store"
+    return FileResponse(
+        path,
+        media_type=media_type,
+        headers={
+            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": cache,
+            "Content-Disposition": "inline",
+        },
+    )
+
+
+routes = [Route("/api/media/{key:path}", serve_media, methods=["GET", "HEAD"])]

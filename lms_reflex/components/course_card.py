@@ -1,0 +1,87 @@
+"""Course cards and the bits they share with the course page (stars, thumbnails)."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from lms_reflex.services.views import CourseCard
+
+
+def rating_line(avg: rx.Var[float], count: rx.Var[int]) -> rx.Component:
+    """'★ 4.6 (12 ratings)', or 'No ratings yet', readable by screen readers."""
+    return rx.cond(
+        count > 0,
+        rx.hstack(
+            rx.icon("star", size=14, color="var(--amber-9)", aria_hidden=True),
+            rx.text(avg.to_string(), weight="bold", size="2"),
+            rx.text("(", count.to_string(), " ratings)", size="2", color_scheme="gray"),
+            spacing="1",
+            align="center",
+        ),
+        rx.text("No ratings yet", size="2", color_scheme="gray"),
+    )
+
+
+def thumbnail(url: rx.Var[str], title: rx.Var[str]) -> rx.Component:
+    """A 16:9 course image, or a neutral panel when there is none."""
+    return rx.box(
+        rx.aspect_ratio(
+            rx.cond(
+                url != "",
+                rx.image(
+                    src=url,
+                    alt="Thumbnail of " + title,
+                    width="100%",
+                    height="100%",
+                    object_fit="cover",
+                    loading="lazy",
+                ),
+                rx.center(
+                    rx.icon("book-open", aria_hidden=True),
+                    width="100%",
+                    height="100%",
+                    background="var(--accent-a3)",
+                ),
+            ),
+            ratio=16 / 9,
+        ),
+        width="100%",
+    )
+
+
+def course_card(card: rx.Var[CourseCard]) -> rx.Component:
+    """A linked card for one course in a grid."""
+    return rx.link(
+        rx.card(
+            rx.vstack(
+                rx.inset(
+                    thumbnail(card.thumbnail_url, card.title),
+                    side="top",
+                    pb="current",
+                    width="100%",
+                ),
+                rx.heading(card.title, size="3", as_="h3", trim="both"),
+                rx.text(card.instructor_name, size="2", color_scheme="gray"),
+                rating_line(card.rating_avg, card.rating_count),
+                rx.text(card.price_label, weight="bold", size="3"),
+                spacing="2",
+                align="stretch",
+            ),
+            width="100%",
+            height="100%",
+        ),
+        href="/courses/" + card.slug,
+        underline="none",
+        aria_label=card.title,
+        color="inherit",
+    )
+
+
+def course_grid(cards: rx.Var[list[CourseCard]]) -> rx.Component:
+    """Cards in a responsive grid: one column on a phone, four on a desktop."""
+    return rx.grid(
+        rx.foreach(cards, course_card),
+        columns=rx.breakpoints(initial="1", sm="2", md="3", lg="4"),
+        spacing="4",
+        width="100%",
+    )

@@ -1,0 +1,108 @@
+"""The app shell: top bar, main landmark and footer around every page."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from lms_reflex import routes
+from lms_reflex.components.account_menu import account_controls
+from lms_reflex.services.views import CategoryView
+from lms_reflex.state.catalog import NavState, SearchState
+
+
+def _category_item(cat: rx.Var[CategoryView]) -> rx.Component:
+    return rx.menu.item(rx.link(cat.name, href="/categories/" + cat.slug, width="100%"))
+
+
+def categories_menu() -> rx.Component:
+    """A dropdown of every category."""
+    return rx.menu.root(
+        rx.menu.trigger(rx.button("Categories", rx.icon("chevron-down"), variant="ghost")),
+        rx.menu.content(rx.foreach(NavState.categories, _category_item)),
+    )
+
+
+def search_box() -> rx.Component:
+    """The top bar search form; the label is visually hidden but read by screen readers."""
+    return rx.form(
+        rx.hstack(
+            rx.el.label(
+                "Search courses",
+                html_for="nav-search",
+                class_name="rt-sr-only",
+                style={
+                    "position": "absolute",
+                    "width": "1px",
+                    "height": "1px",
+                    "overflow": "hidden",
+                    "clip": "rect(0 0 0 0)",
+                },
+            ),
+            rx.input(
+                id="nav-search",
+                name="q",
+                placeholder="Search for anything",
+                type="search",
+                max_length=200,
+                width="100%",
+            ),
+            rx.button(rx.icon("search", aria_hidden=True), "Search", type="submit"),
+            spacing="2",
+            width="100%",
+        ),
+        on_submit=SearchState.submit,
+        role="search",
+        width="100%",
+        max_width="28rem",
+    )
+
+
+def navbar() -> rx.Component:
+    """The top bar: logo, categories, search, then account controls."""
+    return rx.el.header(
+        rx.flex(
+            rx.link(
+                rx.text("lms_reflex", size="5", weight="bold"),
+                href=routes.HOME,
+                underline="none",
+                aria_label="lms_reflex home",
+            ),
+            categories_menu(),
+            search_box(),
+            rx.spacer(),
+            account_controls(),
+            rx.color_mode.button(aria_label="Switch light or dark theme"),
+            align="center",
+            spacing="4",
+            wrap="wrap",
+            padding="0.75rem 1.25rem",
+        ),
+        style={"border_bottom": "1px solid var(--gray-a5)"},
+    )
+
+
+def footer() -> rx.Component:
+    """A quiet footer."""
+    return rx.el.footer(
+        rx.text("lms_reflex: a self-hosted course platform.", size="1", color_scheme="gray"),
+        padding="1.5rem 1.25rem",
+        style={"border_top": "1px solid var(--gray-a5)"},
+    )
+
+
+def app_shell(*children: rx.Component) -> rx.Component:
+    """Every page: top bar, one <main>, footer."""
+    return rx.box(
+        navbar(),
+        rx.el.main(
+            rx.container(
+                rx.vstack(*children, spacing="6", width="100%"),
+                size="4",
+                padding_y="1.5rem",
+                padding_x="1rem",
+            ),
+            id="main",
+        ),
+        footer(),
+        min_height="100vh",
+    )

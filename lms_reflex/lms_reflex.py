@@ -1,0 +1,60 @@
+"""The Reflex app: theme, every route, and our Starlette routes in front of Reflex's."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import reflex as rx
+
+from lms_reflex import routes
+from lms_reflex.api import build_api
+from lms_reflex.logging_setup import configure_logging
+from lms_reflex.pages.account import dashboard_page, settings_page
+from lms_reflex.pages.auth import (
+    forgot_password_page,
+    login_page,
+    reset_password_page,
+    signup_page,
+    verify_page,
+)
+from lms_reflex.pages.catalog import category_page, home_page, search_page
+from lms_reflex.pages.course import course_page
+from lms_reflex.pages.errors import not_found_page
+from lms_reflex.state.account import DashboardState, SettingsState
+from lms_reflex.state.auth import LoginState, PasswordResetState, VerifyState
+from lms_reflex.state.catalog import CategoryState, CourseState, HomeState, NavState, SearchState
+from lms_reflex.state.session import SessionState
+
+configure_logging()
+
+app = rx.App(
+    html_lang="en",
+    api_transformer=build_api(),
+    toaster=rx.toast.provider(position="top-center", close_button=True),
+)
+
+SITE = "lms_reflex"
+
+
+def page(route: str, component: Callable[[], rx.Component], title: str, *loads) -> None:
+    """Every page reloads the top bar (categories, who is signed in) and then its own data."""
+    app.add_page(
+        component,
+        route=route,
+        title=f"{title} | {SITE}",
+        on_load=[NavState.load, SessionState.load, *loads],
+    )
+
+
+page(routes.HOME, home_page, "Courses", HomeState.load)
+page(routes.COURSE, course_page, "Course", CourseState.load)
+page(routes.CATEGORY, category_page, "Category", CategoryState.load)
+page(routes.SEARCH, search_page, "Search", SearchState.load)
+page(routes.SIGNUP, signup_page, "Sign up")
+page(routes.VERIFY, verify_page, "Verify your email", VerifyState.load)
+page(routes.LOGIN, login_page, "Sign in", LoginState.load)
+page(routes.FORGOT, forgot_password_page, "Forgot password", PasswordResetState.load)
+page(routes.RESET, reset_password_page, "Reset password", PasswordResetState.load)
+page(routes.DASHBOARD, dashboard_page, "My learning", DashboardState.load)
+page(routes.SETTINGS, settings_page, "Settings", SettingsState.load)
+page("404", not_found_page, "Page not found")

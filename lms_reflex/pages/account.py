@@ -1,0 +1,171 @@
+"""The signed-in area: dashboard with a role-dependent menu, and account settings."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from lms_reflex import routes
+from lms_reflex.components.course_card import thumbnail
+from lms_reflex.components.forms import labeled_input
+from lms_reflex.components.shell import app_shell
+from lms_reflex.services.dashboard import MyCourse
+from lms_reflex.state.account import DashboardState, SettingsState
+
+
+def _side_menu() -> rx.Component:
+    """Links for what this role may open; the pages themselves check on the server."""
+    return rx.el.nav(
+        rx.vstack(
+            rx.link("My courses", href=routes.DASHBOARD),
+            rx.link("Profile", href=routes.PROFILE),
+            rx.link("Settings", href=routes.SETTINGS),
+            spacing="3",
+            align="start",
+        ),
+        aria_label="Dashboard",
+        style={"min_width": "12rem"},
+    )
+
+
+def _my_course(course: rx.Var[MyCourse]) -> rx.Component:
+    return rx.card(
+        rx.flex(
+            rx.box(thumbnail(course.thumbnail_url, course.title), width="12rem", flex_shrink="0"),
+            rx.vstack(
+                rx.link(
+                    rx.heading(course.title, size="4", as_="h3"), href="/courses/" + course.slug
+                ),
+                rx.text(course.instructor_name, size="2", color_scheme="gray"),
+                rx.progress(
+                    value=course.percent,
+                    max=100,
+                    width="100%",
+                    aria_label="Progress in " + course.title,
+                ),
+                rx.text(
+                    course.percent.to_string(),
+                    "% complete \u00b7 ",
+                    course.completed_lessons.to_string(),
+                    " of ",
+                    course.total_lessons.to_string(),
+                    " lessons \u00b7 last activity ",
+                    course.last_activity_label,
+                    size="2",
+                ),
+                width="100%",
+                align="start",
+            ),
+            gap="4",
+            width="100%",
+            direction=rx.breakpoints(initial="column", sm="row"),
+        ),
+        width="100%",
+    )
+
+
+def dashboard_page() -> rx.Component:
+    """The user's enrolled courses with progress."""
+    return app_shell(
+        rx.flex(
+            _side_menu(),
+            rx.vstack(
+                rx.heading("My learning", size="7", as_="h1"),
+                rx.cond(
+                    ~DashboardState.is_verified,
+                    rx.callout(
+                        "Please verify your email address to enroll in courses.",
+                        icon="info",
+                        color_scheme="amber",
+                    ),
+                ),
+                rx.cond(
+                    DashboardState.courses.length() > 0,
+                    rx.vstack(rx.foreach(DashboardState.courses, _my_course), width="100%"),
+                    rx.vstack(
+                        rx.text("You are not enrolled in any course yet."),
+                        rx.link("Browse courses", href=routes.HOME),
+                    ),
+                ),
+                width="100%",
+                spacing="4",
+            ),
+            gap="6",
+            width="100%",
+            direction=rx.breakpoints(initial="column", md="row"),
+        ),
+    )
+
+
+def _password_form() -> rx.Component:
+    return rx.form(
+        rx.vstack(
+            rx.heading("Change password", size="5", as_="h2"),
+            labeled_input(
+                "Current password",
+                "current_password",
+                type="password",
+                autocomplete="current-password",
+            ),
+            labeled_input(
+                "New password", "new_password", type="password", autocomplete="new-password"
+            ),
+            labeled_input(
+                "Confirm new password",
+                "confirm_password",
+                type="password",
+                autocomplete="new-password",
+            ),
+            rx.button("Change password", type="submit"),
+            width="100%",
+            max_width="28rem",
+            align="start",
+        ),
+        on_submit=SettingsState.change_password,
+    )
+
+
+def _delete_form() -> rx.Component:
+    return rx.form(
+        rx.vstack(
+            rx.heading("Delete account", size="5", as_="h2"),
+            rx.text(
+                "This removes your profile, enrollments and progress. Reviews stay, without "
+                "your name. It cannot be undone.",
+                size="2",
+            ),
+            labeled_input(
+                "Password to confirm",
+                "delete_password",
+                type="password",
+                autocomplete="current-password",
+            ),
+            rx.button("Delete my account", type="submit", color_scheme="red"),
+            width="100%",
+            max_width="28rem",
+            align="start",
+        ),
+        on_submit=SettingsState.delete_account,
+    )
+
+
+def settings_page() -> rx.Component:
+    """Password, sessions, data export and deletion."""
+    return app_shell(
+        rx.heading("Account settings", size="7", as_="h1"),
+        _password_form(),
+        rx.vstack(
+            rx.heading("Sessions", size="5", as_="h2"),
+            rx.button(
+                "Sign out everywhere", on_click=SettingsState.sign_out_everywhere, variant="soft"
+            ),
+            align="start",
+        ),
+        rx.vstack(
+            rx.heading("Your data", size="5", as_="h2"),
+            rx.button(
+                "Download my data (JSON)", on_click=SettingsState.export_data, variant="soft"
+            ),
+            align="start",
+        ),
+        _delete_form(),
+    )

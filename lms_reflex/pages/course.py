@@ -1,0 +1,186 @@
+"""The course page: what it teaches, its syllabus and its reviews."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from lms_reflex.components.course_card import rating_line, thumbnail
+from lms_reflex.components.shell import app_shell
+from lms_reflex.services.views import LessonRow, ReviewView, SectionView
+from lms_reflex.state.catalog import CourseState
+
+C = CourseState.course
+
+
+def _lesson(lesson: rx.Var[LessonRow]) -> rx.Component:
+    return rx.hstack(
+        rx.icon("circle-play", size=16, aria_hidden=True),
+        rx.text(lesson.title, size="2"),
+        rx.cond(lesson.is_preview, rx.badge("Preview", color_scheme="green", high_contrast=True)),
+        rx.spacer(),
+        rx.text(lesson.duration_label, size="2", color_scheme="gray"),
+        width="100%",
+        align="center",
+    )
+
+
+def _section(section: rx.Var[SectionView]) -> rx.Component:
+    return rx.accordion.item(
+        header=rx.hstack(
+            rx.text(section.title, weight="bold"),
+            rx.spacer(),
+            rx.text(
+                section.lesson_count.to_string(),
+                " lessons \u00b7 ",
+                section.duration_label,
+                size="2",
+                color_scheme="gray",
+            ),
+            width="100%",
+        ),
+        content=rx.vstack(rx.foreach(section.lessons, _lesson), spacing="2", width="100%"),
+        value=section.id.to_string(),
+    )
+
+
+def syllabus() -> rx.Component:
+    """Sections with their lessons, all open by default."""
+    return rx.vstack(
+        rx.heading("Course content", size="5", as_="h2"),
+        rx.text(
+            C.sections.length().to_string(),
+            " sections \u00b7 ",
+            C.lesson_count.to_string(),
+            " lessons \u00b7 ",
+            C.total_duration_label,
+            " total",
+            color_scheme="gray",
+            size="2",
+        ),
+        rx.accordion.root(
+            rx.foreach(C.sections, _section),
+            type="multiple",
+            default_value=C.sections.map(lambda s: s.id.to_string()),
+            collapsible=True,
+            width="100%",
+            variant="outline",
+        ),
+        width="100%",
+    )
+
+
+def _bullet_list(title: str, items: rx.Var[list[str]]) -> rx.Component:
+    return rx.cond(
+        items.length() > 0,
+        rx.vstack(
+            rx.heading(title, size="5", as_="h2"),
+            rx.el.ul(
+                rx.foreach(items, lambda item: rx.el.li(rx.text(item))),
+                style={"padding_left": "1.25rem", "list_style": "disc"},
+            ),
+            width="100%",
+        ),
+    )
+
+
+def _review(review: rx.Var[ReviewView]) -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.text(review.author, weight="bold"),
+                rx.badge(review.rating.to_string(), " / 5"),
+                rx.text(review.date_label, size="1", color_scheme="gray"),
+                align="center",
+            ),
+            rx.text(review.body, size="2", white_space="pre-wrap"),
+            rx.cond(
+                review.instructor_reply != "", rx.blockquote(review.instructor_reply, size="2")
+            ),
+            align="start",
+        ),
+        width="100%",
+    )
+
+
+def reviews() -> rx.Component:
+    """The newest reviews."""
+    return rx.vstack(
+        rx.heading("Student reviews", size="5", as_="h2"),
+        rating_line(C.rating_avg, C.rating_count),
+        rx.foreach(C.reviews, _review),
+        width="100%",
+    )
+
+
+def _header() -> rx.Component:
+    return rx.flex(
+        rx.vstack(
+            rx.cond(
+                C.category_name != "",
+                rx.link(C.category_name, href="/categories/" + C.category_slug, size="2"),
+            ),
+            rx.heading(C.title, size="8", as_="h1"),
+            rx.text(C.subtitle, size="4"),
+            rating_line(C.rating_avg, C.rating_count),
+            rx.text(C.student_count.to_string(), " students", size="2"),
+            rx.text("Created by ", rx.text.strong(C.instructor_name), size="2"),
+            rx.text(
+                "Last updated ",
+                C.updated_label,
+                " \u00b7 ",
+                C.language,
+                " \u00b7 Level: ",
+                C.level,
+                size="2",
+                color_scheme="gray",
+            ),
+            flex="2",
+            spacing="2",
+            align="start",
+            min_width="16rem",
+        ),
+        rx.card(
+            rx.vstack(
+                thumbnail(C.thumbnail_url, C.title),
+                rx.text(C.price_label, size="6", weight="bold"),
+                width="100%",
+            ),
+            flex="1",
+            min_width="16rem",
+        ),
+        gap="1.5rem",
+        wrap="wrap",
+        width="100%",
+    )
+
+
+def course_page() -> rx.Component:
+    """The course page, or a not-found message for unknown and hidden courses."""
+    return app_shell(
+        rx.cond(
+            CourseState.missing,
+            rx.vstack(
+                rx.heading("Course not found", size="7", as_="h1"),
+                rx.text("This course does not exist or is not published."),
+                rx.link("Browse all courses", href="/"),
+            ),
+            rx.cond(
+                C,
+                rx.vstack(
+                    _header(),
+                    _bullet_list("What you will learn", C.what_you_will_learn),
+                    syllabus(),
+                    _bullet_list("Requirements", C.requirements),
+                    rx.vstack(
+                        rx.heading("Description", size="5", as_="h2"),
+                        rx.html(C.description_html),
+                        width="100%",
+                    ),
+                    reviews(),
+                    spacing="6",
+                    width="100%",
+                ),
+                rx.spinner(aria_label="Loading course"),
+            ),
+        ),
+    )

@@ -1,0 +1,56 @@
+"""Route patterns and URL builders, so no page hard-codes another page's path."""
+
+from __future__ import annotations
+
+from urllib.parse import quote, urlencode, urlsplit
+
+HOME = "/"
+COURSE = "/courses/[slug]"
+CATEGORY = "/categories/[slug]"
+SEARCH = "/search"
+
+
+def course_url(slug: str) -> str:
+    """Link to a course page."""
+    return f"/courses/{quote(slug)}"
+
+
+def category_url(slug: str) -> str:
+    """Link to a category page."""
+    return f"/categories/{quote(slug)}"
+
+
+def search_url(query: str) -> str:
+    """Link to the search results for `query`."""
+    return f"{SEARCH}?{urlencode({'q': query})}"
+
+
+LOGIN = "/login"
+SIGNUP = "/signup"
+VERIFY = "/verify"
+FORGOT = "/forgot-password"
+RESET = "/reset-password"
+DASHBOARD = "/dashboard"
+SETTINGS = "/settings"
+PROFILE = "/profile"
+
+
+def safe_next(value: str | None, default: str = HOME) -> str:
+    r"""A local path to go to after signing in; anything else becomes `default`.
+
+    Refuses other sites (`https://evil`, `//evil`, `/\\evil`), `javascript:` and control
+    characters, so a crafted ?next= cannot send people away (SECURITY-CASES 37).
+    """
+    if not value or not value.startswith("/") or value.startswith(("//", "/\\")):
+        return default
+    if any(ord(ch) < 0x20 or ch == "\\" for ch in value):
+        return default
+    parts = urlsplit(value)
+    if parts.scheme or parts.netloc:
+        return default
+    return value
+
+
+def login_url(next_path: str) -> str:
+    """The sign-in page that comes back to `next_path` afterwards."""
+    return f"{LOGIN}?{urlencode({'next': safe_next(next_path)})}"

@@ -1,0 +1,145 @@
+"""The public catalog: categories, course listings, search and the course page.
+
+Only published courses are ever listed. A draft or archived course page is visible to its
+instructor and to admins only; everyone else gets NotFound, so its existence is not leaked.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from sqlalchemy import Select, func, literal_column, or_
+from sqlmodel import Session, col, select
+
+from lms_reflex.models import Category, Course, CourseStatus, Enrollment, User
+from lms_reflex.services import formatting as fmt
+from lms_reflex.services.actor import Actor
+from lms_reflex.services.course_page import build_course_detail
+from lms_reflex.services.errors import NotFound
+from lms_reflex.services.views import CategoryView, CourseCard, CourseDetail
+
+Order = Literal["newest", "top_rated", "popular"]
+MAX_QUERY_LEN = 200
+MAX_PAGE = 100
+
+
+def list_categories(*, session: Session) -> list[CategoryView]:
+    """All categories in the admin-chosen order."""
+    rows = session.exec(select(Category).order_by(col(Category.position), col(Category.name)))
+    return [CategoryView(c.id or 0, c.name, c.slug, c.description) for c in rows]
+
+
+def get_category(*, session: Session, slug: str) -> CategoryView:
+    """One category by slug.
+
+    Raises:
+        NotFound: when no category has that slug.
+    """
+    cat = session.exec(select(Category).where(Category.slug == slug)).first()
+    if cat is None or cat.id is None:
+        raise NotFound("We could not find that category.")
+    return CategoryView(cat.id, cat.name, cat.slug, cat.description)
+
+
+def _student_counts() -> Select:
+    return (
+        select(Enrollment.course_id, func.count().label("students"))
+        .group_by(col(Enrollment.course_id))
+        .subquery()
+    )
+
+
+def _card_query() -> Select:
+    """Courses with instructor, category and student count in one statement (no N+1)."""
+    counts = _student_counts()
+    students = func.coalesce(counts.c.students, 0).label("students")
+    return (
+        select(Course, User.first_name, User.last_name, Category.name, students)
+        .join(User, col(User.id) == col(Course.instructor_id))
+        .outerjoin(Category, col(Category.id) == col(Course.category_id))
+        .outerjoin(counts, counts.c.course_id == col(Course.id))
+        .where(Course.status == CourseStatus.PUBLISHED)
+    )
+
+
+def _to_card(row: tuple) -> CourseCard:
+    course, first, last, category, students = row
+    return CourseCard(
+        id=course.id,
+        slug=course.slug,
+        title=course.title,
+        subtitle=course.subtitle,
+        instructor_name=f"{first} {last}".strip(),
+        category_name=category or "",
+        level=course.level,
+        rating_avg=round(course.rating_avg, 1),
+        rating_count=course.rating_count,
+        price_label=fmt.price_label(course.price_cents, course.currency),
+        thumbnail_url=fmt.media_url(course.thumbnail_key),
+        student_count=int(students),
+    )
+
+
+def _ordered(query: Select, order: Order) -> Select:
+    if order == "top_rated":
+        return query.order_by(col(Course.rating_avg).desc(), col(Course.rating_count).desc())
+    if order == "popular":
+        return query.order_by(literal_column("students").desc(), col(Course.id).desc())
+    return query.order_by(col(Course.published_at).desc(), col(Course.id).desc())
+
+
+def list_published_courses(
+    *,
+    session: Session,
+    order: Order = "newest",
+    limit: int = 12,
+    offset: int = 0,
+    category_slug: str | None = None,
+) -> list[CourseCard]:
+    """Published courses as cards, optionally in one category."""
+    query = _card_query()
+    if category_slug is not None:
+        query = query.where(Category.slug == category_slug)
+    query = _ordered(query, order).limit(min(max(limit, 1), MAX_PAGE)).offset(max(offset, 0))
+    return [_to_card(row) for row in session.exec(query).all()]
+
+
+def _like_pattern(text: str) -> str:
+    """A LIKE pattern that matches `text` literally (% and _ are escaped)."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped.lower()}%"
+
+
+def search_courses(*, session: Session, query: str, limit: int = 20) -> list[CourseCard]:
+    """Published courses whose title, subtitle, description or instructor match `query`.
+
+    The text is bound as a parameter and its wildcards escaped, so input such as
+    `' OR 1=1 --` or `%` is matched literally.
+    """
+    text = " ".join(query.split())[:MAX_QUERY_LEN]
+    if not text:
+        return []
+    pattern = _like_pattern(text)
+    fields = [Course.title, Course.subtitle, Course.description, User.first_name, User.last_name]
+    match = or_(*(func.lower(col(f)).like(pattern, escape="\\") for f in fields))
+    rows = session.exec(_ordered(_card_query().where(match), "top_rated").limit(limit))
+    return [_to_card(row) for row in rows.all()]
+
+
+def can_see_unpublished(actor: Actor | None, course: Course) -> bool:
+    """Drafts are visible to their own instructor and to admins only."""
+    return actor is not None and (actor.is_admin or actor.id == course.instructor_id)
+
+
+def get_course_detail(*, session: Session, actor: Actor | None, slug: str) -> CourseDetail:
+    """The full course page.
+
+    Raises:
+        NotFound: unknown slug, or a course that is not published and not the actor's.
+    """
+    course = session.exec(select(Course).where(Course.slug == slug)).first()
+    if course is None:
+        raise NotFound("We could not find that course.")
+    if course.status != CourseStatus.PUBLISHED and not can_see_unpublished(actor, course):
+        raise NotFound("We could not find that course.")
+    return build_course_detail(session, course)

@@ -1,0 +1,115 @@
+"""Assembles the course page read model with a fixed number of queries."""
+
+from __future__ import annotations
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from lms_reflex.models import Category, Course, Enrollment, Lesson, Review, Section, User
+from lms_reflex.services import formatting as fmt
+from lms_reflex.services.text import render_markdown
+from lms_reflex.services.views import CourseDetail, LessonRow, ReviewView, SectionView
+
+REVIEWS_ON_PAGE = 10
+
+
+def _sections(session: Session, course_id: int) -> list[tuple[Section, list[Lesson]]]:
+    rows = session.exec(
+        select(Section, Lesson)
+        .outerjoin(Lesson, col(Lesson.section_id) == col(Section.id))
+        .where(Section.course_id == course_id)
+        .order_by(col(Section.position), col(Lesson.position))
+    ).all()
+    grouped: dict[int, tuple[Section, list[Lesson]]] = {}
+    for section, lesson in rows:
+        entry = grouped.setdefault(section.id or 0, (section, []))
+        if lesson is not None:
+            entry[1].append(lesson)
+    return list(grouped.values())
+
+
+def _section_view(section: Section, lessons: list[Lesson]) -> SectionView:
+    total = sum(lesson.duration_s for lesson in lessons)
+    return SectionView(
+        id=section.id or 0,
+        title=section.title,
+        lesson_count=len(lessons),
+        duration_label=fmt.length_label(total),
+        lessons=[
+            LessonRow(les.id or 0, les.title, fmt.clock_label(les.duration_s), les.is_preview)
+            for les in lessons
+        ],
+    )
+
+
+def _rating_distribution(session: Session, course_id: int) -> list[int]:
+    """Counts of 1..5 star reviews, index 0 is one star."""
+    rows = session.exec(
+        select(Review.rating, func.count())
+        .where(Review.course_id == course_id, col(Review.is_hidden).is_(False))
+        .group_by(col(Review.rating))
+    ).all()
+    counts = dict(rows)
+    return [int(counts.get(stars, 0)) for stars in range(1, 6)]
+
+
+def _reviews(session: Session, course_id: int) -> list[ReviewView]:
+    rows = session.exec(
+        select(Review, User.first_name, User.last_name)
+        .outerjoin(User, col(User.id) == col(Review.user_id))
+        .where(Review.course_id == course_id, col(Review.is_hidden).is_(False))
+        .order_by(col(Review.created_at).desc(), col(Review.id).desc())
+        .limit(REVIEWS_ON_PAGE)
+    ).all()
+    return [
+        ReviewView(
+            id=review.id or 0,
+            author=f"{first} {last[:1]}." if first else "Former student",
+            rating=review.rating,
+            body=review.body,
+            date_label=fmt.day_label(review.created_at),
+            instructor_reply=review.instructor_reply,
+        )
+        for review, first, last in rows
+    ]
+
+
+def build_course_detail(session: Session, course: Course) -> CourseDetail:
+    """The course page for a course the caller is allowed to see."""
+    assert course.id is not None
+    instructor = session.get(User, course.instructor_id)
+    category = session.get(Category, course.category_id) if course.category_id else None
+    outline = _sections(session, course.id)
+    sections = [_section_view(section, lessons) for section, lessons in outline]
+    students = session.exec(
+        select(func.count()).select_from(Enrollment).where(Enrollment.course_id == course.id)
+    ).one()
+    total_s = sum(les.duration_s for _, lessons in outline for les in lessons)
+    return CourseDetail(
+        id=course.id,
+        slug=course.slug,
+        title=course.title,
+        subtitle=course.subtitle,
+        description_html=render_markdown(course.description),
+        status=course.status,
+        instructor_id=course.instructor_id,
+        instructor_name=instructor.full_name if instructor else "",
+        category_name=category.name if category else "",
+        category_slug=category.slug if category else "",
+        level=course.level.capitalize(),
+        language=course.language,
+        updated_label=fmt.date_label(course.updated_at),
+        price_label=fmt.price_label(course.price_cents, course.currency),
+        is_free=course.price_cents == 0,
+        rating_avg=round(course.rating_avg, 1),
+        rating_count=course.rating_count,
+        rating_distribution=_rating_distribution(session, course.id),
+        student_count=int(students),
+        thumbnail_url=fmt.media_url(course.thumbnail_key),
+        what_you_will_learn=list(course.what_you_will_learn),
+        requirements=list(course.requirements),
+        sections=sections,
+        lesson_count=sum(s.lesson_count for s in sections),
+        total_duration_label=fmt.length_label(total_s),
+        reviews=_reviews(session, course.id),
+    )

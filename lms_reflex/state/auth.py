@@ -1,0 +1,214 @@
+"""Sign-up, email verification, sign-in and password recovery."""
+
+from __future__ import annotations
+
+import asyncio
+from urllib.parse import urlencode
+
+import reflex as rx
+
+from lms_reflex import routes
+from lms_reflex.db import call_service
+from lms_reflex.mail import reset_link_mail, signup_code_mail
+from lms_reflex.services import accounts, sessions
+from lms_reflex.services.errors import DomainError, InvalidInput
+from lms_reflex.state.session import client_ip, sign_in_redirect, user_agent
+from lms_reflex.state.util import MAIL_FAILED, error_toast, field, route_param, send_mail_off_loop
+
+RESEND_WAIT_S = 60
+
+
+class SignupState(rx.State):
+    """The sign-up form."""
+
+    busy: bool = False
+
+    @rx.event
+    async def signup(self, form: dict):
+        """Create the account and mail a code; the answer is the same for taken emails."""
+        if field(form, "password", 300) != field(form, "confirm_password", 300):
+            yield rx.toast.error("The two passwords are not the same.")
+            return
+        self.busy = True
+        yield
+        try:
+            result = await call_service(
+                accounts.signup,
+                first_name=field(form, "first_name", 200),
+                last_name=field(form, "last_name", 200),
+                email=field(form, "email", 320),
+                password=field(form, "password", 300),
+                wants_to_teach=bool(form.get("wants_to_teach")),
+                ip=client_ip(self),
+            )
+        except DomainError as exc:
+            self.busy = False
+            yield error_toast(exc)
+            return
+        if result.code and not await send_mail_off_loop(
+            signup_code_mail(result.email, result.code)
+        ):
+            yield rx.toast.error(MAIL_FAILED)
+        self.busy = False
+        yield rx.redirect(f"{routes.VERIFY}?{urlencode({'email': result.email})}")
+
+
+class VerifyState(rx.State):
+    """The code form at /verify?email=..."""
+
+    email: str = ""
+    resend_wait_s: int = 0
+    busy: bool = False
+    _ticking: bool = False
+
+    @rx.event
+    def load(self):
+        """Read the email from the URL and start the resend countdown.
+
+        The countdown always starts at a minute: reading the real wait from the database
+        would show 0 for addresses that got no code, revealing that they have an account.
+        """
+        self.email = route_param(self, "email")[:320]
+        self.busy = False
+        self.resend_wait_s = RESEND_WAIT_S
+        return VerifyState.count_down
+
+    @rx.event(background=True)
+    async def count_down(self):
+        """Tick the 'send a new code in N s' label down to zero (one ticker per tab)."""
+        async with self:
+            if self._ticking:
+                return
+            self._ticking = True
+        while True:
+            await asyncio.sleep(1)
+            async with self:
+                self.resend_wait_s = max(0, self.resend_wait_s - 1)
+                if self.resend_wait_s == 0:
+                    self._ticking = False
+                    return
+
+    @rx.event
+    async def verify(self, form: dict):
+        """Check the code; on success sign the user in and go to the dashboard."""
+        self.busy = True
+        yield
+        try:
+            user_id = await call_service(
+                accounts.verify_signup,
+                email=self.email,
+                code=field(form, "code", 20).strip(),
+                ip=client_ip(self),
+            )
+            ticket = await call_service(sessions.issue_login_ticket, user_id=user_id)
+        except DomainError as exc:
+            self.busy = False
+            yield error_toast(exc)
+            return
+        yield sign_in_redirect(ticket, routes.DASHBOARD)
+
+    @rx.event
+    async def resend(self):
+        """Mail a fresh code (at most once a minute)."""
+        try:
+            code = await call_service(accounts.resend_signup_code, email=self.email)
+        except DomainError as exc:
+            yield error_toast(exc)
+            return
+        if code and not await send_mail_off_loop(signup_code_mail(self.email, code)):
+            yield rx.toast.error(MAIL_FAILED)
+            return
+        yield rx.toast.success("If that address has an account waiting, a new code is on its way.")
+        self.resend_wait_s = RESEND_WAIT_S
+        yield VerifyState.count_down
+
+
+class LoginState(rx.State):
+    """The sign-in form at /login?next=..."""
+
+    busy: bool = False
+    expired: bool = False
+
+    @rx.event
+    def load(self) -> None:
+        """Note whether we came back from an expired sign-in link."""
+        self.expired = route_param(self, "expired") == "1"
+        self.busy = False
+
+    @rx.event
+    async def login(self, form: dict):
+        """Check the password; on success go through the cookie route to ?next=."""
+        self.busy = True
+        yield
+        try:
+            user_id = await call_service(
+                accounts.login,
+                email=field(form, "email", 320),
+                password=field(form, "password", 300),
+                ip=client_ip(self),
+                user_agent=user_agent(self),
+            )
+            ticket = await call_service(sessions.issue_login_ticket, user_id=user_id)
+        except DomainError as exc:
+            self.busy = False
+            yield error_toast(exc)
+            return
+        yield sign_in_redirect(ticket, route_param(self, "next") or routes.DASHBOARD)
+
+
+class PasswordResetState(rx.State):
+    """Forgot-password and reset-password forms."""
+
+    sent: bool = False
+    busy: bool = False
+
+    @rx.event
+    def load(self) -> None:
+        """Start with a fresh form."""
+        self.sent, self.busy = False, False
+
+    @rx.event
+    async def request_reset(self, form: dict):
+        """Mail a reset link when the account exists; the page says the same either way."""
+        self.busy = True
+        yield
+        try:
+            mail = await call_service(
+                accounts.request_password_reset, email=field(form, "email", 320), ip=client_ip(self)
+            )
+        except InvalidInput as exc:
+            self.busy = False
+            yield error_toast(exc)
+            return
+        except DomainError:
+            mail = None  # throttled: answer as usual, so nothing is revealed
+        if mail is not None and not await send_mail_off_loop(
+            reset_link_mail(mail.email, mail.link)
+        ):
+            self.busy = False
+            yield rx.toast.error(MAIL_FAILED)
+            return
+        self.sent, self.busy = True, False
+
+    @rx.event
+    async def set_new_password(self, form: dict):
+        """Set the new password from the mailed link, end every session, sign in afresh."""
+        if field(form, "password", 300) != field(form, "confirm_password", 300):
+            yield rx.toast.error("The two passwords are not the same.")
+            return
+        self.busy = True
+        yield
+        try:
+            user_id = await call_service(
+                accounts.reset_password,
+                email=route_param(self, "email")[:320],
+                token=route_param(self, "token")[:200],
+                new_password=field(form, "password", 300),
+                ip=client_ip(self),
+            )
+            ticket = await call_service(sessions.issue_login_ticket, user_id=user_id)
+        except DomainError as exc:
+            self.busy = False
+            yield error_toast(exc)
+            return
+        yield sign_in_redirect(ticket, routes.DASHBOARD)

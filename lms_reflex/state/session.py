@@ -1,0 +1,65 @@
+"""Who is signed in, read from the session cookie of the websocket handshake.
+
+The user is looked up again on every call, so a deactivation, a demotion or a sign-out
+elsewhere takes effect on the very next event (SECURITY-CASES 18). Nothing about the
+session is stored in state except display data for menus.
+"""
+
+from __future__ import annotations
+
+import json
+
+import reflex as rx
+
+from lms_reflex import routes
+from lms_reflex.api.auth_cookie import actor_from_token, token_from_cookie_header
+from lms_reflex.services.actor import Actor
+
+
+def session_token(state: rx.State) -> str | None:
+    """The raw session token from the handshake's Cookie header (never put in a var)."""
+    return token_from_cookie_header(state.router.headers.cookie)
+
+
+async def current_actor(state: rx.State, *, touch: bool = True) -> Actor | None:
+    """The signed-in user, freshly checked against the database."""
+    return await actor_from_token(session_token(state), touch=touch)
+
+
+def client_ip(state: rx.State) -> str:
+    """The browser's address as Reflex saw it (honours trusted_proxy_hops)."""
+    return state.router.session.client_ip or ""
+
+
+def user_agent(state: rx.State) -> str:
+    """The browser's User-Agent, for the session list and the audit log."""
+    return (state.router.headers.user_agent or "")[:400]
+
+
+def full_navigation(url: str) -> rx.event.EventSpec:
+    """Leave the single-page app: a real page load, so the next websocket carries new cookies."""
+    return rx.call_script(f"window.location.assign({json.dumps(url)})")
+
+
+def sign_in_redirect(ticket: str, next_path: str) -> rx.event.EventSpec:
+    """Send the browser to the cookie route that turns a login ticket into a session."""
+    from urllib.parse import urlencode
+
+    query = urlencode({"ticket": ticket, "next": routes.safe_next(next_path, routes.DASHBOARD)})
+    return full_navigation(f"/api/auth/complete?{query}")
+
+
+class SessionState(rx.State):
+    """Display data about the signed-in user for the top bar; never used for access control."""
+
+    signed_in: bool = False
+    first_name: str = ""
+    role: str = ""
+
+    @rx.event
+    async def load(self) -> None:
+        """Refresh the top bar from the session cookie."""
+        actor = await current_actor(self)
+        self.signed_in = actor is not None
+        self.first_name = actor.first_name if actor else ""
+        self.role = actor.role if actor else ""

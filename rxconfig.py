@@ -1,0 +1,37 @@
+"""Reflex configuration, derived from the LMS_* settings so there is one source of truth."""
+
+import os
+import sys
+from urllib.parse import urlsplit
+
+import reflex as rx
+
+from lms_reflex.settings import ConfigError, get_settings
+
+try:
+    settings = get_settings()
+except ConfigError as exc:  # one readable line instead of a traceback
+    print(f"error: {exc}", file=sys.stderr)
+    raise SystemExit(2) from None
+
+# The port the single-port server listens on; LMS_BASE_URL may be a proxy in front of it.
+_port = int(os.environ.get("LMS_PORT") or urlsplit(settings.base_url).port or 3000)
+
+config = rx.Config(
+    app_name="lms_reflex",
+    frontend_port=_port,
+    backend_port=_port,
+    # The browser reaches the backend at the public origin (same port in prod mode).
+    api_url=settings.base_url,
+    deploy_url=settings.base_url,
+    # Only our own origin may open the websocket (SECURITY-CASES 20).
+    cors_allowed_origins=[settings.base_origin],
+    # State is a cache of the database: memory for one worker, Redis for several.
+    state_manager_mode="redis" if settings.redis_url else "memory",
+    redis_url=settings.redis_url,
+    telemetry_enabled=False,
+    show_built_with_reflex=False,
+    # Indigo keeps white-on-accent button text above WCAG AA contrast (blue does not).
+    plugins=[rx.plugins.RadixThemesPlugin(theme=rx.theme(accent_color="indigo", radius="medium"))],
+    disable_plugins=[rx.plugins.SitemapPlugin],
+)

@@ -1,0 +1,161 @@
+"""Starts the real app once per run (prod build, fresh SQLite, SMTP sink, demo data)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page
+
+from tests.e2e.smtp_sink import SmtpSink
+
+ROOT = Path(__file__).resolve().parents[2]
+PORT = int(os.environ.get("LMS_E2E_PORT", "3111"))
+BASE_URL = f"http://localhost:{PORT}"
+STARTUP_TIMEOUT_S = 900
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+    "--autoplay-policy=no-user-gesture-required",
+]
+
+
+def _chromium_path() -> str | None:
+    for candidate in (os.environ.get("LMS_CHROMIUM"), "/usr/lib/chromium/chromium"):
+        if candidate and Path(candidate).exists():
+            return candidate
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    path = _chromium_path()
+    return {
+        **browser_type_launch_args,
+        "args": CHROMIUM_ARGS,
+        **({"executable_path": path} if path else {}),
+    }
+
+
+@pytest.fixture(scope="session")
+def smtp() -> Iterator[SmtpSink]:
+    sink = SmtpSink()
+    sink.start()
+    yield sink
+    sink.stop()
+
+
+def _wait_until_up(proc: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"app exited early:\n{log.read_text()[-4000:]}")
+        try:
+            with urllib.request.urlopen(f"{BASE_URL}/api/health", timeout=2) as resp:
+                if resp.status == 200:
+                    with urllib.request.urlopen(BASE_URL + "/", timeout=5):
+                        return
+        except OSError:
+            pass
+        time.sleep(1)
+    raise RuntimeError(f"app did not start in {STARTUP_TIMEOUT_S}s:\n{log.read_text()[-4000:]}")
+
+
+@pytest.fixture(scope="session")
+def app_env(tmp_path_factory: pytest.TempPathFactory, smtp: SmtpSink) -> dict[str, str]:
+    data = tmp_path_factory.mktemp("e2e-data")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LMS_")}
+    env.update(
+        {
+            "LMS_DATABASE_URL": f"sqlite:///{data}/lms.db",
+            "LMS_DATA_DIR": str(data),
+            "LMS_MEDIA_DIR": str(data / "media"),
+            "LMS_MAIL_OUTBOX": str(data / "outbox"),
+            "LMS_BASE_URL": BASE_URL,
+            "LMS_SMTP_HOST": "127.0.0.1",
+            "LMS_SMTP_PORT": str(smtp.port),
+            "LMS_SMTP_STARTTLS": "0",
+        }
+    )
+    return env
+
+
+@pytest.fixture(scope="session")
+def live_app(app_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The real app: `python -m lms_reflex migrate`, `seed-demo`, `reflex run --env prod`."""
+    py = sys.executable
+    for command in (["migrate"], ["seed-demo"]):
+        subprocess.run(
+            [py, "-m", "lms_reflex", *command],
+            cwd=ROOT,
+            env=app_env,
+            check=True,
+            capture_output=True,
+        )
+    log = tmp_path_factory.mktemp("e2e-log") / "app.log"
+    reflex = shutil.which("reflex", path=str(Path(py).parent)) or "reflex"
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [reflex, "run", "--env", "prod"],
+            cwd=ROOT,
+            env=app_env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        _wait_until_up(proc, log)
+        yield BASE_URL
+    finally:
+        os.killpg(proc.pid, 15)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, 9)
+
+
+@pytest.fixture(scope="session")
+def base_url(live_app: str) -> str:
+    """pytest-playwright resolves relative page.goto() against this."""
+    return live_app
+
+
+@pytest.fixture(scope="session")
+def axe() -> Axe:
+    return Axe()
+
+
+@pytest.fixture
+def check_a11y(axe: Axe):
+    """Fail on serious or critical axe-core violations of the page as it is now."""
+
+    def check(page: Page) -> None:
+        result = axe.run(page)
+        bad = [
+            v for v in result.response["violations"] if v.get("impact") in ("serious", "critical")
+        ]
+        details = "\n".join(
+            f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes'][:3]]}"
+            for v in bad
+        )
+        assert not bad, f"accessibility violations on {page.url}:\n{details}"
+
+    return check
+
+
+def wait_for_app(page: Page) -> None:
+    """Reflex pages hydrate over a websocket; wait until the page's data arrived."""
+    page.wait_for_load_state("networkidle")
