@@ -12,6 +12,14 @@ export NPM_CONFIG_REGISTRY ?= https://registry.npmjs.org
 export REFLEX_TELEMETRY_ENABLED := false
 export REFLEX_CHECK_LATEST_VERSION := false
 export PYTHONDONTWRITEBYTECODE := 1
+# node and bun ignore the system CA store; point them at it (needed behind TLS-inspecting
+# proxies, harmless elsewhere) unless the environment already says otherwise.
+SYSTEM_CA := /etc/ssl/certs/ca-certificates.crt
+ifeq ($(origin NODE_EXTRA_CA_CERTS),undefined)
+ifneq ($(wildcard $(SYSTEM_CA)),)
+export NODE_EXTRA_CA_CERTS := $(SYSTEM_CA)
+endif
+endif
 
 .PHONY: help run test lint unit integration e2e deps dev-deps js chromium migrate seed clean
 

@@ -16,6 +16,10 @@ if [ -n "$node_v" ] && version_ok "$node_v" 22.22.0 && [ -n "$bun_v" ] && versio
 fi
 echo "Installing node 22 and bun 1.4.5 into .tools/ (found node '${node_v:-none}', bun '${bun_v:-none}')"
 command -v npm >/dev/null || { echo "error: npm is needed to install node and bun" >&2; exit 1; }
-npm install --prefix .tools --no-audit --no-fund --loglevel=error bun@1.4.5 node@22 >/dev/null
+# --prefix would also move npm's global config to .tools/etc/npmrc; keep the machine's one
+# (it may name the CA bundle a TLS-inspecting proxy needs).
+globalconfig=$(npm config get globalconfig)
+npm install --prefix .tools --globalconfig "$globalconfig" --no-audit --no-fund \
+  --loglevel=error bun@1.4.5 node@22 >/dev/null
 .tools/node_modules/.bin/node --version >/dev/null
 .tools/node_modules/.bin/bun --version >/dev/null
