@@ -20,9 +20,11 @@ from lms_reflex.pages.auth import (
 from lms_reflex.pages.catalog import category_page, home_page, search_page
 from lms_reflex.pages.course import course_page
 from lms_reflex.pages.errors import not_found_page
+from lms_reflex.pages.profile import instructor_page, profile_page
 from lms_reflex.state.account import DashboardState, SettingsState
 from lms_reflex.state.auth import LoginState, PasswordResetState, VerifyState
 from lms_reflex.state.catalog import CategoryState, CourseState, HomeState, NavState, SearchState
+from lms_reflex.state.profile import InstructorState, ProfileState
 from lms_reflex.state.session import SessionState
 
 configure_logging()
@@ -57,4 +59,6 @@ page(routes.FORGOT, forgot_password_page, "Forgot password", PasswordResetState.
 page(routes.RESET, reset_password_page, "Reset password", PasswordResetState.load)
 page(routes.DASHBOARD, dashboard_page, "My learning", DashboardState.load)
 page(routes.SETTINGS, settings_page, "Settings", SettingsState.load)
+page(routes.PROFILE, profile_page, "Your profile", ProfileState.load)
+page(routes.INSTRUCTOR, instructor_page, "Instructor", InstructorState.load)
 page("404", not_found_page, "Page not found")

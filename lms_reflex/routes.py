@@ -8,6 +8,7 @@ HOME = "/"
 COURSE = "/courses/[slug]"
 CATEGORY = "/categories/[slug]"
 SEARCH = "/search"
+INSTRUCTOR = "/instructors/[id]"
 
 
 def course_url(slug: str) -> str:
@@ -18,6 +19,11 @@ def course_url(slug: str) -> str:
 def category_url(slug: str) -> str:
     """Link to a category page."""
     return f"/categories/{quote(slug)}"
+
+
+def instructor_url(user_id: int) -> str:
+    """Link to an instructor's public page."""
+    return f"/instructors/{int(user_id)}"
 
 
 def search_url(query: str) -> str:

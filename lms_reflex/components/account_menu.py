@@ -7,13 +7,17 @@ import reflex as rx
 from lms_reflex import routes
 from lms_reflex.state.session import SessionState
 
+# Reflex forms always preventDefault, so the POST form is built and submitted by hand.
+_SIGN_OUT_JS = (
+    "const f = document.createElement('form'); f.method = 'post';"
+    " f.action = '/api/auth/logout'; document.body.appendChild(f); f.submit();"
+)
 
-def sign_out_form(label: str = "Sign out") -> rx.Component:
+
+def sign_out_button(label: str = "Sign out") -> rx.Component:
     """A real POST to the cookie route: a link or GET could be triggered by another site."""
-    return rx.el.form(
-        rx.button(label, type="submit", variant="ghost", color_scheme="gray"),
-        method="post",
-        action="/api/auth/logout",
+    return rx.button(
+        label, on_click=rx.call_script(_SIGN_OUT_JS), variant="ghost", color_scheme="gray"
     )
 
 
@@ -38,13 +42,13 @@ def account_controls() -> rx.Component:
                     rx.menu.item(rx.link("Settings", href=routes.SETTINGS, width="100%")),
                 ),
             ),
-            sign_out_form(),
+            sign_out_button(),
             align="center",
             spacing="3",
         ),
         rx.hstack(
-            rx.link(rx.button("Sign in", variant="soft"), href=routes.LOGIN),
-            rx.link(rx.button("Sign up"), href=routes.SIGNUP),
+            rx.button(rx.link("Sign in", href=routes.LOGIN), variant="soft", as_child=True),
+            rx.button(rx.link("Sign up", href=routes.SIGNUP), as_child=True),
             spacing="2",
         ),
     )

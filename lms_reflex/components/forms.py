@@ -36,13 +36,23 @@ def labeled_input(
     )
 
 
+def ready_to_submit() -> rx.Var[bool]:
+    """True once React has hydrated the page and the websocket is up.
+
+    Before that, a click would submit the form natively as a GET to the page itself,
+    putting what was typed (a password) in the URL; a disabled submit button also blocks
+    submitting with Enter.
+    """
+    return rx.State.is_hydrated
+
+
 def submit_button(text: str, busy: rx.Var[bool]) -> rx.Component:
     """The form's main button; shows a spinner while the server works."""
     return rx.button(
         rx.cond(busy, rx.spinner(size="2"), rx.fragment()),
         text,
         type="submit",
-        disabled=busy,
+        disabled=busy | ~ready_to_submit(),
         size="3",
         width="100%",
     )

@@ -6,7 +6,7 @@ import reflex as rx
 
 from lms_reflex import routes
 from lms_reflex.components.course_card import thumbnail
-from lms_reflex.components.forms import labeled_input
+from lms_reflex.components.forms import labeled_input, ready_to_submit
 from lms_reflex.components.shell import app_shell
 from lms_reflex.services.dashboard import MyCourse
 from lms_reflex.state.account import DashboardState, SettingsState
@@ -115,7 +115,7 @@ def _password_form() -> rx.Component:
                 type="password",
                 autocomplete="new-password",
             ),
-            rx.button("Change password", type="submit"),
+            rx.button("Change password", type="submit", disabled=~ready_to_submit()),
             width="100%",
             max_width="28rem",
             align="start",
@@ -139,7 +139,13 @@ def _delete_form() -> rx.Component:
                 type="password",
                 autocomplete="current-password",
             ),
-            rx.button("Delete my account", type="submit", color_scheme="red"),
+            rx.button(
+                "Delete my account",
+                type="submit",
+                color_scheme="red",
+                high_contrast=True,
+                disabled=~ready_to_submit(),
+            ),
             width="100%",
             max_width="28rem",
             align="start",

@@ -60,7 +60,11 @@ def signup_page() -> rx.Component:
                 ),
                 on_submit=SignupState.signup,
             ),
-            rx.text("Already have an account? ", rx.link("Sign in", href=routes.LOGIN), size="2"),
+            rx.text(
+                "Already have an account? ",
+                rx.link("Sign in", href=routes.LOGIN, underline="always"),
+                size="2",
+            ),
         )
     )
 
@@ -131,7 +135,11 @@ def login_page() -> rx.Component:
                 on_submit=LoginState.login,
             ),
             rx.link("Forgot your password?", href=routes.FORGOT, size="2"),
-            rx.text("New here? ", rx.link("Create an account", href=routes.SIGNUP), size="2"),
+            rx.text(
+                "New here? ",
+                rx.link("Create an account", href=routes.SIGNUP, underline="always"),
+                size="2",
+            ),
         )
     )
 

@@ -123,7 +123,15 @@ def _header() -> rx.Component:
             rx.text(C.subtitle, size="4"),
             rating_line(C.rating_avg, C.rating_count),
             rx.text(C.student_count.to_string(), " students", size="2"),
-            rx.text("Created by ", rx.text.strong(C.instructor_name), size="2"),
+            rx.text(
+                "Created by ",
+                rx.link(
+                    C.instructor_name,
+                    href="/instructors/" + C.instructor_id.to_string(),
+                    underline="always",
+                ),
+                size="2",
+            ),
             rx.text(
                 "Last updated ",
                 C.updated_label,

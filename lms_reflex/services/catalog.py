@@ -95,11 +95,14 @@ def list_published_courses(
     limit: int = 12,
     offset: int = 0,
     category_slug: str | None = None,
+    instructor_id: int | None = None,
 ) -> list[CourseCard]:
-    """Published courses as cards, optionally in one category."""
+    """Published courses as cards, optionally of one category or one instructor."""
     query = _card_query()
     if category_slug is not None:
         query = query.where(Category.slug == category_slug)
+    if instructor_id is not None:
+        query = query.where(Course.instructor_id == instructor_id)
     query = _ordered(query, order).limit(min(max(limit, 1), MAX_PAGE)).offset(max(offset, 0))
     return [_to_card(row) for row in session.exec(query).all()]
 
