@@ -1,0 +1,122 @@
+"""SECURITY-CASES 21, 22, 27: forged events over the websocket change nothing they must not."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+from tests.e2e.accounts import new_email, sign_up
+from tests.e2e.forge import send_event
+from tests.e2e.smtp_sink import SmtpSink
+from tests.security_rules import RULES, SIGNED_IN, WEBSOCKET_ONLY_EXCEPTIONS
+
+pytestmark = pytest.mark.e2e
+
+PROTECTED_TABLES = ["user", "profile", "enrollment", "lesson_progress", "review", "course"]
+
+
+def fingerprint(db_path: str) -> str:
+    """A hash of every protected row (audit rows and session touches may change)."""
+    with sqlite3.connect(db_path) as conn:
+        rows = {
+            t: conn.execute(f'SELECT * FROM "{t}" ORDER BY id').fetchall()
+            for t in PROTECTED_TABLES
+        }
+        rows["sessions"] = conn.execute(
+            "SELECT id, user_id, revoked_at FROM auth_session ORDER BY id"
+        ).fetchall()
+    return hashlib.sha256(json.dumps(rows, default=str).encode()).hexdigest()
+
+
+@pytest.fixture
+def db_path(app_env: dict[str, str], live_app: str) -> str:
+    return app_env["LMS_DATABASE_URL"].removeprefix("sqlite:///")
+
+
+def events_in(result: dict) -> str:
+    return json.dumps([u.get("events", []) for u in result["updates"]])
+
+
+SIGNED_IN_HANDLERS = sorted(
+    h for h, (rule, _) in RULES.items() if rule == SIGNED_IN and h not in WEBSOCKET_ONLY_EXCEPTIONS
+)
+
+
+@pytest.mark.parametrize("handler", SIGNED_IN_HANDLERS)
+def test_anonymous_forged_event_is_refused_and_changes_nothing(
+    page: Page, base_url: str, db_path: str, handler: str
+) -> None:
+    page.goto("/")
+    before = fingerprint(db_path)
+    result = send_event(page, base_url, handler, RULES[handler][1], path="/settings")
+    sent_back = events_in(result)
+    assert "Please sign in" in sent_back or "/login?next=" in sent_back, sent_back[:500]
+    assert fingerprint(db_path) == before
+
+
+def test_signed_in_student_cannot_delete_the_account_without_the_password(
+    page: Page, base_url: str, db_path: str, smtp: SmtpSink
+) -> None:
+    sign_up(page, smtp, new_email())
+    before = fingerprint(db_path)
+    result = send_event(
+        page,
+        base_url,
+        "SettingsState.delete_account",
+        {"form": {"delete_password": "not my password"}},
+        path="/settings",
+    )
+    assert "not correct" in events_in(result) or "incorrect" in events_in(result)
+    assert fingerprint(db_path) == before
+
+
+def test_profile_save_ignores_role_and_status_fields(
+    page: Page, base_url: str, db_path: str, smtp: SmtpSink
+) -> None:
+    email = new_email()
+    sign_up(page, smtp, email)
+    form = {
+        "first_name": "Mallory",
+        "last_name": "Evil",
+        "bio": "",
+        "gender": "",
+        "date_of_birth": "",
+        "contact_number": "",
+        "role": "admin",
+        "is_active": False,
+        "email_verified_at": None,
+        "id": 1,
+        "user_id": 1,
+    }
+    result = send_event(page, base_url, "ProfileState.save", {"form": form}, path="/profile")
+    assert "Profile saved." in events_in(result)
+    with sqlite3.connect(db_path) as conn:
+        role, active, verified, first = conn.execute(
+            'SELECT role, is_active, email_verified_at, first_name FROM "user" WHERE email = ?',
+            (email,),
+        ).fetchone()
+        first_user = conn.execute('SELECT email, first_name FROM "user" WHERE id = 1').fetchone()
+    assert (role, active, first) == ("student", 1, "Mallory")
+    assert verified is not None
+    assert first_user[0] != email and first_user[1] != "Mallory"  # id=1 is someone else
+
+
+def test_browser_is_no_longer_signed_in_for_events_after_sign_out_everywhere(
+    page: Page, browser: Browser, base_url: str, smtp: SmtpSink
+) -> None:
+    """SECURITY-CASES 18 style: identity is re-read on every event, never cached."""
+    sign_up(page, smtp, new_email())
+    second = browser.new_context(base_url=base_url)
+    second.add_cookies([{**c, "sameSite": c["sameSite"]} for c in page.context.cookies()])
+    tab2 = second.new_page()
+    tab2.goto("/")
+    ok = send_event(tab2, base_url, "DashboardState.load", {}, path="/dashboard")
+    assert "/login?next=" not in events_in(ok)
+    send_event(page, base_url, "SettingsState.sign_out_everywhere", {}, path="/settings")
+    refused = send_event(tab2, base_url, "DashboardState.load", {}, path="/dashboard")
+    assert "/login?next=" in events_in(refused)
+    second.close()

@@ -1,0 +1,74 @@
+"""Every event handler of every State class, with who may call it (SECURITY-CASES 21).
+
+A handler is reachable from any browser with any arguments, so each one is listed here
+with its rule and forged arguments an attacker might send. tests/unit/test_handler_rules.py
+fails when a handler is missing; tests/e2e/test_forged_events.py sends each non-public one
+as an anonymous browser and checks nothing changed.
+
+Rules:
+- public: anyone; reads public data or acts only on data proved by a secret (code, token).
+- signed-in: acts only on the caller's own account, found from the session cookie; takes no
+  user id, so "another user's data" cannot even be named.
+"""
+
+from __future__ import annotations
+
+PUBLIC = "public"
+SIGNED_IN = "signed-in"
+
+FORGED_FORM = {
+    "first_name": "Mallory",
+    "last_name": "Evil",
+    "email": "mallory@example.com",
+    "password": "forged password 123",
+    "confirm_password": "forged password 123",
+    "current_password": "guess guess guess",
+    "new_password": "forged password 123",
+    "delete_password": "guess guess guess",
+    "code": "000000",
+    "role": "admin",
+    "is_active": True,
+    "email_verified_at": "2020-01-01",
+    "id": 1,
+    "user_id": 1,
+}
+
+# handler -> (rule, forged payload)
+RULES: dict[str, tuple[str, dict]] = {
+    "NavState.load": (PUBLIC, {}),
+    "HomeState.load": (PUBLIC, {}),
+    "CategoryState.load": (PUBLIC, {}),
+    "SearchState.load": (PUBLIC, {}),
+    "SearchState.submit": (PUBLIC, {"form": {"q": "x"}}),
+    "CourseState.load": (PUBLIC, {}),
+    "InstructorState.load": (PUBLIC, {}),
+    "SessionState.load": (PUBLIC, {}),
+    "SignupState.signup": (PUBLIC, {"form": FORGED_FORM}),
+    "VerifyState.load": (PUBLIC, {}),
+    "VerifyState.count_down": (PUBLIC, {}),
+    "VerifyState.verify": (PUBLIC, {"form": FORGED_FORM}),
+    "VerifyState.resend": (PUBLIC, {}),
+    "LoginState.load": (PUBLIC, {}),
+    "LoginState.login": (PUBLIC, {"form": FORGED_FORM}),
+    "PasswordResetState.load": (PUBLIC, {}),
+    "PasswordResetState.request_reset": (PUBLIC, {"form": FORGED_FORM}),
+    "PasswordResetState.set_new_password": (PUBLIC, {"form": FORGED_FORM}),
+    "DashboardState.load": (SIGNED_IN, {}),
+    "SettingsState.load": (SIGNED_IN, {}),
+    "SettingsState.change_password": (SIGNED_IN, {"form": FORGED_FORM}),
+    "SettingsState.sign_out_everywhere": (SIGNED_IN, {}),
+    "SettingsState.export_data": (SIGNED_IN, {}),
+    "SettingsState.delete_account": (SIGNED_IN, {"form": FORGED_FORM}),
+    "ProfileState.load": (SIGNED_IN, {}),
+    "ProfileState.save": (SIGNED_IN, {"form": FORGED_FORM}),
+    "ProfileState.remove_avatar": (SIGNED_IN, {}),
+    "ProfileState.set_upload_progress": (PUBLIC, {"progress": {"progress": 0.5}}),
+    # Called by Reflex's /_upload HTTP route, not over the websocket; the e2e profile test
+    # and tests/unit/test_profiles.py cover it.
+    "ProfileState.handle_avatar_upload": (SIGNED_IN, {}),
+}
+
+# Reflex adds `setvar` to every state. It only calls existing `set_<name>` handlers (auto
+# setters are off), so it can do nothing the handlers above cannot.
+BUILT_IN = {"setvar"}
+WEBSOCKET_ONLY_EXCEPTIONS = {"ProfileState.handle_avatar_upload"}
