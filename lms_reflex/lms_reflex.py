@@ -8,6 +8,7 @@ import reflex as rx
 
 from lms_reflex import routes
 from lms_reflex.api import build_api
+from lms_reflex.api.upload_limit import limit_upload_size
 from lms_reflex.logging_setup import configure_logging
 from lms_reflex.pages.account import dashboard_page, settings_page
 from lms_reflex.pages.auth import (
@@ -31,7 +32,8 @@ configure_logging()
 
 app = rx.App(
     html_lang="en",
-    api_transformer=build_api(),
+    # Our routes first, then the upload cap outermost so it also guards Reflex's /_upload.
+    api_transformer=[build_api(), limit_upload_size],
     toaster=rx.toast.provider(position="top-center", close_button=True),
 )
 

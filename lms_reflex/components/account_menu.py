@@ -30,6 +30,13 @@ def account_controls() -> rx.Component:
             rx.menu.root(
                 rx.menu.trigger(
                     rx.button(
+                        rx.avatar(
+                            src=SessionState.avatar_url,
+                            fallback=SessionState.first_name[:1],
+                            size="1",
+                            radius="full",
+                            alt="",
+                        ),
                         SessionState.first_name,
                         rx.icon("chevron-down"),
                         variant="soft",

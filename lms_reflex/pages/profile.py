@@ -124,6 +124,18 @@ def _upload_progress() -> rx.Component:
     )  # fmt: skip
 
 
+def _name_file_input(component: rx.Component, label: str) -> None:
+    """Give rx.upload's hidden <input type=file> an accessible name.
+
+    Reflex builds that input itself and passes no props to it, so screen readers (and
+    axe) would meet an unlabelled control; we find it in the tree and label it.
+    """
+    for child in component.children:
+        if getattr(child, "tag", None) == "input":
+            child.custom_attrs["aria-label"] = label
+        _name_file_input(child, label)
+
+
 def _avatar_panel() -> rx.Component:
     """Photo preview, a drop zone with a 'Choose a photo' button, upload and remove."""
     zone = rx.upload.root(
@@ -138,6 +150,7 @@ def _avatar_panel() -> rx.Component:
         border="1px dashed var(--gray-a8)", border_radius="var(--radius-3)", padding="1rem",
         width="100%",
     )  # fmt: skip
+    _name_file_input(zone, "Choose a photo")
     upload = P.handle_avatar_upload(
         rx.upload_files(upload_id=AVATAR_UPLOAD_ID, on_upload_progress=P.set_upload_progress)
     )

@@ -6,6 +6,8 @@ instructor and to admins only; everyone else gets NotFound, so its existence is 
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
 from typing import Literal
 
 from sqlalchemy import Select, func, literal_column, or_
@@ -15,12 +17,34 @@ from lms_reflex.models import Category, Course, CourseStatus, Enrollment, User
 from lms_reflex.services import formatting as fmt
 from lms_reflex.services.actor import Actor
 from lms_reflex.services.course_page import build_course_detail
-from lms_reflex.services.errors import NotFound
+from lms_reflex.services.errors import InvalidInput, NotFound
 from lms_reflex.services.views import CategoryView, CourseCard, CourseDetail
 
 Order = Literal["newest", "top_rated", "popular"]
+CategorySort = Literal["popular", "newest"]
 MAX_QUERY_LEN = 200
 MAX_PAGE = 100
+MAX_PAGE_NUMBER = 1000
+OTHERS_ON_CATEGORY_PAGE = 4
+
+
+@dataclass(frozen=True)
+class CategoryPage:
+    """A category with one page of its courses, and a few from elsewhere to explore."""
+
+    category: CategoryView
+    courses: list[CourseCard]
+    total: int
+    page: int
+    pages: int
+    others: list[CourseCard]
+
+
+def page_window(page: int, page_size: int) -> tuple[int, int, int]:
+    """(page, size, offset) with the page in 1..1000 and the size in 1..100."""
+    size = min(max(page_size, 1), MAX_PAGE)
+    page = min(max(page, 1), MAX_PAGE_NUMBER)
+    return page, size, (page - 1) * size
 
 
 def list_categories(*, session: Session) -> list[CategoryView]:
@@ -146,3 +170,52 @@ def get_course_detail(*, session: Session, actor: Actor | None, slug: str) -> Co
     if course.status != CourseStatus.PUBLISHED and not can_see_unpublished(actor, course):
         raise NotFound("We could not find that course.")
     return build_course_detail(session, course)
+
+
+def list_category_page(
+    *,
+    session: Session,
+    slug: str,
+    sort: CategorySort = "popular",
+    page: int = 1,
+    page_size: int = 20,
+) -> CategoryPage:
+    """A category page: its published courses, a page at a time, and a few others.
+
+    Four statements whatever the page size: the category, a count, the page, the others.
+
+    Args:
+        session: The open session (read only).
+        slug: The category's slug.
+        sort: "popular" (most students first) or "newest".
+        page: 1-based page number.
+        page_size: Courses per page (1..100).
+
+    Returns:
+        The category, its page of course cards, the total and page count, and up to four
+        popular published courses from other categories.
+
+    Raises:
+        NotFound: when no category has that slug.
+        InvalidInput: for an unknown sort.
+    """
+    if sort not in ("popular", "newest"):
+        raise InvalidInput("Unknown sort order.")
+    category = get_category(session=session, slug=slug)
+    page, size, offset = page_window(page, page_size)
+    mine = col(Course.category_id) == category.id
+    count = select(func.count()).select_from(Course).where(mine)
+    total = int(session.exec(count.where(Course.status == CourseStatus.PUBLISHED)).one())
+    rows = session.exec(_ordered(_card_query().where(mine), sort).limit(size).offset(offset))
+    elsewhere = or_(col(Course.category_id) != category.id, col(Course.category_id).is_(None))
+    others = session.exec(
+        _ordered(_card_query().where(elsewhere), "popular").limit(OTHERS_ON_CATEGORY_PAGE)
+    )
+    return CategoryPage(
+        category=category,
+        courses=[_to_card(row) for row in rows.all()],
+        total=total,
+        page=page,
+        pages=max(1, math.ceil(total / size)),
+        others=[_to_card(row) for row in others.all()],
+    )

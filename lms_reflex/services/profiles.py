@@ -100,6 +100,14 @@ def get_my_profile(*, session: Session, actor: Actor | None) -> ProfileView:
     return _view(user, profile)
 
 
+def avatar_url_of(*, session: Session, actor: Actor | None) -> str:
+    """The signed-in user's photo URL for the top bar ('' when none or signed out)."""
+    if actor is None:
+        return ""
+    key = session.exec(select(Profile.avatar_key).where(Profile.user_id == actor.id)).first()
+    return media_url(key)
+
+
 def clean_name(value: str, label: str) -> str:
     """A trimmed name of 1..80 characters without control characters.
 

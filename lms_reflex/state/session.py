@@ -13,6 +13,8 @@ import reflex as rx
 
 from lms_reflex import routes
 from lms_reflex.api.auth_cookie import actor_from_token, token_from_cookie_header
+from lms_reflex.db import call_service
+from lms_reflex.services import profiles
 from lms_reflex.services.actor import Actor
 
 
@@ -55,6 +57,7 @@ class SessionState(rx.State):
     signed_in: bool = False
     first_name: str = ""
     role: str = ""
+    avatar_url: str = ""
 
     @rx.event
     async def load(self) -> None:
@@ -63,3 +66,6 @@ class SessionState(rx.State):
         self.signed_in = actor is not None
         self.first_name = actor.first_name if actor else ""
         self.role = actor.role if actor else ""
+        self.avatar_url = (
+            await call_service(profiles.avatar_url_of, readonly=True, actor=actor) if actor else ""
+        )

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from tests.e2e.smtp_sink import SmtpSink
 
@@ -21,6 +21,10 @@ ROOT = Path(__file__).resolve().parents[2]
 PORT = int(os.environ.get("LMS_E2E_PORT", "3111"))
 BASE_URL = f"http://localhost:{PORT}"
 STARTUP_TIMEOUT_S = 900
+# Two cores run the app, its build and Chromium at once; 5 s (the default) is too tight.
+WAIT_MS = 15_000
+expect.set_options(timeout=WAIT_MS)
+
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -131,6 +135,11 @@ def live_app(app_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) 
 def base_url(live_app: str) -> str:
     """pytest-playwright resolves relative page.goto() against this."""
     return live_app
+
+
+@pytest.fixture(autouse=True)
+def _patient_pages(page: Page) -> None:
+    page.set_default_timeout(WAIT_MS)
 
 
 @pytest.fixture(scope="session")

@@ -23,8 +23,7 @@ def fingerprint(db_path: str) -> str:
     """A hash of every protected row (audit rows and session touches may change)."""
     with sqlite3.connect(db_path) as conn:
         rows = {
-            t: conn.execute(f'SELECT * FROM "{t}" ORDER BY id').fetchall()
-            for t in PROTECTED_TABLES
+            t: conn.execute(f'SELECT * FROM "{t}" ORDER BY id').fetchall() for t in PROTECTED_TABLES
         }
         rows["sessions"] = conn.execute(
             "SELECT id, user_id, revoked_at FROM auth_session ORDER BY id"
