@@ -367,6 +367,7 @@ def change_password(
     current_password: str,
     new_password: str,
     keep_token: str | None,
+    ip: str = "",
 ) -> None:
     """Change a password, proving the current one, and end the other sessions.
 
@@ -384,7 +385,11 @@ def change_password(
     if failed >= MAX_FAILURES_PER_EMAIL:
         raise Throttled(LOGIN_THROTTLED)
     with record_failures(
-        session=session, action="password_change_failed", subject=user.email, actor_id=actor_id
+        session=session,
+        action="password_change_failed",
+        subject=user.email,
+        actor_id=actor_id,
+        ip=ip,
     ):
         _require_password(user, current_password, "Your current password is not correct.")
     user.password_hash = hash_password(new_password)
@@ -395,6 +400,7 @@ def change_password(
         action="password_changed",
         actor_id=actor_id,
         subject=user.email,
+        ip=ip,
         detail={"sessions_ended": ended},
     )
 
@@ -462,7 +468,7 @@ def _learning_data(session: Session, user_id: int) -> dict[str, list[dict[str, A
     }
 
 
-def export_my_data(*, session: Session, actor_id: int) -> dict[str, Any]:
+def export_my_data(*, session: Session, actor_id: int, ip: str = "") -> dict[str, Any]:
     """Everything the platform holds about the signed-in user, as JSON-able data.
 
     Raises:
@@ -470,7 +476,9 @@ def export_my_data(*, session: Session, actor_id: int) -> dict[str, Any]:
     """
     user = _active_user(session, actor_id)
     data = {"account": _account_data(session, user), **_learning_data(session, actor_id)}
-    record_event(session=session, action="data_exported", actor_id=actor_id, subject=user.email)
+    record_event(
+        session=session, action="data_exported", actor_id=actor_id, subject=user.email, ip=ip
+    )
     return data
 
 
@@ -487,7 +495,7 @@ def _erase_user(session: Session, user: User) -> None:
     session.flush()
 
 
-def delete_account(*, session: Session, actor_id: int, password: str) -> None:
+def delete_account(*, session: Session, actor_id: int, password: str, ip: str = "") -> None:
     """Delete the signed-in user's account after they confirm their password.
 
     Raises:
@@ -498,7 +506,7 @@ def delete_account(*, session: Session, actor_id: int, password: str) -> None:
     user = _active_user(session, actor_id)
     email = user.email
     with record_failures(
-        session=session, action="account_delete_failed", subject=email, actor_id=actor_id
+        session=session, action="account_delete_failed", subject=email, actor_id=actor_id, ip=ip
     ):
         _require_password(user, password, "Your password is not correct.")
         taught = session.exec(
@@ -512,5 +520,6 @@ def delete_account(*, session: Session, actor_id: int, password: str) -> None:
         session=session,
         action="account_deleted",
         subject=f"user:{actor_id}",
+        ip=ip,
         detail={"user_id": actor_id},
     )

@@ -13,7 +13,7 @@ from lms_reflex.services import accounts, dashboard, sessions
 from lms_reflex.services.actor import Actor
 from lms_reflex.services.dashboard import MyCourse
 from lms_reflex.services.errors import DomainError, NotSignedIn
-from lms_reflex.state.session import current_actor, full_navigation, session_token
+from lms_reflex.state.session import client_ip, current_actor, full_navigation, session_token
 from lms_reflex.state.util import error_toast, field, send_mail_off_loop
 
 
@@ -72,6 +72,7 @@ class SettingsState(rx.State):
                 current_password=field(form, "current_password", 300),
                 new_password=field(form, "new_password", 300),
                 keep_token=session_token(self),
+                ip=client_ip(self),
             )
             email = await call_service(accounts.email_of, readonly=True, actor_id=actor.id)
         except DomainError as exc:
@@ -99,7 +100,9 @@ class SettingsState(rx.State):
         """Download everything we hold about the user as JSON."""
         try:
             actor = await self._actor()
-            data = await call_service(accounts.export_my_data, actor_id=actor.id)
+            data = await call_service(
+                accounts.export_my_data, actor_id=actor.id, ip=client_ip(self)
+            )
         except DomainError as exc:
             return error_toast(exc)
         return rx.download(data=json.dumps(data, indent=2), filename="my-lms-data.json")
@@ -113,6 +116,7 @@ class SettingsState(rx.State):
                 accounts.delete_account,
                 actor_id=actor.id,
                 password=field(form, "delete_password", 300),
+                ip=client_ip(self),
             )
         except DomainError as exc:
             return error_toast(exc)

@@ -583,3 +583,33 @@ def test_audit_log_line_cannot_be_split_by_user_text(session, caplog) -> None:
     audit.record_event(session=session, action="login_failed", subject="x\nFAKE admin login_ok")
     [record] = [r for r in caplog.records if r.name == "lms_reflex.audit"]
     assert "\n" not in record.getMessage()
+
+
+def test_password_change_and_account_deletion_are_logged_with_the_ip(run, make_user) -> None:
+    """SECURITY-CASES 39: logs say who, what, when and from where."""
+    from sqlmodel import select
+
+    from lms_reflex.models import AuditEvent
+
+    user = make_user()
+    with pytest.raises(InvalidInput):
+        run(
+            accounts.change_password,
+            actor_id=user.id,
+            current_password="wrong one here",
+            new_password="a brand new passphrase",
+            keep_token=None,
+            ip="203.0.113.7",
+        )
+    run(accounts.delete_account, actor_id=user.id, password=user.password, ip="203.0.113.8")
+    rows = run(
+        lambda session: session.exec(
+            select(AuditEvent.action, AuditEvent.ip).where(
+                AuditEvent.action.in_(["password_change_failed", "account_deleted"])
+            )
+        ).all()
+    )
+    assert sorted(rows) == [
+        ("account_deleted", "203.0.113.8"),
+        ("password_change_failed", "203.0.113.7"),
+    ]
