@@ -11,6 +11,7 @@ from sqlmodel import SQLModel
 import lms_reflex.models  # noqa: F401  (registers every table)
 from lms_reflex.db import make_engine
 from lms_reflex.models.base import UtcDateTime
+from lms_reflex.search_schema import is_search_table
 from lms_reflex.settings import get_settings
 
 config = context.config
@@ -29,10 +30,16 @@ def _render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
     return False
 
 
+def _include_name(name: str | None, type_: str, _parents: dict[str, Any]) -> bool:
+    """Leave the search index (FTS5 and its shadow tables, course_search) to migration 0002."""
+    return not (type_ == "table" and is_search_table(name))
+
+
 def _options() -> dict[str, Any]:
     return {
         "target_metadata": target_metadata,
         "render_item": _render_item,
+        "include_name": _include_name,
         "compare_type": True,
         "render_as_batch": True,  # SQLite cannot ALTER most things; batch mode copies tables
     }

@@ -41,6 +41,7 @@ RULES: dict[str, tuple[str, dict]] = {
     "SearchState.load": (PUBLIC, {}),
     "SearchState.submit": (PUBLIC, {"form": {"q": "x"}}),
     "CourseState.load": (PUBLIC, {}),
+    "CourseState.enroll": (SIGNED_IN, {}),
     "InstructorState.load": (PUBLIC, {}),
     "SessionState.load": (PUBLIC, {}),
     "SignupState.signup": (PUBLIC, {"form": FORGED_FORM}),
@@ -54,6 +55,7 @@ RULES: dict[str, tuple[str, dict]] = {
     "PasswordResetState.request_reset": (PUBLIC, {"form": FORGED_FORM}),
     "PasswordResetState.set_new_password": (PUBLIC, {"form": FORGED_FORM}),
     "DashboardState.load": (SIGNED_IN, {}),
+    "DashboardState.set_show": (PUBLIC, {"value": "completed"}),  # display filter only
     "SettingsState.load": (SIGNED_IN, {}),
     "SettingsState.change_password": (SIGNED_IN, {"form": FORGED_FORM}),
     "SettingsState.sign_out_everywhere": (SIGNED_IN, {}),

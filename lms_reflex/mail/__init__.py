@@ -11,6 +11,7 @@ from lms_reflex.mail.backends import (
 )
 from lms_reflex.mail.message import (
     Mail,
+    enrollment_mail,
     password_changed_mail,
     reset_link_mail,
     signup_code_mail,
@@ -22,6 +23,7 @@ __all__ = [
     "MemoryBackend",
     "OutboxBackend",
     "SmtpBackend",
+    "enrollment_mail",
     "get_backend",
     "password_changed_mail",
     "reset_link_mail",

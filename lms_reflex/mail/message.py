@@ -88,3 +88,20 @@ def password_changed_mail(email: str) -> Mail:
         link=page,
     )
     return Mail(to=email, subject=f"Your {PRODUCT_NAME} password was changed", text=text, html=html)
+
+
+def enrollment_mail(email: str, course_title: str, course_slug: str) -> Mail:
+    """A confirmation after enrolling, with a link back to the course."""
+    link = f"{get_settings().base_url}{routes.course_url(course_slug)}"
+    text = (
+        f"You are enrolled in \u201c{course_title}\u201d on {PRODUCT_NAME}.\n\n"
+        f"Start learning here:\n{link}\n"
+    )
+    html = _html(
+        [
+            f"You are enrolled in \u201c{escape(course_title)}\u201d on {escape(PRODUCT_NAME)}.",
+            "Start learning here:",
+        ],
+        link=link,
+    )
+    return Mail(to=email, subject=f"You are enrolled: {course_title}"[:150], text=text, html=html)

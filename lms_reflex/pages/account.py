@@ -80,7 +80,22 @@ def dashboard_page() -> rx.Component:
                 ),
                 rx.cond(
                     DashboardState.courses.length() > 0,
-                    rx.vstack(rx.foreach(DashboardState.courses, _my_course), width="100%"),
+                    rx.vstack(
+                        rx.segmented_control.root(
+                            rx.segmented_control.item("All", value="all"),
+                            rx.segmented_control.item("In progress", value="in_progress"),
+                            rx.segmented_control.item("Completed", value="completed"),
+                            value=DashboardState.show,
+                            on_change=DashboardState.set_show,
+                            aria_label="Show courses",
+                        ),
+                        rx.foreach(DashboardState.shown_courses, _my_course),
+                        rx.cond(
+                            DashboardState.shown_courses.length() == 0,
+                            rx.text("No courses here yet."),
+                        ),
+                        width="100%",
+                    ),
                     rx.vstack(
                         rx.text("You are not enrolled in any course yet."),
                         rx.link("Browse courses", href=routes.HOME),

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import reflex as rx
 
+from lms_reflex import routes
 from lms_reflex.components.course_card import rating_line, thumbnail
 from lms_reflex.components.shell import app_shell
 from lms_reflex.services.views import LessonRow, ReviewView, SectionView
 from lms_reflex.state.catalog import CourseState
+from lms_reflex.state.session import SessionState
 
 C = CourseState.course
 
@@ -112,6 +114,35 @@ def reviews() -> rx.Component:
     )
 
 
+S = CourseState.status
+
+
+def _enroll_action() -> rx.Component:
+    """The one primary button; its words say what happens."""
+    return rx.cond(
+        S.enrolled,
+        rx.vstack(
+            rx.text("You are enrolled · ", S.progress_percent.to_string(), "% complete",
+                    size="2"),
+            rx.button(rx.link(S.label, href=routes.DASHBOARD), size="3", width="100%",
+                      as_child=True),
+            width="100%",
+        ),
+        rx.cond(
+            S.can_enroll,
+            rx.button(S.label, on_click=CourseState.enroll, loading=CourseState.busy,
+                      disabled=~rx.State.is_hydrated, size="3", width="100%"),
+            rx.cond(
+                ~SessionState.signed_in & (S.label == "Sign in to enroll"),
+                rx.button(rx.link(S.label, href="/login?next=/courses/" + C.slug), size="3",
+                          width="100%", as_child=True),
+                rx.vstack(rx.button(S.label, disabled=True, size="3", width="100%"),
+                          rx.text(S.reason, size="2", color_scheme="gray"), width="100%"),
+            ),
+        ),
+    )  # fmt: skip
+
+
 def _header() -> rx.Component:
     return rx.flex(
         rx.vstack(
@@ -151,6 +182,7 @@ def _header() -> rx.Component:
             rx.vstack(
                 thumbnail(C.thumbnail_url, C.title),
                 rx.text(C.price_label, size="6", weight="bold"),
+                rx.cond(S, _enroll_action()),
                 width="100%",
             ),
             flex="1",

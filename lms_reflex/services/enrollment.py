@@ -112,9 +112,13 @@ def _insert_enrollment(session: Session, user_id: int, course_id: int, source: s
     upsert = {"postgresql": pg_insert, "sqlite": sqlite_insert}.get(dialect)
     if upsert is None:
         return _insert_in_savepoint(session, insert(Enrollment).values(**values))
-    statement = upsert(Enrollment).values(**values)
-    statement = statement.on_conflict_do_nothing(index_elements=["user_id", "course_id"])
-    return session.exec(statement).rowcount == 1
+    statement = (
+        upsert(Enrollment)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["user_id", "course_id"])
+        .returning(col(Enrollment.id))  # rowcount is not reliable through the ORM
+    )
+    return session.exec(statement).first() is not None
 
 
 def _insert_in_savepoint(session: Session, statement: Insert) -> bool:
@@ -173,11 +177,11 @@ def _started_course(session: Session, user_id: int, course_id: int) -> bool:
 
 def _delete_enrollment(session: Session, user_id: int, course_id: int) -> bool:
     result = session.exec(
-        delete(Enrollment).where(
-            col(Enrollment.user_id) == user_id, col(Enrollment.course_id) == course_id
-        )
+        delete(Enrollment)
+        .where(col(Enrollment.user_id) == user_id, col(Enrollment.course_id) == course_id)
+        .returning(col(Enrollment.id))
     )
-    return result.rowcount > 0
+    return bool(result.all())
 
 
 def unenroll_student(*, session: Session, actor: Actor | None, course_id: int) -> RemovalResult:

@@ -34,7 +34,8 @@ MAX_TERMS = 10
 MAX_QUERY_CHARS = 200
 SHOWN_START, SHOWN_END = "\u00ab", "\u00bb"  # « and », around matches in `highlight`
 
-# Private-use characters mark matches inside the database; they never appear in course text.
+# Private-use characters mark matches inside the database (unlikely in course text; a stray
+# one is dropped by highlight_segments).
 _MARK_START, _MARK_END = "\ue000", "\ue001"
 _WORD = re.compile(r"[^\W_]+")  # letters and digits; everything else separates words
 _OPERATORS = frozenset({"and", "or", "not", "near"})

@@ -28,6 +28,7 @@ class DashboardState(rx.State):
     """The user's courses; the side menu depends on the role the server reports."""
 
     courses: list[MyCourse] = []
+    show: str = "all"
     role: str = ""
     first_name: str = ""
     is_verified: bool = True
@@ -45,6 +46,20 @@ class DashboardState(rx.State):
         )
         self.courses = await call_service(dashboard.list_my_courses, readonly=True, actor=actor)
         return None
+
+    @rx.event
+    def set_show(self, value: str | list[str]) -> None:
+        """Filter the list: all, in progress or completed (display only)."""
+        self.show = value if value in ("all", "in_progress", "completed") else "all"
+
+    @rx.var
+    def shown_courses(self) -> list[MyCourse]:
+        """The enrolled courses that match the filter."""
+        if self.show == "completed":
+            return [c for c in self.courses if c.percent >= 100]
+        if self.show == "in_progress":
+            return [c for c in self.courses if c.percent < 100]
+        return self.courses
 
 
 class SettingsState(rx.State):

@@ -5,11 +5,13 @@ from __future__ import annotations
 import reflex as rx
 
 from lms_reflex.db import call_service
-from lms_reflex.services import catalog
-from lms_reflex.services.errors import NotFound
+from lms_reflex.mail import enrollment_mail
+from lms_reflex.services import accounts, catalog, enrollment
+from lms_reflex.services.enrollment import EnrollmentStatus
+from lms_reflex.services.errors import DomainError, NotFound
 from lms_reflex.services.views import CategoryView, CourseCard, CourseDetail
 from lms_reflex.state.session import current_actor
-from lms_reflex.state.util import route_param
+from lms_reflex.state.util import error_toast, route_param, send_mail_off_loop
 
 
 class NavState(rx.State):
@@ -89,22 +91,59 @@ class SearchState(rx.State):
 
 
 class CourseState(rx.State):
-    """The course page."""
+    """The course page and its enroll button."""
 
     course: CourseDetail | None = None
+    status: EnrollmentStatus | None = None
     missing: bool = False
+    busy: bool = False
 
     @rx.event
     async def load(self) -> None:
         """Fetch the course named in the URL (drafts only for their instructor and admins)."""
         slug = route_param(self, "slug")
+        actor = await current_actor(self)
         try:
             self.course = await call_service(
-                catalog.get_course_detail,
-                readonly=True,
-                actor=await current_actor(self),
-                slug=slug,
+                catalog.get_course_detail, readonly=True, actor=actor, slug=slug
             )
-            self.missing = False
+            self.status = await call_service(
+                enrollment.enrollment_status,
+                readonly=True,
+                actor=actor,
+                course_id=self.course.id,
+            )
+            self.missing, self.busy = False, False
         except NotFound:
-            self.course, self.missing = None, True
+            self.course, self.status, self.missing = None, None, True
+
+    @rx.event
+    async def enroll(self):
+        """Enroll in the course on screen; repeated clicks all succeed with one enrollment.
+
+        The course is the one this tab loaded (no id comes from the browser); the service
+        checks the user, the course and the price again.
+        """
+        course_id = self.course.id if self.course is not None else 0
+        self.busy = True
+        yield
+        try:
+            actor = await current_actor(self)
+            result = await call_service(enrollment.enroll_student, actor=actor, course_id=course_id)
+            if result.created:
+                email = await call_service(accounts.email_of, readonly=True, actor_id=actor.id)
+                await send_mail_off_loop(
+                    enrollment_mail(email, result.course_title, result.course_slug)
+                )
+            self.status = await call_service(
+                enrollment.enrollment_status,
+                readonly=True,
+                actor=actor,
+                course_id=course_id,
+            )
+        except DomainError as exc:
+            yield error_toast(exc)
+            return
+        finally:
+            self.busy = False
+        yield rx.toast.success(f"You are enrolled in {result.course_title}.")

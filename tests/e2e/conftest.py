@@ -124,11 +124,18 @@ def live_app(app_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) 
         _wait_until_up(proc, log)
         yield BASE_URL
     finally:
-        os.killpg(proc.pid, 15)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, 9)
+        _stop(proc)
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    """End the app and its workers (they share its process group)."""
+    if proc.poll() is not None:
+        return
+    os.killpg(proc.pid, 15)
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, 9)
 
 
 @pytest.fixture(scope="session")

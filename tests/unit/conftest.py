@@ -17,6 +17,7 @@ import lms_reflex.models  # noqa: F401  (registers every table on SQLModel.metad
 from lms_reflex.db import make_engine
 from lms_reflex.mail import MemoryBackend, set_backend
 from lms_reflex.models import Role, utcnow
+from lms_reflex.search_schema import ensure_search_index
 from lms_reflex.services import accounts, audit, otp, sessions, users  # noqa: F401 (for clock)
 from lms_reflex.settings import Settings, get_settings
 from tests.unit._helpers import apply_env, forget_caches, lms_env
@@ -50,6 +51,7 @@ def engine(settings_env) -> Iterator[Engine]:
     """A fresh SQLite file at LMS_DATABASE_URL with every table, as production builds it."""
     engine = make_engine(get_settings().database_url)
     SQLModel.metadata.create_all(engine)
+    ensure_search_index(engine)  # the FTS5 index and triggers migration 0002 makes
     yield engine
     engine.dispose()
 
