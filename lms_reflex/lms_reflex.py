@@ -18,14 +18,16 @@ from lms_reflex.pages.auth import (
     signup_page,
     verify_page,
 )
-from lms_reflex.pages.catalog import category_page, home_page, search_page
+from lms_reflex.pages.catalog import category_page, home_page
 from lms_reflex.pages.course import course_page
 from lms_reflex.pages.errors import not_found_page
 from lms_reflex.pages.profile import instructor_page, profile_page
+from lms_reflex.pages.search import search_page
 from lms_reflex.state.account import DashboardState, SettingsState
 from lms_reflex.state.auth import LoginState, PasswordResetState, VerifyState
-from lms_reflex.state.catalog import CategoryState, CourseState, HomeState, NavState, SearchState
+from lms_reflex.state.catalog import CategoryState, CourseState, HomeState, NavState
 from lms_reflex.state.profile import InstructorState, ProfileState
+from lms_reflex.state.search import SearchState
 from lms_reflex.state.session import SessionState
 
 configure_logging()

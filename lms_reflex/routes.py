@@ -26,9 +26,10 @@ def instructor_url(user_id: int) -> str:
     return f"/instructors/{int(user_id)}"
 
 
-def search_url(query: str) -> str:
-    """Link to the search results for `query`."""
-    return f"{SEARCH}?{urlencode({'q': query})}"
+def search_url(query: str, **filters: str | int) -> str:
+    """Link to the search results for `query`; empty filters are left out of the URL."""
+    params = {"q": query, **{k: v for k, v in filters.items() if v not in ("", None, 1)}}
+    return f"{SEARCH}?{urlencode(params)}"
 
 
 LOGIN = "/login"

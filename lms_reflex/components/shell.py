@@ -7,7 +7,8 @@ import reflex as rx
 from lms_reflex import routes
 from lms_reflex.components.account_menu import account_controls
 from lms_reflex.services.views import CategoryView
-from lms_reflex.state.catalog import NavState, SearchState
+from lms_reflex.state.catalog import NavState
+from lms_reflex.state.search import SearchState
 
 
 def _category_item(cat: rx.Var[CategoryView]) -> rx.Component:

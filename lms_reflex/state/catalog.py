@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from lms_reflex import routes
 from lms_reflex.db import call_service
 from lms_reflex.mail import enrollment_mail
 from lms_reflex.services import accounts, catalog, enrollment
@@ -30,6 +31,7 @@ class HomeState(rx.State):
 
     newest: list[CourseCard] = []
     top_rated: list[CourseCard] = []
+    popular: list[CourseCard] = []
     loaded: bool = False
 
     @rx.event
@@ -41,53 +43,51 @@ class HomeState(rx.State):
         self.top_rated = await call_service(
             catalog.list_published_courses, readonly=True, order="top_rated", limit=4
         )
+        self.popular = await call_service(
+            catalog.list_published_courses, readonly=True, order="popular", limit=4
+        )
         self.loaded = True
 
 
 class CategoryState(rx.State):
-    """One category and its published courses."""
+    """One category, its published courses (sorted, paged) and a few from elsewhere."""
 
     category: CategoryView | None = None
     courses: list[CourseCard] = []
+    others: list[CourseCard] = []
+    sort: str = "popular"
+    page_number: int = 1
+    pages: int = 1
     missing: bool = False
 
     @rx.event
     async def load(self) -> None:
-        """Fetch the category named in the URL."""
+        """Fetch the category named in the URL with ?sort= and ?page=."""
         slug = route_param(self, "slug")
+        sort = route_param(self, "sort")
+        self.sort = sort if sort in ("popular", "newest") else "popular"
+        page = route_param(self, "page")
         try:
-            self.category = await call_service(catalog.get_category, readonly=True, slug=slug)
+            found = await call_service(
+                catalog.list_category_page,
+                readonly=True,
+                slug=slug,
+                sort=self.sort,
+                page=int(page) if page.isdigit() and len(page) < 5 else 1,
+            )
         except NotFound:
-            self.category, self.courses, self.missing = None, [], True
+            self.category, self.courses, self.others, self.missing = None, [], [], True
             return
-        self.missing = False
-        self.courses = await call_service(
-            catalog.list_published_courses,
-            readonly=True,
-            order="popular",
-            category_slug=slug,
-            limit=60,
-        )
-
-
-class SearchState(rx.State):
-    """Search results for the ?q= of the URL."""
-
-    query: str = ""
-    results: list[CourseCard] = []
+        self.category, self.courses, self.others = found.category, found.courses, found.others
+        self.page_number, self.pages, self.missing = found.page, found.pages, False
 
     @rx.event
-    async def load(self) -> None:
-        """Run the search named in the URL."""
-        self.query = route_param(self, "q").strip()[: catalog.MAX_QUERY_LEN]
-        self.results = await call_service(catalog.search_courses, readonly=True, query=self.query)
-
-    @rx.event
-    def submit(self, form: dict[str, str]) -> rx.event.EventSpec:
-        """Go to the results page for the typed text."""
-        from lms_reflex.routes import search_url
-
-        return rx.redirect(search_url(str(form.get("q", ""))[: catalog.MAX_QUERY_LEN]))
+    def change(self, sort: str | list[str], page: int = 1) -> rx.event.EventSpec:
+        """Re-sort or page through the same category (the URL keeps the choice)."""
+        sort = sort if sort in ("popular", "newest") else "popular"
+        page = page if isinstance(page, int) and 0 < page < 10_000 else 1
+        slug = self.category.slug if self.category else ""
+        return rx.redirect(f"{routes.category_url(slug)}?sort={sort}&page={page}")
 
 
 class CourseState(rx.State):

@@ -51,17 +51,6 @@ def test_unknown_course_slug_says_not_found(page: Page) -> None:
     expect(page.get_by_role("heading", level=1, name="Course not found")).to_be_visible()
 
 
-def test_search_box_finds_courses_and_treats_sql_as_text(page: Page, check_a11y) -> None:
-    page.goto("/")
-    box = page.get_by_label("Search courses")
-    box.fill("' OR 1=1 --")
-    box.press("Enter")
-    expect(page).to_have_url(re.compile(r"/search\?q="))
-    expect(page.get_by_text("No courses match your search")).to_be_visible()
-    assert_page_basics(page)
-    check_a11y(page)
-
-
 def test_categories_menu_leads_to_a_category_page(page: Page, check_a11y) -> None:
     page.goto("/")
     page.get_by_role("button", name="Categories").click()
@@ -70,4 +59,19 @@ def test_categories_menu_leads_to_a_category_page(page: Page, check_a11y) -> Non
     item.click()
     expect(page.get_by_role("heading", level=1, name=name)).to_be_visible()
     assert_page_basics(page)
+    check_a11y(page)
+
+
+def test_category_page_sorts_by_newest_and_suggests_other_categories(
+    page: Page, check_a11y
+) -> None:
+    page.goto("/")
+    page.get_by_role("navigation", name="Categories").get_by_role(
+        "link", name="Programming"
+    ).click()
+    expect(page.get_by_role("heading", level=1, name="Programming")).to_be_visible()
+    expect(page.get_by_role("heading", name="Explore other categories")).to_be_visible()
+    page.get_by_role("radio", name="Newest").click()
+    expect(page).to_have_url(re.compile(r"/categories/programming/?\?sort=newest&page=1$"))
+    expect(page.get_by_role("radio", name="Newest")).to_be_checked()
     check_a11y(page)
