@@ -38,6 +38,7 @@ VERIFY = "/verify"
 FORGOT = "/forgot-password"
 RESET = "/reset-password"
 DASHBOARD = "/dashboard"
+MY_COURSES = "/dashboard/courses"
 SETTINGS = "/settings"
 PROFILE = "/profile"
 

@@ -16,7 +16,7 @@ def _side_menu() -> rx.Component:
     """Links for what this role may open; the pages themselves check on the server."""
     return rx.el.nav(
         rx.vstack(
-            rx.link("My courses", href=routes.DASHBOARD),
+            rx.link("My courses", href=routes.MY_COURSES),
             rx.link("Profile", href=routes.PROFILE),
             rx.link("Settings", href=routes.SETTINGS),
             spacing="3",

@@ -12,6 +12,7 @@ from lms_reflex.state.catalog import CourseState
 from lms_reflex.state.session import SessionState
 
 C = CourseState.course
+S = CourseState.status
 
 
 def _lesson(lesson: rx.Var[LessonRow]) -> rx.Component:
@@ -104,17 +105,31 @@ def _review(review: rx.Var[ReviewView]) -> rx.Component:
     )
 
 
-def reviews() -> rx.Component:
-    """The newest reviews."""
-    return rx.vstack(
-        rx.heading("Student reviews", size="5", as_="h2"),
-        rating_line(C.rating_avg, C.rating_count),
-        rx.foreach(C.reviews, _review),
-        width="100%",
+def _star_bar(stars: int) -> rx.Component:
+    count = C.rating_distribution[stars - 1]
+    share = rx.cond(C.rating_count > 0, count * 100 / C.rating_count, 0)
+    return rx.hstack(
+        rx.text(f"{stars} stars", size="2", width="4.5rem"),
+        rx.progress(
+            value=share.to(int), max=100, width="12rem", aria_label=f"Share of {stars}-star ratings"
+        ),
+        rx.text(count.to_string(), size="2", color_scheme="gray"),
+        align="center",
     )
 
 
-S = CourseState.status
+def reviews() -> rx.Component:
+    """The rating breakdown and the newest reviews."""
+    return rx.vstack(
+        rx.heading("Student reviews", size="5", as_="h2"),
+        rating_line(C.rating_avg, C.rating_count),
+        rx.cond(
+            C.rating_count > 0,
+            rx.vstack(*[_star_bar(stars) for stars in range(5, 0, -1)], spacing="1"),
+        ),
+        rx.foreach(C.reviews, _review),
+        width="100%",
+    )
 
 
 def _enroll_action() -> rx.Component:
