@@ -1,6 +1,7 @@
 """/api/media/<key>: private media served with an access check on every request.
 
-Starlette's FileResponse answers HTTP Range requests (206) and HEAD, and streams from a
+Access is a session cookie or a signed URL (lms_reflex.media.signing). Starlette's
+FileResponse answers HTTP Range requests (206) and HEAD, and streams from a
 thread pool, so large videos never block the event loop.
 """
 
@@ -15,7 +16,12 @@ from starlette.routing import Route
 from lms_reflex.api.auth_cookie import actor_from_request
 from lms_reflex.db import call_service
 from lms_reflex.media import storage
-from lms_reflex.services.media_access import can_read_media, is_public_media
+from lms_reflex.media.signing import verify_media_signature
+from lms_reflex.services.media_access import (
+    can_read_media,
+    can_read_signed_media,
+    is_public_media,
+)
 
 _TYPES = {
     ".mp4": "video/mp4",
@@ -27,6 +33,24 @@ _TYPES = {
 }
 
 
+async def _refusal(request: Request, key: str) -> Response | None:
+    """None when the caller may read a protected file, else the 401/403 to send.
+
+    A signed URL (?u=&l=&exp=&sig=) is tried first, then the session cookie. A request
+    that presented a signature which did not verify or no longer grants access gets 403.
+    """
+    signed = verify_media_signature(key, request.query_params)
+    if signed is not None and await call_service(
+        can_read_signed_media, readonly=True, user_id=signed[0], lesson_id=signed[1], key=key
+    ):
+        return None
+    actor = await actor_from_request(request)
+    if await call_service(can_read_media, readonly=True, actor=actor, key=key):
+        return None
+    status = 401 if actor is None and "sig" not in request.query_params else 403
+    return PlainTextResponse("You may not open this file.", status_code=status)
+
+
 async def serve_media(request: Request) -> Response:
     """Serve one stored file if the caller may read it."""
     key = request.path_params["key"]
@@ -36,10 +60,9 @@ async def serve_media(request: Request) -> Response:
         return PlainTextResponse("Not found", status_code=404)
     public = await call_service(is_public_media, readonly=True, key=key)
     if not public:
-        actor = await actor_from_request(request)
-        if not await call_service(can_read_media, readonly=True, actor=actor, key=key):
-            status = 401 if actor is None else 403
-            return PlainTextResponse("You may not open this file.", status_code=status)
+        refusal = await _refusal(request, key)
+        if refusal is not None:
+            return refusal
     if not path.is_file():
         return PlainTextResponse("Not found", status_code=404)
     media_type = _TYPES.get(path.suffix) or mimetypes.guess_type(path.name)[0]

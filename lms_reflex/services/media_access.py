@@ -5,7 +5,10 @@ from __future__ import annotations
 from sqlmodel import Session, col, select
 
 from lms_reflex.models import Course, CourseStatus, Lesson, Profile, Section
-from lms_reflex.services.actor import Actor
+from lms_reflex.services.actor import Actor, load_actor
+from lms_reflex.services.learning import can_open_lesson, is_course_staff, is_enrolled
+
+_LESSON_KINDS = ("videos", "posters")
 
 
 def _course_of_lesson_media(session: Session, key: str) -> tuple[Lesson, Course] | None:
@@ -26,6 +29,8 @@ def is_public_media(*, session: Session, key: str) -> bool:
     if kind == "thumbnails":
         course = session.exec(select(Course).where(Course.thumbnail_key == key)).first()
         return course is not None and course.status == CourseStatus.PUBLISHED
+    if kind not in _LESSON_KINDS:
+        return False
     found = _course_of_lesson_media(session, key)
     if found is None:
         return False
@@ -34,9 +39,10 @@ def is_public_media(*, session: Session, key: str) -> bool:
 
 
 def can_read_media(*, session: Session, actor: Actor | None, key: str) -> bool:
-    """Public media for everyone; otherwise the owning instructor and admins.
+    """Public media for everyone; course media for its instructor, admins and its students.
 
-    Enrolled students are added by the learning service (lesson access rules).
+    Students enrolled in a course may fetch its lesson videos and posters, also after the
+    course went back to draft (the same rule as opening the lesson).
     """
     if is_public_media(session=session, key=key):
         return True
@@ -48,5 +54,30 @@ def can_read_media(*, session: Session, actor: Actor | None, key: str) -> bool:
     if kind == "thumbnails":
         course = session.exec(select(Course).where(Course.thumbnail_key == key)).first()
         return course is not None and course.instructor_id == actor.id
+    if kind not in _LESSON_KINDS:
+        return False
     found = _course_of_lesson_media(session, key)
-    return found is not None and found[1].instructor_id == actor.id
+    if found is None:
+        return False
+    course = found[1]
+    assert course.id is not None
+    return is_course_staff(actor, course) or is_enrolled(session, actor, course.id)
+
+
+def can_read_signed_media(*, session: Session, user_id: int, lesson_id: int, key: str) -> bool:
+    """Whether a verified signed URL (see lms_reflex.media.signing) still grants the file.
+
+    The signature proves who the link was made for; access is checked again now, so a
+    link dies with its user's enrollment or account.
+
+    Args:
+        session: The open session (read only).
+        user_id: The user named by the signature.
+        lesson_id: The lesson named by the signature.
+        key: The requested file; it must be that lesson's video or poster.
+    """
+    actor = load_actor(session, user_id)
+    lesson = session.get(Lesson, lesson_id)
+    if actor is None or lesson is None or key not in (lesson.video_key, lesson.poster_key):
+        return False
+    return can_open_lesson(session=session, actor=actor, lesson_id=lesson_id)

@@ -1,0 +1,644 @@
+"""Watching lessons: who may open one, the player page, progress and where to resume.
+
+Progress rows belong to the actor only: no function here takes another user's id
+(SECURITY-CASES 24). Writes are single upsert statements whose SET clause merges the
+stored row with the new event in SQL, so two tabs saving at once both land and completion
+never reverts (SECURITY-CASES 40).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, case, func, null, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session, col, select
+
+from lms_reflex.models import (
+    Course,
+    CourseStatus,
+    Enrollment,
+    Lesson,
+    LessonProgress,
+    Section,
+    utcnow,
+)
+from lms_reflex.services import formatting as fmt
+from lms_reflex.services.actor import Actor, require_actor
+from lms_reflex.services.dashboard import percent
+from lms_reflex.services.errors import InvalidInput, NotFound, NotSignedIn, PermissionDenied
+from lms_reflex.services.text import render_markdown
+
+MAX_WATCHED_DELTA_S = 30.0  # one progress event can claim at most this much watching
+POSITION_SLACK_S = 2.0  # players report a little past the probed duration
+COMPLETE_SHARE = 0.9  # watched this share of a lesson -> complete
+RESTART_WITHIN_S = 2.0  # resuming this close to the end starts the lesson again
+LESSON_NOT_FOUND = "We could not find that lesson."
+COURSE_NOT_FOUND = "We could not find that course."
+
+
+@dataclass(frozen=True)
+class PlayerLesson:
+    """A lesson line in the player's syllabus."""
+
+    id: int
+    title: str
+    duration_label: str
+    completed: bool
+    is_current: bool
+    is_preview: bool
+    can_open: bool
+
+
+@dataclass(frozen=True)
+class PlayerSection:
+    """A syllabus chapter with the actor's progress in it."""
+
+    id: int
+    title: str
+    completed_count: int
+    lesson_count: int
+    lessons: list[PlayerLesson]
+
+
+@dataclass(frozen=True)
+class PlayerView:
+    """Everything the lesson player shows; progress is the actor's own.
+
+    `tracks_progress` is False for previews (anonymous visitors, instructors, admins),
+    whose progress events are accepted and not stored.
+    """
+
+    course_id: int
+    course_slug: str
+    course_title: str
+    lesson_id: int
+    lesson_title: str
+    lesson_description: str
+    lesson_description_html: str
+    video_url: str
+    poster_url: str
+    duration_s: int
+    resume_position_s: float
+    completed: bool
+    prev_lesson_id: int | None
+    next_lesson_id: int | None
+    syllabus: list[PlayerSection]
+    completed_lessons: int
+    total_lessons: int
+    course_percent: int
+    tracks_progress: bool
+
+
+@dataclass(frozen=True)
+class ProgressView:
+    """The stored state of one lesson after a progress write, and the course total."""
+
+    position_s: float
+    watched_s: float
+    completed: bool
+    course_percent: int
+    course_completed: bool
+
+
+@dataclass(frozen=True)
+class CourseProgress:
+    """Completed lessons out of all lessons, counted (never stored)."""
+
+    completed: int
+    total: int
+    percent: int
+
+
+# ------------------------------------------------------------------------------ access
+
+
+def is_course_staff(actor: Actor | None, course: Course) -> bool:
+    """Admins, and the course's own instructor while they may still teach."""
+    if actor is None:
+        return False
+    return actor.is_admin or (actor.can_teach and actor.id == course.instructor_id)
+
+
+def is_enrolled(session: Session, actor: Actor | None, course_id: int) -> bool:
+    """Whether the actor has an enrollment row for the course (never asks about others)."""
+    if actor is None:
+        return False
+    query = select(Enrollment.id).where(
+        Enrollment.user_id == actor.id, Enrollment.course_id == course_id
+    )
+    return session.exec(query).first() is not None
+
+
+def _valid_id(value: object) -> bool:
+    """Ids from a browser may be anything; only real ints are looked up."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _lesson_and_course(session: Session, lesson_id: object) -> tuple[Lesson, Course]:
+    """The lesson with its course.
+
+    Raises:
+        NotFound: unknown or malformed id.
+    """
+    row = None
+    if _valid_id(lesson_id):
+        row = session.exec(
+            select(Lesson, Course)
+            .join(Section, col(Section.id) == col(Lesson.section_id))
+            .join(Course, col(Course.id) == col(Section.course_id))
+            .where(Lesson.id == lesson_id)
+        ).first()
+    if row is None:
+        raise NotFound(LESSON_NOT_FOUND)
+    return row[0], row[1]
+
+
+def _check_access(session: Session, actor: Actor | None, lesson: Lesson, course: Course) -> bool:
+    """Refuse callers who may not open the lesson; True when the actor is enrolled.
+
+    Enrolled students keep their lessons when a course goes back to draft or is archived.
+
+    Raises:
+        NotFound: a course that is not published, for anyone but staff and its students.
+        NotSignedIn: an anonymous visitor on a lesson that is not a free preview.
+        PermissionDenied: a signed-in user who is not enrolled, on such a lesson.
+    """
+    assert course.id is not None
+    enrolled = is_enrolled(session, actor, course.id)
+    if enrolled or is_course_staff(actor, course):
+        return enrolled
+    if course.status != CourseStatus.PUBLISHED:
+        raise NotFound(LESSON_NOT_FOUND)
+    if lesson.is_preview:
+        return False
+    if actor is None:
+        raise NotSignedIn("Please sign in to watch this lesson.")
+    raise PermissionDenied("Enroll in this course to watch this lesson.")
+
+
+def _open_lesson(
+    session: Session, actor: Actor | None, lesson_id: object
+) -> tuple[Lesson, Course, bool]:
+    lesson, course = _lesson_and_course(session, lesson_id)
+    return lesson, course, _check_access(session, actor, lesson, course)
+
+
+def can_open_lesson(*, session: Session, actor: Actor | None, lesson_id: int) -> bool:
+    """Whether the actor may watch a lesson (anonymous visitors included).
+
+    Args:
+        session: The open session (read only).
+        actor: The signed-in user, or None.
+        lesson_id: The lesson.
+
+    Returns:
+        True for enrolled students, the course's instructor, admins, and anyone on a
+        preview lesson of a published course; False otherwise, also for unknown ids.
+    """
+    try:
+        _open_lesson(session, actor, lesson_id)
+    except (NotFound, PermissionDenied):
+        return False
+    return True
+
+
+def _visible_course(session: Session, actor: Actor, course_id: object) -> Course:
+    """A course the actor may follow: published, their own to teach, or one they joined.
+
+    Raises:
+        NotFound: unknown id, or an unpublished course the actor has no part in.
+    """
+    course = session.get(Course, course_id) if _valid_id(course_id) else None
+    if course is None or course.id is None:
+        raise NotFound(COURSE_NOT_FOUND)
+    if course.status == CourseStatus.PUBLISHED or is_course_staff(actor, course):
+        return course
+    if not is_enrolled(session, actor, course.id):
+        raise NotFound(COURSE_NOT_FOUND)
+    return course
+
+
+# ------------------------------------------------------------------------------ player
+
+
+def _outline(session: Session, course_id: int) -> list[tuple[Section, list[Lesson]]]:
+    rows = session.exec(
+        select(Section, Lesson)
+        .outerjoin(Lesson, col(Lesson.section_id) == col(Section.id))
+        .where(Section.course_id == course_id)
+        .order_by(col(Section.position), col(Section.id), col(Lesson.position), col(Lesson.id))
+    ).all()
+    grouped: dict[int, tuple[Section, list[Lesson]]] = {}
+    for section, lesson in rows:
+        entry = grouped.setdefault(section.id or 0, (section, []))
+        if lesson is not None:
+            entry[1].append(lesson)
+    return list(grouped.values())
+
+
+def _my_progress(session: Session, user_id: int, lesson_ids: list[int]) -> dict[int, Any]:
+    if not lesson_ids:
+        return {}
+    rows = session.exec(
+        select(LessonProgress).where(
+            LessonProgress.user_id == user_id, col(LessonProgress.lesson_id).in_(lesson_ids)
+        )
+    ).all()
+    return {row.lesson_id: row for row in rows}
+
+
+def _syllabus(
+    outline: list[tuple[Section, list[Lesson]]],
+    done: set[int],
+    current_id: int,
+    open_all: bool,
+) -> list[PlayerSection]:
+    return [
+        PlayerSection(
+            id=section.id or 0,
+            title=section.title,
+            completed_count=sum(1 for les in lessons if les.id in done),
+            lesson_count=len(lessons),
+            lessons=[
+                PlayerLesson(
+                    id=les.id or 0,
+                    title=les.title,
+                    duration_label=fmt.clock_label(les.duration_s),
+                    completed=les.id in done,
+                    is_current=les.id == current_id,
+                    is_preview=les.is_preview,
+                    can_open=open_all or les.is_preview,
+                )
+                for les in lessons
+            ],
+        )
+        for section, lessons in outline
+    ]
+
+
+def _neighbours(syllabus: list[PlayerSection], current_id: int) -> tuple[int | None, int | None]:
+    """The previous and next lessons the viewer can open, in syllabus order."""
+    order = [les.id for sec in syllabus for les in sec.lessons if les.can_open or les.is_current]
+    at = order.index(current_id)
+    return (order[at - 1] if at > 0 else None, order[at + 1] if at + 1 < len(order) else None)
+
+
+def _resume_from(position: float, duration: int) -> float:
+    """Where the player starts: the saved position, or the beginning when it was at the end."""
+    return 0.0 if duration > 0 and position >= duration - RESTART_WITHIN_S else position
+
+
+def get_lesson_for_player(
+    *, session: Session, actor: Actor | None, course_slug: str, lesson_id: int
+) -> PlayerView:
+    """The lesson player page: the video, the syllabus and the actor's progress.
+
+    Args:
+        session: The open session (read only).
+        actor: The signed-in user, or None for a visitor watching a free preview.
+        course_slug: The course in the URL; the lesson must belong to it.
+        lesson_id: The lesson to play.
+
+    Returns:
+        The player read model. Visitors who are not enrolled see no progress.
+
+    Raises:
+        NotFound: unknown lesson or course, a lesson of another course, or an
+            unpublished course the actor has no part in.
+        NotSignedIn: an anonymous visitor on a lesson that is not a free preview.
+        PermissionDenied: a signed-in user who is not enrolled, on such a lesson.
+    """
+    lesson, course = _lesson_and_course(session, lesson_id)
+    if course.slug != course_slug:
+        raise NotFound(LESSON_NOT_FOUND)
+    enrolled = _check_access(session, actor, lesson, course)
+    assert course.id is not None and lesson.id is not None
+    outline = _outline(session, course.id)
+    ids = [les.id or 0 for _, lessons in outline for les in lessons]
+    mine = _my_progress(session, actor.id, ids) if enrolled and actor else {}
+    done = {lid for lid, row in mine.items() if row.completed_at is not None}
+    open_all = enrolled or is_course_staff(actor, course)
+    syllabus = _syllabus(outline, done, lesson.id, open_all)
+    prev_id, next_id = _neighbours(syllabus, lesson.id)
+    row = mine.get(lesson.id)
+    return PlayerView(
+        course_id=course.id,
+        course_slug=course.slug,
+        course_title=course.title,
+        lesson_id=lesson.id,
+        lesson_title=lesson.title,
+        lesson_description=lesson.description,
+        lesson_description_html=render_markdown(lesson.description),
+        video_url=fmt.media_url(lesson.video_key),
+        poster_url=fmt.media_url(lesson.poster_key),
+        duration_s=lesson.duration_s,
+        resume_position_s=_resume_from(row.position_s, lesson.duration_s) if row else 0.0,
+        completed=lesson.id in done,
+        prev_lesson_id=prev_id,
+        next_lesson_id=next_id,
+        syllabus=syllabus,
+        completed_lessons=len(done),
+        total_lessons=len(ids),
+        course_percent=percent(len(done), len(ids)),
+        tracks_progress=enrolled,
+    )
+
+
+# ------------------------------------------------------------------------------ progress
+
+
+def _seconds(value: object, what: str) -> float:
+    """A finite, non-negative number of seconds from the browser.
+
+    Raises:
+        InvalidInput: for anything else (text, booleans, NaN, infinities, negatives).
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InvalidInput(f"The {what} must be a number of seconds.")
+    try:
+        seconds = float(value)
+    except OverflowError:
+        seconds = math.inf
+    if not math.isfinite(seconds) or seconds < 0:
+        raise InvalidInput(f"The {what} must be a number of seconds, zero or more.")
+    return seconds
+
+
+def _greatest(a: Any, b: Any) -> ColumnElement[Any]:
+    """GREATEST(a, b) written as CASE, which SQLite and PostgreSQL both understand."""
+    return case((a >= b, a), else_=b)
+
+
+def _least(a: Any, b: Any) -> ColumnElement[Any]:
+    return case((a <= b, a), else_=b)
+
+
+def _upsert_for(session: Session) -> Any:
+    dialect = session.get_bind().dialect.name
+    upsert = {"postgresql": pg_insert, "sqlite": sqlite_insert}.get(dialect)
+    if upsert is None:
+        raise NotImplementedError(f"progress upserts need SQLite or PostgreSQL, not {dialect}")
+    return upsert
+
+
+def _merge_clause(stmt: Any, delta: float, duration: float, ended: bool) -> dict[str, Any]:
+    """How a new event merges into the stored row, evaluated inside the upsert.
+
+    Position: the latest event wins (resume where the user last was); an event that
+    arrives with an older timestamp than the row's does not move it. Watched time only
+    grows and is capped at the duration. completed_at, once set, is kept (COALESCE).
+    """
+    old, new = LessonProgress.__table__.c, stmt.excluded  # type: ignore[attr-defined]
+    watched = _greatest(old.watched_s, _least(old.watched_s + delta, duration))
+    completes: ColumnElement[Any] = null()
+    if ended:
+        completes = new.updated_at
+    elif duration > 0:
+        completes = case((watched >= COMPLETE_SHARE * duration, new.updated_at), else_=null())
+    return {
+        "position_s": case(
+            (new.updated_at >= old.updated_at, new.position_s), else_=old.position_s
+        ),
+        "watched_s": watched,
+        "completed_at": func.coalesce(old.completed_at, completes),
+        "updated_at": _greatest(old.updated_at, new.updated_at),
+    }
+
+
+def _upsert_progress(
+    session: Session, user_id: int, lesson: Lesson, position: float, delta: float, ended: bool
+) -> tuple[float, float, datetime | None]:
+    """Insert or merge the actor's row in one statement; returns the stored values."""
+    now, duration = utcnow(), float(lesson.duration_s)
+    first_watched = min(delta, duration)
+    first_done = ended or (duration > 0 and first_watched >= COMPLETE_SHARE * duration)
+    table = LessonProgress.__table__.c  # type: ignore[attr-defined]
+    stmt = _upsert_for(session)(LessonProgress).values(
+        user_id=user_id,
+        lesson_id=lesson.id,
+        position_s=position,
+        watched_s=first_watched,
+        completed_at=now if first_done else None,
+        updated_at=now,
+    )
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["user_id", "lesson_id"],
+        set_=_merge_clause(stmt, delta, duration, ended),
+    ).returning(table.position_s, table.watched_s, table.completed_at)
+    position_s, watched_s, completed_at = session.exec(stmt).one()
+    return position_s, watched_s, completed_at
+
+
+def _counts(session: Session, user_id: int, course_id: int) -> tuple[int, int]:
+    """(completed, total) lessons of a course for one user, in one statement."""
+    total = (
+        select(func.count(col(Lesson.id)))
+        .select_from(Lesson)
+        .join(Section, col(Section.id) == col(Lesson.section_id))
+        .where(Section.course_id == course_id)
+        .scalar_subquery()
+    )
+    done = (
+        select(func.count(col(LessonProgress.id)))
+        .select_from(LessonProgress)
+        .join(Lesson, col(Lesson.id) == col(LessonProgress.lesson_id))
+        .join(Section, col(Section.id) == col(Lesson.section_id))
+        .where(Section.course_id == course_id, LessonProgress.user_id == user_id)
+        .where(col(LessonProgress.completed_at).is_not(None))
+        .scalar_subquery()
+    )
+    completed, lessons = session.exec(select(done, total)).one()
+    return int(completed), int(lessons)
+
+
+def _progress_view(
+    session: Session,
+    user_id: int,
+    course_id: int,
+    stored: tuple[float, float, datetime | None],
+) -> ProgressView:
+    done, total = _counts(session, user_id, course_id)
+    return ProgressView(
+        position_s=float(stored[0]),
+        watched_s=float(stored[1]),
+        completed=stored[2] is not None,
+        course_percent=percent(done, total),
+        course_completed=total > 0 and done >= total,
+    )
+
+
+def record_progress(
+    *,
+    session: Session,
+    actor: Actor | None,
+    lesson_id: int,
+    position_s: float,
+    watched_delta_s: float,
+    ended: bool,
+) -> ProgressView:
+    """Save a player event: where the student is and how much they watched since the last.
+
+    Args:
+        session: The open session; the caller commits.
+        actor: The signed-in user. Only enrolled students' progress is stored; staff and
+            preview visitors get a view back and nothing is written.
+        lesson_id: The lesson playing.
+        position_s: The playhead, 0 .. duration + 2 s.
+        watched_delta_s: Seconds watched since the last event; more than 30 counts as 30,
+            so a forged event cannot claim an hour.
+        ended: The player reached the end (completes the lesson).
+
+    Returns:
+        The stored position, watched time and completion, and the course percentage.
+
+    Raises:
+        NotSignedIn: for anonymous callers.
+        InvalidInput: a number that is not finite, negative, or past the end.
+        NotFound: unknown lesson, or an unpublished course the actor has no part in.
+        PermissionDenied: a lesson the actor may not open.
+    """
+    actor = require_actor(actor)
+    position = _seconds(position_s, "position")
+    delta = min(_seconds(watched_delta_s, "watched time"), MAX_WATCHED_DELTA_S)
+    if not isinstance(ended, bool):
+        raise InvalidInput("The end-of-video flag must be true or false.")
+    lesson, course, enrolled = _open_lesson(session, actor, lesson_id)
+    if position > lesson.duration_s + POSITION_SLACK_S:
+        raise InvalidInput("That position is past the end of the lesson.")
+    if not enrolled:
+        return ProgressView(position, 0.0, False, 0, False)
+    assert course.id is not None
+    stored = _upsert_progress(session, actor.id, lesson, position, delta, ended)
+    return _progress_view(session, actor.id, course.id, stored)
+
+
+def _mark_complete(session: Session, user_id: int, lesson_id: int) -> tuple[float, float, Any]:
+    now = utcnow()
+    table = LessonProgress.__table__.c  # type: ignore[attr-defined]
+    stmt = _upsert_for(session)(LessonProgress).values(
+        user_id=user_id, lesson_id=lesson_id, completed_at=now, updated_at=now
+    )
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["user_id", "lesson_id"],
+        set_={
+            "completed_at": func.coalesce(table.completed_at, stmt.excluded.completed_at),
+            "updated_at": _greatest(table.updated_at, stmt.excluded.updated_at),
+        },
+    ).returning(table.position_s, table.watched_s, table.completed_at)
+    position_s, watched_s, completed_at = session.exec(stmt).one()
+    return position_s, watched_s, completed_at
+
+
+def _mark_incomplete(session: Session, user_id: int, lesson_id: int) -> tuple[float, float, Any]:
+    """Clear completion and watched time, so the next heartbeat does not complete it again."""
+    table = LessonProgress.__table__.c  # type: ignore[attr-defined]
+    row = session.exec(
+        update(LessonProgress)
+        .where(col(LessonProgress.user_id) == user_id, col(LessonProgress.lesson_id) == lesson_id)
+        .values(completed_at=None, watched_s=0.0, updated_at=utcnow())
+        .returning(table.position_s, table.watched_s, table.completed_at)
+    ).first()
+    return (row[0], row[1], row[2]) if row else (0.0, 0.0, None)
+
+
+def set_lesson_completed(
+    *, session: Session, actor: Actor | None, lesson_id: int, completed: bool
+) -> ProgressView:
+    """The student's own "mark as complete / not complete" choice, which may clear it.
+
+    Args:
+        session: The open session; the caller commits.
+        actor: The signed-in user; only enrolled students' choices are stored.
+        lesson_id: The lesson.
+        completed: True to mark complete, False to mark not complete (which also resets
+            the watched time, so the lesson counts again from the next viewing).
+
+    Returns:
+        The stored state of the lesson and the course percentage.
+
+    Raises:
+        NotSignedIn: for anonymous callers.
+        InvalidInput: when `completed` is not a boolean.
+        NotFound: unknown lesson, or an unpublished course the actor has no part in.
+        PermissionDenied: a lesson the actor may not open.
+    """
+    actor = require_actor(actor)
+    if not isinstance(completed, bool):
+        raise InvalidInput("Please choose complete or not complete.")
+    lesson, course, enrolled = _open_lesson(session, actor, lesson_id)
+    if not enrolled:
+        return ProgressView(0.0, 0.0, False, 0, False)
+    assert course.id is not None and lesson.id is not None
+    mark = _mark_complete if completed else _mark_incomplete
+    stored = mark(session, actor.id, lesson.id)
+    return _progress_view(session, actor.id, course.id, stored)
+
+
+def course_progress(*, session: Session, actor: Actor | None, course_id: int) -> CourseProgress:
+    """How much of a course the actor has completed.
+
+    Args:
+        session: The open session (read only).
+        actor: The signed-in user; the numbers are always their own.
+        course_id: The course.
+
+    Returns:
+        Completed and total lesson counts and the whole percent (0 for an empty course).
+
+    Raises:
+        NotSignedIn: for anonymous callers.
+        NotFound: unknown course, or an unpublished course the actor has no part in.
+    """
+    actor = require_actor(actor)
+    course = _visible_course(session, actor, course_id)
+    assert course.id is not None
+    done, total = _counts(session, actor.id, course.id)
+    return CourseProgress(completed=done, total=total, percent=percent(done, total))
+
+
+def resume_target(
+    *, session: Session, actor: Actor | None, course_id: int
+) -> tuple[int, float] | None:
+    """Where "continue" takes the actor in a course.
+
+    Args:
+        session: The open session (read only).
+        actor: The signed-in user.
+        course_id: The course.
+
+    Returns:
+        (lesson id, position in seconds): the most recently watched unfinished lesson,
+        else the first unfinished one in syllabus order, else the first lesson (from the
+        start); None when the course has no lessons.
+
+    Raises:
+        NotSignedIn: for anonymous callers.
+        NotFound: unknown course, or an unpublished course the actor has no part in.
+    """
+    actor = require_actor(actor)
+    course = _visible_course(session, actor, course_id)
+    rows = session.exec(
+        select(Lesson.id, LessonProgress.position_s, LessonProgress.completed_at)
+        .add_columns(LessonProgress.updated_at)
+        .join(Section, col(Section.id) == col(Lesson.section_id))
+        .outerjoin(
+            LessonProgress,
+            (col(LessonProgress.lesson_id) == col(Lesson.id))
+            & (col(LessonProgress.user_id) == actor.id),
+        )
+        .where(Section.course_id == course.id)
+        .order_by(col(Section.position), col(Section.id), col(Lesson.position), col(Lesson.id))
+    ).all()
+    started = [r for r in rows if r[3] is not None and r[2] is None]
+    if started:
+        latest = max(started, key=lambda r: r[3])
+        return int(latest[0]), float(latest[1])
+    unfinished = [r for r in rows if r[2] is None]
+    if unfinished:
+        return int(unfinished[0][0]), float(unfinished[0][1] or 0.0)
+    return (int(rows[0][0]), 0.0) if rows else None

@@ -1,0 +1,278 @@
+"""/api/media: lesson videos for the right people only, with Range (SECURITY-CASES 33, 32).
+
+Real files made with PyAV under LMS_MEDIA_DIR, served by the real Starlette routes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from sqlmodel import col, select
+from starlette.testclient import TestClient
+
+from lms_reflex.api import build_api
+from lms_reflex.db import dispose_engines, session_scope
+from lms_reflex.media import storage
+from lms_reflex.media.samples import make_test_video
+from lms_reflex.media.signing import sign_media_url, verify_media_signature
+from lms_reflex.models import Course, CourseStatus, Enrollment, Lesson, Role, Section, User
+from lms_reflex.services import sessions
+from tests.unit.catalog_fixtures import add_course, add_user
+
+
+@dataclass(frozen=True)
+class Setup:
+    """Ids and keys of the course under test (plain values, usable across sessions)."""
+
+    course_id: int
+    preview_lesson: int
+    locked_lesson: int
+    preview_key: str
+    locked_key: str
+    locked_size: int
+    student: int
+    stranger: int
+    teacher: int
+    other_teacher: int
+    admin: int
+
+
+@pytest.fixture(autouse=True)
+def fresh_engines():
+    dispose_engines()
+    yield
+    dispose_engines()
+
+
+@pytest.fixture(scope="module")
+def video_bytes(tmp_path_factory) -> bytes:
+    """One small real H.264 file, made once and copied under each test's media dir."""
+    path = tmp_path_factory.mktemp("video") / "lesson.mp4"
+    make_test_video(path, seconds=1, width=64, height=64, fps=12)
+    return path.read_bytes()
+
+
+def store_video(data: bytes) -> str:
+    key = storage.new_key("videos", ".mp4")
+    storage.write_atomic(key, data)
+    return key
+
+
+@pytest.fixture
+def setup(engine, video_bytes: bytes) -> Setup:
+    with session_scope() as db:
+        teacher = add_user(db, "teacher@example.org", Role.INSTRUCTOR)
+        course = add_course(db, teacher, "video-course", lessons=2)
+        preview, locked = db.exec(
+            select(Lesson)
+            .join(Section)
+            .where(Section.course_id == course.id)
+            .order_by(col(Lesson.position))
+        ).all()
+        keys = [store_video(video_bytes), store_video(video_bytes)]
+        for lesson, key in zip((preview, locked), keys, strict=True):
+            lesson.video_key = key
+            db.add(lesson)
+        student = add_user(db, "student@example.org")
+        db.add(Enrollment(user_id=student.id, course_id=course.id))
+        ids = {
+            "stranger": add_user(db, "stranger@example.org").id,
+            "other_teacher": add_user(db, "other@example.org", Role.INSTRUCTOR).id,
+            "admin": add_user(db, "admin@example.org", Role.ADMIN).id,
+        }
+        return Setup(
+            course_id=course.id,
+            preview_lesson=preview.id,
+            locked_lesson=locked.id,
+            preview_key=keys[0],
+            locked_key=keys[1],
+            locked_size=len(video_bytes),
+            student=student.id,
+            teacher=teacher.id,
+            **ids,
+        )
+
+
+def client_for(user_id: int | None) -> TestClient:
+    """A browser, signed in as `user_id` through a real session cookie (or anonymous)."""
+    client = TestClient(build_api())
+    if user_id is not None:
+        with session_scope() as db:
+            token = sessions.create_session(
+                session=db, user_id=user_id, ip="127.0.0.1", user_agent="pytest"
+            )
+        client.cookies.set("lms_session", token)
+    return client
+
+
+def url(key: str) -> str:
+    return f"/api/media/{key}"
+
+
+# ------------------------------------------------------------------------------ who gets in
+
+
+def test_anonymous_visitors_get_401_for_a_lesson_video(setup: Setup) -> None:
+    resp = client_for(None).get(url(setup.locked_key))
+    assert resp.status_code == 401
+    assert resp.content == b"You may not open this file."
+
+
+@pytest.mark.parametrize("who", ["stranger", "other_teacher"])
+def test_signed_in_users_who_are_not_enrolled_get_403(setup: Setup, who: str) -> None:
+    assert client_for(getattr(setup, who)).get(url(setup.locked_key)).status_code == 403
+
+
+@pytest.mark.parametrize("who", ["student", "teacher", "admin"])
+def test_students_the_instructor_and_admins_get_the_video(setup: Setup, who: str) -> None:
+    resp = client_for(getattr(setup, who)).get(url(setup.locked_key))
+    assert resp.status_code == 200
+    assert resp.headers["content-type"] == "video/mp4"
+    assert resp.headers["x-content-type-options"] == "nosniff"
+    assert resp.headers["cache-control"].startswith("private")
+    assert resp.headers["accept-ranges"] == "bytes"
+    assert len(resp.content) == setup.locked_size
+
+
+def test_a_range_request_gets_206_with_content_range(setup: Setup) -> None:
+    resp = client_for(setup.student).get(url(setup.locked_key), headers={"Range": "bytes=0-99"})
+    assert resp.status_code == 206
+    assert resp.headers["content-range"] == f"bytes 0-99/{setup.locked_size}"
+    assert len(resp.content) == 100
+    whole = client_for(setup.student).get(url(setup.locked_key)).content
+    assert resp.content == whole[:100]
+
+
+def test_an_open_ended_range_from_the_middle(setup: Setup) -> None:
+    start = setup.locked_size // 2
+    resp = client_for(setup.student).get(
+        url(setup.locked_key), headers={"Range": f"bytes={start}-"}
+    )
+    assert resp.status_code == 206
+    assert len(resp.content) == setup.locked_size - start
+
+
+def test_head_answers_headers_without_a_body(setup: Setup) -> None:
+    resp = client_for(setup.student).head(url(setup.locked_key))
+    assert resp.status_code == 200
+    assert resp.headers["content-length"] == str(setup.locked_size)
+    assert resp.headers["content-type"] == "video/mp4"
+    assert resp.content == b""
+    assert client_for(None).head(url(setup.locked_key)).status_code == 401
+
+
+def test_a_preview_lesson_is_open_to_everyone(setup: Setup) -> None:
+    resp = client_for(None).get(url(setup.preview_key))
+    assert resp.status_code == 200
+    assert resp.headers["x-content-type-options"] == "nosniff"
+    assert resp.headers["cache-control"].startswith("public")
+
+
+def test_students_keep_their_videos_after_the_course_is_unpublished(setup: Setup) -> None:
+    with session_scope() as db:
+        course = db.get(Course, setup.course_id)
+        course.status = CourseStatus.DRAFT
+        db.add(course)
+    assert client_for(setup.student).get(url(setup.locked_key)).status_code == 200
+    assert client_for(None).get(url(setup.preview_key)).status_code == 401  # no longer public
+
+
+def test_a_deactivated_student_loses_access(setup: Setup) -> None:
+    client = client_for(setup.student)
+    with session_scope() as db:
+        user = db.get(User, setup.student)
+        user.is_active = False
+        db.add(user)
+    assert client.get(url(setup.locked_key)).status_code == 401
+
+
+# ------------------------------------------------------------------------------ signed URLs
+
+
+def test_a_valid_signed_url_works_without_a_cookie(setup: Setup) -> None:
+    signed = sign_media_url(setup.locked_key, setup.student, setup.locked_lesson)
+    resp = client_for(None).get(signed, headers={"Range": "bytes=0-9"})
+    assert resp.status_code == 206
+    assert resp.headers["cache-control"].startswith("private")
+
+
+def tamper(signed: str, name: str, value: str) -> str:
+    path, query = signed.split("?", 1)
+    pairs = [p.split("=", 1) for p in query.split("&")]
+    return path + "?" + "&".join(f"{k}={value if k == name else v}" for k, v in pairs)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("sig", "A" * 43), ("u", "999"), ("l", "999"), ("exp", "99999999999"), ("sig", "")],
+)
+def test_a_tampered_signed_url_is_refused(setup: Setup, name: str, value: str) -> None:
+    signed = sign_media_url(setup.locked_key, setup.student, setup.locked_lesson)
+    assert client_for(None).get(tamper(signed, name, value)).status_code == 403
+
+
+def test_an_expired_signed_url_is_refused(setup: Setup) -> None:
+    signed = sign_media_url(setup.locked_key, setup.student, setup.locked_lesson, now=1_000_000)
+    assert client_for(None).get(signed).status_code == 403
+
+
+def test_a_signature_for_one_file_does_not_open_another(setup: Setup) -> None:
+    signed = sign_media_url(setup.preview_key, setup.student, setup.locked_lesson)
+    query = signed.split("?", 1)[1]
+    assert client_for(None).get(f"{url(setup.locked_key)}?{query}").status_code == 403
+
+
+def test_a_signed_url_dies_with_the_enrollment(setup: Setup) -> None:
+    signed = sign_media_url(setup.locked_key, setup.student, setup.locked_lesson)
+    with session_scope() as db:
+        row = db.exec(select(Enrollment).where(Enrollment.user_id == setup.student)).one()
+        db.delete(row)
+    assert client_for(None).get(signed).status_code == 403
+
+
+def test_a_signed_url_made_for_a_stranger_is_refused(setup: Setup) -> None:
+    signed = sign_media_url(setup.locked_key, setup.stranger, setup.locked_lesson)
+    assert client_for(None).get(signed).status_code == 403
+
+
+def test_signatures_verify_only_their_own_key_user_lesson_and_time(setup: Setup) -> None:
+    signed = sign_media_url("videos/" + "b" * 32 + ".mp4", 7, 9, expires_in_s=60, now=1000)
+    params = dict(p.split("=", 1) for p in signed.split("?", 1)[1].split("&"))
+    key = "videos/" + "b" * 32 + ".mp4"
+    assert verify_media_signature(key, params, now=1059) == (7, 9)
+    assert verify_media_signature(key, params, now=1060) is None
+    assert verify_media_signature("videos/" + "c" * 32 + ".mp4", params, now=1000) is None
+    for bad in ({"u": "+7"}, {"u": "7 "}, {"u": "\u0667"}, {"exp": "-1"}, {"sig": "é"}):
+        assert verify_media_signature(key, {**params, **bad}, now=1000) is None
+    with pytest.raises(ValueError):
+        sign_media_url(key, 7, 9, expires_in_s=0)
+
+
+# ------------------------------------------------------------------------------ path tricks
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/media/%2E%2E/%2E%2E/etc/passwd",
+        "/api/media/videos/..%2F..%2Fsecret.mp4",
+        "/api/media//etc/passwd",
+        "/api/media/%2Fetc%2Fpasswd",
+        "/api/media/videos/" + "a" * 32 + ".mp4%00.html",
+        "/api/media/videos/" + "A" * 32 + ".mp4",
+        "/api/media/videos/x.mp4",
+    ],
+)
+def test_path_tricks_are_not_found(setup: Setup, path: str) -> None:
+    outside = Path(storage.media_root()).parent / "secret.mp4"
+    outside.write_bytes(b"not for you")
+    resp = client_for(setup.admin).get(path)
+    assert resp.status_code == 404
+    assert b"not for you" not in resp.content
+
+
+def test_a_known_key_without_a_file_is_not_found(setup: Setup) -> None:
+    missing = storage.new_key("videos", ".mp4")
+    assert client_for(setup.admin).get(url(missing)).status_code == 404
