@@ -21,11 +21,13 @@ from lms_reflex.pages.auth import (
 from lms_reflex.pages.catalog import category_page, home_page
 from lms_reflex.pages.course import course_page
 from lms_reflex.pages.errors import not_found_page
+from lms_reflex.pages.player import player_page, resume_page
 from lms_reflex.pages.profile import instructor_page, profile_page
 from lms_reflex.pages.search import search_page
 from lms_reflex.state.account import DashboardState, SettingsState
 from lms_reflex.state.auth import LoginState, PasswordResetState, VerifyState
 from lms_reflex.state.catalog import CategoryState, CourseState, HomeState, NavState
+from lms_reflex.state.player import PlayerState, ResumeState
 from lms_reflex.state.profile import InstructorState, ProfileState
 from lms_reflex.state.search import SearchState
 from lms_reflex.state.session import SessionState
@@ -36,7 +38,8 @@ app = rx.App(
     html_lang="en",
     # Our routes first, then the upload cap outermost so it also guards Reflex's /_upload.
     api_transformer=[build_api(), limit_upload_size],
-    toaster=rx.toast.provider(position="top-center", close_button=True),
+    # Plain toasts: sonner's rich colours put red text on pink below WCAG AA contrast.
+    toaster=rx.toast.provider(position="top-center", close_button=True, rich_colors=False),
 )
 
 SITE = "lms_reflex"
@@ -65,5 +68,7 @@ page(routes.DASHBOARD, dashboard_page, "My learning", DashboardState.load)
 page(routes.MY_COURSES, dashboard_page, "My courses", DashboardState.load)
 page(routes.SETTINGS, settings_page, "Settings", SettingsState.load)
 page(routes.PROFILE, profile_page, "Your profile", ProfileState.load)
+page(routes.LEARN, player_page, "Lesson", PlayerState.load)
+page(routes.RESUME, resume_page, "Continue learning", ResumeState.load)
 page(routes.INSTRUCTOR, instructor_page, "Instructor", InstructorState.load)
 page("404", not_found_page, "Page not found")

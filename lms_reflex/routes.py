@@ -9,6 +9,8 @@ COURSE = "/courses/[slug]"
 CATEGORY = "/categories/[slug]"
 SEARCH = "/search"
 INSTRUCTOR = "/instructors/[id]"
+LEARN = "/learn/[course_slug]/[lesson]"
+RESUME = "/learn/[course_slug]"
 
 
 def course_url(slug: str) -> str:
@@ -19,6 +21,16 @@ def course_url(slug: str) -> str:
 def category_url(slug: str) -> str:
     """Link to a category page."""
     return f"/categories/{quote(slug)}"
+
+
+def lesson_url(course_slug: str, lesson_id: int) -> str:
+    """Link to a lesson in the player."""
+    return f"/learn/{quote(course_slug)}/{int(lesson_id)}"
+
+
+def resume_url(course_slug: str) -> str:
+    """Link that continues a course where the student left off."""
+    return f"/learn/{quote(course_slug)}"
 
 
 def instructor_url(user_id: int) -> str:

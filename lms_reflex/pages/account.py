@@ -36,6 +36,15 @@ def _my_course(course: rx.Var[MyCourse]) -> rx.Component:
                     rx.heading(course.title, size="4", as_="h3"), href="/courses/" + course.slug
                 ),
                 rx.text(course.instructor_name, size="2", color_scheme="gray"),
+                rx.button(
+                    rx.link(
+                        rx.cond(course.percent > 0, "Continue", "Start course"),
+                        href="/learn/" + course.slug,
+                        aria_label="Continue " + course.title,
+                    ),
+                    size="2",
+                    as_child=True,
+                ),
                 rx.progress(
                     value=course.percent,
                     max=100,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import reflex as rx
 
-from lms_reflex import routes
 from lms_reflex.components.course_card import rating_line, thumbnail
 from lms_reflex.components.shell import app_shell
 from lms_reflex.services.views import LessonRow, ReviewView, SectionView
@@ -18,7 +17,16 @@ S = CourseState.status
 def _lesson(lesson: rx.Var[LessonRow]) -> rx.Component:
     return rx.hstack(
         rx.icon("circle-play", size=16, aria_hidden=True),
-        rx.text(lesson.title, size="2"),
+        rx.cond(
+            lesson.is_preview,
+            rx.link(
+                lesson.title,
+                href="/learn/" + C.slug + "/" + lesson.id.to_string(),
+                size="2",
+                aria_label="Watch the free preview: " + lesson.title,
+            ),
+            rx.text(lesson.title, size="2"),
+        ),
         rx.cond(lesson.is_preview, rx.badge("Preview", color_scheme="green", high_contrast=True)),
         rx.spacer(),
         rx.text(lesson.duration_label, size="2", color_scheme="gray"),
@@ -139,7 +147,7 @@ def _enroll_action() -> rx.Component:
         rx.vstack(
             rx.text("You are enrolled · ", S.progress_percent.to_string(), "% complete",
                     size="2"),
-            rx.button(rx.link(S.label, href=routes.DASHBOARD), size="3", width="100%",
+            rx.button(rx.link(S.label, href="/learn/" + C.slug), size="3", width="100%",
                       as_child=True),
             width="100%",
         ),

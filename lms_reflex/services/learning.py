@@ -642,3 +642,20 @@ def resume_target(
     if unfinished:
         return int(unfinished[0][0]), float(unfinished[0][1] or 0.0)
     return (int(rows[0][0]), 0.0) if rows else None
+
+
+def resume_target_for_slug(
+    *, session: Session, actor: Actor | None, course_slug: str
+) -> int | None:
+    """The lesson id "continue" opens for a course named by its slug.
+
+    Raises:
+        NotSignedIn: for anonymous callers.
+        NotFound: unknown course, or an unpublished course the actor has no part in.
+    """
+    require_actor(actor)
+    course_id = session.exec(select(Course.id).where(Course.slug == course_slug)).first()
+    if course_id is None:
+        raise NotFound("We could not find that course.")
+    target = resume_target(session=session, actor=actor, course_id=course_id)
+    return target[0] if target else None

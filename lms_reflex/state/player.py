@@ -1,0 +1,203 @@
+"""The lesson player: load a lesson, resume it, report progress, review at the end.
+
+Watched time is measured on the server (position moved, bounded by wall-clock time since
+the last report), so a forged event cannot claim more watching than really passed.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+
+import reflex as rx
+
+from lms_reflex import routes
+from lms_reflex.db import call_service
+from lms_reflex.services import learning, reviews
+from lms_reflex.services.errors import DomainError, NotFound, NotSignedIn, PermissionDenied
+from lms_reflex.services.learning import PlayerView
+from lms_reflex.services.reviews import MyReview
+from lms_reflex.state.session import current_actor
+from lms_reflex.state.util import error_toast, field, route_param
+
+VIDEO_BOX_ID = "lesson-video"
+
+
+def seek_script(seconds: float) -> rx.event.EventSpec:
+    """Move the <video> to `seconds` once it has loaded (rx.video has no seek prop)."""
+    target = json.dumps(round(max(seconds, 0.0), 2))
+    return rx.call_script(
+        "(function seek(tries){const v=document.querySelector('#" + VIDEO_BOX_ID + " video');"
+        "if(v&&v.readyState>=1){v.currentTime=" + target + ";return;}"
+        "if(v){v.addEventListener('loadedmetadata',()=>{v.currentTime=" + target + "},"
+        "{once:true});return;}if(tries>0)setTimeout(()=>seek(tries-1),200);})(50)"
+    )
+
+
+def _lesson_number(value: str) -> int:
+    return int(value) if value.isdigit() and len(value) < 10 else 0
+
+
+class PlayerState(rx.State):
+    """One lesson on screen. No var is named like the route args (course_slug, lesson)."""
+
+    view: PlayerView | None = None
+    problem: str = ""
+    course_done: bool = False
+    my_review: MyReview | None = None
+    busy: bool = False
+    _lesson_id: int = 0
+    _last_position: float = 0.0
+    _last_report: float = 0.0
+
+    @rx.event
+    async def load(self):
+        """Open the lesson in the URL, or say why it cannot be opened."""
+        slug, lesson = route_param(self, "course_slug"), route_param(self, "lesson")
+        actor = await current_actor(self)
+        try:
+            view = await call_service(
+                learning.get_lesson_for_player,
+                readonly=True,
+                actor=actor,
+                course_slug=slug,
+                lesson_id=_lesson_number(lesson),
+            )
+        except NotSignedIn:
+            return rx.redirect(routes.login_url(f"/learn/{slug}/{lesson}"))
+        except (PermissionDenied, NotFound) as exc:
+            self.view, self.problem = None, exc.message
+            return None
+        self._show(view)
+        self.my_review = (
+            await call_service(
+                reviews.find_my_review, readonly=True, actor=actor, course_id=view.course_id
+            )
+            if view.tracks_progress
+            else None
+        )
+        return seek_script(view.resume_position_s) if view.resume_position_s >= 1 else None
+
+    def _show(self, view: PlayerView) -> None:
+        self.view, self.problem = view, ""
+        self._lesson_id = view.lesson_id
+        self._last_position, self._last_report = view.resume_position_s, time.monotonic()
+        self.course_done = view.tracks_progress and view.course_percent >= 100
+
+    async def _record(self, position: float, *, ended: bool = False, moved: bool = True):
+        """Store progress; refresh the syllabus when a lesson becomes complete."""
+        if self.view is None or not self.view.tracks_progress:
+            return None
+        if not isinstance(position, (int, float)) or not math.isfinite(position):
+            return None
+        now = time.monotonic()
+        delta = 0.0
+        if moved:
+            delta = min(max(position - self._last_position, 0.0), now - self._last_report + 1)
+        self._last_position, self._last_report = position, now
+        try:
+            done = await call_service(
+                learning.record_progress,
+                actor=await current_actor(self),
+                ended=ended,
+                lesson_id=self._lesson_id,
+                position_s=position,
+                watched_delta_s=delta,
+            )
+        except DomainError as exc:
+            return error_toast(exc)
+        if done.completed and not self.view.completed:
+            return await self._refresh(done.course_completed)
+        return None
+
+    async def _refresh(self, course_completed: bool):
+        actor = await current_actor(self)
+        view = await call_service(
+            learning.get_lesson_for_player,
+            readonly=True,
+            actor=actor,
+            course_slug=self.view.course_slug,
+            lesson_id=self._lesson_id,
+        )
+        position = self._last_position
+        self._show(view)
+        self._last_position = position
+        if course_completed:
+            return rx.toast.success("You completed the course! Tell others what you thought.")
+        return rx.toast.success("Lesson complete.")
+
+    @rx.event
+    async def report(self, seconds: float):
+        """Throttled time updates from the video (about every 5 s while playing)."""
+        return await self._record(seconds)
+
+    @rx.event
+    async def seeked(self, seconds: float):
+        """A jump is not watching: keep the position, add no watched time."""
+        return await self._record(seconds, moved=False)
+
+    @rx.event
+    async def ended(self):
+        """The video reached its end: the lesson is complete."""
+        duration = float(self.view.duration_s) if self.view else 0.0
+        return await self._record(max(self._last_position, duration), ended=True, moved=False)
+
+    @rx.event
+    async def toggle_complete(self):
+        """The student's explicit 'mark as (not) complete'."""
+        if self.view is None:
+            return None
+        try:
+            await call_service(
+                learning.set_lesson_completed,
+                actor=await current_actor(self),
+                lesson_id=self._lesson_id,
+                completed=not self.view.completed,
+            )
+        except DomainError as exc:
+            return error_toast(exc)
+        return await self._refresh(False)
+
+    @rx.event
+    async def submit_review(self, form: dict):
+        """Rate the course once it is finished (the service checks enrollment again)."""
+        if self.view is None:
+            return None
+        rating = field(form, "rating", 2)
+        try:
+            self.my_review = await call_service(
+                reviews.write_review,
+                actor=await current_actor(self),
+                course_id=self.view.course_id,
+                body=field(form, "body", 2100),
+                rating=int(rating) if rating.isdigit() else rating,
+            )
+        except DomainError as exc:
+            return error_toast(exc)
+        return rx.toast.success("Thank you! Your review is on the course page.")
+
+
+class ResumeState(rx.State):
+    """/learn/<course>: go to the lesson where the student left off."""
+
+    problem: str = ""
+
+    @rx.event
+    async def load(self):
+        """Redirect to the resume lesson, or explain why there is none."""
+        slug = route_param(self, "course_slug")
+        actor = await current_actor(self)
+        try:
+            target = await call_service(
+                learning.resume_target_for_slug, readonly=True, actor=actor, course_slug=slug
+            )
+        except NotSignedIn:
+            return rx.redirect(routes.login_url(f"/learn/{slug}"))
+        except DomainError as exc:
+            self.problem = exc.message
+            return None
+        if target is None:
+            self.problem = "This course has no lessons yet."
+            return None
+        return rx.redirect(f"/learn/{slug}/{target}")
