@@ -29,6 +29,7 @@ from lms_reflex.state.auth import LoginState, PasswordResetState, VerifyState
 from lms_reflex.state.catalog import CategoryState, CourseState, HomeState, NavState
 from lms_reflex.state.player import PlayerState, ResumeState
 from lms_reflex.state.profile import InstructorState, ProfileState
+from lms_reflex.state.reviews import ReviewsState
 from lms_reflex.state.search import SearchState
 from lms_reflex.state.session import SessionState
 
@@ -56,7 +57,7 @@ def page(route: str, component: Callable[[], rx.Component], title: str, *loads) 
 
 
 page(routes.HOME, home_page, "Courses", HomeState.load)
-page(routes.COURSE, course_page, "Course", CourseState.load)
+page(routes.COURSE, course_page, "Course", CourseState.load, ReviewsState.load)
 page(routes.CATEGORY, category_page, "Category", CategoryState.load)
 page(routes.SEARCH, search_page, "Search", SearchState.load)
 page(routes.SIGNUP, signup_page, "Sign up")

@@ -45,6 +45,11 @@ RULES: dict[str, tuple[str, dict]] = {
     "SearchState.go_to_page": (PUBLIC, {"page": 99999}),
     "CourseState.load": (PUBLIC, {}),
     "CourseState.enroll": (SIGNED_IN, {}),
+    "ReviewsState.load": (PUBLIC, {}),
+    "ReviewsState.more": (PUBLIC, {}),
+    # Enrolled students only; the service checks enrollment and authorship.
+    "ReviewsState.save": (SIGNED_IN, {"form": {"rating": "5", "body": "forged"}}),
+    "ReviewsState.delete": (SIGNED_IN, {}),
     "InstructorState.load": (PUBLIC, {}),
     # The player: preview lessons are public; everything else is checked by the learning
     # service (enrolled student, the course's instructor, or an admin).

@@ -8,6 +8,7 @@ from lms_reflex.components.course_card import rating_line, thumbnail
 from lms_reflex.components.shell import app_shell
 from lms_reflex.services.views import LessonRow, ReviewView, SectionView
 from lms_reflex.state.catalog import CourseState
+from lms_reflex.state.reviews import ReviewsState
 from lms_reflex.state.session import SessionState
 
 C = CourseState.course
@@ -126,18 +127,49 @@ def _star_bar(stars: int) -> rx.Component:
     )
 
 
+def _my_review_form() -> rx.Component:
+    """Enrolled students write one review and can edit or delete it."""
+    mine = ReviewsState.mine
+    return rx.form(
+        rx.vstack(
+            rx.heading(rx.cond(mine, "Your review", "Review this course"), size="4", as_="h3"),
+            rx.el.label("Your rating", html_for="field-rating", style={"font_weight": "500"}),
+            rx.el.select(
+                *[rx.el.option(f"{n} star{'s' if n > 1 else ''}", value=str(n))
+                  for n in (5, 4, 3, 2, 1)],
+                id="field-rating", name="rating", style={"padding": "0.4rem"},
+                default_value=rx.cond(mine, mine.rating.to_string(), "5"),
+                key=rx.cond(mine, mine.id.to_string(), "new"),
+            ),
+            rx.el.label("Your review", html_for="field-body", style={"font_weight": "500"}),
+            rx.text_area(id="field-body", name="body", max_length=2000, width="100%", rows="4",
+                         default_value=rx.cond(mine, mine.body, ""),
+                         key=rx.cond(mine, mine.id.to_string() + mine.body, "new")),
+            rx.hstack(
+                rx.button(rx.cond(mine, "Save changes", "Post review"), type="submit",
+                          disabled=~rx.State.is_hydrated),
+                rx.cond(mine, rx.button("Delete my review", type="button", variant="outline",
+                                        color_scheme="red", on_click=ReviewsState.delete)),
+            ),
+            width="100%", max_width="36rem", align="start",
+        ),
+        on_submit=ReviewsState.save,
+    )  # fmt: skip
+
+
 def reviews() -> rx.Component:
-    """The rating breakdown and the newest reviews."""
+    """The rating breakdown, the student's own review, and pages of reviews."""
     return rx.vstack(
         rx.heading("Student reviews", size="5", as_="h2"),
         rating_line(C.rating_avg, C.rating_count),
-        rx.cond(
-            C.rating_count > 0,
-            rx.vstack(*[_star_bar(stars) for stars in range(5, 0, -1)], spacing="1"),
-        ),
-        rx.foreach(C.reviews, _review),
+        rx.cond(C.rating_count > 0,
+                rx.vstack(*[_star_bar(stars) for stars in range(5, 0, -1)], spacing="1")),
+        rx.cond(S & S.enrolled, _my_review_form()),
+        rx.foreach(ReviewsState.items, _review),
+        rx.cond(ReviewsState.page_number < ReviewsState.pages,
+                rx.button("Show more reviews", on_click=ReviewsState.more, variant="soft")),
         width="100%",
-    )
+    )  # fmt: skip
 
 
 def _enroll_action() -> rx.Component:

@@ -389,9 +389,9 @@ def _upsert_for(session: Session) -> Any:
 def _merge_clause(stmt: Any, delta: float, duration: float, ended: bool) -> dict[str, Any]:
     """How a new event merges into the stored row, evaluated inside the upsert.
 
-    Position: the latest event wins (resume where the user last was); an event that
-    arrives with an older timestamp than the row's does not move it. Watched time only
-    grows and is capped at the duration. completed_at, once set, is kept (COALESCE).
+    Position: the furthest point reached is kept (issue 6, SECURITY-CASES 40), so two
+    tabs or an out-of-order event never move a student back. Watched time only grows and
+    is capped at the duration. completed_at, once set, is kept (COALESCE).
     """
     old, new = LessonProgress.__table__.c, stmt.excluded  # type: ignore[attr-defined]
     watched = _greatest(old.watched_s, _least(old.watched_s + delta, duration))
@@ -401,9 +401,7 @@ def _merge_clause(stmt: Any, delta: float, duration: float, ended: bool) -> dict
     elif duration > 0:
         completes = case((watched >= COMPLETE_SHARE * duration, new.updated_at), else_=null())
     return {
-        "position_s": case(
-            (new.updated_at >= old.updated_at, new.position_s), else_=old.position_s
-        ),
+        "position_s": _greatest(old.position_s, new.position_s),
         "watched_s": watched,
         "completed_at": func.coalesce(old.completed_at, completes),
         "updated_at": _greatest(old.updated_at, new.updated_at),

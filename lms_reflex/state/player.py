@@ -77,7 +77,9 @@ class PlayerState(rx.State):
             if view.tracks_progress
             else None
         )
-        return seek_script(view.resume_position_s) if view.resume_position_s >= 1 else None
+        # A finished lesson starts again from the beginning when reopened.
+        resume = view.resume_position_s >= 1 and not view.completed
+        return seek_script(view.resume_position_s) if resume else None
 
     def _show(self, view: PlayerView) -> None:
         self.view, self.problem = view, ""

@@ -39,6 +39,12 @@ def wait_for_saved_position(app_env: dict[str, str], lesson_id: int, seconds: fl
     raise AssertionError(f"no saved position near {seconds}s")
 
 
+def rating_count(page: Page) -> int:
+    line = page.get_by_text(re.compile(r"\(\d+ ratings\)")).first
+    expect(line).to_be_visible()
+    return int(re.search(r"(\d+) ratings", line.inner_text()).group(1))
+
+
 def current_time(page: Page) -> float:
     return page.evaluate(f"() => document.querySelector('{VIDEO}').currentTime")
 
@@ -66,6 +72,7 @@ def test_student_resumes_completes_the_course_and_reviews_it(
 ) -> None:
     sign_up(page, smtp, new_email())
     page.goto(COURSE)
+    ratings_before = rating_count(page)
     page.get_by_role("button", name="Enroll for free").click()
     page.get_by_role("link", name="Go to course").click()
     expect(page).to_have_url(re.compile(r"/learn/git-and-github-essentials/\d+$"))
@@ -103,4 +110,17 @@ def test_student_resumes_completes_the_course_and_reviews_it(
     expect(page.get_by_text("Thank you for your review (4 stars).")).to_be_visible()
 
     page.goto(COURSE)
-    expect(page.get_by_text("Clear and short. <b>Loved</b> the branching part.")).to_be_visible()
+    published = page.get_by_role("paragraph").filter(has_text="Clear and short. <b>Loved</b>")
+    expect(published).to_be_visible()  # shown as text: the <b> is not markup
+    assert rating_count(page) == ratings_before + 1
+
+    # The student can change the review from the course page.
+    expect(page.get_by_label("Your rating")).to_have_value("4")
+    page.get_by_label("Your rating").select_option("3")
+    page.get_by_label("Your review").fill("Changed my mind a little.")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_text("Your review is saved.")).to_be_visible()
+    expect(
+        page.get_by_role("paragraph").filter(has_text="Changed my mind a little.")
+    ).to_be_visible()
+    assert rating_count(page) == ratings_before + 1

@@ -292,10 +292,13 @@ def test_completion_never_reverts_from_a_stale_event(session, people, lessons, s
     assert row is not None and row.completed_at is not None
 
 
-def test_resume_position_is_the_latest_event(session, lessons, student) -> None:
+def test_the_furthest_position_is_kept_when_a_tab_reports_an_earlier_one(
+    session, lessons, student
+) -> None:
+    """SECURITY-CASES 40: two tabs at once never move the student back."""
     record(session, student, lessons[1], position=50, delta=5)
-    view = record(session, student, lessons[1], position=10, delta=5)  # rewound on purpose
-    assert view.position_s == 10.0 and view.watched_s == 10.0
+    view = record(session, student, lessons[1], position=10, delta=5)  # the other tab
+    assert view.position_s == 50.0 and view.watched_s == 10.0
 
 
 def test_an_event_older_than_the_row_does_not_move_the_position(

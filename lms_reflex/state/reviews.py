@@ -1,0 +1,101 @@
+"""Reviews on the course page: pages of reviews, and the student's own review form."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from lms_reflex.db import call_service
+from lms_reflex.services import reviews
+from lms_reflex.services.errors import DomainError
+from lms_reflex.services.reviews import MyReview
+from lms_reflex.services.views import ReviewView
+from lms_reflex.state.catalog import CourseState
+from lms_reflex.state.session import current_actor
+from lms_reflex.state.util import error_toast, field
+
+
+class ReviewsState(rx.State):
+    """The course on screen comes from CourseState (loaded by this tab), never from args."""
+
+    items: list[ReviewView] = []
+    page_number: int = 1
+    pages: int = 1
+    total: int = 0
+    mine: MyReview | None = None
+
+    async def _course_id(self) -> int:
+        course = (await self.get_state(CourseState)).course
+        return course.id if course is not None else 0
+
+    @rx.event
+    async def load(self) -> None:
+        """First page of reviews and the visitor's own review, if any."""
+        course_id = await self._course_id()
+        if not course_id:
+            self.items, self.total, self.mine = [], 0, None
+            return
+        actor = await current_actor(self)
+        found = await call_service(
+            reviews.list_reviews, readonly=True, actor=actor, course_id=course_id, page=1
+        )
+        self.items, self.total = found.reviews, found.total
+        self.page_number, self.pages = found.page, found.pages
+        self.mine = (
+            await call_service(
+                reviews.find_my_review, readonly=True, actor=actor, course_id=course_id
+            )
+            if actor
+            else None
+        )
+
+    @rx.event
+    async def more(self):
+        """Append the next page (newest first)."""
+        course_id = await self._course_id()
+        try:
+            found = await call_service(
+                reviews.list_reviews,
+                readonly=True,
+                actor=await current_actor(self),
+                course_id=course_id,
+                page=self.page_number + 1,
+            )
+        except DomainError as exc:
+            return error_toast(exc)
+        self.items = self.items + found.reviews
+        self.page_number, self.pages = found.page, found.pages
+        return None
+
+    @rx.event
+    async def save(self, form: dict):
+        """Write or edit the visitor's review; the service checks enrollment and values."""
+        rating = field(form, "rating", 2)
+        values = {
+            "rating": int(rating) if rating.isdigit() else rating,
+            "body": field(form, "body", 2100),
+        }
+        try:
+            actor = await current_actor(self)
+            if self.mine is None:
+                await call_service(
+                    reviews.write_review, actor=actor, course_id=await self._course_id(), **values
+                )
+            else:
+                await call_service(
+                    reviews.edit_review, actor=actor, review_id=self.mine.id, **values
+                )
+        except DomainError as exc:
+            return error_toast(exc)
+        return [CourseState.load, ReviewsState.load, rx.toast.success("Your review is saved.")]
+
+    @rx.event
+    async def delete(self):
+        """Remove the visitor's own review (the service checks it is theirs)."""
+        review_id = self.mine.id if self.mine is not None else 0
+        try:
+            await call_service(
+                reviews.delete_review, actor=await current_actor(self), review_id=review_id
+            )
+        except DomainError as exc:
+            return error_toast(exc)
+        return [CourseState.load, ReviewsState.load, rx.toast.success("Your review is deleted.")]
