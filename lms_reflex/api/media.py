@@ -18,7 +18,7 @@ from lms_reflex.db import call_service
 from lms_reflex.media import storage
 from lms_reflex.media.signing import verify_media_signature
 from lms_reflex.services.media_access import (
-    can_read_media,
+    can_read_private_media,
     can_read_signed_media,
     is_public_media,
 )
@@ -45,7 +45,7 @@ async def _refusal(request: Request, key: str) -> Response | None:
     ):
         return None
     actor = await actor_from_request(request)
-    if await call_service(can_read_media, readonly=True, actor=actor, key=key):
+    if await call_service(can_read_private_media, readonly=True, actor=actor, key=key):
         return None
     status = 401 if actor is None and "sig" not in request.query_params else 403
     return PlainTextResponse("You may not open this file.", status_code=status)

@@ -13,12 +13,17 @@ from lms_reflex.services.views import CourseDetail, LessonRow, ReviewView, Secti
 REVIEWS_ON_PAGE = 10
 
 
-def _sections(session: Session, course_id: int) -> list[tuple[Section, list[Lesson]]]:
+def course_outline(session: Session, course_id: int) -> list[tuple[Section, list[Lesson]]]:
+    """Sections in order, each with its lessons in order, in one statement.
+
+    Ties on position (never expected, positions are dense) fall back to ids, so every
+    page shows the same order.
+    """
     rows = session.exec(
         select(Section, Lesson)
         .outerjoin(Lesson, col(Lesson.section_id) == col(Section.id))
         .where(Section.course_id == course_id)
-        .order_by(col(Section.position), col(Lesson.position))
+        .order_by(col(Section.position), col(Section.id), col(Lesson.position), col(Lesson.id))
     ).all()
     grouped: dict[int, tuple[Section, list[Lesson]]] = {}
     for section, lesson in rows:
@@ -79,7 +84,7 @@ def build_course_detail(session: Session, course: Course) -> CourseDetail:
     assert course.id is not None
     instructor = session.get(User, course.instructor_id)
     category = session.get(Category, course.category_id) if course.category_id else None
-    outline = _sections(session, course.id)
+    outline = course_outline(session, course.id)
     sections = [_section_view(section, lessons) for section, lessons in outline]
     students = session.exec(
         select(func.count()).select_from(Enrollment).where(Enrollment.course_id == course.id)

@@ -29,6 +29,7 @@ from lms_reflex.models import (
 )
 from lms_reflex.services import formatting as fmt
 from lms_reflex.services.actor import Actor, require_actor
+from lms_reflex.services.course_page import course_outline
 from lms_reflex.services.dashboard import percent
 from lms_reflex.services.errors import InvalidInput, NotFound, NotSignedIn, PermissionDenied
 from lms_reflex.services.text import render_markdown
@@ -226,21 +227,6 @@ def _visible_course(session: Session, actor: Actor, course_id: object) -> Course
 # ------------------------------------------------------------------------------ player
 
 
-def _outline(session: Session, course_id: int) -> list[tuple[Section, list[Lesson]]]:
-    rows = session.exec(
-        select(Section, Lesson)
-        .outerjoin(Lesson, col(Lesson.section_id) == col(Section.id))
-        .where(Section.course_id == course_id)
-        .order_by(col(Section.position), col(Section.id), col(Lesson.position), col(Lesson.id))
-    ).all()
-    grouped: dict[int, tuple[Section, list[Lesson]]] = {}
-    for section, lesson in rows:
-        entry = grouped.setdefault(section.id or 0, (section, []))
-        if lesson is not None:
-            entry[1].append(lesson)
-    return list(grouped.values())
-
-
 def _my_progress(session: Session, user_id: int, lesson_ids: list[int]) -> dict[int, Any]:
     if not lesson_ids:
         return {}
@@ -318,7 +304,7 @@ def get_lesson_for_player(
         raise NotFound(LESSON_NOT_FOUND)
     enrolled = _check_access(session, actor, lesson, course)
     assert course.id is not None and lesson.id is not None
-    outline = _outline(session, course.id)
+    outline = course_outline(session, course.id)
     ids = [les.id or 0 for _, lessons in outline for les in lessons]
     mine = _my_progress(session, actor.id, ids) if enrolled and actor else {}
     done = {lid for lid, row in mine.items() if row.completed_at is not None}

@@ -21,13 +21,17 @@ def _course_of_lesson_media(session: Session, key: str) -> tuple[Lesson, Course]
     return (row[0], row[1]) if row else None
 
 
+def _course_by_thumbnail(session: Session, key: str) -> Course | None:
+    return session.exec(select(Course).where(Course.thumbnail_key == key)).first()
+
+
 def is_public_media(*, session: Session, key: str) -> bool:
     """Thumbnails of published courses, avatars, and preview lessons of published courses."""
     kind = key.split("/", 1)[0]
     if kind == "avatars":
         return session.exec(select(Profile.id).where(Profile.avatar_key == key)).first() is not None
     if kind == "thumbnails":
-        course = session.exec(select(Course).where(Course.thumbnail_key == key)).first()
+        course = _course_by_thumbnail(session, key)
         return course is not None and course.status == CourseStatus.PUBLISHED
     if kind not in _LESSON_KINDS:
         return False
@@ -44,15 +48,20 @@ def can_read_media(*, session: Session, actor: Actor | None, key: str) -> bool:
     Students enrolled in a course may fetch its lesson videos and posters, also after the
     course went back to draft (the same rule as opening the lesson).
     """
-    if is_public_media(session=session, key=key):
-        return True
+    return is_public_media(session=session, key=key) or can_read_private_media(
+        session=session, actor=actor, key=key
+    )
+
+
+def can_read_private_media(*, session: Session, actor: Actor | None, key: str) -> bool:
+    """The non-public part of `can_read_media` (callers that already checked public media)."""
     if actor is None:
         return False
     if actor.is_admin:
         return True
     kind = key.split("/", 1)[0]
     if kind == "thumbnails":
-        course = session.exec(select(Course).where(Course.thumbnail_key == key)).first()
+        course = _course_by_thumbnail(session, key)
         return course is not None and course.instructor_id == actor.id
     if kind not in _LESSON_KINDS:
         return False

@@ -66,14 +66,22 @@ def create_session(*, session: Session, user_id: int, ip: str, user_agent: str) 
     return token
 
 
-def _find_live(session: Session, token: str | None) -> AuthSession | None:
-    """The session row for `token` if it is a real session, not revoked and not expired."""
+def _token_row(session: Session, token: str | None) -> AuthSession | None:
+    """The unrevoked session row for a cookie token (never a login-ticket row)."""
     if not token or len(token) > _MAX_TOKEN_LENGTH:
         return None
     row = session.exec(
         select(AuthSession).where(AuthSession.token_hash == _session_hash(token))
     ).first()
     if row is None or row.revoked_at is not None or row.user_agent == TICKET_MARKER:
+        return None
+    return row
+
+
+def _find_live(session: Session, token: str | None) -> AuthSession | None:
+    """The session row for `token` if it is a real session, not revoked and not expired."""
+    row = _token_row(session, token)
+    if row is None:
         return None
     now = utcnow()
     if now >= row.expires_at or now - row.last_seen_at >= IDLE_TIMEOUT:
@@ -115,12 +123,8 @@ def revoke_session(*, session: Session, token: str | None) -> int | None:
     Returns:
         The id of the user whose session ended (for the audit trail), or None.
     """
-    if not token or len(token) > _MAX_TOKEN_LENGTH:
-        return None
-    row = session.exec(
-        select(AuthSession).where(AuthSession.token_hash == _session_hash(token))
-    ).first()
-    if row is None or row.revoked_at is not None or row.user_agent == TICKET_MARKER:
+    row = _token_row(session, token)
+    if row is None:
         return None
     session.exec(
         update(AuthSession)

@@ -14,7 +14,13 @@ from lms_reflex.services.actor import Actor
 from lms_reflex.services.dashboard import MyCourse
 from lms_reflex.services.errors import DomainError, NotSignedIn
 from lms_reflex.state.session import client_ip, current_actor, full_navigation, session_token
-from lms_reflex.state.util import error_toast, field, send_mail_off_loop
+from lms_reflex.state.util import (
+    PASSWORDS_DIFFER,
+    error_toast,
+    field,
+    passwords_differ,
+    send_mail_off_loop,
+)
 
 
 async def _actor_or_login(
@@ -77,8 +83,8 @@ class SettingsState(rx.State):
     @rx.event
     async def change_password(self, form: dict):
         """Needs the current password; ends every other session and mails a notice."""
-        if field(form, "new_password", 300) != field(form, "confirm_password", 300):
-            return rx.toast.error("The two new passwords are not the same.")
+        if passwords_differ(form, "new_password", "confirm_password"):
+            return rx.toast.error(PASSWORDS_DIFFER)
         try:
             actor = await self._actor()
             await call_service(

@@ -13,7 +13,15 @@ from lms_reflex.mail import reset_link_mail, signup_code_mail
 from lms_reflex.services import accounts, sessions
 from lms_reflex.services.errors import DomainError, InvalidInput
 from lms_reflex.state.session import client_ip, sign_in_redirect, user_agent
-from lms_reflex.state.util import MAIL_FAILED, error_toast, field, route_param, send_mail_off_loop
+from lms_reflex.state.util import (
+    MAIL_FAILED,
+    PASSWORDS_DIFFER,
+    error_toast,
+    field,
+    passwords_differ,
+    route_param,
+    send_mail_off_loop,
+)
 
 RESEND_WAIT_S = 60
 
@@ -26,8 +34,8 @@ class SignupState(rx.State):
     @rx.event
     async def signup(self, form: dict):
         """Create the account and mail a code; the answer is the same for taken emails."""
-        if field(form, "password", 300) != field(form, "confirm_password", 300):
-            yield rx.toast.error("The two passwords are not the same.")
+        if passwords_differ(form, "password", "confirm_password"):
+            yield rx.toast.error(PASSWORDS_DIFFER)
             return
         self.busy = True
         yield
@@ -193,8 +201,8 @@ class PasswordResetState(rx.State):
     @rx.event
     async def set_new_password(self, form: dict):
         """Set the new password from the mailed link, end every session, sign in afresh."""
-        if field(form, "password", 300) != field(form, "confirm_password", 300):
-            yield rx.toast.error("The two passwords are not the same.")
+        if passwords_differ(form, "password", "confirm_password"):
+            yield rx.toast.error(PASSWORDS_DIFFER)
             return
         self.busy = True
         yield

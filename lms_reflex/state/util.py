@@ -46,3 +46,11 @@ def field(form: dict[str, Any], name: str, limit: int = 1000) -> str:
 
 
 MAIL_FAILED = "We could not send the email. Please try again in a moment."
+
+
+PASSWORDS_DIFFER = "The two passwords are not the same."
+
+
+def passwords_differ(form: dict[str, Any], first: str, second: str) -> bool:
+    """Whether the 'confirm password' field does not repeat the password."""
+    return field(form, first, 300) != field(form, second, 300)
