@@ -50,6 +50,8 @@ RULES: dict[str, tuple[str, dict]] = {
     # Enrolled students only; the service checks enrollment and authorship.
     "ReviewsState.save": (SIGNED_IN, {"form": {"rating": "5", "body": "forged"}}),
     "ReviewsState.delete": (SIGNED_IN, {}),
+    # The course's own instructor only; the service checks the review's course.
+    "ReviewsState.reply": (SIGNED_IN, {"form": {"review_id": "1", "reply": "forged"}}),
     "InstructorState.load": (PUBLIC, {}),
     # The player: preview lessons are public; everything else is checked by the learning
     # service (enrolled student, the course's instructor, or an admin).

@@ -106,12 +106,35 @@ def _review(review: rx.Var[ReviewView]) -> rx.Component:
             ),
             rx.text(review.body, size="2", white_space="pre-wrap"),
             rx.cond(
-                review.instructor_reply != "", rx.blockquote(review.instructor_reply, size="2")
+                review.instructor_reply != "",
+                rx.blockquote(rx.text.strong("Instructor: "), review.instructor_reply, size="2"),
+                rx.cond(ReviewsState.is_instructor, _reply_form(review)),
             ),
             align="start",
+            width="100%",
         ),
         width="100%",
     )
+
+
+def _reply_form(review: rx.Var[ReviewView]) -> rx.Component:
+    """The instructor's one reply to a review."""
+    field_id = "reply-" + review.id.to_string()
+    return rx.form(
+        rx.vstack(
+            rx.el.label("Reply as the instructor", html_for=field_id,
+                        style={"font_weight": "500", "font_size": "14px"}),
+            rx.text_area(id=field_id, name="reply", max_length=2000, rows="2", width="100%"),
+            rx.el.input(type="hidden", name="review_id", value=review.id.to_string()),
+            rx.button("Post reply", type="submit", size="1", variant="soft",
+                      disabled=~rx.State.is_hydrated),
+            width="100%", align="start",
+        ),
+        # A foreach variable is out of scope in the form's submit handler, so the id rides
+        # in a hidden field; the service checks the review belongs to the actor's course.
+        on_submit=ReviewsState.reply,
+        width="100%",
+    )  # fmt: skip
 
 
 def _star_bar(stars: int) -> rx.Component:

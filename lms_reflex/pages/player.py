@@ -70,6 +70,22 @@ def _lesson_href(lesson_id: rx.Var) -> rx.Var[str]:
     return "/learn/" + V.course_slug + "/" + lesson_id.to_string()
 
 
+def _speed() -> rx.Component:
+    """Playback speed, applied to the <video> in the browser (nothing to store)."""
+    return rx.hstack(
+        rx.el.label("Speed", html_for="playback-speed", style={"font_size": "14px"}),
+        rx.el.select(
+            *[rx.el.option(f"{rate}\u00d7", value=str(rate)) for rate in (0.75, 1, 1.25, 1.5, 2)],
+            id="playback-speed", default_value="1", style={"padding": "0.3rem"},
+            on_change=lambda value: rx.call_script(
+                "document.querySelector('#" + VIDEO_BOX_ID + " video').playbackRate = Number("
+                + value.to(str) + ")"
+            ),
+        ),
+        align="center",
+    )  # fmt: skip
+
+
 def _controls() -> rx.Component:
     return rx.flex(
         rx.cond(V.prev_lesson_id,
@@ -84,7 +100,8 @@ def _controls() -> rx.Component:
                 rx.button(rx.link("Next lesson",
                                   href=_lesson_href(V.next_lesson_id)),
                           as_child=True)),
-        gap="3", wrap="wrap",
+        _speed(),
+        gap="3", wrap="wrap", align="center",
     )  # fmt: skip
 
 

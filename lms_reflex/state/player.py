@@ -35,6 +35,21 @@ def seek_script(seconds: float) -> rx.event.EventSpec:
     )
 
 
+# Space plays/pauses, arrows jump 5 s, unless the user is typing or on another control.
+KEYS_SCRIPT = (
+    "if(!window.__lmsPlayerKeys){window.__lmsPlayerKeys=true;"
+    "document.addEventListener('keydown',(e)=>{"
+    "const v=document.querySelector('#" + VIDEO_BOX_ID + " video');if(!v)return;"
+    "const t=e.target;const tag=(t&&t.tagName)||'';"
+    "if(/^(INPUT|TEXTAREA|SELECT|BUTTON|A|VIDEO)$/.test(tag)||(t&&t.isContentEditable))return;"
+    "if(e.key===' '){e.preventDefault();v.paused?v.play():v.pause();}"
+    "else if(e.key==='ArrowRight'){e.preventDefault();v.currentTime=Math.min(v.duration||0,"
+    "v.currentTime+5);}"
+    "else if(e.key==='ArrowLeft'){e.preventDefault();v.currentTime=Math.max(0,v.currentTime-5);}"
+    "});}"
+)
+
+
 def _lesson_number(value: str) -> int:
     return int(value) if value.isdigit() and len(value) < 10 else 0
 
@@ -79,7 +94,8 @@ class PlayerState(rx.State):
         )
         # A finished lesson starts again from the beginning when reopened.
         resume = view.resume_position_s >= 1 and not view.completed
-        return seek_script(view.resume_position_s) if resume else None
+        keys = rx.call_script(KEYS_SCRIPT)
+        return [keys, seek_script(view.resume_position_s)] if resume else keys
 
     def _show(self, view: PlayerView) -> None:
         self.view, self.problem = view, ""

@@ -22,6 +22,7 @@ class ReviewsState(rx.State):
     pages: int = 1
     total: int = 0
     mine: MyReview | None = None
+    is_instructor: bool = False  # shows reply forms; the service decides who may reply
 
     async def _course_id(self) -> int:
         course = (await self.get_state(CourseState)).course
@@ -40,6 +41,8 @@ class ReviewsState(rx.State):
         )
         self.items, self.total = found.reviews, found.total
         self.page_number, self.pages = found.page, found.pages
+        course = (await self.get_state(CourseState)).course
+        self.is_instructor = bool(actor and course and actor.id == course.instructor_id)
         self.mine = (
             await call_service(
                 reviews.find_my_review, readonly=True, actor=actor, course_id=course_id
@@ -99,3 +102,18 @@ class ReviewsState(rx.State):
         except DomainError as exc:
             return error_toast(exc)
         return [CourseState.load, ReviewsState.load, rx.toast.success("Your review is deleted.")]
+
+    @rx.event
+    async def reply(self, form: dict):
+        """The course's instructor answers a review once (the service checks both)."""
+        review_id = field(form, "review_id", 12)
+        try:
+            await call_service(
+                reviews.reply_to_review,
+                actor=await current_actor(self),
+                review_id=int(review_id) if review_id.isdigit() else 0,
+                body=field(form, "reply", 2100),
+            )
+        except DomainError as exc:
+            return error_toast(exc)
+        return [ReviewsState.load, rx.toast.success("Your reply is posted.")]

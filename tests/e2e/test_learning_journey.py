@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 import sqlite3
 import time
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.accounts import new_email, sign_up
+from tests.e2e.accounts import new_email, sign_in, sign_up
 from tests.e2e.smtp_sink import SmtpSink
 
 pytestmark = pytest.mark.e2e
@@ -57,6 +58,12 @@ def test_anyone_can_play_a_preview_lesson(page: Page, check_a11y) -> None:
     assert page.evaluate(f"() => document.querySelector('{VIDEO}').duration") > 1
     expect(page.get_by_role("button", name="Mark as complete")).to_have_count(0)
     check_a11y(page)
+
+    page.get_by_label("Speed").select_option("1.5")
+    page.wait_for_function(f"() => document.querySelector('{VIDEO}').playbackRate === 1.5")
+    page.locator("h1").click()  # focus the page, not a control
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(f"() => document.querySelector('{VIDEO}').currentTime > 0.5")
 
 
 def test_a_locked_lesson_explains_itself(page: Page) -> None:
@@ -124,3 +131,26 @@ def test_student_resumes_completes_the_course_and_reviews_it(
         page.get_by_role("paragraph").filter(has_text="Changed my mind a little.")
     ).to_be_visible()
     assert rating_count(page) == ratings_before + 1
+
+
+def demo_password(app_env: dict[str, str], role: str) -> str:
+    lines = Path(app_env["LMS_DATA_DIR"], "demo-passwords.txt").read_text().splitlines()
+    return next(line.split("=", 1)[1] for line in lines if line.startswith(f"{role}="))
+
+
+def test_the_instructor_replies_to_a_review_once(page: Page, app_env: dict[str, str]) -> None:
+    page.goto(COURSE)
+    expect(page.get_by_role("heading", name="Student reviews")).to_be_visible()
+    expect(page.get_by_label("Reply as the instructor")).to_have_count(0)  # visitors: no form
+
+    sign_in(page, "ada.instructor@demo.lms", demo_password(app_env, "instructor"))
+    expect(page).to_have_url(re.compile(r"/dashboard/?$"))
+    page.goto(COURSE)
+    boxes = page.get_by_label("Reply as the instructor")
+    expect(boxes.first).to_be_visible()
+    before = boxes.count()
+    boxes.first.fill("Thanks! Branching gets its own lesson next month.")
+    page.get_by_role("button", name="Post reply").first.click()
+    expect(page.get_by_text("Your reply is posted.")).to_be_visible()
+    expect(page.get_by_text("Thanks! Branching gets its own lesson next month.")).to_be_visible()
+    expect(boxes).to_have_count(before - 1)
