@@ -98,7 +98,13 @@ def app_env(tmp_path_factory: pytest.TempPathFactory, smtp: SmtpSink) -> dict[st
 
 
 @pytest.fixture(scope="session")
-def live_app(app_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def app_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the app's stdout and stderr go (tests read it to check what was logged)."""
+    return tmp_path_factory.mktemp("e2e-log") / "app.log"
+
+
+@pytest.fixture(scope="session")
+def live_app(app_env: dict[str, str], app_log: Path) -> Iterator[str]:
     """The real app: `python -m lms_reflex migrate`, `seed-demo`, `reflex run --env prod`."""
     py = sys.executable
     for command in (["migrate"], ["seed-demo"]):
@@ -109,7 +115,7 @@ def live_app(app_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) 
             check=True,
             capture_output=True,
         )
-    log = tmp_path_factory.mktemp("e2e-log") / "app.log"
+    log = app_log
     reflex = shutil.which("reflex", path=str(Path(py).parent)) or "reflex"
     with log.open("w") as out:
         proc = subprocess.Popen(

@@ -119,3 +119,23 @@ def test_browser_is_no_longer_signed_in_for_events_after_sign_out_everywhere(
     refused = send_event(tab2, base_url, "DashboardState.load", {}, path="/dashboard")
     assert "/login?next=" in events_in(refused)
     second.close()
+
+
+def test_a_crashing_handler_shows_a_plain_message_and_the_log_keeps_the_traceback(
+    page: Page, base_url: str, app_log
+) -> None:
+    """SECURITY-CASES 38: a handler given arguments it cannot take raises inside Reflex."""
+    page.goto("/")
+    result = send_event(
+        page,
+        base_url,
+        "SearchState.go_to_page",
+        {"page": 1, "unexpected": "argument"},
+        path="/search",
+    )
+    sent_back = events_in(result)
+    assert "An error occurred" in sent_back
+    assert "Traceback" not in sent_back and 'File \\"' not in sent_back
+    assert "TypeError" not in sent_back
+    log = app_log.read_text()
+    assert "TypeError" in log and "unexpected" in log
