@@ -26,7 +26,7 @@ def signup_page() -> rx.Component:
                         labeled_input(
                             "Last name", "last_name", autocomplete="family-name", max_length=80
                         ),
-                        gap="3",
+                        spacing="3",
                         width="100%",
                         direction=rx.breakpoints(initial="column", sm="row"),
                     ),

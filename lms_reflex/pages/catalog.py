@@ -22,7 +22,7 @@ def _category_chip(cat: rx.Var[CategoryView]) -> rx.Component:
 def category_strip() -> rx.Component:
     """Every category one click away."""
     return rx.el.nav(
-        rx.flex(rx.foreach(NavState.categories, _category_chip), gap="2", wrap="wrap"),
+        rx.flex(rx.foreach(NavState.categories, _category_chip), spacing="2", wrap="wrap"),
         aria_label="Categories",
     )
 
@@ -85,7 +85,7 @@ def _category_controls() -> rx.Component:
                 align="center",
             ),
         ),
-        gap="4", wrap="wrap", align="center", justify="between", width="100%",
+        spacing="4", wrap="wrap", align="center", justify="between", width="100%",
     )  # fmt: skip
 
 

@@ -101,7 +101,7 @@ def _controls() -> rx.Component:
                                   href=_lesson_href(V.next_lesson_id)),
                           as_child=True)),
         _speed(),
-        gap="3", wrap="wrap", align="center",
+        spacing="3", wrap="wrap", align="center",
     )  # fmt: skip
 
 
@@ -168,7 +168,7 @@ def player_page() -> rx.Component:
     return app_shell(
         rx.cond(
             V,
-            rx.flex(_lesson(), syllabus(), gap="6", width="100%", wrap="wrap", align="start"),
+            rx.flex(_lesson(), syllabus(), spacing="6", width="100%", wrap="wrap", align="start"),
             rx.cond(
                 PlayerState.problem != "",
                 rx.vstack(rx.heading("This lesson is not open to you", size="7", as_="h1"),

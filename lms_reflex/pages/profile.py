@@ -79,7 +79,7 @@ def _details_form() -> rx.Component:
                       default_value=P.first_name),
         labeled_input("Last name", "last_name", autocomplete="family-name", max_length=80,
                       default_value=P.last_name),
-        gap="3", width="100%", direction=rx.breakpoints(initial="column", sm="row"),
+        spacing="3", width="100%", direction=rx.breakpoints(initial="column", sm="row"),
     )  # fmt: skip
     return rx.form(
         rx.vstack(
@@ -181,7 +181,7 @@ def profile_page() -> rx.Component:
             _avatar_panel(),
             rx.cond(P.loaded, _details_form(), rx.spinner(aria_label="Loading your profile")),
             direction=rx.breakpoints(initial="column", md="row"),
-            gap="6", width="100%", align="start",
+            spacing="6", width="100%", align="start",
         ),
     )  # fmt: skip
 
@@ -198,7 +198,7 @@ def _instructor_header() -> rx.Component:
         _avatar_preview(I.avatar_url, "Photo of " + I.full_name, "7rem"),
         rx.vstack(rx.text("Instructor", size="2", color_scheme="gray"),
                   rx.heading(I.full_name, size="8", as_="h1"), stats, spacing="2"),
-        direction=rx.breakpoints(initial="column", sm="row"), gap="5", align="center",
+        direction=rx.breakpoints(initial="column", sm="row"), spacing="5", align="center",
     )  # fmt: skip
 
 

@@ -60,7 +60,7 @@ def filters() -> rx.Component:
                         ("newest", "Newest"), ("popular", "Most popular"))]),
             rx.button("Apply filters", type="submit", variant="soft",
                       disabled=~ready_to_submit()),
-            gap="3", wrap="wrap", align="end",
+            spacing="3", wrap="wrap", align="end",
         ),
         on_submit=SearchState.apply_filters,
         aria_label="Search filters",
@@ -85,7 +85,7 @@ def _result(row: rx.Var[ResultRow]) -> rx.Component:
                 rx.text(card.price_label, weight="bold"),
                 spacing="1", align="start",
             ),
-            gap="4", direction=rx.breakpoints(initial="column", sm="row"), width="100%",
+            spacing="4", direction=rx.breakpoints(initial="column", sm="row"), width="100%",
         ),
         width="100%",
     )  # fmt: skip
