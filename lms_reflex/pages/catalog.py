@@ -53,7 +53,7 @@ def home_page() -> rx.Component:
                 course_grid(HomeState.newest),
                 rx.cond(HomeState.loaded,
                         rx.text("No courses are published yet. Check back soon."),
-                        rx.spinner(aria_label="Loading courses")),
+                        rx.spinner(role="status", aria_label="Loading courses")),
             ),
             width="100%",
         ),

@@ -298,7 +298,7 @@ def course_page() -> rx.Component:
                     spacing="6",
                     width="100%",
                 ),
-                rx.spinner(aria_label="Loading course"),
+                rx.spinner(role="status", aria_label="Loading course"),
             ),
         ),
     )

@@ -174,7 +174,7 @@ def player_page() -> rx.Component:
                 rx.vstack(rx.heading("This lesson is not open to you", size="7", as_="h1"),
                           rx.text(PlayerState.problem),
                           rx.link("Back to the catalog", href="/")),
-                rx.spinner(aria_label="Loading the lesson"),
+                rx.spinner(role="status", aria_label="Loading the lesson"),
             ),
         ),
     )  # fmt: skip
@@ -190,6 +190,6 @@ def resume_page() -> rx.Component:
                 rx.text(ResumeState.problem),
                 rx.link("Back to my courses", href="/dashboard/courses"),
             ),
-            rx.spinner(aria_label="Opening your lesson"),
+            rx.spinner(role="status", aria_label="Opening your lesson"),
         ),
     )

@@ -179,7 +179,8 @@ def profile_page() -> rx.Component:
         rx.heading("Your profile", size="8", as_="h1"),
         rx.flex(
             _avatar_panel(),
-            rx.cond(P.loaded, _details_form(), rx.spinner(aria_label="Loading your profile")),
+            rx.cond(P.loaded, _details_form(),
+                    rx.spinner(role="status", aria_label="Loading your profile")),
             direction=rx.breakpoints(initial="column", md="row"),
             spacing="6", width="100%", align="start",
         ),
@@ -221,6 +222,6 @@ def instructor_page() -> rx.Component:
             rx.vstack(rx.heading("Instructor not found", size="8", as_="h1"),
                       rx.link("Browse all courses", href="/")),
             rx.cond(I.loaded, _instructor_body(),
-                    rx.spinner(aria_label="Loading the instructor")),
+                    rx.spinner(role="status", aria_label="Loading the instructor")),
         ),
     )  # fmt: skip

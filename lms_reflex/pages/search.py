@@ -138,6 +138,7 @@ def search_page() -> rx.Component:
                 pager(),
                 width="100%",
             ),
-            rx.cond(SearchState.loaded, _empty(), rx.spinner(aria_label="Searching")),
+            rx.cond(SearchState.loaded, _empty(),
+                    rx.spinner(role="status", aria_label="Searching")),
         ),
     )  # fmt: skip

@@ -30,6 +30,8 @@ def test_profile_details_and_photo_are_saved(
     sign_up(page, smtp, new_email())
     page.goto("/profile")
     expect(page.get_by_role("heading", level=1)).to_be_visible()
+    check_a11y(page)  # possibly while the profile is still loading: the spinner must pass too
+    expect(page.get_by_label("About you")).to_be_visible()
     check_a11y(page)
 
     page.get_by_label("About you").fill("I teach <b>chemistry</b> & write code.")
