@@ -118,8 +118,9 @@ class Lesson(SQLModel, table=True):
     )
     title: str = Field(max_length=120)
     description: str = Field(default="", sa_type=Text)
-    video_key: str | None = Field(default=None, max_length=200)
-    poster_key: str | None = Field(default=None, max_length=200)
+    # Indexed: the media route finds the lesson of a requested file on every request.
+    video_key: str | None = Field(default=None, max_length=200, index=True)
+    poster_key: str | None = Field(default=None, max_length=200, index=True)
     duration_s: int = 0
     position: int = 0
     is_preview: bool = False
