@@ -1,0 +1,1 @@
+"""A minimal Reflex app: the floor that benchmarks/progress_bench.py compares the LMS to."""
