@@ -25,10 +25,17 @@ def token_from_cookie_header(header: str) -> str | None:
 
 
 async def actor_from_token(token: str | None, *, touch: bool = True) -> Actor | None:
-    """The signed-in user for a session token (None when absent, expired or revoked)."""
+    """The signed-in user for a session token (None when absent, expired or revoked).
+
+    Checked in a read-only transaction on every call; the idle clock is written in a
+    separate short write only when it is due (at most once a minute per session).
+    """
     if not token:
         return None
-    return await call_service(sessions.resolve_session, token=token, touch=touch)
+    actor, due = await call_service(sessions.check_session, readonly=True, token=token)
+    if actor is not None and touch and due:
+        await call_service(sessions.touch_session, token=token)
+    return actor
 
 
 async def actor_from_request(request: Request) -> Actor | None:

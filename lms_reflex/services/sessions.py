@@ -117,6 +117,33 @@ def resolve_session(*, session: Session, token: str | None, touch: bool = True) 
     return actor
 
 
+def check_session(*, session: Session, token: str | None) -> tuple[Actor | None, bool]:
+    """Read-only `resolve_session`: who it is, and whether last_seen_at is due a touch.
+
+    Every event checks the session, but the idle clock only needs writing once a minute;
+    splitting the read from the write keeps SQLite's writer lock out of almost every event.
+
+    Returns:
+        (Actor or None, True when the caller should call `touch_session`).
+    """
+    row = _find_live(session, token)
+    if row is None:
+        return None, False
+    actor = load_actor(session, row.user_id)
+    if actor is None:
+        return None, False
+    return actor, utcnow() - row.last_seen_at >= TOUCH_INTERVAL
+
+
+def touch_session(*, session: Session, token: str | None) -> None:
+    """Record activity on a live session (extends the idle timeout, never the absolute)."""
+    row = _find_live(session, token)
+    if row is not None:
+        row.last_seen_at = utcnow()
+        session.add(row)
+        session.flush()
+
+
 def revoke_session(*, session: Session, token: str | None) -> int | None:
     """End one session (logout). Unknown or already revoked tokens are ignored.
 

@@ -216,3 +216,25 @@ def test_ticket_of_a_deactivated_user_is_refused(run, session: Session, user) ->
     session.commit()
     with pytest.raises(InvalidInput):
         run(sessions.redeem_login_ticket, ticket=ticket, ip="", user_agent="")
+
+
+def test_check_session_reads_and_says_when_a_touch_is_due(run, make_user, clock) -> None:
+    user = make_user()
+    token = run(sessions.create_session, user_id=user.id, ip="127.0.0.1", user_agent="t")
+    actor, due = run(sessions.check_session, token=token)
+    assert actor is not None and actor.id == user.id and due is False
+    clock.advance(seconds=61)
+    assert run(sessions.check_session, token=token)[1] is True
+    run(sessions.touch_session, token=token)
+    assert run(sessions.check_session, token=token)[1] is False
+    clock.advance(hours=2, seconds=1)  # idle for longer than the idle timeout
+    assert run(sessions.check_session, token=token) == (None, False)
+
+
+def test_check_session_refuses_revoked_tokens(run, make_user) -> None:
+    user = make_user()
+    token = run(sessions.create_session, user_id=user.id, ip="127.0.0.1", user_agent="t")
+    run(sessions.revoke_session, token=token)
+    assert run(sessions.check_session, token=token) == (None, False)
+    run(sessions.touch_session, token=token)  # a revoked session is not revived
+    assert run(sessions.check_session, token=token) == (None, False)
