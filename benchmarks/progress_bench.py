@@ -14,7 +14,7 @@ reply to exactly this event contains the marker. (No second event, no extra quer
 Students are created straight in the LMS database (users.create_user with one
 precomputed password hash, enroll_student, create_session), named bench-<run>-<i>, so
 runs never collide. After each run the database is checked: one progress row per
-student, holding the last acknowledged position.
+student, holding the furthest acknowledged position (the floor app keeps the last one).
 
 By default the script starts and stops both servers itself, one at a time, so the idle
 one costs nothing: the LMS from `--lms-dir` (migrate, seed-demo when empty, `reflex run
@@ -360,6 +360,7 @@ class Student:
     sio: socketio.AsyncClient | None = None
     pending: dict[str, tuple[float, asyncio.Future]] = field(default_factory=dict)
     last_acked: float | None = None
+    furthest_acked: float | None = None
     acked: int = 0
     errors: int = 0
     error_samples: list[str] = field(default_factory=list)
@@ -485,6 +486,7 @@ async def report_loop(
         if ms is not None:
             out.append(ms)
             student.last_acked = pos
+            student.furthest_acked = max(pos, student.furthest_acked or 0.0)
             student.acked += 1
         k += 1
         await asyncio.sleep(max(0.0, args.interval + rng.uniform(-args.jitter, args.jitter)))
@@ -582,7 +584,7 @@ def show(r: RunResult) -> None:
     )
     print(
         f"        stored: {r.rows} progress rows for {r.connected} students; "
-        f"{r.stored_ok} hold the last acknowledged position"
+        f"{r.stored_ok} hold the furthest (LMS) or last (floor) acknowledged position"
     )
     if r.new_processes:
         print(f"        {r.new_processes} server process(es) started during the run")
@@ -596,7 +598,8 @@ def check_lms(result: RunResult, students: list[Student], uids: list[int], lesso
     result.stored_ok = sum(
         1
         for s, uid in zip(students, uids, strict=True)
-        if s.last_acked is not None and abs(stored.get(uid, -1.0) - s.last_acked) < 1e-6
+        # The LMS keeps the furthest position reached (issue 6), not the latest one.
+        if s.furthest_acked is not None and abs(stored.get(uid, -1.0) - s.furthest_acked) < 1e-6
     )
 
 
