@@ -23,6 +23,7 @@ from lms_reflex.services.actor import Actor, require_role
 from lms_reflex.services.audit import record_event
 from lms_reflex.services.catalog import page_window
 from lms_reflex.services.errors import Conflict, InvalidInput, NotFound
+from lms_reflex.services.text import contains_pattern
 from lms_reflex.services.views import CategoryView
 
 MAX_NAME_LEN = 80
@@ -257,8 +258,7 @@ def _course_filters(query: str, status: str | None) -> list[Any]:
     if len(text) > MAX_QUERY_LEN:
         raise InvalidInput("That search is too long.")
     if text:
-        escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        clauses.append(func.lower(col(Course.title)).like(f"%{escaped}%", escape="\\"))
+        clauses.append(func.lower(col(Course.title)).like(contains_pattern(text), escape="\\"))
     return clauses
 
 

@@ -24,6 +24,7 @@ from lms_reflex.services.audit import record_event
 from lms_reflex.services.catalog import page_window
 from lms_reflex.services.errors import InvalidInput, NotFound
 from lms_reflex.services.sessions import revoke_all_sessions
+from lms_reflex.services.text import contains_pattern
 
 MAX_QUERY_LEN = 200
 MAX_REASON_LEN = 1000
@@ -107,8 +108,7 @@ def _filters(query: str, role: str | None) -> list[Any]:
     if len(text) > MAX_QUERY_LEN:
         raise InvalidInput("That search is too long.")
     if text:
-        escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        pattern = f"%{escaped}%"
+        pattern = contains_pattern(text)
         name = func.lower(col(User.first_name) + " " + col(User.last_name))
         clauses.append(
             or_(

@@ -18,6 +18,7 @@ from lms_reflex.services import formatting as fmt
 from lms_reflex.services.actor import Actor
 from lms_reflex.services.course_page import build_course_detail
 from lms_reflex.services.errors import InvalidInput, NotFound
+from lms_reflex.services.text import contains_pattern
 from lms_reflex.services.views import CategoryView, CourseCard, CourseDetail
 
 Order = Literal["newest", "top_rated", "popular"]
@@ -135,12 +136,6 @@ def list_published_courses(
     return [_to_card(row) for row in session.exec(query).all()]
 
 
-def _like_pattern(text: str) -> str:
-    """A LIKE pattern that matches `text` literally (% and _ are escaped)."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped.lower()}%"
-
-
 def search_courses(*, session: Session, query: str, limit: int = 20) -> list[CourseCard]:
     """Published courses whose title, subtitle, description or instructor match `query`.
 
@@ -150,7 +145,7 @@ def search_courses(*, session: Session, query: str, limit: int = 20) -> list[Cou
     text = " ".join(query.split())[:MAX_QUERY_LEN]
     if not text:
         return []
-    pattern = _like_pattern(text)
+    pattern = contains_pattern(text)
     fields = [Course.title, Course.subtitle, Course.description, User.first_name, User.last_name]
     match = or_(*(func.lower(col(f)).like(pattern, escape="\\") for f in fields))
     rows = session.exec(_ordered(_card_query().where(match), "top_rated").limit(limit))

@@ -27,3 +27,13 @@ def render_markdown(text: str) -> str:
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer nofollow",
     )
+
+
+def contains_pattern(text: str) -> str:
+    r"""A lower-case LIKE pattern matching `text` anywhere, literally.
+
+    %, _ and \ are escaped, so search boxes treat them as characters; use it with
+    `.like(pattern, escape="\\")` on a lower-cased column.
+    """
+    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
