@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Connection, event
+from sqlmodel import Session
 
 from lms_reflex.db import dispose_engines
 from lms_reflex.settings import reset_settings_cache
@@ -41,3 +45,21 @@ def forget_caches() -> None:
     """Drop settings and engines so the next test starts from its own environment."""
     dispose_engines()
     reset_settings_cache()
+
+
+@contextmanager
+def count_selects(session: Session) -> Iterator[dict[str, int]]:
+    """Count SELECT statements sent on the session's engine (for no-N+1 tests)."""
+    bind = session.get_bind()
+    target = bind.engine if isinstance(bind, Connection) else bind
+    counter = {"n": 0}
+
+    def on_execute(_conn, _cursor, statement: str, *_args) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            counter["n"] += 1
+
+    event.listen(target, "before_cursor_execute", on_execute)
+    try:
+        yield counter
+    finally:
+        event.remove(target, "before_cursor_execute", on_execute)

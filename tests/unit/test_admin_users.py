@@ -6,10 +6,7 @@ nothing changed).
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
 import pytest
-from sqlalchemy import event
 from sqlmodel import Session, select
 
 from lms_reflex.models import AuditEvent, EmailOtp, Enrollment, Role, User, utcnow
@@ -22,23 +19,8 @@ from lms_reflex.services.errors import (
     PermissionDenied,
     Throttled,
 )
+from tests.unit._helpers import count_selects
 from tests.unit.catalog_fixtures import actor, add_course, add_user
-
-
-@contextmanager
-def count_selects(session: Session):
-    counter = {"n": 0}
-    engine = session.get_bind()
-
-    def on_execute(_conn, _cursor, statement: str, *_args) -> None:
-        if statement.lstrip().upper().startswith("SELECT"):
-            counter["n"] += 1
-
-    event.listen(engine, "before_cursor_execute", on_execute)
-    try:
-        yield counter
-    finally:
-        event.remove(engine, "before_cursor_execute", on_execute)
 
 
 @pytest.fixture

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
 import pytest
-from sqlalchemy import event
 from sqlmodel import Session
 
 from lms_reflex.models import CourseStatus, Role
 from lms_reflex.services import catalog
 from lms_reflex.services.errors import NotFound
+from tests.unit._helpers import count_selects
 from tests.unit.catalog_fixtures import actor, add_category, add_course, add_user
 
 
@@ -99,31 +97,15 @@ def test_category_listing_only_shows_that_category(session: Session, teacher) ->
     assert slugs == ["figma"]
 
 
-@contextmanager
-def count_statements(session: Session):
-    counter = {"n": 0}
-    engine = session.get_bind()
-
-    def on_execute(_conn, _cursor, statement: str, *_args) -> None:
-        if statement.lstrip().upper().startswith("SELECT"):
-            counter["n"] += 1
-
-    event.listen(engine, "before_cursor_execute", on_execute)
-    try:
-        yield counter
-    finally:
-        event.remove(engine, "before_cursor_execute", on_execute)
-
-
 def test_listing_uses_the_same_number_of_statements_for_2_or_20_courses(
     session: Session, teacher
 ) -> None:
     for i in range(20):
         add_course(session, teacher, f"course-{i}")
     session.commit()
-    with count_statements(session) as small:
+    with count_selects(session) as small:
         assert len(catalog.list_published_courses(session=session, limit=2)) == 2
-    with count_statements(session) as big:
+    with count_selects(session) as big:
         assert len(catalog.list_published_courses(session=session, limit=20)) == 20
     assert small["n"] == big["n"] == 1
 

@@ -7,20 +7,19 @@ again on PostgreSQL (every test that takes only `session` and `teacher`).
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, event, text
+from sqlalchemy import text
 from sqlmodel import Session
 
 from lms_reflex.db import make_engine
 from lms_reflex.models import Category, Course, CourseStatus, Enrollment, Level, Role, User
 from lms_reflex.services import catalog, search
 from lms_reflex.services.errors import InvalidInput, NotFound
+from tests.unit._helpers import count_selects
 from tests.unit.catalog_fixtures import add_category, add_course, add_user
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -69,24 +68,6 @@ def slugs(page: search.SearchPage) -> list[str]:
 
 def find(session: Session, query: str, **options) -> search.SearchPage:
     return search.search_courses(session=session, query=query, **options)
-
-
-@contextmanager
-def count_selects(session: Session) -> Iterator[dict[str, int]]:
-    """Count SELECT statements sent on the session's engine or connection."""
-    bind = session.get_bind()
-    target = bind.engine if isinstance(bind, Connection) else bind
-    counter = {"n": 0}
-
-    def on_execute(_conn, _cursor, statement: str, *_args) -> None:
-        if statement.lstrip().upper().startswith("SELECT"):
-            counter["n"] += 1
-
-    event.listen(target, "before_cursor_execute", on_execute)
-    try:
-        yield counter
-    finally:
-        event.remove(target, "before_cursor_execute", on_execute)
 
 
 # ------------------------------------------------------------------ the query text
