@@ -74,3 +74,39 @@ def safe_next(value: str | None, default: str = HOME) -> str:
 def login_url(next_path: str) -> str:
     """The sign-in page that comes back to `next_path` afterwards."""
     return f"{LOGIN}?{urlencode({'next': safe_next(next_path)})}"
+
+
+# Instructor pages. The route argument is `id`: a state var of that name would shadow it.
+TEACH = "/teach"
+COURSE_EDIT = "/teach/courses/[id]/edit"
+COURSE_CURRICULUM = "/teach/courses/[id]/curriculum"
+COURSE_PUBLISH = "/teach/courses/[id]/publish"
+COURSE_ANALYTICS = "/teach/courses/[id]/analytics"
+
+
+def course_edit_url(course_id: int) -> str:
+    """The builder's details step of a course."""
+    return f"/teach/courses/{int(course_id)}/edit"
+
+
+def course_curriculum_url(course_id: int) -> str:
+    """The builder's sections-and-lessons step of a course."""
+    return f"/teach/courses/{int(course_id)}/curriculum"
+
+
+def course_publish_url(course_id: int) -> str:
+    """The builder's publish checklist of a course."""
+    return f"/teach/courses/{int(course_id)}/publish"
+
+
+def course_analytics_url(course_id: int) -> str:
+    """How a course does: enrollments, funnel, drop-off, students."""
+    return f"/teach/courses/{int(course_id)}/analytics"
+
+
+# Admin console.
+ADMIN = "/admin"
+ADMIN_USERS = "/admin/users"
+ADMIN_CATEGORIES = "/admin/categories"
+ADMIN_COURSES = "/admin/courses"
+ADMIN_AUDIT = "/admin/audit"
