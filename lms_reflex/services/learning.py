@@ -8,14 +8,9 @@ never reverts (SECURITY-CASES 40).
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, func, null, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from lms_reflex.models import (
@@ -25,18 +20,14 @@ from lms_reflex.models import (
     Lesson,
     LessonProgress,
     Section,
-    utcnow,
 )
 from lms_reflex.services import formatting as fmt
 from lms_reflex.services.actor import Actor, require_actor
 from lms_reflex.services.course_page import course_outline
 from lms_reflex.services.dashboard import percent
-from lms_reflex.services.errors import InvalidInput, NotFound, NotSignedIn, PermissionDenied
+from lms_reflex.services.errors import NotFound, NotSignedIn, PermissionDenied
 from lms_reflex.services.text import render_markdown
 
-MAX_WATCHED_DELTA_S = 30.0  # one progress event can claim at most this much watching
-POSITION_SLACK_S = 2.0  # players report a little past the probed duration
-COMPLETE_SHARE = 0.9  # watched this share of a lesson -> complete
 RESTART_WITHIN_S = 2.0  # resuming this close to the end starts the lesson again
 LESSON_NOT_FOUND = "We could not find that lesson."
 COURSE_NOT_FOUND = "We could not find that course."
@@ -95,34 +86,16 @@ class PlayerView:
     tracks_progress: bool
 
 
-@dataclass(frozen=True)
-class ProgressView:
-    """The stored state of one lesson after a progress write, and the course total."""
-
-    position_s: float
-    watched_s: float
-    completed: bool
-    course_percent: int
-    course_completed: bool
-
-
-@dataclass(frozen=True)
-class CourseProgress:
-    """Completed lessons out of all lessons, counted (never stored)."""
-
-    completed: int
-    total: int
-    percent: int
-
-
-# ------------------------------------------------------------------------------ access
-
-
-def is_course_staff(actor: Actor | None, course: Course) -> bool:
+def teaches(actor: Actor | None, instructor_id: int | None) -> bool:
     """Admins, and the course's own instructor while they may still teach."""
     if actor is None:
         return False
-    return actor.is_admin or (actor.can_teach and actor.id == course.instructor_id)
+    return actor.is_admin or (actor.can_teach and actor.id == instructor_id)
+
+
+def is_course_staff(actor: Actor | None, course: Course) -> bool:
+    """`teaches` for a loaded course."""
+    return teaches(actor, course.instructor_id)
 
 
 def is_enrolled(session: Session, actor: Actor | None, course_id: int) -> bool:
@@ -135,7 +108,7 @@ def is_enrolled(session: Session, actor: Actor | None, course_id: int) -> bool:
     return session.exec(query).first() is not None
 
 
-def _valid_id(value: object) -> bool:
+def valid_id(value: object) -> bool:
     """Ids from a browser may be anything; only real ints are looked up."""
     return isinstance(value, int) and not isinstance(value, bool)
 
@@ -147,7 +120,7 @@ def _lesson_and_course(session: Session, lesson_id: object) -> tuple[Lesson, Cou
         NotFound: unknown or malformed id.
     """
     row = None
-    if _valid_id(lesson_id):
+    if valid_id(lesson_id):
         row = session.exec(
             select(Lesson, Course)
             .join(Section, col(Section.id) == col(Lesson.section_id))
@@ -159,32 +132,45 @@ def _lesson_and_course(session: Session, lesson_id: object) -> tuple[Lesson, Cou
     return row[0], row[1]
 
 
-def _check_access(session: Session, actor: Actor | None, lesson: Lesson, course: Course) -> bool:
-    """Refuse callers who may not open the lesson; True when the actor is enrolled.
+def lesson_access(
+    actor: Actor | None, *, enrolled: bool, staff: bool, published: bool, preview: bool
+) -> bool:
+    """Refuse callers who may not open a lesson; True when the actor is enrolled.
 
     Enrolled students keep their lessons when a course goes back to draft or is archived.
+    One rule for the player page and the progress writes, whichever way they load facts.
 
     Raises:
         NotFound: a course that is not published, for anyone but staff and its students.
         NotSignedIn: an anonymous visitor on a lesson that is not a free preview.
         PermissionDenied: a signed-in user who is not enrolled, on such a lesson.
     """
-    assert course.id is not None
-    enrolled = is_enrolled(session, actor, course.id)
-    if enrolled or is_course_staff(actor, course):
+    if enrolled or staff:
         return enrolled
-    if course.status != CourseStatus.PUBLISHED:
+    if not published:
         raise NotFound(LESSON_NOT_FOUND)
-    if lesson.is_preview:
+    if preview:
         return False
     if actor is None:
         raise NotSignedIn("Please sign in to watch this lesson.")
     raise PermissionDenied("Enroll in this course to watch this lesson.")
 
 
-def _open_lesson(
+def _check_access(session: Session, actor: Actor | None, lesson: Lesson, course: Course) -> bool:
+    assert course.id is not None
+    return lesson_access(
+        actor,
+        enrolled=is_enrolled(session, actor, course.id),
+        staff=is_course_staff(actor, course),
+        published=course.status == CourseStatus.PUBLISHED,
+        preview=lesson.is_preview,
+    )
+
+
+def open_lesson(
     session: Session, actor: Actor | None, lesson_id: object
 ) -> tuple[Lesson, Course, bool]:
+    """The lesson and its course if the actor may open it, and whether they are enrolled."""
     lesson, course = _lesson_and_course(session, lesson_id)
     return lesson, course, _check_access(session, actor, lesson, course)
 
@@ -202,19 +188,19 @@ def can_open_lesson(*, session: Session, actor: Actor | None, lesson_id: int) ->
         preview lesson of a published course; False otherwise, also for unknown ids.
     """
     try:
-        _open_lesson(session, actor, lesson_id)
+        open_lesson(session, actor, lesson_id)
     except (NotFound, PermissionDenied):
         return False
     return True
 
 
-def _visible_course(session: Session, actor: Actor, course_id: object) -> Course:
+def visible_course(session: Session, actor: Actor, course_id: object) -> Course:
     """A course the actor may follow: published, their own to teach, or one they joined.
 
     Raises:
         NotFound: unknown id, or an unpublished course the actor has no part in.
     """
-    course = session.get(Course, course_id) if _valid_id(course_id) else None
+    course = session.get(Course, course_id) if valid_id(course_id) else None
     if course is None or course.id is None:
         raise NotFound(COURSE_NOT_FOUND)
     if course.status == CourseStatus.PUBLISHED or is_course_staff(actor, course):
@@ -338,253 +324,6 @@ def get_lesson_for_player(
 # ------------------------------------------------------------------------------ progress
 
 
-def _seconds(value: object, what: str) -> float:
-    """A finite, non-negative number of seconds from the browser.
-
-    Raises:
-        InvalidInput: for anything else (text, booleans, NaN, infinities, negatives).
-    """
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise InvalidInput(f"The {what} must be a number of seconds.")
-    try:
-        seconds = float(value)
-    except OverflowError:
-        seconds = math.inf
-    if not math.isfinite(seconds) or seconds < 0:
-        raise InvalidInput(f"The {what} must be a number of seconds, zero or more.")
-    return seconds
-
-
-def _greatest(a: Any, b: Any) -> ColumnElement[Any]:
-    """GREATEST(a, b) written as CASE, which SQLite and PostgreSQL both understand."""
-    return case((a >= b, a), else_=b)
-
-
-def _least(a: Any, b: Any) -> ColumnElement[Any]:
-    return case((a <= b, a), else_=b)
-
-
-def _upsert_for(session: Session) -> Any:
-    dialect = session.get_bind().dialect.name
-    upsert = {"postgresql": pg_insert, "sqlite": sqlite_insert}.get(dialect)
-    if upsert is None:
-        raise NotImplementedError(f"progress upserts need SQLite or PostgreSQL, not {dialect}")
-    return upsert
-
-
-def _merge_clause(stmt: Any, delta: float, duration: float, ended: bool) -> dict[str, Any]:
-    """How a new event merges into the stored row, evaluated inside the upsert.
-
-    Position: the furthest point reached is kept (issue 6, SECURITY-CASES 40), so two
-    tabs or an out-of-order event never move a student back. Watched time only grows and
-    is capped at the duration. completed_at, once set, is kept (COALESCE).
-    """
-    old, new = LessonProgress.__table__.c, stmt.excluded  # type: ignore[attr-defined]
-    watched = _greatest(old.watched_s, _least(old.watched_s + delta, duration))
-    completes: ColumnElement[Any] = null()
-    if ended:
-        completes = new.updated_at
-    elif duration > 0:
-        completes = case((watched >= COMPLETE_SHARE * duration, new.updated_at), else_=null())
-    return {
-        "position_s": _greatest(old.position_s, new.position_s),
-        "watched_s": watched,
-        "completed_at": func.coalesce(old.completed_at, completes),
-        "updated_at": _greatest(old.updated_at, new.updated_at),
-    }
-
-
-def _upsert_progress(
-    session: Session, user_id: int, lesson: Lesson, position: float, delta: float, ended: bool
-) -> tuple[float, float, datetime | None]:
-    """Insert or merge the actor's row in one statement; returns the stored values."""
-    now, duration = utcnow(), float(lesson.duration_s)
-    first_watched = min(delta, duration)
-    first_done = ended or (duration > 0 and first_watched >= COMPLETE_SHARE * duration)
-    table = LessonProgress.__table__.c  # type: ignore[attr-defined]
-    stmt = _upsert_for(session)(LessonProgress).values(
-        user_id=user_id,
-        lesson_id=lesson.id,
-        position_s=position,
-        watched_s=first_watched,
-        completed_at=now if first_done else None,
-        updated_at=now,
-    )
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["user_id", "lesson_id"],
-        set_=_merge_clause(stmt, delta, duration, ended),
-    ).returning(table.position_s, table.watched_s, table.completed_at)
-    position_s, watched_s, completed_at = session.exec(stmt).one()
-    return position_s, watched_s, completed_at
-
-
-def _counts(session: Session, user_id: int, course_id: int) -> tuple[int, int]:
-    """(completed, total) lessons of a course for one user, in one statement."""
-    total = (
-        select(func.count(col(Lesson.id)))
-        .select_from(Lesson)
-        .join(Section, col(Section.id) == col(Lesson.section_id))
-        .where(Section.course_id == course_id)
-        .scalar_subquery()
-    )
-    done = (
-        select(func.count(col(LessonProgress.id)))
-        .select_from(LessonProgress)
-        .join(Lesson, col(Lesson.id) == col(LessonProgress.lesson_id))
-        .join(Section, col(Section.id) == col(Lesson.section_id))
-        .where(Section.course_id == course_id, LessonProgress.user_id == user_id)
-        .where(col(LessonProgress.completed_at).is_not(None))
-        .scalar_subquery()
-    )
-    completed, lessons = session.exec(select(done, total)).one()
-    return int(completed), int(lessons)
-
-
-def _progress_view(
-    session: Session,
-    user_id: int,
-    course_id: int,
-    stored: tuple[float, float, datetime | None],
-) -> ProgressView:
-    done, total = _counts(session, user_id, course_id)
-    return ProgressView(
-        position_s=float(stored[0]),
-        watched_s=float(stored[1]),
-        completed=stored[2] is not None,
-        course_percent=percent(done, total),
-        course_completed=total > 0 and done >= total,
-    )
-
-
-def record_progress(
-    *,
-    session: Session,
-    actor: Actor | None,
-    lesson_id: int,
-    position_s: float,
-    watched_delta_s: float,
-    ended: bool,
-) -> ProgressView:
-    """Save a player event: where the student is and how much they watched since the last.
-
-    Args:
-        session: The open session; the caller commits.
-        actor: The signed-in user. Only enrolled students' progress is stored; staff and
-            preview visitors get a view back and nothing is written.
-        lesson_id: The lesson playing.
-        position_s: The playhead, 0 .. duration + 2 s.
-        watched_delta_s: Seconds watched since the last event; more than 30 counts as 30,
-            so a forged event cannot claim an hour.
-        ended: The player reached the end (completes the lesson).
-
-    Returns:
-        The stored position, watched time and completion, and the course percentage.
-
-    Raises:
-        NotSignedIn: for anonymous callers.
-        InvalidInput: a number that is not finite, negative, or past the end.
-        NotFound: unknown lesson, or an unpublished course the actor has no part in.
-        PermissionDenied: a lesson the actor may not open.
-    """
-    actor = require_actor(actor)
-    position = _seconds(position_s, "position")
-    delta = min(_seconds(watched_delta_s, "watched time"), MAX_WATCHED_DELTA_S)
-    if not isinstance(ended, bool):
-        raise InvalidInput("The end-of-video flag must be true or false.")
-    lesson, course, enrolled = _open_lesson(session, actor, lesson_id)
-    if position > lesson.duration_s + POSITION_SLACK_S:
-        raise InvalidInput("That position is past the end of the lesson.")
-    if not enrolled:
-        return ProgressView(position, 0.0, False, 0, False)
-    assert course.id is not None
-    stored = _upsert_progress(session, actor.id, lesson, position, delta, ended)
-    return _progress_view(session, actor.id, course.id, stored)
-
-
-def _mark_complete(session: Session, user_id: int, lesson_id: int) -> tuple[float, float, Any]:
-    now = utcnow()
-    table = LessonProgress.__table__.c  # type: ignore[attr-defined]
-    stmt = _upsert_for(session)(LessonProgress).values(
-        user_id=user_id, lesson_id=lesson_id, completed_at=now, updated_at=now
-    )
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["user_id", "lesson_id"],
-        set_={
-            "completed_at": func.coalesce(table.completed_at, stmt.excluded.completed_at),
-            "updated_at": _greatest(table.updated_at, stmt.excluded.updated_at),
-        },
-    ).returning(table.position_s, table.watched_s, table.completed_at)
-    position_s, watched_s, completed_at = session.exec(stmt).one()
-    return position_s, watched_s, completed_at
-
-
-def _mark_incomplete(session: Session, user_id: int, lesson_id: int) -> tuple[float, float, Any]:
-    """Clear completion and watched time, so the next heartbeat does not complete it again."""
-    table = LessonProgress.__table__.c  # type: ignore[attr-defined]
-    row = session.exec(
-        update(LessonProgress)
-        .where(col(LessonProgress.user_id) == user_id, col(LessonProgress.lesson_id) == lesson_id)
-        .values(completed_at=None, watched_s=0.0, updated_at=utcnow())
-        .returning(table.position_s, table.watched_s, table.completed_at)
-    ).first()
-    return (row[0], row[1], row[2]) if row else (0.0, 0.0, None)
-
-
-def set_lesson_completed(
-    *, session: Session, actor: Actor | None, lesson_id: int, completed: bool
-) -> ProgressView:
-    """The student's own "mark as complete / not complete" choice, which may clear it.
-
-    Args:
-        session: The open session; the caller commits.
-        actor: The signed-in user; only enrolled students' choices are stored.
-        lesson_id: The lesson.
-        completed: True to mark complete, False to mark not complete (which also resets
-            the watched time, so the lesson counts again from the next viewing).
-
-    Returns:
-        The stored state of the lesson and the course percentage.
-
-    Raises:
-        NotSignedIn: for anonymous callers.
-        InvalidInput: when `completed` is not a boolean.
-        NotFound: unknown lesson, or an unpublished course the actor has no part in.
-        PermissionDenied: a lesson the actor may not open.
-    """
-    actor = require_actor(actor)
-    if not isinstance(completed, bool):
-        raise InvalidInput("Please choose complete or not complete.")
-    lesson, course, enrolled = _open_lesson(session, actor, lesson_id)
-    if not enrolled:
-        return ProgressView(0.0, 0.0, False, 0, False)
-    assert course.id is not None and lesson.id is not None
-    mark = _mark_complete if completed else _mark_incomplete
-    stored = mark(session, actor.id, lesson.id)
-    return _progress_view(session, actor.id, course.id, stored)
-
-
-def course_progress(*, session: Session, actor: Actor | None, course_id: int) -> CourseProgress:
-    """How much of a course the actor has completed.
-
-    Args:
-        session: The open session (read only).
-        actor: The signed-in user; the numbers are always their own.
-        course_id: The course.
-
-    Returns:
-        Completed and total lesson counts and the whole percent (0 for an empty course).
-
-    Raises:
-        NotSignedIn: for anonymous callers.
-        NotFound: unknown course, or an unpublished course the actor has no part in.
-    """
-    actor = require_actor(actor)
-    course = _visible_course(session, actor, course_id)
-    assert course.id is not None
-    done, total = _counts(session, actor.id, course.id)
-    return CourseProgress(completed=done, total=total, percent=percent(done, total))
-
-
 def resume_target(
     *, session: Session, actor: Actor | None, course_id: int
 ) -> tuple[int, float] | None:
@@ -605,7 +344,7 @@ def resume_target(
         NotFound: unknown course, or an unpublished course the actor has no part in.
     """
     actor = require_actor(actor)
-    course = _visible_course(session, actor, course_id)
+    course = visible_course(session, actor, course_id)
     rows = session.exec(
         select(Lesson.id, LessonProgress.position_s, LessonProgress.completed_at)
         .add_columns(LessonProgress.updated_at)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
+from sqlalchemy import select as sql_select
 from sqlmodel import Session, col, select
 
-from lms_reflex.models import AuthSession, utcnow
+from lms_reflex.models import AuthSession, User, utcnow
 from lms_reflex.services.actor import Actor, load_actor
 from lms_reflex.services.errors import InvalidInput
 from lms_reflex.settings import get_settings
@@ -78,13 +79,16 @@ def _token_row(session: Session, token: str | None) -> AuthSession | None:
     return row
 
 
+def _in_time(expires_at: datetime, last_seen_at: datetime) -> bool:
+    """Neither past the absolute lifetime nor idle for too long."""
+    now = utcnow()
+    return now < expires_at and now - last_seen_at < IDLE_TIMEOUT
+
+
 def _find_live(session: Session, token: str | None) -> AuthSession | None:
     """The session row for `token` if it is a real session, not revoked and not expired."""
     row = _token_row(session, token)
-    if row is None:
-        return None
-    now = utcnow()
-    if now >= row.expires_at or now - row.last_seen_at >= IDLE_TIMEOUT:
+    if row is None or not _in_time(row.expires_at, row.last_seen_at):
         return None
     return row
 
@@ -117,6 +121,27 @@ def resolve_session(*, session: Session, token: str | None, touch: bool = True) 
     return actor
 
 
+# Session and user in one round trip, built once: every websocket event runs it.
+_LIVE_SESSION = (
+    sql_select(
+        AuthSession.expires_at,  # type: ignore[arg-type]
+        AuthSession.last_seen_at,  # type: ignore[arg-type]
+        User.id,  # type: ignore[arg-type]
+        User.role,  # type: ignore[arg-type]
+        User.email_verified_at,  # type: ignore[arg-type]
+        User.first_name,  # type: ignore[arg-type]
+        User.last_name,  # type: ignore[arg-type]
+    )
+    .join(User, User.id == AuthSession.user_id)  # type: ignore[arg-type]
+    .where(
+        AuthSession.token_hash == bindparam("token_hash"),  # type: ignore[arg-type]
+        AuthSession.revoked_at.is_(None),  # type: ignore[union-attr]
+        AuthSession.user_agent != TICKET_MARKER,  # type: ignore[arg-type]
+        User.is_active.is_(True),  # type: ignore[attr-defined]
+    )
+)
+
+
 def check_session(*, session: Session, token: str | None) -> tuple[Actor | None, bool]:
     """Read-only `resolve_session`: who it is, and whether last_seen_at is due a touch.
 
@@ -126,13 +151,17 @@ def check_session(*, session: Session, token: str | None) -> tuple[Actor | None,
     Returns:
         (Actor or None, True when the caller should call `touch_session`).
     """
-    row = _find_live(session, token)
+    if not token or len(token) > _MAX_TOKEN_LENGTH:
+        return None, False
+    params = {"token_hash": _session_hash(token)}
+    row = session.connection().execute(_LIVE_SESSION, params).first()
     if row is None:
         return None, False
-    actor = load_actor(session, row.user_id)
-    if actor is None:
+    expires_at, last_seen_at, user_id, role, verified_at, first_name, last_name = row
+    if not _in_time(expires_at, last_seen_at):
         return None, False
-    return actor, utcnow() - row.last_seen_at >= TOUCH_INTERVAL
+    actor = Actor(user_id, role, verified_at is not None, first_name, last_name)
+    return actor, utcnow() - last_seen_at >= TOUCH_INTERVAL
 
 
 def touch_session(*, session: Session, token: str | None) -> None:

@@ -14,7 +14,7 @@ import reflex as rx
 
 from lms_reflex import routes
 from lms_reflex.db import call_service
-from lms_reflex.services import learning, reviews
+from lms_reflex.services import learning, progress, reviews
 from lms_reflex.services.errors import DomainError, NotFound, NotSignedIn, PermissionDenied
 from lms_reflex.services.learning import PlayerView
 from lms_reflex.services.reviews import MyReview
@@ -116,7 +116,7 @@ class PlayerState(rx.State):
         self._last_position, self._last_report = position, now
         try:
             done = await call_service(
-                learning.record_progress,
+                progress.record_progress,
                 actor=await current_actor(self),
                 ended=ended,
                 lesson_id=self._lesson_id,
@@ -168,7 +168,7 @@ class PlayerState(rx.State):
             return None
         try:
             await call_service(
-                learning.set_lesson_completed,
+                progress.set_lesson_completed,
                 actor=await current_actor(self),
                 lesson_id=self._lesson_id,
                 completed=not self.view.completed,

@@ -25,9 +25,9 @@ from lms_reflex.models import (
     Section,
     User,
 )
-from lms_reflex.services import learning, reviews
+from lms_reflex.services import learning, progress, reviews
 from lms_reflex.services.errors import InvalidInput, NotFound, NotSignedIn, PermissionDenied
-from lms_reflex.services.learning import ProgressView
+from lms_reflex.services.progress import ProgressView
 from tests.pg import postgres_schema_url
 from tests.unit.catalog_fixtures import actor, add_course, add_user
 
@@ -95,7 +95,7 @@ def progress_row(session: Session, user: User, lesson: Lesson) -> LessonProgress
 
 
 def record(session: Session, who_, lesson: Lesson, position=0.0, delta=0.0, ended=False):
-    return learning.record_progress(
+    return progress.record_progress(
         session=session,
         actor=who_,
         lesson_id=lesson.id,
@@ -261,7 +261,7 @@ def test_lesson_description_is_rendered_safely(session, course, lessons, student
 
 def test_watching_ninety_percent_completes_a_lesson(session, people, lessons, student) -> None:
     first = record(session, student, lessons[1], position=30, delta=30)
-    assert (first.watched_s, first.completed, first.course_percent) == (30.0, False, 0)
+    assert (first.watched_s, first.completed, first.course_percent) == (30.0, False, None)
     second = record(session, student, lessons[1], position=60, delta=30)
     assert second.watched_s == 60.0 and second.completed  # 60 >= 0.9 * 65
     assert second.course_percent == 33 and not second.course_completed
@@ -312,7 +312,7 @@ def test_an_event_older_than_the_row_does_not_move_the_position(
 
 def test_a_forged_huge_watched_delta_counts_as_thirty_seconds(session, lessons, student) -> None:
     view = record(session, student, lessons[1], position=1, delta=3600)
-    assert view.watched_s == learning.MAX_WATCHED_DELTA_S and not view.completed
+    assert view.watched_s == progress.MAX_WATCHED_DELTA_S and not view.completed
 
 
 def test_watched_time_is_capped_at_the_duration(session, lessons, student) -> None:
@@ -359,7 +359,7 @@ def test_a_forged_ended_flag_is_refused(session, lessons, student) -> None:
 @pytest.mark.parametrize("name", ["owner", "admin"])
 def test_staff_previews_store_nothing(session, people, lessons, name) -> None:
     view = record(session, who(people, name), lessons[1], position=20, delta=30, ended=True)
-    assert view == ProgressView(20.0, 0.0, False, 0, False)
+    assert view == ProgressView(20.0, 0.0, False, None, False)
     assert session.exec(select(LessonProgress)).all() == []
 
 
@@ -386,19 +386,19 @@ def test_mark_complete_and_not_complete_is_the_students_choice(
     session, people, lessons, student
 ) -> None:
     call = {"session": session, "actor": student, "lesson_id": lessons[2].id}
-    assert learning.set_lesson_completed(**call, completed=True).completed
-    assert learning.set_lesson_completed(**call, completed=True).course_percent == 33
+    assert progress.set_lesson_completed(**call, completed=True).completed
+    assert progress.set_lesson_completed(**call, completed=True).course_percent == 33
     record(session, student, lessons[2], position=30, delta=30)
-    undone = learning.set_lesson_completed(**call, completed=False)
+    undone = progress.set_lesson_completed(**call, completed=False)
     assert not undone.completed and undone.watched_s == 0.0 and undone.position_s == 30.0
     assert not record(session, student, lessons[2], position=31, delta=1).completed
     with pytest.raises(InvalidInput):
-        learning.set_lesson_completed(**call, completed="true")
+        progress.set_lesson_completed(**call, completed="true")
 
 
 def test_marking_is_a_no_op_for_staff(session, people, lessons) -> None:
     owner = who(people, "owner")
-    view = learning.set_lesson_completed(
+    view = progress.set_lesson_completed(
         session=session, actor=owner, lesson_id=lessons[1].id, completed=True
     )
     assert not view.completed and session.exec(select(LessonProgress)).all() == []
@@ -419,7 +419,7 @@ def race_progress(events: list[dict], lesson_id: int, user: User) -> list[Progre
         try:
             with session_scope() as db:
                 results.append(
-                    learning.record_progress(session=db, actor=me, lesson_id=lesson_id, **event)
+                    progress.record_progress(session=db, actor=me, lesson_id=lesson_id, **event)
                 )
         except BaseException as exc:  # surfaced below, on the test's thread
             errors.append(exc)
@@ -491,7 +491,7 @@ def test_two_tabs_writing_at_once_on_postgres_both_land(pg_session: Session) -> 
 def test_a_course_without_lessons_is_zero_percent(session, people) -> None:
     empty = add_course(session, people["owner"], "empty", lessons=0)
     enroll(session, people["enrolled"], empty)
-    got = learning.course_progress(
+    got = progress.course_progress(
         session=session, actor=actor(people["enrolled"]), course_id=empty.id
     )
     assert (got.completed, got.total, got.percent) == (0, 0, 0)
@@ -506,17 +506,17 @@ def test_course_progress_counts_only_the_actors_completions(
     for les in lessons:
         record(session, actor(people["stranger"]), les, position=DURATION, ended=True)
     record(session, student, lessons[0], position=DURATION, ended=True)
-    got = learning.course_progress(session=session, actor=student, course_id=course.id)
+    got = progress.course_progress(session=session, actor=student, course_id=course.id)
     assert (got.completed, got.total, got.percent) == (1, 3, 33)
 
 
 def test_course_progress_needs_a_visible_course(session, people, course) -> None:
     with pytest.raises(NotSignedIn):
-        learning.course_progress(session=session, actor=None, course_id=course.id)
+        progress.course_progress(session=session, actor=None, course_id=course.id)
     draft = add_course(session, people["owner"], "secret", status=CourseStatus.DRAFT)
     for forged in (draft.id, 10**9, "1"):
         with pytest.raises(NotFound):
-            learning.course_progress(
+            progress.course_progress(
                 session=session, actor=who(people, "stranger"), course_id=forged
             )
 
