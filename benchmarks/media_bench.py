@@ -81,6 +81,43 @@ http {{
 """
 
 
+# In front of the LMS: /api/media/ goes to the LMS, which checks access and answers with
+# X-Accel-Redirect; nginx then sends the bytes from the internal location.
+PROXY_CONF = """\
+worker_processes 2;
+pid {tmp}/nginx.pid;
+error_log {tmp}/error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    sendfile on;
+    tcp_nopush on;
+    keepalive_requests 100000;
+    types {{ video/mp4 mp4; }}
+    client_body_temp_path {tmp}/client_body;
+    proxy_temp_path {tmp}/proxy;
+    fastcgi_temp_path {tmp}/fastcgi;
+    uwsgi_temp_path {tmp}/uwsgi;
+    scgi_temp_path {tmp}/scgi;
+    upstream lms {{ server 127.0.0.1:{lms_port}; keepalive 64; }}
+    server {{
+        listen 127.0.0.1:{port};
+        location /api/ {{
+            proxy_pass http://lms;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Host $host;
+        }}
+        location {prefix} {{
+            internal;
+            alias {media}/;
+        }}
+    }}
+}}
+"""
+ACCEL_PREFIX = "/_protected_media/"
+
+
 @dataclass
 class Result:
     label: str
@@ -288,6 +325,27 @@ def start_nginx(tmp: Path, port: int, data: bytes) -> subprocess.Popen:
     return proc
 
 
+def start_proxy(tmp: Path, port: int, lms_port: int, media: Path) -> subprocess.Popen:
+    """nginx in front of the LMS, as docs/deploy/ describes (X-Accel-Redirect)."""
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    tmp.chmod(0o755)
+    conf = tmp / "nginx.conf"
+    conf.write_text(
+        PROXY_CONF.format(
+            tmp=tmp, port=port, lms_port=lms_port, prefix=ACCEL_PREFIX, media=media.resolve()
+        )
+    )
+    log = (tmp / "stdout.log").open("w")
+    proc = subprocess.Popen(
+        [nginx, "-p", str(tmp), "-c", str(conf), "-g", "daemon off;"],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    wait_until_up(f"http://127.0.0.1:{port}/api/health", proc, tmp / "error.log", 30)
+    return proc
+
+
 def lesson_video_key(lesson_id: int) -> str:
     from lms_reflex.db import session_scope
     from lms_reflex.models import Lesson
@@ -316,6 +374,12 @@ def main() -> None:
     parser.add_argument("--course", default="git-and-github-essentials")
     parser.add_argument("--lesson", type=int, default=None, help="default: first non-preview")
     parser.add_argument("--nginx-port", type=int, default=3320)
+    parser.add_argument(
+        "--via-nginx",
+        action="store_true",
+        help="put nginx in front of the LMS; the LMS checks, nginx sends (X-Accel-Redirect)",
+    )
+    parser.add_argument("--proxy-port", type=int, default=3321)
     parser.add_argument("--lms-dir", type=Path, default=ROOT)
     parser.add_argument("--no-start", action="store_true", help="use the LMS at LMS_BASE_URL")
     parser.add_argument("--logs", type=Path, default=Path("/tmp/media_bench_logs"))
@@ -345,10 +409,18 @@ def main() -> None:
     original: bytes | None = None
     key = ""
     results: list[Result] = []
+    proxy_dir = Path(tempfile.mkdtemp(prefix="media-bench-proxy-"))
+    proxy_proc = None
+    if args.via_nginx:
+        os.environ["LMS_MEDIA_ACCEL_PREFIX"] = ACCEL_PREFIX
     try:
         if not args.no_start:
             lms_proc = start_lms(args.lms_dir, args.logs / "lms.log")
             wait_until_up(f"{base}/api/health", lms_proc, args.logs / "lms.log", 900)
+        if args.via_nginx:
+            media = get_settings().media_dir
+            proxy_proc = start_proxy(proxy_dir, args.proxy_port, port, media)
+            fetch_base = f"http://127.0.0.1:{args.proxy_port}"
         lesson = find_lesson(args.course, args.lesson)
         key = lesson_video_key(lesson.lesson_id)
         path = storage.path_for(key)
@@ -364,11 +436,13 @@ def main() -> None:
             ]
             headers = [{} for _ in students]
         print(f"lesson {lesson.lesson_id}, key {key}", flush=True)
-        lms = asyncio.run(run_clients("LMS", urls, headers, args, size, digest, port, args.rounds))
+        label = "LMS via nginx" if args.via_nginx else "LMS"
+        lms = asyncio.run(run_clients(label, urls, headers, args, size, digest, port, args.rounds))
         show(lms)
         results.append(lms)
         stop_server(lms_proc)
-        lms_proc = None
+        stop_server(proxy_proc)
+        lms_proc = proxy_proc = None
         with tempfile.TemporaryDirectory(prefix="media-bench-nginx-") as tmp:
             nginx_proc = start_nginx(Path(tmp), args.nginx_port, data)
             try:
@@ -392,7 +466,9 @@ def main() -> None:
         results.append(nginx)
     finally:
         stop_server(lms_proc)
+        stop_server(proxy_proc)
         stop_server(nginx_proc)
+        shutil.rmtree(proxy_dir, ignore_errors=True)
         if key and original is not None:
             storage.write_atomic(key, original)
     if len(results) == 2:

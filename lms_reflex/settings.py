@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     mail_from: str = "no-reply@localhost"
     mail_outbox: Path = Path("data/outbox")
     media_dir: Path = Path("data/media")
+    # Behind nginx: an `internal` location aliased to media_dir (see docs/deploy/nginx.conf).
+    media_accel_prefix: str = ""
     max_upload_mb: int = Field(default=2048, ge=1)
     redis_url: str | None = None
     data_dir: Path = Path("data")
@@ -47,6 +49,13 @@ class Settings(BaseSettings):
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise ValueError("must look like https://lms.example.org")
         return value.rstrip("/")
+
+    @field_validator("media_accel_prefix")
+    @classmethod
+    def _accel_prefix_is_a_path(cls, value: str) -> str:
+        if value and not (value.startswith("/") and value.endswith("/")):
+            raise ValueError("must be a location path such as /_protected_media/")
+        return value
 
     @property
     def is_prod(self) -> bool:

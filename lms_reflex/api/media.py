@@ -2,26 +2,25 @@
 
 Access is a session cookie or a signed URL (lms_reflex.media.signing). Starlette's
 FileResponse answers HTTP Range requests (206) and HEAD, and streams from a
-thread pool, so large videos never block the event loop.
+thread pool, so large videos never block the event loop. Behind nginx, the bytes can be
+left to nginx (X-Accel-Redirect) once the check passed.
 """
 
 from __future__ import annotations
 
 import mimetypes
+from urllib.parse import quote
 
 from starlette.requests import Request
 from starlette.responses import FileResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from lms_reflex.api.auth_cookie import actor_from_request
 from lms_reflex.db import call_service
 from lms_reflex.media import storage
 from lms_reflex.media.signing import verify_media_signature
-from lms_reflex.services.media_access import (
-    can_read_private_media,
-    can_read_signed_media,
-    is_public_media,
-)
+from lms_reflex.services.media_access import Grant, media_grant
+from lms_reflex.services.sessions import cookie_name
+from lms_reflex.settings import get_settings
 
 _TYPES = {
     ".mp4": "video/mp4",
@@ -33,49 +32,58 @@ _TYPES = {
 }
 
 
-async def _refusal(request: Request, key: str) -> Response | None:
-    """None when the caller may read a protected file, else the 401/403 to send.
+class _MediaFile(FileResponse):
+    """1 MiB reads: a video is mostly large Range requests, each read is a thread hop."""
 
-    A signed URL (?u=&l=&exp=&sig=) is tried first, then the session cookie. A request
-    that presented a signature which did not verify or no longer grants access gets 403.
-    """
-    signed = verify_media_signature(key, request.query_params)
-    if signed is not None and await call_service(
-        can_read_signed_media, readonly=True, user_id=signed[0], lesson_id=signed[1], key=key
-    ):
-        return None
-    actor = await actor_from_request(request)
-    if await call_service(can_read_private_media, readonly=True, actor=actor, key=key):
-        return None
-    status = 401 if actor is None and "sig" not in request.query_params else 403
-    return PlainTextResponse("You may not open this file.", status_code=status)
+    chunk_size = 1024 * 1024
+
+
+def _refusal(grant: Grant) -> Response | None:
+    if grant == Grant.SIGN_IN:
+        return PlainTextResponse("You may not open this file.", status_code=401)
+    if grant == Grant.DENIED:
+        return PlainTextResponse("You may not open this file.", status_code=403)
+    return None
 
 
 async def serve_media(request: Request) -> Response:
-    """Serve one stored file if the caller may read it."""
+    """Serve one stored file if the caller may read it.
+
+    A signed URL (?u=&l=&exp=&sig=) is tried first, then the session cookie; a request that
+    presented a signature which did not verify or no longer grants access gets 403. With
+    LMS_MEDIA_ACCEL_PREFIX set, nginx sends the bytes (X-Accel-Redirect) after this check.
+    """
     key = request.path_params["key"]
     try:
         path = storage.path_for(key)
     except ValueError:
         return PlainTextResponse("Not found", status_code=404)
-    public = await call_service(is_public_media, readonly=True, key=key)
-    if not public:
-        refusal = await _refusal(request, key)
-        if refusal is not None:
-            return refusal
+    grant = await call_service(
+        media_grant,
+        readonly=True,
+        key=key,
+        token=request.cookies.get(cookie_name()),
+        signed=verify_media_signature(key, request.query_params),
+        sig="sig" in request.query_params,
+    )
+    refusal = _refusal(grant)
+    if refusal is not None:
+        return refusal
     if not path.is_file():
         return PlainTextResponse("Not found", status_code=404)
     media_type = _TYPES.get(path.suffix) or mimetypes.guess_type(path.name)[0]
-    cache = "public, max-age=3600" if public else "private, max-age=0, no-store"
-    return FileResponse(
-        path,
-        media_type=media_type,
-        headers={
-            "X-Content-Type-Options": "nosniff",
-            "Cache-Control": cache,
-            "Content-Disposition": "inline",
-        },
-    )
+    headers = {
+        "X-Content-Type-Options": "nosniff",
+        "Cache-Control": (
+            "public, max-age=3600" if grant == Grant.PUBLIC else "private, max-age=0, no-store"
+        ),
+        "Content-Disposition": "inline",
+    }
+    accel = get_settings().media_accel_prefix
+    if accel:
+        headers["X-Accel-Redirect"] = accel + quote(key)
+        return Response(media_type=media_type, headers=headers)
+    return _MediaFile(path, media_type=media_type, headers=headers)
 
 
 routes = [Route("/api/media/{key:path}", serve_media, methods=["GET", "HEAD"])]

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from sqlmodel import Session, col, select
 
 from lms_reflex.models import Course, CourseStatus, Lesson, Profile, Section
 from lms_reflex.services.actor import Actor, load_actor
 from lms_reflex.services.learning import can_open_lesson, is_course_staff, is_enrolled
+from lms_reflex.services.sessions import check_session
 
 _LESSON_KINDS = ("videos", "posters")
 
@@ -90,3 +93,39 @@ def can_read_signed_media(*, session: Session, user_id: int, lesson_id: int, key
     if actor is None or lesson is None or key not in (lesson.video_key, lesson.poster_key):
         return False
     return can_open_lesson(session=session, actor=actor, lesson_id=lesson_id)
+
+
+class Grant(StrEnum):
+    """What the media route may answer for one request."""
+
+    PUBLIC = "public"  # anyone; cacheable
+    PRIVATE = "private"  # this caller only; never cached
+    SIGN_IN = "sign-in"  # 401: nobody is signed in and no signature was presented
+    DENIED = "denied"  # 403
+
+
+def media_grant(
+    *, session: Session, key: str, token: str | None, signed: tuple[int, int] | None, sig: bool
+) -> Grant:
+    """Every check of one media request in one database session.
+
+    A video streams as many Range requests, so this runs often: one session and one
+    thread hop instead of one per question.
+
+    Args:
+        session: The open session (read only).
+        key: The requested storage key.
+        token: The session cookie's value, if any.
+        signed: (user id, lesson id) from a signature that verified, or None.
+        sig: Whether the request presented a signature at all (verified or not).
+    """
+    if is_public_media(session=session, key=key):
+        return Grant.PUBLIC
+    if signed is not None and can_read_signed_media(
+        session=session, user_id=signed[0], lesson_id=signed[1], key=key
+    ):
+        return Grant.PRIVATE
+    actor, _due = check_session(session=session, token=token)
+    if can_read_private_media(session=session, actor=actor, key=key):
+        return Grant.PRIVATE
+    return Grant.SIGN_IN if actor is None and not sig else Grant.DENIED

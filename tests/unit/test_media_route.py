@@ -276,3 +276,23 @@ def test_path_tricks_are_not_found(setup: Setup, path: str) -> None:
 def test_a_known_key_without_a_file_is_not_found(setup: Setup) -> None:
     missing = storage.new_key("videos", ".mp4")
     assert client_for(setup.admin).get(url(missing)).status_code == 404
+
+
+# ------------------------------------------------------------------------------ behind nginx
+
+
+def test_behind_nginx_the_check_passes_the_bytes_to_nginx(setup: Setup, settings_env) -> None:
+    settings_env(media_accel_prefix="/_protected_media/")
+    resp = client_for(setup.student).get(url(setup.locked_key), headers={"Range": "bytes=0-9"})
+    assert resp.status_code == 200 and resp.content == b""
+    assert resp.headers["x-accel-redirect"] == f"/_protected_media/{setup.locked_key}"
+    assert resp.headers["content-type"] == "video/mp4"
+    assert resp.headers["cache-control"].startswith("private")
+
+
+def test_behind_nginx_refusals_are_still_answered_here(setup: Setup, settings_env) -> None:
+    settings_env(media_accel_prefix="/_protected_media/")
+    anonymous = client_for(None).get(url(setup.locked_key))
+    stranger = client_for(setup.stranger).get(url(setup.locked_key))
+    assert (anonymous.status_code, stranger.status_code) == (401, 403)
+    assert "x-accel-redirect" not in {**anonymous.headers, **stranger.headers}

@@ -65,3 +65,9 @@ def test_dev_secret_is_generated_once_and_kept(tmp_path) -> None:
     assert first == again != other
     assert len(first) >= 48
     assert (tmp_path / "a" / "secret_key").stat().st_mode & 0o777 == 0o600
+
+
+@pytest.mark.parametrize("prefix", ["_media/", "/_media", "https://cdn/"])
+def test_the_media_accel_prefix_must_be_a_location_path(settings_env, prefix: str) -> None:
+    with pytest.raises(ConfigError, match="LMS_MEDIA_ACCEL_PREFIX"):
+        settings_env(media_accel_prefix=prefix)
