@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import getpass
 import hashlib
 import os
 import shutil
@@ -84,6 +85,7 @@ http {{
 # In front of the LMS: /api/media/ goes to the LMS, which checks access and answers with
 # X-Accel-Redirect; nginx then sends the bytes from the internal location.
 PROXY_CONF = """\
+user {user};
 worker_processes 2;
 pid {tmp}/nginx.pid;
 error_log {tmp}/error.log warn;
@@ -332,7 +334,12 @@ def start_proxy(tmp: Path, port: int, lms_port: int, media: Path) -> subprocess.
     conf = tmp / "nginx.conf"
     conf.write_text(
         PROXY_CONF.format(
-            tmp=tmp, port=port, lms_port=lms_port, prefix=ACCEL_PREFIX, media=media.resolve()
+            user=getpass.getuser(),  # the media files are private to the LMS's user
+            tmp=tmp,
+            port=port,
+            lms_port=lms_port,
+            prefix=ACCEL_PREFIX,
+            media=media.resolve(),
         )
     )
     log = (tmp / "stdout.log").open("w")

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from sqlalchemy import and_, bindparam, or_
+from sqlalchemy import select as sql_select
 from sqlmodel import Session, col, select
 
-from lms_reflex.models import Course, CourseStatus, Lesson, Profile, Section
+from lms_reflex.models import Course, CourseStatus, Enrollment, Lesson, Profile, Section
 from lms_reflex.services.actor import Actor, load_actor
-from lms_reflex.services.learning import can_open_lesson, is_course_staff, is_enrolled
+from lms_reflex.services.learning import can_open_lesson, is_course_staff, is_enrolled, teaches
 from lms_reflex.services.sessions import check_session
 
 _LESSON_KINDS = ("videos", "posters")
@@ -104,13 +106,52 @@ class Grant(StrEnum):
     DENIED = "denied"  # 403
 
 
+# One lesson file's course facts and the caller's enrollment, built once: a playing video
+# asks this for every Range request.
+_LESSON_MEDIA = (
+    sql_select(
+        Lesson.is_preview,  # type: ignore[arg-type]
+        Course.status,  # type: ignore[arg-type]
+        Course.instructor_id,  # type: ignore[arg-type]
+        Enrollment.id,  # type: ignore[arg-type]
+    )
+    .select_from(Lesson)
+    .join(Section, Section.id == Lesson.section_id)  # type: ignore[arg-type]
+    .join(Course, Course.id == Section.course_id)  # type: ignore[arg-type]
+    .outerjoin(
+        Enrollment,
+        and_(
+            Enrollment.course_id == Course.id,  # type: ignore[arg-type]
+            Enrollment.user_id == bindparam("user_id"),  # type: ignore[arg-type]
+        ),
+    )
+    .where(or_(Lesson.video_key == bindparam("key"), Lesson.poster_key == bindparam("key")))  # type: ignore[arg-type]
+    .limit(1)
+)
+
+
+def _lesson_media_grant(session: Session, key: str, actor: Actor | None) -> Grant | None:
+    """The grant for a lesson video or poster, or None when only a signature could help."""
+    params = {"key": key, "user_id": actor.id if actor else None}
+    row = session.connection().execute(_LESSON_MEDIA, params).first()
+    if row is None:
+        return None
+    preview, status, instructor_id, enrollment_id = row
+    published = status == CourseStatus.PUBLISHED
+    if published and (preview or key.startswith("posters/")):
+        return Grant.PUBLIC
+    if teaches(actor, instructor_id) or (actor is not None and enrollment_id is not None):
+        return Grant.PRIVATE
+    return None
+
+
 def media_grant(
     *, session: Session, key: str, token: str | None, signed: tuple[int, int] | None, sig: bool
 ) -> Grant:
     """Every check of one media request in one database session.
 
-    A video streams as many Range requests, so this runs often: one session and one
-    thread hop instead of one per question.
+    A video streams as many Range requests, so this runs often: lesson files take two
+    prebuilt statements (session, then lesson facts with the caller's enrollment).
 
     Args:
         session: The open session (read only).
@@ -119,13 +160,21 @@ def media_grant(
         signed: (user id, lesson id) from a signature that verified, or None.
         sig: Whether the request presented a signature at all (verified or not).
     """
-    if is_public_media(session=session, key=key):
-        return Grant.PUBLIC
+    actor, _due = check_session(session=session, token=token)
+    if key.split("/", 1)[0] in _LESSON_KINDS:
+        grant = _lesson_media_grant(session, key, actor)
+    elif is_public_media(session=session, key=key):
+        grant = Grant.PUBLIC
+    else:
+        grant = (
+            Grant.PRIVATE if can_read_private_media(session=session, actor=actor, key=key) else None
+        )
+    if grant is not None:
+        return grant
+    if actor is not None and actor.is_admin:
+        return Grant.PRIVATE  # admins may read any file (a missing one is then a 404)
     if signed is not None and can_read_signed_media(
         session=session, user_id=signed[0], lesson_id=signed[1], key=key
     ):
-        return Grant.PRIVATE
-    actor, _due = check_session(session=session, token=token)
-    if can_read_private_media(session=session, actor=actor, key=key):
         return Grant.PRIVATE
     return Grant.SIGN_IN if actor is None and not sig else Grant.DENIED

@@ -19,6 +19,8 @@ from lms_reflex.media.samples import make_test_video
 from lms_reflex.media.signing import sign_media_url, verify_media_signature
 from lms_reflex.models import Course, CourseStatus, Enrollment, Lesson, Role, Section, User
 from lms_reflex.services import sessions
+from lms_reflex.services.media_access import Grant, media_grant
+from tests.unit._helpers import count_selects
 from tests.unit.catalog_fixtures import add_course, add_user
 
 
@@ -296,3 +298,17 @@ def test_behind_nginx_refusals_are_still_answered_here(setup: Setup, settings_en
     stranger = client_for(setup.stranger).get(url(setup.locked_key))
     assert (anonymous.status_code, stranger.status_code) == (401, 403)
     assert "x-accel-redirect" not in {**anonymous.headers, **stranger.headers}
+
+
+# ------------------------------------------------------------------------------ cost
+
+
+def test_a_range_request_for_a_lesson_video_costs_two_selects(setup: Setup) -> None:
+    """A playing video asks once per Range request: session, then lesson facts."""
+    with session_scope() as db:
+        token = sessions.create_session(
+            session=db, user_id=setup.student, ip="127.0.0.1", user_agent="pytest"
+        )
+    with session_scope(readonly=True) as db, count_selects(db) as selects:
+        grant = media_grant(session=db, key=setup.locked_key, token=token, signed=None, sig=False)
+    assert (grant, selects["n"]) == (Grant.PRIVATE, 2)
