@@ -2,7 +2,8 @@
 
 Reflex event handlers cannot set HttpOnly cookies, so after a handler has checked a
 password or a code it issues a one-time ticket (60 s, single use) and sends the browser
-here; this route swaps the ticket for a fresh session and sets the cookie.
+here; this route swaps the ticket for a fresh session and sets the cookie. The ticket only
+works together with the browser key cookie the page set before coming here.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from lms_reflex.db import call_service
 from lms_reflex.services import sessions
 from lms_reflex.services.errors import DomainError
 from lms_reflex.settings import get_settings
+
+TICKET_PATH = "/api/auth/complete"
 
 
 def _client(request: Request) -> tuple[str, str]:
@@ -38,16 +41,23 @@ def _set_cookie(response: RedirectResponse, token: str) -> None:
 async def complete_sign_in(request: Request) -> RedirectResponse:
     """Redeem a login ticket, set the session cookie, go on to ?next= (local paths only)."""
     ticket = request.query_params.get("ticket", "")
+    browser_key = request.cookies.get(sessions.TICKET_KEY_COOKIE, "")
     target = paths.safe_next(request.query_params.get("next"), paths.DASHBOARD)
     ip, agent = _client(request)
     try:
         token = await call_service(
-            sessions.redeem_login_ticket, ticket=ticket, ip=ip, user_agent=agent
+            sessions.redeem_login_ticket,
+            ticket=ticket,
+            browser_key=browser_key,
+            ip=ip,
+            user_agent=agent,
         )
     except DomainError:
-        return RedirectResponse(f"{paths.LOGIN}?expired=1", status_code=303)
-    response = RedirectResponse(target, status_code=303)
-    _set_cookie(response, token)
+        response = RedirectResponse(f"{paths.LOGIN}?expired=1", status_code=303)
+    else:
+        response = RedirectResponse(target, status_code=303)
+        _set_cookie(response, token)
+    response.delete_cookie(sessions.TICKET_KEY_COOKIE, path=TICKET_PATH)
     return response
 
 
@@ -68,6 +78,6 @@ async def sign_out(request: Request) -> RedirectResponse:
 
 
 routes = [
-    Route("/api/auth/complete", complete_sign_in, methods=["GET"]),
+    Route(TICKET_PATH, complete_sign_in, methods=["GET"]),
     Route("/api/auth/logout", sign_out, methods=["POST"]),
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, update
@@ -20,6 +21,7 @@ ABSOLUTE_LIFETIME = timedelta(days=14)
 TOUCH_INTERVAL = timedelta(minutes=1)
 TICKET_LIFETIME = timedelta(seconds=60)
 COOKIE_NAME = "lms_session"
+TICKET_KEY_COOKIE = "lms_ticket_key"  # set by the page, read by /api/auth/complete only
 SECURE_COOKIE_NAME = "__Host-lms_session"
 TICKET_MARKER = "login-ticket"
 _TOKEN_BYTES = 32  # 256 bits
@@ -36,9 +38,9 @@ def _session_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _ticket_hash(ticket: str) -> str:
+def _ticket_hash(ticket: str, browser_key: str) -> str:
     # A different preimage than session tokens: a ticket presented as a cookie matches nothing.
-    return hashlib.sha256(f"ticket:{ticket}".encode()).hexdigest()
+    return hashlib.sha256(f"ticket:{ticket}:{browser_key}".encode()).hexdigest()
 
 
 def create_session(*, session: Session, user_id: int, ip: str, user_agent: str) -> str:
@@ -206,17 +208,31 @@ def revoke_all_sessions(*, session: Session, user_id: int, except_token: str | N
     return session.exec(query).rowcount
 
 
-def issue_login_ticket(*, session: Session, user_id: int) -> str:
+@dataclass(frozen=True)
+class LoginTicket:
+    """A one-time sign-in link's secret, and the key the signing-in browser keeps.
+
+    The ticket travels in the URL; the browser key only in a short cookie the page sets
+    itself right before leaving. A ticket link opened in any other browser (an attacker
+    luring a victim into the attacker's account: login CSRF) lacks the key and fails.
+    """
+
+    ticket: str
+    browser_key: str
+
+
+def issue_login_ticket(*, session: Session, user_id: int) -> LoginTicket:
     """A one-time, 60-second ticket the browser trades for an HttpOnly session cookie.
 
     Reflex event handlers cannot set HttpOnly cookies, so the handler hands out a ticket and
-    the browser opens the auth route that redeems it. Stored as a marked AuthSession row.
+    the browser opens the auth route that redeems it. Stored as a marked AuthSession row
+    whose hash covers the ticket and the browser key together.
     """
-    ticket = secrets.token_urlsafe(_TOKEN_BYTES)
+    ticket = LoginTicket(secrets.token_urlsafe(_TOKEN_BYTES), secrets.token_urlsafe(_TOKEN_BYTES))
     now = utcnow()
     row = AuthSession(
         user_id=user_id,
-        token_hash=_ticket_hash(ticket),
+        token_hash=_ticket_hash(ticket.ticket, ticket.browser_key),
         created_at=now,
         last_seen_at=now,
         expires_at=now + TICKET_LIFETIME,
@@ -227,16 +243,19 @@ def issue_login_ticket(*, session: Session, user_id: int) -> str:
     return ticket
 
 
-def redeem_login_ticket(*, session: Session, ticket: str, ip: str, user_agent: str) -> str:
-    """Trade a ticket for a new session token, exactly once.
+def redeem_login_ticket(
+    *, session: Session, ticket: str, browser_key: str, ip: str, user_agent: str
+) -> str:
+    """Trade a ticket for a new session token, exactly once, in the browser it was made for.
 
     Raises:
-        InvalidInput: when the ticket is unknown, expired, already used, or its user is gone.
+        InvalidInput: when the ticket is unknown, expired, already used, its user is gone,
+            or the browser key does not match.
     """
-    if not ticket or len(ticket) > _MAX_TOKEN_LENGTH:
+    if not ticket or len(ticket) > _MAX_TOKEN_LENGTH or len(browser_key) > _MAX_TOKEN_LENGTH:
         raise InvalidInput(_TICKET_REFUSED)
     row = session.exec(
-        select(AuthSession).where(AuthSession.token_hash == _ticket_hash(ticket))
+        select(AuthSession).where(AuthSession.token_hash == _ticket_hash(ticket, browser_key))
     ).first()
     if row is None or row.user_agent != TICKET_MARKER or utcnow() >= row.expires_at:
         raise InvalidInput(_TICKET_REFUSED)

@@ -14,8 +14,9 @@ import reflex as rx
 from lms_reflex import routes
 from lms_reflex.api.auth_cookie import actor_from_token, token_from_cookie_header
 from lms_reflex.db import call_service
-from lms_reflex.services import profiles
+from lms_reflex.services import profiles, sessions
 from lms_reflex.services.actor import Actor
+from lms_reflex.settings import get_settings
 
 
 def session_token(state: rx.State) -> str | None:
@@ -43,12 +44,26 @@ def full_navigation(url: str) -> rx.event.EventSpec:
     return rx.call_script(f"window.location.assign({json.dumps(url)})")
 
 
-def sign_in_redirect(ticket: str, next_path: str) -> rx.event.EventSpec:
-    """Send the browser to the cookie route that turns a login ticket into a session."""
+def sign_in_redirect(ticket: sessions.LoginTicket, next_path: str) -> rx.event.EventSpec:
+    """Keep the ticket's browser key in a 60 s cookie, then open the route that redeems it.
+
+    Only this page gets the key (over its own websocket), so the ticket URL alone signs
+    nobody in (login CSRF).
+    """
     from urllib.parse import urlencode
 
-    query = urlencode({"ticket": ticket, "next": routes.safe_next(next_path, routes.DASHBOARD)})
-    return full_navigation(f"/api/auth/complete?{query}")
+    query = urlencode(
+        {"ticket": ticket.ticket, "next": routes.safe_next(next_path, routes.DASHBOARD)}
+    )
+    secure = "; secure" if get_settings().secure_cookies else ""
+    cookie = (
+        f"{sessions.TICKET_KEY_COOKIE}={ticket.browser_key}; path=/api/auth/complete; "
+        f"max-age=60; samesite=strict{secure}"
+    )
+    url = f"/api/auth/complete?{query}"
+    return rx.call_script(
+        f"document.cookie = {json.dumps(cookie)}; window.location.assign({json.dumps(url)})"
+    )
 
 
 class SessionState(rx.State):

@@ -144,39 +144,64 @@ def test_cookie_has_the_host_prefix_over_https(settings_env) -> None:
     assert sessions.cookie_name() == "__Host-lms_session"
 
 
+def redeem(run, ticket: sessions.LoginTicket, ip: str = "", user_agent: str = "") -> str:
+    return run(
+        sessions.redeem_login_ticket,
+        ticket=ticket.ticket,
+        browser_key=ticket.browser_key,
+        ip=ip,
+        user_agent=user_agent,
+    )
+
+
 def test_login_ticket_is_traded_for_a_session_once(run, user) -> None:
     ticket = run(sessions.issue_login_ticket, user_id=user.id)
-    token = run(sessions.redeem_login_ticket, ticket=ticket, ip="10.0.0.1", user_agent="Firefox")
+    token = redeem(run, ticket, ip="10.0.0.1", user_agent="Firefox")
     assert resolve(run, token).id == user.id
     with pytest.raises(InvalidInput, match="no longer valid"):
-        run(sessions.redeem_login_ticket, ticket=ticket, ip="10.0.0.1", user_agent="Firefox")
+        redeem(run, ticket, ip="10.0.0.1", user_agent="Firefox")
+
+
+@pytest.mark.parametrize("key", ["", "someone-elses-key", "x" * 129])
+def test_a_ticket_needs_the_key_of_the_browser_it_was_made_for(run, user, key: str) -> None:
+    """Login CSRF: the ticket URL opened in another browser signs nobody in."""
+    ticket = run(sessions.issue_login_ticket, user_id=user.id)
+    with pytest.raises(InvalidInput, match="no longer valid"):
+        run(
+            sessions.redeem_login_ticket,
+            ticket=ticket.ticket,
+            browser_key=key,
+            ip="",
+            user_agent="",
+        )
+    assert resolve(run, redeem(run, ticket)).id == user.id  # the right browser still can
 
 
 def test_login_ticket_expires_after_a_minute(run, user, clock) -> None:
     ticket = run(sessions.issue_login_ticket, user_id=user.id)
     clock.advance(seconds=60)
     with pytest.raises(InvalidInput):
-        run(sessions.redeem_login_ticket, ticket=ticket, ip="", user_agent="")
+        redeem(run, ticket)
 
 
 def test_login_ticket_is_not_a_session_token(run, user) -> None:
     ticket = run(sessions.issue_login_ticket, user_id=user.id)
-    assert resolve(run, ticket) is None
+    assert resolve(run, ticket.ticket) is None and resolve(run, ticket.browser_key) is None
 
 
 def test_session_token_is_not_a_login_ticket(run, user) -> None:
     token = start(run, user.id)
     with pytest.raises(InvalidInput):
-        run(sessions.redeem_login_ticket, ticket=token, ip="", user_agent="")
+        run(sessions.redeem_login_ticket, ticket=token, browser_key="", ip="", user_agent="")
 
 
 def test_ticket_row_is_never_accepted_as_a_session(run, session: Session, user) -> None:
     ticket = run(sessions.issue_login_ticket, user_id=user.id)
     # Even a row found by a session-style hash is refused when it is a ticket row.
     row = session.exec(select(AuthSession)).one()
-    row.token_hash = hashlib.sha256(ticket.encode()).hexdigest()
+    row.token_hash = hashlib.sha256(ticket.ticket.encode()).hexdigest()
     session.commit()
-    assert resolve(run, ticket) is None
+    assert resolve(run, ticket.ticket) is None
 
 
 def test_browser_calling_itself_login_ticket_still_gets_a_working_session(run, user) -> None:
@@ -200,14 +225,14 @@ def test_ticket_consumed_by_a_racing_redemption_is_refused(
 
     monkeypatch.setattr(session, "exec", exec_with_race)
     with pytest.raises(InvalidInput):
-        run(sessions.redeem_login_ticket, ticket=ticket, ip="", user_agent="")
+        redeem(run, ticket)
 
 
 def test_revoking_all_sessions_also_voids_pending_tickets(run, user) -> None:
     ticket = run(sessions.issue_login_ticket, user_id=user.id)
     run(sessions.revoke_all_sessions, user_id=user.id)
     with pytest.raises(InvalidInput):
-        run(sessions.redeem_login_ticket, ticket=ticket, ip="", user_agent="")
+        redeem(run, ticket)
 
 
 def test_ticket_of_a_deactivated_user_is_refused(run, session: Session, user) -> None:
@@ -215,7 +240,7 @@ def test_ticket_of_a_deactivated_user_is_refused(run, session: Session, user) ->
     session.get(User, user.id).is_active = False
     session.commit()
     with pytest.raises(InvalidInput):
-        run(sessions.redeem_login_ticket, ticket=ticket, ip="", user_agent="")
+        redeem(run, ticket)
 
 
 def test_check_session_reads_and_says_when_a_touch_is_due(run, make_user, clock) -> None:
