@@ -216,10 +216,15 @@ async def stream_file(
     result: Result,
     hasher: hashlib._Hash | None,
 ) -> None:
-    """Read the whole file in Range requests of `chunk` bytes, one after another."""
+    """Read the whole file in Range requests of `chunk` bytes, one after another.
+
+    chunk <= 0: one open-ended request (bytes=0-), as Chromium's player makes when it
+    plays a file from the start.
+    """
     offset = 0
     while offset < size:
-        end = min(offset + chunk, size) - 1
+        end = size - 1 if chunk <= 0 else min(offset + chunk, size) - 1
+        wanted = f"bytes={offset}-" if chunk <= 0 else f"bytes={offset}-{end}"
         got = 0
 
         def sink(piece: bytes, hasher: hashlib._Hash | None = hasher) -> None:
@@ -230,9 +235,7 @@ async def stream_file(
 
         start = time.perf_counter()
         try:
-            status, first = await fetcher.get(
-                url, {**headers, "Range": f"bytes={offset}-{end}"}, sink
-            )
+            status, first = await fetcher.get(url, {**headers, "Range": wanted}, sink)
         except CLIENT_ERRORS as exc:
             status, first = 0, None
             if len(result.error_samples) < 5:
@@ -368,7 +371,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--size-mb", type=float, default=20.0)
-    parser.add_argument("--chunk-kib", type=int, default=256)
+    parser.add_argument(
+        "--chunk-kib", type=int, default=256, help="0: one open-ended request per read"
+    )
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument(
         "--nginx-rounds",
