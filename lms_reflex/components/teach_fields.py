@@ -22,12 +22,15 @@ STATUS_LABELS = {"draft": "Draft", "published": "Published", "archived": "Archiv
 AUTOSAVE_DELAY_MS = 800
 
 
-def labelled(label: str, input_id: str, control: rx.Component, hint: str = "") -> rx.Component:
+def labelled(
+    label: str, input_id: str, control: rx.Component, hint: str | rx.Var[str] = ""
+) -> rx.Component:
     """A visible label bound by id to its control, with an optional hint below."""
+    shown = isinstance(hint, rx.Var) or bool(hint)
     return rx.vstack(
         rx.el.label(label, html_for=input_id, style=LABEL_STYLE),
         control,
-        rx.text(hint, size="1", color_scheme="gray") if hint else rx.fragment(),
+        rx.text(hint, size="1", color_scheme="gray") if shown else rx.fragment(),
         spacing="1",
         width="100%",
         align="start",

@@ -94,7 +94,8 @@ def _course_row(c: rx.Var[TeachingCourse]) -> rx.Component:
 
 
 def _filter() -> rx.Component:
-    return rx.segmented_control.root(
+    """Status filter; scrolls sideways instead of widening the page on a phone."""
+    control = rx.segmented_control.root(
         *[
             rx.segmented_control.item(
                 label + " (" + T.status_counts[key].to_string() + ")", value=key
@@ -104,7 +105,9 @@ def _filter() -> rx.Component:
         value=T.show,
         on_change=T.set_show,
         aria_label="Show courses",
+        size=rx.breakpoints(initial="1", sm="2"),
     )
+    return rx.box(control, max_width="100%", overflow_x="auto", padding_bottom="2px")
 
 
 def _course_list() -> rx.Component:
@@ -211,6 +214,16 @@ def _status_actions() -> rx.Component:
     )  # fmt: skip
 
 
+def _delete_hint() -> rx.Component:
+    return rx.cond(
+        P.status == "published",
+        rx.text("To delete this course, unpublish or archive it first. Courses with enrolled "
+                "students cannot be deleted.", size="2", color_scheme="gray"),
+        rx.text("Deleting is only possible while no student is enrolled.", size="2",
+                color_scheme="gray"),
+    )  # fmt: skip
+
+
 def _publish_body() -> rx.Component:
     return rx.vstack(
         builder_nav(P.course_id, P.title, P.slug, "publish"),
@@ -222,6 +235,7 @@ def _publish_body() -> rx.Component:
         _status_actions(),
         rx.text("Unpublishing or archiving takes the course out of the catalog and search. "
                 "Students already enrolled keep their access.", size="2", color_scheme="gray"),
+        _delete_hint(),
         spacing="4", width="100%", align="start",
     )  # fmt: skip
 

@@ -94,7 +94,7 @@ def _choices() -> rx.Component:
                  _text_input("language", S.language, max_length=builder.LANGUAGE_MAX)),
         labelled("Price", "course-price",
                  _text_input("price", S.price, input_mode="decimal", max_length=12),
-                 "0 or empty for a free course."),
+                 "In " + S.currency + ". 0 or empty for a free course."),
         columns=rx.breakpoints(initial="1", sm="2"),
         spacing="4", width="100%",
     )  # fmt: skip

@@ -225,7 +225,10 @@ def test_unpublishing_takes_a_course_out_of_the_catalog_until_it_is_published_ag
     expect_in_search(student, present=True)
 
     sign_in_as_priya(page, app_env)
+    page.set_viewport_size({"width": 375, "height": 800})  # a phone: nothing wider than it
     page.goto("/teach")
+    expect(page.get_by_role("heading", level=2, name=SPANISH)).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
     page.get_by_role("radio", name=re.compile(r"^Published")).click()
     expect(page.get_by_role("heading", level=2, name="Music Theory for Guitarists")).to_have_count(
         0
