@@ -8,6 +8,8 @@ import io
 import json
 import re
 import sqlite3
+import subprocess
+import sys
 import time
 import uuid
 from pathlib import Path
@@ -16,7 +18,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.accounts import new_email, sign_in, sign_up
+from tests.e2e.accounts import PASSWORD, new_email, sign_in, sign_up
 from tests.e2e.smtp_sink import SmtpSink
 
 pytestmark = pytest.mark.e2e
@@ -24,6 +26,7 @@ pytestmark = pytest.mark.e2e
 PRIYA = "priya.instructor@demo.lms"
 SPANISH = "Spanish for Travellers"
 ADAS_COURSE = "python-for-absolute-beginners"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def demo_password(app_env: dict[str, str], role: str) -> str:
@@ -251,6 +254,12 @@ def test_unpublishing_takes_a_course_out_of_the_catalog_until_it_is_published_ag
     student.goto("/courses/spanish-for-travellers")
     expect(student.get_by_role("heading", name="Course not found")).to_be_visible()
 
+    page.get_by_role("button", name="Archive").click()
+    expect(page.get_by_text("The course is archived.")).to_be_visible()
+    expect(page.get_by_text("Archived", exact=True)).to_be_visible()
+    expect(page.get_by_role("button", name="Archive")).to_have_count(0)
+    expect_in_search(student, present=False)
+
     publish.click()
     expect(page.get_by_text("The course is published.")).to_be_visible()
     expect(page.get_by_role("button", name="Unpublish")).to_be_visible()
@@ -293,3 +302,28 @@ def test_students_and_other_instructors_are_refused_on_teaching_pages(
         expect(page.get_by_text("We could not find that course.")).to_be_visible()
         expect(page.get_by_role("button", name="Unpublish")).to_have_count(0)
     assert course_row(app_env, adas) == before
+
+
+def test_a_new_instructor_is_invited_to_create_a_first_course(
+    page: Page, app_env: dict[str, str], check_a11y
+) -> None:
+    email = new_email("teacher")
+    subprocess.run(
+        [sys.executable, "-m", "lms_reflex", "create-user", "--email", email,
+         "--role", "instructor", "--first-name", "Nia", "--last-name", "Diallo"],
+        input=PASSWORD + "\n", text=True, cwd=ROOT, env=app_env, check=True,
+        capture_output=True,
+    )  # fmt: skip
+    sign_in(page, email)
+    expect(page).to_have_url(re.compile(r"/dashboard/?$"))
+    page.goto("/teach")
+    expect(page.get_by_role("heading", name="Create your first course")).to_be_visible()
+    expect(page.get_by_role("radio")).to_have_count(0)  # no filter over an empty list
+    check_a11y(page)
+    page.get_by_role("button", name="New course").click()
+    page.get_by_role("dialog").get_by_label("Course title").fill("My first course")
+    page.get_by_role("dialog").get_by_role("button", name="Create course").click()
+    expect(page).to_have_url(re.compile(r"/teach/courses/\d+/edit$"))
+    page.get_by_role("link", name="\u2190 All my courses").click()
+    expect(page.get_by_role("heading", level=2, name="My first course")).to_be_visible()
+    expect(page.get_by_role("radio", name="Drafts (1)")).to_be_visible()
