@@ -170,12 +170,12 @@ def test_an_instructor_creates_a_course_and_its_details_are_kept(
 
     page.locator("input[type=file]").set_input_files(str(make_picture(tmp_path / "t.png")))
     page.get_by_role("button", name="Upload thumbnail").click()
+    expect(page.get_by_text("Thumbnail saved.")).to_be_visible()  # before the toast times out
     thumb = page.get_by_role("img", name="Course thumbnail")
     expect(thumb).to_be_visible()
     src = thumb.get_attribute("src") or ""
     assert re.search(r"/api/media/thumbnails/[0-9a-f]{32}\.jpg$", src), src
     assert page.request.get(src).status == 200
-    expect(page.get_by_text("Thumbnail saved.")).to_be_visible()
     expect(page.get_by_text("Thumbnail saved.")).to_be_hidden()  # axe misjudges fading toasts
     check_a11y(page)
 
