@@ -24,6 +24,8 @@ from lms_reflex.pages.errors import not_found_page
 from lms_reflex.pages.player import player_page, resume_page
 from lms_reflex.pages.profile import instructor_page, profile_page
 from lms_reflex.pages.search import search_page
+from lms_reflex.pages.teach import publish_page, teach_page
+from lms_reflex.pages.teach_details import course_details_page
 from lms_reflex.state.account import DashboardState, SettingsState
 from lms_reflex.state.auth import LoginState, PasswordResetState, VerifyState
 from lms_reflex.state.catalog import CategoryState, CourseState, HomeState, NavState
@@ -32,6 +34,8 @@ from lms_reflex.state.profile import InstructorState, ProfileState
 from lms_reflex.state.reviews import ReviewsState
 from lms_reflex.state.search import SearchState
 from lms_reflex.state.session import SessionState
+from lms_reflex.state.teach import PublishState, TeachState
+from lms_reflex.state.teach_details import CourseEditorState
 
 configure_logging()
 
@@ -72,4 +76,7 @@ page(routes.PROFILE, profile_page, "Your profile", ProfileState.load)
 page(routes.LEARN, player_page, "Lesson", PlayerState.load)
 page(routes.RESUME, resume_page, "Continue learning", ResumeState.load)
 page(routes.INSTRUCTOR, instructor_page, "Instructor", InstructorState.load)
+page(routes.TEACH, teach_page, "Teaching", TeachState.load)
+page(routes.COURSE_EDIT, course_details_page, "Course details", CourseEditorState.load)
+page(routes.COURSE_PUBLISH, publish_page, "Publish course", PublishState.load)
 page("404", not_found_page, "Page not found")

@@ -87,9 +87,29 @@ RULES: dict[str, tuple[str, dict]] = {
     # Called by Reflex's /_upload HTTP route, not over the websocket; the e2e profile test
     # and tests/unit/test_profiles.py cover it.
     "ProfileState.handle_avatar_upload": (SIGNED_IN, {}),
+    # Instructor pages: the builder services check the role (instructor or admin) and that
+    # the course is the caller's own; the course is the one the tab loaded, never an argument.
+    "TeachState.load": (SIGNED_IN, {}),
+    "TeachState.set_show": (PUBLIC, {"value": "archived"}),  # display filter only
+    "TeachState.create_course": (SIGNED_IN, {"form": {"title": "Forged course"}}),
+    "CourseEditorState.load": (SIGNED_IN, {}),
+    "CourseEditorState.edit_field": (SIGNED_IN, {"name": "title", "value": "Hijacked"}),
+    "CourseEditorState.add_line": (PUBLIC, {"name": "learn"}),  # local blank line only
+    "CourseEditorState.edit_line": (SIGNED_IN, {"name": "learn", "index": 0, "value": "x"}),
+    "CourseEditorState.remove_line": (SIGNED_IN, {"name": "learn", "index": 0}),
+    "CourseEditorState.set_upload_progress": (PUBLIC, {"progress": {"progress": 0.5}}),
+    "CourseEditorState.upload_course_thumbnail": (SIGNED_IN, {}),
+    "PublishState.load": (SIGNED_IN, {}),
+    "PublishState.publish": (SIGNED_IN, {}),
+    "PublishState.unpublish": (SIGNED_IN, {}),
+    "PublishState.archive": (SIGNED_IN, {}),
+    "PublishState.delete_course": (SIGNED_IN, {}),
 }
 
 # Reflex adds `setvar` to every state. It only calls existing `set_<name>` handlers (auto
 # setters are off), so it can do nothing the handlers above cannot.
 BUILT_IN = {"setvar"}
-WEBSOCKET_ONLY_EXCEPTIONS = {"ProfileState.handle_avatar_upload"}
+WEBSOCKET_ONLY_EXCEPTIONS = {
+    "ProfileState.handle_avatar_upload",
+    "CourseEditorState.upload_course_thumbnail",
+}

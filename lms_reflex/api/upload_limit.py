@@ -12,6 +12,7 @@ import logging
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
+from lms_reflex.services.course_media import THUMBNAIL_MAX_BYTES
 from lms_reflex.services.profiles import AVATAR_MAX_BYTES
 from lms_reflex.settings import get_settings
 
@@ -24,7 +25,10 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 log = logging.getLogger("lms_reflex.uploads")
 MULTIPART_OVERHEAD = 64 * 1024
 # Upload handlers with a tighter cap than LMS_MAX_UPLOAD_MB, by method name.
-HANDLER_LIMITS = {"handle_avatar_upload": AVATAR_MAX_BYTES + MULTIPART_OVERHEAD}
+HANDLER_LIMITS = {
+    "handle_avatar_upload": AVATAR_MAX_BYTES + MULTIPART_OVERHEAD,
+    "upload_course_thumbnail": THUMBNAIL_MAX_BYTES + MULTIPART_OVERHEAD,
+}
 
 
 def _limit_for(scope: Scope) -> int:

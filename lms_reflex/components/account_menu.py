@@ -47,6 +47,10 @@ def account_controls() -> rx.Component:
                     rx.menu.item(rx.link("Dashboard", href=routes.DASHBOARD, width="100%")),
                     rx.menu.item(rx.link("Profile", href=routes.PROFILE, width="100%")),
                     rx.menu.item(rx.link("Settings", href=routes.SETTINGS, width="100%")),
+                    rx.cond(
+                        SessionState.can_teach,
+                        rx.menu.item(rx.link("Teaching", href=routes.TEACH, width="100%")),
+                    ),
                 ),
             ),
             sign_out_button(),

@@ -10,6 +10,7 @@ from lms_reflex.components.forms import labeled_input, ready_to_submit
 from lms_reflex.components.shell import app_shell
 from lms_reflex.services.dashboard import MyCourse
 from lms_reflex.state.account import DashboardState, SettingsState
+from lms_reflex.state.session import SessionState
 
 
 def _side_menu() -> rx.Component:
@@ -19,6 +20,7 @@ def _side_menu() -> rx.Component:
             rx.link("My courses", href=routes.MY_COURSES),
             rx.link("Profile", href=routes.PROFILE),
             rx.link("Settings", href=routes.SETTINGS),
+            rx.cond(SessionState.can_teach, rx.link("Teaching", href=routes.TEACH)),
             spacing="3",
             align="start",
         ),

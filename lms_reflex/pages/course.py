@@ -221,6 +221,26 @@ def _enroll_action() -> rx.Component:
     )  # fmt: skip
 
 
+def _unpublished_notice() -> rx.Component:
+    """Only the course's instructor (and admins) can open a course that is not published."""
+    return rx.cond(
+        C.status != "published",
+        rx.callout(
+            rx.cond(
+                C.status == "archived",
+                "Archived \u2014 hidden from the catalog. Only you can see this page; "
+                "enrolled students keep their lessons.",
+                "Draft — only you can see this. Students cannot find or open it until "
+                "it is published.",
+            ),
+            icon="eye-off",
+            color_scheme="amber",
+            high_contrast=True,
+            width="100%",
+        ),
+    )
+
+
 def _header() -> rx.Component:
     return rx.flex(
         rx.vstack(
@@ -285,6 +305,7 @@ def course_page() -> rx.Component:
             rx.cond(
                 C,
                 rx.vstack(
+                    _unpublished_notice(),
                     _header(),
                     _bullet_list("What you will learn", C.what_you_will_learn),
                     syllabus(),

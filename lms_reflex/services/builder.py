@@ -45,6 +45,7 @@ SLUG_MAX = 120
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
+_PRICE = re.compile(r"([0-9]{1,7})(?:\.([0-9]{1,2}))?")
 
 
 @dataclass(frozen=True)
@@ -96,10 +97,11 @@ class EditorCourse:
 
 @dataclass(frozen=True)
 class ChecklistItem:
-    """One condition for publishing."""
+    """One condition for publishing, and what to do when it is not met."""
 
     label: str
     done: bool
+    hint: str = ""
 
 
 @dataclass(frozen=True)
@@ -113,6 +115,7 @@ class TeachingCourse:
     rating_avg: float
     rating_count: int
     completion_rate: int
+    slug: str = ""
 
 
 # ------------------------------------------------------------------------------ access
@@ -377,6 +380,24 @@ def update_course_details(
     session.flush()
 
 
+def parse_price(text: object) -> int:
+    """The price typed in the builder ('19.99', '19,99', '20', '' for free) in cents.
+
+    Raises:
+        InvalidInput: when it is not an amount with at most two decimals within the limits.
+    """
+    if not isinstance(text, str):
+        raise InvalidInput("Please enter the price as a number, like 19.99.")
+    cleaned = text.strip().replace(",", ".")
+    if not cleaned:
+        return 0
+    match = _PRICE.fullmatch(cleaned)
+    if match is None:
+        raise InvalidInput("Please enter the price as a number, like 19.99 (0 for free).")
+    units, cents = match.group(1), (match.group(2) or "").ljust(2, "0")
+    return _clean_price(int(units) * 100 + int(cents))
+
+
 def description_preview(markdown: str) -> str:
     """The description as students will see it: markdown rendered and sanitised."""
     return render_markdown(markdown if isinstance(markdown, str) else "")
@@ -445,6 +466,7 @@ def list_my_teaching(*, session: Session, actor: Actor | None) -> list[TeachingC
             rating_avg=round(c.rating_avg, 1),
             rating_count=c.rating_count,
             completion_rate=percent(completed.get(c.id or 0, 0), int(n)),
+            slug=c.slug,
         )
         for c, n in rows
     ]
@@ -467,13 +489,24 @@ def _has_playable_lesson(session: Session, course_id: int) -> bool:
 def _checklist(session: Session, course: Course) -> list[ChecklistItem]:
     assert course.id is not None
     return [
-        ChecklistItem("A title", len(course.title.strip()) >= TITLE_MIN),
-        ChecklistItem("A description", bool(course.description.strip())),
-        ChecklistItem("A category", course.category_id is not None),
-        ChecklistItem("A thumbnail", course.thumbnail_key is not None),
+        ChecklistItem(
+            "A title",
+            len(course.title.strip()) >= TITLE_MIN,
+            f"Give the course a title of {TITLE_MIN} to {TITLE_MAX} characters in Details.",
+        ),
+        ChecklistItem(
+            "A description",
+            bool(course.description.strip()),
+            "Describe the course for students in Details.",
+        ),
+        ChecklistItem("A category", course.category_id is not None, "Pick a category in Details."),
+        ChecklistItem(
+            "A thumbnail", course.thumbnail_key is not None, "Upload a picture in Details."
+        ),
         ChecklistItem(
             "A section with at least one lesson that has a video",
             _has_playable_lesson(session, course.id),
+            "Add a section and a lesson, and upload its video, in Curriculum.",
         ),
     ]
 

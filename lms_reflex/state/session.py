@@ -74,6 +74,11 @@ class SessionState(rx.State):
     role: str = ""
     avatar_url: str = ""
 
+    @rx.var
+    def can_teach(self) -> bool:
+        """Whether to show links to /teach (the pages themselves ask the services)."""
+        return self.role in ("instructor", "admin")
+
     @rx.event
     async def load(self) -> None:
         """Refresh the top bar from the session cookie."""

@@ -80,3 +80,12 @@ def test_other_paths_are_not_limited(client, recorder) -> None:
     inner_client = client
     resp = inner_client.post("/api/other", content=b"x" * (2 * MB))
     assert resp.status_code == 404  # reached the app's router, not refused with 413
+
+
+def test_course_thumbnail_uploads_are_capped_at_5_mb(settings_env, recorder) -> None:
+    settings_env(max_upload_mb="100")
+    inner = Starlette(routes=[Route("/_upload", recorder.upload, methods=["POST"])])
+    client = TestClient(limit_upload_size(inner))
+    headers = {"reflex-event-handler": "state.course_editor_state.upload_course_thumbnail"}
+    assert client.post("/_upload", content=b"x" * (6 * MB), headers=headers).status_code == 413
+    assert client.post("/_upload", content=b"x" * (4 * MB), headers=headers).status_code == 200

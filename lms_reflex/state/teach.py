@@ -1,0 +1,193 @@
+"""The instructor's /teach list and a course's publish step.
+
+Thin glue: who is calling comes from the session cookie on every event, and the builder
+services decide (role AND ownership). The course a tab works on is the one its URL named
+at load; a forged call can only name a course the service then refuses.
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from lms_reflex import routes
+from lms_reflex.db import call_service
+from lms_reflex.services import builder, course_media
+from lms_reflex.services.builder import ChecklistItem, TeachingCourse
+from lms_reflex.services.errors import DomainError
+from lms_reflex.state.session import current_actor
+from lms_reflex.state.util import error_toast, field, route_param
+
+MAX_ID_DIGITS = 18
+STATUSES = ("all", "draft", "published", "archived")
+
+
+def course_id_in_url(state: rx.State) -> int:
+    """The [id] of a /teach/courses/[id]/... URL, or 0 when it is not a plain number."""
+    raw = route_param(state, "id").strip()
+    if raw.isascii() and raw.isdigit() and len(raw) <= MAX_ID_DIGITS:
+        return int(raw)
+    return 0
+
+
+def sign_in_first(here: str) -> rx.event.EventSpec:
+    """Anonymous visitors of a teaching page go to sign in and come back."""
+    return rx.redirect(routes.login_url(here))
+
+
+class TeachState(rx.State):
+    """The courses the signed-in instructor teaches, with their numbers."""
+
+    courses: list[TeachingCourse] = []
+    show: str = "all"
+    refusal: str = ""
+    loaded: bool = False
+    creating: bool = False
+
+    @rx.event
+    async def load(self):
+        """Instructors and admins see their courses; others a plain refusal."""
+        actor = await current_actor(self)
+        if actor is None:
+            yield sign_in_first(routes.TEACH)
+            return
+        self.loaded, self.refusal, self.creating = False, "", False
+        yield
+        try:
+            self.courses = await call_service(builder.list_my_teaching, readonly=True, actor=actor)
+        except DomainError as exc:
+            self.courses, self.refusal = [], exc.message
+        self.loaded = True
+
+    @rx.event
+    def set_show(self, value: str | list[str]) -> None:
+        """Filter the list by status (display only)."""
+        self.show = value if value in STATUSES else "all"
+
+    @rx.var
+    def shown_courses(self) -> list[TeachingCourse]:
+        """The courses that match the status filter."""
+        if self.show == "all":
+            return self.courses
+        return [c for c in self.courses if c.status == self.show]
+
+    @rx.var
+    def status_counts(self) -> dict[str, int]:
+        """How many courses each filter shows."""
+        counts = dict.fromkeys(STATUSES, 0)
+        for course in self.courses:
+            counts[course.status] = counts.get(course.status, 0) + 1
+        counts["all"] = len(self.courses)
+        return counts
+
+    @rx.event
+    async def create_course(self, form: dict):
+        """Start a draft with the typed title and open its details step."""
+        self.creating = True
+        yield
+        try:
+            course_id = await call_service(
+                builder.create_course,
+                actor=await current_actor(self),
+                title=field(form, "title", 400),
+            )
+        except Exception as exc:
+            self.creating = False
+            yield error_toast(exc)
+            return
+        self.creating = False
+        yield rx.redirect(routes.course_edit_url(course_id))
+
+
+class PublishState(rx.State):
+    """A course's publish step: the checklist and the status buttons."""
+
+    course_id: int = 0
+    title: str = ""
+    slug: str = ""
+    status: str = ""
+    checklist: list[ChecklistItem] = []
+    refusal: str = ""
+    loaded: bool = False
+    busy: bool = False
+
+    @rx.var
+    def ready(self) -> bool:
+        """Whether every checklist item is done (the service checks again on publish)."""
+        return bool(self.checklist) and all(item.done for item in self.checklist)
+
+    @rx.event
+    async def load(self):
+        """Show the course named in the URL if the caller may build it."""
+        actor = await current_actor(self)
+        course_id = course_id_in_url(self)
+        if actor is None:
+            yield sign_in_first(routes.course_publish_url(course_id) if course_id else routes.TEACH)
+            return
+        self.loaded, self.refusal, self.busy, self.course_id = False, "", False, course_id
+        yield
+        try:
+            await self._refresh()
+        except DomainError as exc:
+            self.refusal = exc.message
+        self.loaded = True
+
+    async def _refresh(self) -> None:
+        actor = await current_actor(self)
+        course = await call_service(
+            builder.get_course_for_editing, readonly=True, actor=actor, course_id=self.course_id
+        )
+        self.title, self.slug, self.status = course.title, course.slug, course.status
+        self.checklist = await call_service(
+            builder.publish_checklist, readonly=True, actor=actor, course_id=self.course_id
+        )
+
+    async def _change(self, service, done: str):
+        """Run one status change, reload what the page shows, and say what happened."""
+        self.busy = True
+        yield
+        try:
+            await call_service(service, actor=await current_actor(self), course_id=self.course_id)
+            await self._refresh()
+            outcome = rx.toast.success(done)
+        except Exception as exc:
+            outcome = error_toast(exc)
+        self.busy = False
+        yield outcome
+
+    @rx.event
+    async def publish(self):
+        """Put the course in the catalog (refused until the checklist is complete)."""
+        async for update in self._change(builder.publish_course, "The course is published."):
+            yield update
+
+    @rx.event
+    async def unpublish(self):
+        """Back to draft: out of the catalog; enrolled students keep access."""
+        async for update in self._change(
+            builder.unpublish_course, "The course is a draft again. Enrolled students keep access."
+        ):
+            yield update
+
+    @rx.event
+    async def archive(self):
+        """Hide the course from the catalog for good; enrolled students keep access."""
+        async for update in self._change(builder.archive_course, "The course is archived."):
+            yield update
+
+    @rx.event
+    async def delete_course(self):
+        """Delete the course and its files (the service refuses published or joined courses)."""
+        self.busy = True
+        yield
+        try:
+            await call_service(
+                course_media.delete_course,
+                actor=await current_actor(self),
+                course_id=self.course_id,
+            )
+        except Exception as exc:
+            self.busy = False
+            yield error_toast(exc)
+            return
+        self.busy = False
+        yield [rx.redirect(routes.TEACH), rx.toast.success(f"{self.title} is deleted.")]
