@@ -1,0 +1,167 @@
+"""Issue 5: an instructor builds a curriculum, uploads videos and reorders by drag and drop."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from tests.e2e.accounts import sign_in
+from tests.e2e.conftest import ROOT
+
+pytestmark = pytest.mark.e2e
+
+INSTRUCTOR = "ada.instructor@demo.lms"
+HANDLES = "[aria-roledescription='drag handle']"
+
+# Runs inside the app's environment, against its database, through the service layer.
+_MAKE_COURSE = """
+import sys
+from sqlmodel import select
+from lms_reflex.db import run_service
+from lms_reflex.models import User
+from lms_reflex.services.actor import Actor
+from lms_reflex.services.builder import create_course
+
+def make(*, session, email, title):
+    user = session.exec(select(User).where(User.email == email)).one()
+    return create_course(session=session, actor=Actor.of(user), title=title)
+
+print(run_service(make, email=sys.argv[1], title=sys.argv[2]))
+"""
+
+
+def new_draft_course(app_env: dict[str, str], email: str, title: str) -> int:
+    """A fresh draft course of `email`; swap for the /teach "New course" button once it exists."""
+    out = subprocess.run(
+        [sys.executable, "-c", _MAKE_COURSE, email, title],
+        cwd=ROOT, env=app_env, check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    return int(out.stdout.strip().splitlines()[-1])
+
+
+def demo_password(app_env: dict[str, str], role: str) -> str:
+    lines = Path(app_env["LMS_DATA_DIR"], "demo-passwords.txt").read_text().splitlines()
+    return next(line.split("=", 1)[1] for line in lines if line.startswith(f"{role}="))
+
+
+@pytest.fixture(scope="module")
+def small_video(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from lms_reflex.media.samples import make_test_video
+
+    path = tmp_path_factory.mktemp("videos") / "lesson.mp4"
+    make_test_video(path, seconds=2, width=160, height=90, fps=12)
+    return path
+
+
+def name_something(page: Page, button: str, label: str, text: str) -> None:
+    page.get_by_role("button", name=button, exact=True).click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label(label).fill(text)
+    dialog.get_by_role("button", name="Save", exact=True).click()
+    expect(dialog).to_have_count(0)
+
+
+def handle_names(page: Page) -> list[str]:
+    return page.evaluate(
+        "(sel) => [...document.querySelectorAll(sel)].map((b) => b.getAttribute('aria-label'))",
+        HANDLES,
+    )
+
+
+def expect_handles(page: Page, names: list[str]) -> None:
+    """The drag handles, top to bottom, are exactly `names` (sections and lessons)."""
+    wanted = ["Move " + n for n in names]
+    try:
+        page.wait_for_function(
+            "([sel, wanted]) => JSON.stringify([...document.querySelectorAll(sel)]"
+            ".map((b) => b.getAttribute('aria-label'))) === wanted",
+            arg=[HANDLES, json.dumps(wanted)],
+        )
+    except PlaywrightTimeout:
+        assert handle_names(page) == wanted
+
+
+def upload_video(page: Page, lesson: str, video: Path, check_a11y) -> None:
+    page.get_by_role("button", name=f"Edit lesson {lesson}").click()
+    dialog = page.get_by_role("dialog", name="Edit lesson")
+    expect(dialog.get_by_text("No video yet.")).to_be_visible()
+    dialog.get_by_label("Lesson video").set_input_files(str(video))
+    bar = dialog.get_by_role("progressbar", name="Video upload progress")
+    expect(bar).to_have_attribute("aria-valuenow", "100")
+    expect(dialog.get_by_text("100 %")).to_be_visible()
+    expect(dialog.get_by_text(re.compile(r"Duration: 2 seconds"))).to_be_visible()
+    expect(dialog.get_by_role("img", name=f"Poster frame of {lesson}")).to_be_visible()
+    check_a11y(page)
+    dialog.get_by_role("button", name="Close").click()
+    expect(dialog).to_have_count(0)
+
+
+def drag(page: Page, handle: Locator, target: Locator, fraction: float) -> None:
+    """Pointer drag with many small moves, dropping at `fraction` of the target's height."""
+    start, end = handle.bounding_box(), target.bounding_box()
+    assert start and end
+    page.mouse.move(start["x"] + start["width"] / 2, start["y"] + start["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(start["x"] + start["width"] / 2, start["y"] + start["height"] / 2 + 10)
+    page.mouse.move(end["x"] + end["width"] / 2, end["y"] + end["height"] * fraction, steps=25)
+    page.mouse.up()
+
+
+def test_instructor_builds_uploads_and_reorders_the_curriculum(
+    page: Page, app_env: dict[str, str], small_video: Path, check_a11y
+) -> None:
+    title = f"Curriculum journey {uuid.uuid4().hex[:6]}"
+    course_id = new_draft_course(app_env, INSTRUCTOR, title)
+    sign_in(page, INSTRUCTOR, demo_password(app_env, "instructor"))
+    expect(page).to_have_url(re.compile(r"/dashboard/?$"))
+
+    page.goto(f"/teach/courses/{course_id}/curriculum")
+    expect(page.get_by_role("heading", level=1, name=title)).to_be_visible()
+    expect(page.get_by_text("This course has no sections yet.")).to_be_visible()
+    check_a11y(page)
+
+    name_something(page, "Add section", "Section title", "Getting started")
+    name_something(page, "Add section", "Section title", "Going further")
+    name_something(page, "Add lesson to Getting started", "Lesson title", "Welcome")
+    name_something(page, "Add lesson to Getting started", "Lesson title", "Setup")
+    name_something(page, "Add lesson to Going further", "Lesson title", "Deep dive")
+    expect_handles(page, ["section Getting started", "lesson Welcome", "lesson Setup",
+                          "section Going further", "lesson Deep dive"])  # fmt: skip
+    check_a11y(page)
+
+    for lesson in ("Welcome", "Setup", "Deep dive"):
+        upload_video(page, lesson, small_video, check_a11y)
+    expect(page.get_by_text("Video \u00b7 2 s")).to_have_count(3)
+
+    # A lesson from section 1 into section 2, below "Deep dive", with the mouse.
+    deep_dive = page.locator("[data-sortable-kind=lesson]").filter(
+        has=page.get_by_role("button", name="Edit lesson Deep dive")
+    )
+    drag(page, page.get_by_role("button", name="Move lesson Setup"), deep_dive, 0.9)
+    expect_handles(page, ["section Getting started", "lesson Welcome",
+                          "section Going further", "lesson Deep dive", "lesson Setup"])  # fmt: skip
+
+    # A section above another, with the keyboard (Space, arrow, Space).
+    handle = page.get_by_role("button", name="Move section Going further")
+    handle.focus()
+    page.keyboard.press("Space")
+    expect(handle).to_have_attribute("aria-pressed", "true")  # lifted
+    page.keyboard.press("ArrowUp")
+    expect(page.get_by_text(re.compile("is over section Getting started"))).to_be_attached()
+    page.keyboard.press("Space")
+    expected = ["section Going further", "lesson Deep dive", "lesson Setup",
+                "section Getting started", "lesson Welcome"]  # fmt: skip
+    expect_handles(page, expected)
+
+    page.reload()
+    expect(page.get_by_role("heading", level=1, name=title)).to_be_visible()
+    expect_handles(page, expected)
+    check_a11y(page)
