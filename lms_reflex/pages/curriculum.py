@@ -171,7 +171,8 @@ def _delete_dialog() -> rx.Component:
                 rx.alert_dialog.cancel(rx.button("Cancel", variant="soft", color_scheme="gray")),
                 rx.button(rx.cond(C.delete_warning != "", "Delete with student progress",
                                   "Delete"),
-                          color_scheme="red", on_click=C.confirm_delete),
+                          color_scheme="red", high_contrast=True,  # AA contrast
+                          on_click=C.confirm_delete),
                 justify="end", spacing="3", margin_top="1rem",
             ),
         ),

@@ -38,13 +38,41 @@ print(run_service(make, email=sys.argv[1], title=sys.argv[2]))
 """
 
 
-def new_draft_course(app_env: dict[str, str], email: str, title: str) -> int:
-    """A fresh draft course of `email`; swap for the /teach "New course" button once it exists."""
+# Another tab's doing, behind the page's back: a student's progress, a deleted lesson.
+_BEHIND_THE_PAGE = """
+import sys
+from sqlmodel import select
+from lms_reflex.db import run_service
+from lms_reflex.models import Lesson, LessonProgress, Role, User
+from lms_reflex.services.actor import Actor
+from lms_reflex.services.curriculum import delete_lesson
+
+def progress(*, session, title):
+    student = session.exec(select(User).where(User.role == Role.STUDENT)).first()
+    lesson = session.exec(select(Lesson).where(Lesson.title == title)).one()
+    session.add(LessonProgress(user_id=student.id, lesson_id=lesson.id, position_s=5.0))
+
+def delete(*, session, title):
+    lesson = session.exec(select(Lesson).where(Lesson.title == title)).one()
+    user = session.exec(select(User).where(User.email == sys.argv[3])).one()
+    delete_lesson(session=session, actor=Actor.of(user), lesson_id=lesson.id)
+
+run_service(progress if sys.argv[1] == "progress" else delete, title=sys.argv[2])
+"""
+
+
+def in_app(app_env: dict[str, str], script: str, *args: str) -> str:
+    """Run `script` in the app's environment (its database); returns what it printed."""
     out = subprocess.run(
-        [sys.executable, "-c", _MAKE_COURSE, email, title],
+        [sys.executable, "-c", script, *args],
         cwd=ROOT, env=app_env, check=True, capture_output=True, text=True,
     )  # fmt: skip
-    return int(out.stdout.strip().splitlines()[-1])
+    return out.stdout
+
+
+def new_draft_course(app_env: dict[str, str], email: str, title: str) -> int:
+    """A fresh draft course of `email`; swap for the /teach "New course" button once it exists."""
+    return int(in_app(app_env, _MAKE_COURSE, email, title).strip().splitlines()[-1])
 
 
 def demo_password(app_env: dict[str, str], role: str) -> str:
@@ -165,3 +193,53 @@ def test_instructor_builds_uploads_and_reorders_the_curriculum(
     expect(page.get_by_role("heading", level=1, name=title)).to_be_visible()
     expect_handles(page, expected)
     check_a11y(page)
+
+
+def test_rename_edit_delete_twice_and_a_refused_order_snaps_back(
+    page: Page, app_env: dict[str, str], check_a11y
+) -> None:
+    title = f"Curriculum edits {uuid.uuid4().hex[:6]}"
+    course_id = new_draft_course(app_env, INSTRUCTOR, title)
+    sign_in(page, INSTRUCTOR, demo_password(app_env, "instructor"))
+    expect(page).to_have_url(re.compile(r"/dashboard/?$"))
+    page.goto(f"/teach/courses/{course_id}/curriculum")
+    expect(page.get_by_role("heading", level=1, name=title)).to_be_visible()
+    tag = uuid.uuid4().hex[:6]
+    intro, outro, extra = f"Intro {tag}", f"Outro {tag}", f"Extra {tag}"
+    name_something(page, "Add section", "Section title", "Basics")
+    for lesson in (intro, outro):
+        name_something(page, "Add lesson to Basics", "Lesson title", lesson)
+
+    name_something(page, "Rename section Basics", "Section title", "Fundamentals")
+    expect(page.get_by_role("heading", level=2, name="Fundamentals")).to_be_visible()
+
+    page.get_by_role("button", name=f"Edit lesson {intro}").click()
+    dialog = page.get_by_role("dialog", name="Edit lesson")
+    dialog.get_by_label("Lesson title").fill(f"Introduction {tag}")
+    dialog.get_by_label("Description").fill("What this course covers.")
+    dialog.get_by_role("switch", name=re.compile("^Free preview")).click()
+    dialog.get_by_role("button", name="Save lesson").click()
+    expect(page.get_by_text("Lesson saved.")).to_be_visible()
+    expect(page.get_by_text("Free preview", exact=True)).to_be_visible()
+    intro = f"Introduction {tag}"
+
+    in_app(app_env, _BEHIND_THE_PAGE, "progress", outro)
+    page.get_by_role("button", name=f"Delete lesson {outro}").click()
+    confirm = page.get_by_role("alertdialog")
+    expect(confirm).to_contain_text(f"Delete lesson \u201c{outro}\u201d?")
+    check_a11y(page)
+    confirm.get_by_role("button", name="Delete", exact=True).click()
+    expect(confirm.get_by_role("alert")).to_contain_text("1 student has progress in this.")
+    confirm.get_by_role("button", name="Delete with student progress").click()
+    expect(page.get_by_text(f"Deleted \u201c{outro}\u201d.")).to_be_visible()
+    expect_handles(page, ["section Fundamentals", f"lesson {intro}"])
+
+    name_something(page, "Add lesson to Fundamentals", "Lesson title", extra)
+    expect_handles(page, ["section Fundamentals", f"lesson {intro}", f"lesson {extra}"])
+    in_app(app_env, _BEHIND_THE_PAGE, "delete", extra, INSTRUCTOR)
+    target = page.locator("[data-sortable-kind=lesson]").filter(
+        has=page.get_by_role("button", name=f"Edit lesson {extra}")
+    )
+    drag(page, page.get_by_role("button", name=f"Move lesson {intro}"), target, 0.9)
+    expect(page.get_by_text("The course changed in the meantime.", exact=False)).to_be_visible()
+    expect_handles(page, ["section Fundamentals", f"lesson {intro}"])
