@@ -7,6 +7,7 @@ from the URL on load; no var is named `id` (it would shadow the route argument).
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import reflex as rx
@@ -47,6 +48,34 @@ def layout_from_pairs(pairs: Any) -> Any:
 def find_lesson(sections: list[EditorSection], lesson_id: int) -> EditorLesson | None:
     """The lesson with that id among the sections on screen, if any."""
     return next((le for s in sections for le in s.lessons if le.id == lesson_id), None)
+
+
+def arranged(
+    sections: list[EditorSection], order: Any, layout: Any = None
+) -> list[EditorSection] | None:
+    """The sections on screen in a new order, to show a drop at once (None if it does not fit).
+
+    `order` lists section ids; `layout` maps section id -> lesson ids. Only a rearrangement
+    of exactly what is on screen is shown early; the server's answer replaces it anyway.
+    """
+    by_id = {s.id: s for s in sections}
+    lessons = {le.id: le for s in sections for le in s.lessons}
+    layout = (
+        layout
+        if isinstance(layout, dict)
+        else {s.id: [le.id for le in s.lessons] for s in sections}
+    )
+    try:
+        if sorted(order) != sorted(by_id) or sorted(layout) != sorted(by_id):
+            return None
+        if sorted(i for ids in layout.values() for i in ids) != sorted(lessons):
+            return None
+    except TypeError:
+        return None
+    return [
+        dataclasses.replace(by_id[sid], position=pos, lessons=[lessons[i] for i in layout[sid]])
+        for pos, sid in enumerate(order)
+    ]
 
 
 class CurriculumState(rx.State):
@@ -202,9 +231,19 @@ class CurriculumState(rx.State):
     @rx.event
     async def move_sections(self, section_ids: list):
         """Dropped a section: the whole section order, in one transaction."""
-        return await self._save_order(curriculum.reorder_sections, section_ids=section_ids)
+        shown = arranged(self.sections, section_ids)
+        if shown is not None:
+            self.sections = shown
+            yield  # the drop shows at once; the server's order follows
+        yield await self._save_order(curriculum.reorder_sections, section_ids=section_ids)
 
     @rx.event
     async def move_lessons(self, layout: list):
         """Dropped a lesson: every section's lessons in order, in one transaction."""
-        return await self._save_order(curriculum.move_lessons, layout=layout_from_pairs(layout))
+        by_section = layout_from_pairs(layout)
+        order = list(by_section) if isinstance(by_section, dict) else []
+        shown = arranged(self.sections, order, by_section)
+        if shown is not None:
+            self.sections = shown
+            yield
+        yield await self._save_order(curriculum.move_lessons, layout=by_section)
