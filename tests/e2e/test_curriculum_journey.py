@@ -6,6 +6,7 @@ import json
 import re
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 
@@ -126,7 +127,9 @@ def upload_video(page: Page, lesson: str, video: Path, check_a11y) -> None:
     expect(bar).to_have_attribute("aria-valuenow", "100")
     expect(dialog.get_by_text("100 %")).to_be_visible()
     expect(dialog.get_by_text(re.compile(r"Duration: 2 seconds"))).to_be_visible()
-    expect(dialog.get_by_role("img", name=f"Poster frame of {lesson}")).to_be_visible()
+    poster = dialog.get_by_role("img", name=f"Poster frame of {lesson}")
+    expect(poster).to_be_visible()
+    poster.evaluate("(img) => img.decode()")  # rejects when the poster does not load
     check_a11y(page)
     dialog.get_by_role("button", name="Close").click()
     expect(dialog).to_have_count(0)
@@ -243,3 +246,41 @@ def test_rename_edit_delete_twice_and_a_refused_order_snaps_back(
     drag(page, page.get_by_role("button", name=f"Move lesson {intro}"), target, 0.9)
     expect(page.get_by_text("The course changed in the meantime.", exact=False)).to_be_visible()
     expect_handles(page, ["section Fundamentals", f"lesson {intro}"])
+
+
+def test_an_upload_can_be_cancelled_and_a_fake_video_is_refused(
+    page: Page, app_env: dict[str, str], tmp_path: Path
+) -> None:
+    course_id = new_draft_course(app_env, INSTRUCTOR, f"Uploads {uuid.uuid4().hex[:6]}")
+    sign_in(page, INSTRUCTOR, demo_password(app_env, "instructor"))
+    expect(page).to_have_url(re.compile(r"/dashboard/?$"))
+    page.goto(f"/teach/courses/{course_id}/curriculum")
+    name_something(page, "Add section", "Section title", "Only section")
+    name_something(page, "Add lesson to Only section", "Lesson title", "Only lesson")
+    page.get_by_role("button", name="Edit lesson Only lesson").click()
+    dialog = page.get_by_role("dialog", name="Edit lesson")
+
+    fake = tmp_path / "notes.mp4"
+    fake.write_text("just some text, renamed to look like a video\n" * 100)
+    dialog.get_by_label("Lesson video").set_input_files(str(fake))
+    expect(page.get_by_text("This file is not a video we can play.", exact=False)).to_be_visible()
+    expect(dialog.get_by_text("No video yet.")).to_be_visible()
+
+    big = tmp_path / "big.mp4"
+    big.write_bytes(b"\0" * (3 * 1024 * 1024))
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.emulateNetworkConditions", {
+        "offline": False, "latency": 20, "downloadThroughput": -1,
+        "uploadThroughput": 256 * 1024,
+    })  # fmt: skip
+    dialog.get_by_label("Lesson video").set_input_files(str(big))
+    expect(dialog.get_by_text("Uploading\u2026")).to_be_visible()
+    dialog.get_by_role("button", name="Cancel upload").click()
+    expect(dialog.get_by_role("progressbar")).to_have_count(0)
+    expect(dialog.get_by_text("No video yet.")).to_be_visible()
+    temp = Path(app_env["LMS_MEDIA_DIR"], ".tmp")
+    deadline = time.monotonic() + 15  # the server notices the disconnect, then cleans up
+    while any(temp.glob("*.part")) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(temp.glob("*.part"))
