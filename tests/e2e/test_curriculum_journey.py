@@ -247,6 +247,21 @@ def test_rename_edit_delete_twice_and_a_refused_order_snaps_back(
     expect(page.get_by_text("The course changed in the meantime.", exact=False)).to_be_visible()
     expect_handles(page, ["section Fundamentals", f"lesson {intro}"])
 
+    page.set_viewport_size({"width": 375, "height": 800})  # a phone: nothing runs off screen
+    expect(page.get_by_role("button", name=f"Edit lesson {intro}")).to_be_in_viewport()
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 375
+
+
+def test_another_instructor_cannot_open_the_curriculum(page: Page, app_env: dict[str, str]) -> None:
+    course_id = new_draft_course(app_env, INSTRUCTOR, f"Private {uuid.uuid4().hex[:6]}")
+    page.goto(f"/teach/courses/{course_id}/curriculum")
+    expect(page).to_have_url(re.compile(r"/login\?next="))
+    sign_in(page, "marco.instructor@demo.lms", demo_password(app_env, "instructor"))
+    expect(page).to_have_url(re.compile(r"/dashboard/?$"))
+    page.goto(f"/teach/courses/{course_id}/curriculum")
+    expect(page.get_by_role("alert")).to_contain_text("We could not find that course.")
+    expect(page.get_by_role("button", name="Add section")).to_have_count(0)
+
 
 def test_an_upload_can_be_cancelled_and_a_fake_video_is_refused(
     page: Page, app_env: dict[str, str], tmp_path: Path
