@@ -188,8 +188,19 @@ def test_instructor_builds_uploads_and_reorders_the_curriculum(
     page.keyboard.press("ArrowUp")
     expect(page.get_by_text(re.compile("is over section Getting started"))).to_be_attached()
     page.keyboard.press("Space")
-    expected = ["section Going further", "lesson Deep dive", "lesson Setup",
-                "section Getting started", "lesson Welcome"]  # fmt: skip
+    expect_handles(page, ["section Going further", "lesson Deep dive", "lesson Setup",
+                          "section Getting started", "lesson Welcome"])  # fmt: skip
+
+    # A lesson into the section above, with the keyboard: it lands before "Setup".
+    handle = page.get_by_role("button", name="Move lesson Welcome")
+    handle.focus()
+    page.keyboard.press("Space")
+    expect(handle).to_have_attribute("aria-pressed", "true")
+    page.keyboard.press("ArrowUp")
+    expect(page.get_by_text(re.compile("is over lesson Setup"))).to_be_attached()
+    page.keyboard.press("Space")
+    expected = ["section Going further", "lesson Deep dive", "lesson Welcome", "lesson Setup",
+                "section Getting started"]  # fmt: skip
     expect_handles(page, expected)
 
     page.reload()
@@ -252,7 +263,9 @@ def test_rename_edit_delete_twice_and_a_refused_order_snaps_back(
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 375
 
 
-def test_another_instructor_cannot_open_the_curriculum(page: Page, app_env: dict[str, str]) -> None:
+def test_another_instructor_cannot_open_the_curriculum(
+    page: Page, app_env: dict[str, str], check_a11y
+) -> None:
     course_id = new_draft_course(app_env, INSTRUCTOR, f"Private {uuid.uuid4().hex[:6]}")
     page.goto(f"/teach/courses/{course_id}/curriculum")
     expect(page).to_have_url(re.compile(r"/login\?next="))
@@ -261,6 +274,7 @@ def test_another_instructor_cannot_open_the_curriculum(page: Page, app_env: dict
     page.goto(f"/teach/courses/{course_id}/curriculum")
     expect(page.get_by_role("alert")).to_contain_text("We could not find that course.")
     expect(page.get_by_role("button", name="Add section")).to_have_count(0)
+    check_a11y(page)
 
 
 def test_an_upload_can_be_cancelled_and_a_fake_video_is_refused(
