@@ -54,6 +54,10 @@ def _too_large() -> Response:
     return _text(f"This file is too large. The limit is {mb} MB.", 413)
 
 
+def _ip(request: Request) -> str:
+    return request.client.host if request.client else ""
+
+
 def _same_origin(request: Request) -> bool:
     """Only pages of this site may post: the Origin header must be LMS_BASE_URL's origin."""
     return request.headers.get("origin", "") == get_settings().base_origin
@@ -106,7 +110,8 @@ def _refusal_for(exc: DomainError) -> Response:
 async def upload_lesson_video(request: Request) -> Response:
     """Receive one lesson video; answers JSON {duration_s, video_url} or a plain sentence."""
     if not _same_origin(request):
-        log.warning("video upload refused: origin %r", request.headers.get("origin"))
+        origin = request.headers.get("origin", "")[:100]
+        log.warning("video upload refused: origin %r ip=%s", origin, _ip(request))
         return _text("Uploads are only accepted from this site.", 403)
     raw_id = request.path_params["lesson_id"]
     lesson_id = int(raw_id) if raw_id.isdigit() and len(raw_id) < 12 else 0
@@ -114,11 +119,18 @@ async def upload_lesson_video(request: Request) -> Response:
     try:
         await call_service(check_lesson_owner, readonly=True, actor=actor, lesson_id=lesson_id)
     except DomainError as exc:
+        log.warning(
+            "video upload denied: user=%s lesson=%s ip=%s", actor and actor.id, raw_id[:12],
+            _ip(request),
+        )  # fmt: skip
         return _refusal_for(exc)
     limit = get_settings().max_upload_bytes
     declared = _declared_length(request)
     if declared is not None and declared > limit:
-        log.warning("video upload refused: user=%s declared %s bytes", actor and actor.id, declared)
+        log.warning(
+            "video upload refused: user=%s declared %s bytes ip=%s", actor and actor.id,
+            declared, _ip(request),
+        )  # fmt: skip
         return _too_large()
     return await _store(request, actor, lesson_id, limit)
 
@@ -134,7 +146,10 @@ async def _store(request: Request, actor: Actor | None, lesson_id: int, limit: i
             original_name=name,
         )  # fmt: skip
     except TooLarge:
-        log.warning("video upload refused: user=%s passed %s bytes", actor and actor.id, limit)
+        log.warning(
+            "video upload refused: user=%s passed %s bytes ip=%s", actor and actor.id, limit,
+            _ip(request),
+        )  # fmt: skip
         return _too_large()
     except ClientDisconnect:
         return _text("The upload was interrupted.", 400)

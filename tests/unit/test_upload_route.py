@@ -187,3 +187,12 @@ def test_replacing_a_video_removes_the_old_file(setup: Setup, video_bytes) -> No
 def test_only_post_is_allowed(setup: Setup) -> None:
     resp = client_for(setup.teacher).get(f"/api/uploads/lessons/{setup.lesson}/video")
     assert resp.status_code == 405
+
+
+def test_refusals_are_logged_with_user_and_address(setup: Setup, video_bytes, caplog) -> None:
+    caplog.set_level("WARNING", logger="lms_reflex.uploads")
+    post(client_for(setup.other_teacher), setup.lesson, video_bytes)
+    post(client_for(setup.teacher), setup.lesson, video_bytes, origin="https://evil.example")
+    lines = [r.getMessage() for r in caplog.records]
+    assert any(f"denied: user={setup.other_teacher} lesson={setup.lesson}" in m for m in lines)
+    assert any("origin 'https://evil.example' ip=testclient" in m for m in lines)
