@@ -20,6 +20,7 @@ from lms_reflex.pages.auth import (
 )
 from lms_reflex.pages.catalog import category_page, home_page
 from lms_reflex.pages.course import course_page
+from lms_reflex.pages.curriculum import curriculum_page
 from lms_reflex.pages.errors import not_found_page
 from lms_reflex.pages.player import player_page, resume_page
 from lms_reflex.pages.profile import instructor_page, profile_page
@@ -29,6 +30,7 @@ from lms_reflex.pages.teach_details import course_details_page
 from lms_reflex.state.account import DashboardState, SettingsState
 from lms_reflex.state.auth import LoginState, PasswordResetState, VerifyState
 from lms_reflex.state.catalog import CategoryState, CourseState, HomeState, NavState
+from lms_reflex.state.curriculum import CurriculumState
 from lms_reflex.state.player import PlayerState, ResumeState
 from lms_reflex.state.profile import InstructorState, ProfileState
 from lms_reflex.state.reviews import ReviewsState
@@ -79,4 +81,5 @@ page(routes.INSTRUCTOR, instructor_page, "Instructor", InstructorState.load)
 page(routes.TEACH, teach_page, "Teaching", TeachState.load)
 page(routes.COURSE_EDIT, course_details_page, "Course details", CourseEditorState.load)
 page(routes.COURSE_PUBLISH, publish_page, "Publish course", PublishState.load)
+page(routes.COURSE_CURRICULUM, curriculum_page, "Curriculum", CurriculumState.load)
 page("404", not_found_page, "Page not found")

@@ -104,6 +104,25 @@ RULES: dict[str, tuple[str, dict]] = {
     "PublishState.unpublish": (SIGNED_IN, {}),
     "PublishState.archive": (SIGNED_IN, {}),
     "PublishState.delete_course": (SIGNED_IN, {}),
+    # The curriculum builder: the course's instructor or an admin; the curriculum services
+    # check role and ownership of every section and lesson id (SECURITY-CASES 23).
+    "CurriculumState.load": (SIGNED_IN, {}),
+    "CurriculumState.open_name_dialog": (PUBLIC, {"mode": "rename_section", "target": 1}),
+    "CurriculumState.set_name_open": (PUBLIC, {"value": True}),
+    "CurriculumState.submit_name": (SIGNED_IN, {"form": {"name": "Forged section"}}),
+    "CurriculumState.ask_delete": (PUBLIC, {"kind": "lesson", "target": 1}),
+    "CurriculumState.set_delete_open": (PUBLIC, {"value": True}),
+    "CurriculumState.confirm_delete": (SIGNED_IN, {}),
+    "CurriculumState.move_sections": (SIGNED_IN, {"section_ids": [2, 1]}),
+    "CurriculumState.move_lessons": (SIGNED_IN, {"layout": [[1, [2, 1]], [2, []]]}),
+    "LessonEditorState.open_lesson": (SIGNED_IN, {"lesson_id": 1}),
+    "LessonEditorState.set_editor_open": (PUBLIC, {"value": True}),
+    "LessonEditorState.save": (
+        SIGNED_IN,
+        {"form": {"title": "Forged", "description": "x", "is_preview": "on"}},
+    ),
+    "LessonEditorState.video_uploaded": (SIGNED_IN, {}),
+    "LessonEditorState.upload_failed": (PUBLIC, {"message": "<script>x</script>"}),
 }
 
 # Reflex adds `setvar` to every state. It only calls existing `set_<name>` handlers (auto

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from http.cookies import CookieError, SimpleCookie
 
+from starlette.requests import Request
+
 from lms_reflex.db import call_service
 from lms_reflex.services import sessions
 from lms_reflex.services.actor import Actor
@@ -34,3 +36,8 @@ async def actor_from_token(token: str | None, *, touch: bool = True) -> Actor | 
     if actor is not None and touch and due:
         await call_service(sessions.touch_session, token=token)
     return actor
+
+
+async def actor_from_request(request: Request) -> Actor | None:
+    """The signed-in user of an HTTP request, from its session cookie."""
+    return await actor_from_token(request.cookies.get(sessions.cookie_name()))

@@ -16,7 +16,16 @@ from tests.security_rules import RULES, SIGNED_IN, WEBSOCKET_ONLY_EXCEPTIONS
 
 pytestmark = pytest.mark.e2e
 
-PROTECTED_TABLES = ["user", "profile", "enrollment", "lesson_progress", "review", "course"]
+PROTECTED_TABLES = [
+    "user",
+    "profile",
+    "enrollment",
+    "lesson_progress",
+    "review",
+    "course",
+    "section",
+    "lesson",
+]
 
 
 def fingerprint(db_path: str) -> str:
