@@ -19,6 +19,7 @@ def _side_menu() -> rx.Component:
             rx.link("My courses", href=routes.MY_COURSES),
             rx.link("Profile", href=routes.PROFILE),
             rx.link("Settings", href=routes.SETTINGS),
+            rx.cond(DashboardState.role == "admin", rx.link("Admin", href=routes.ADMIN)),
             spacing="3",
             align="start",
         ),

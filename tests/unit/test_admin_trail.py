@@ -176,3 +176,12 @@ def test_enrollable_courses_leave_drafts_out(session: Session, admin, teacher) -
     session.commit()
     got = admin_moderation.enrollable_courses(session=session, actor=actor(admin))
     assert [c.title for c in got] == ["A archived", "B published"]
+
+
+def test_the_category_editor_list_is_for_admins(session: Session, admin, learner) -> None:
+    admin_catalog.create_category(session=session, actor=actor(admin), name="Design")
+    session.commit()
+    got = admin_moderation.categories_for_admin(session=session, actor=actor(admin))
+    assert [c.name for c in got] == ["Design"]
+    with pytest.raises(PermissionDenied):
+        admin_moderation.categories_for_admin(session=session, actor=actor(learner))
