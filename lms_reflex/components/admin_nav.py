@@ -20,8 +20,15 @@ SECTIONS = (
 
 def _link(key: str, label: str, href: str, current: str) -> rx.Component:
     if key == current:
-        return rx.link(label, href=href, weight="bold", aria_current="page", underline="always")
-    return rx.link(label, href=href)
+        return rx.link(
+            label,
+            href=href,
+            weight="bold",
+            aria_current="page",
+            underline="always",
+            high_contrast=True,
+        )
+    return rx.link(label, href=href, high_contrast=True)
 
 
 def admin_nav(current: str) -> rx.Component:

@@ -36,7 +36,7 @@ def _search() -> rx.Component:
                 ),
                 spacing="1",
             ),
-            rx.button("Search", type="submit", disabled=~ready_to_submit()),
+            rx.button("Search users", type="submit", disabled=~ready_to_submit()),
             align="end",
             spacing="3",
             wrap="wrap",
@@ -109,6 +109,7 @@ def _actions(row: rx.Var[AdminUserRow]) -> rx.Component:
                 size="1",
                 variant="soft",
                 color_scheme="red",
+                high_contrast=True,
                 on_click=S.set_active(row.id, False),
                 aria_label="Deactivate " + row.name,
             ),
@@ -152,7 +153,9 @@ def _user_row(row: rx.Var[AdminUserRow]) -> rx.Component:
             row.name,
             rx.cond(
                 row.instructor_requested,
-                rx.badge("asks to teach", color_scheme="amber", margin_left="0.5rem"),
+                rx.badge(
+                    "asks to teach", color_scheme="amber", high_contrast=True, margin_left="0.5rem"
+                ),
             ),
         ),
         rx.table.cell(row.email),
@@ -194,6 +197,7 @@ def _enrollment_row(item: rx.Var[UserEnrollment]) -> rx.Component:
                 size="1",
                 variant="soft",
                 color_scheme="red",
+                high_contrast=True,
                 on_click=S.remove_enrollment(S.picked_user, item.course_id),
                 aria_label="Remove enrollment in " + item.course_title,
             )
