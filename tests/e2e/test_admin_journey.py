@@ -63,10 +63,12 @@ def _instructor_password(app_env: dict[str, str]) -> str:
     return re.search(r"^instructor=(.+)$", text, re.M).group(1).strip()  # type: ignore[union-attr]
 
 
-def _sign_up_wanting_to_teach(page: Page, smtp: SmtpSink, email: str) -> None:
+def _sign_up_wanting_to_teach(
+    page: Page, smtp: SmtpSink, email: str, first: str = "Tess", last: str = "Teacher"
+) -> None:
     page.goto("/signup")
-    page.get_by_label("First name").fill("Tess")
-    page.get_by_label("Last name").fill("Teacher")
+    page.get_by_label("First name").fill(first)
+    page.get_by_label("Last name").fill(last)
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_label("Confirm password").fill(PASSWORD)
@@ -213,6 +215,43 @@ def test_admin_edits_categories_and_a_used_one_cannot_be_deleted(
     page.get_by_role("button", name="Delete Photography").click()
     expect(page.get_by_text("Category deleted.")).to_be_visible()
     expect(page.get_by_label("Name of Photography")).to_have_count(0)
+
+
+def test_admin_turns_down_a_request_keeps_their_own_role_and_hides_a_review(
+    page: Page, browser: Browser, base_url: str, app_env: dict[str, str], smtp: SmtpSink
+) -> None:
+    asker_email = new_email("asker")
+    asker = browser.new_context(base_url=base_url).new_page()
+    _sign_up_wanting_to_teach(asker, smtp, asker_email, "Rex", "Asker")
+    admin_email = _make_admin(app_env)
+    sign_in(page, admin_email)
+    expect(page).to_have_url(re.compile(r"/dashboard/?$"))
+    page.goto("/admin/users")
+
+    _find_user(page, asker_email)
+    page.get_by_role("button", name="Reject request of Rex Asker").click()
+    page.get_by_label("Reason (optional)").fill("Please add a sample lesson first.")
+    page.get_by_role("button", name="Send and turn down").click()
+    _toast_seen(page, "Request turned down; the user was told.")
+    expect(page.get_by_label("Role of Rex Asker")).to_have_value("student")
+    mail = smtp.wait_for(asker_email, subject_contains="request to teach")
+    assert "sample lesson first" in mail.get_body(preferencelist=("plain",)).get_content()
+
+    # The server refuses an admin's own demotion and the picker shows the real role again.
+    _find_user(page, admin_email)
+    page.get_by_label("Role of Ada Admin").select_option("student")
+    expect(page.get_by_text("You cannot remove your own admin rights")).to_be_visible()
+    expect(page.get_by_label("Role of Ada Admin")).to_have_value("admin")
+
+    page.goto("/admin/courses")
+    hide = page.get_by_role("button", name=re.compile(r"^Hide the review by ")).first
+    author = (hide.get_attribute("aria-label") or "").removeprefix("Hide the review by ")
+    hide.click()
+    _toast_seen(page, "Review hidden.")
+    show = page.get_by_role("button", name=f"Show again the review by {author}").first
+    expect(show).to_be_visible()
+    show.click()
+    _toast_seen(page, "Review shown again.")
 
 
 def test_a_deactivated_students_open_tab_fails_its_next_event(
