@@ -258,7 +258,9 @@ def admin_courses_page() -> rx.Component:
         "Courses and reviews",
         S.denied,
         _course_search(),
-        rx.text(S.total.to_string(), " courses found", size="2"),
+        rx.text(
+            S.total.to_string(), rx.cond(S.total == 1, " course found", " courses found"), size="2"
+        ),
         _courses_table(),
         pager("courses", S.page_number, S.pages, S.go_to_page),
         rx.heading("Newest reviews", size="5", as_="h2"),

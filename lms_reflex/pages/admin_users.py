@@ -30,6 +30,7 @@ def _search() -> rx.Component:
                     rx.el.option("Students", value="student"),
                     rx.el.option("Instructors", value="instructor"),
                     rx.el.option("Admins", value="admin"),
+                    rx.el.option("Asking to teach", value="asks_to_teach"),
                     id="admin-user-role",
                     name="role",
                     style={"padding": "0.4rem"},
@@ -261,7 +262,9 @@ def admin_users_page() -> rx.Component:
         "Users",
         S.denied,
         _search(),
-        rx.text(S.total.to_string(), " users found", size="2"),
+        rx.text(
+            S.total.to_string(), rx.cond(S.total == 1, " user found", " users found"), size="2"
+        ),
         _users_table(),
         pager("users", S.page_number, S.pages, S.go_to_page),
         rx.cond(S.picked_user > 0, _enrollments_panel()),

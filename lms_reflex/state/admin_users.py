@@ -20,6 +20,7 @@ from lms_reflex.state.util import MAIL_FAILED, error_toast, field, send_mail_off
 
 PAGE_SIZE = 25
 ROLES = ("student", "instructor", "admin")
+ASKS_TO_TEACH = "asks_to_teach"  # a pseudo-role in the filter: pending requests to teach
 
 
 class AdminUsersState(rx.State):
@@ -52,7 +53,7 @@ class AdminUsersState(rx.State):
         """Filter by text in the name or email, and by role."""
         self.query = field(form, "q", 200)
         role = field(form, "role", 20)
-        self.role_filter = role if role in ROLES else ""
+        self.role_filter = role if role in (*ROLES, ASKS_TO_TEACH) else ""
         self.page_number = 1
         return await self._refresh()
 
@@ -184,7 +185,8 @@ class AdminUsersState(rx.State):
                 readonly=True,
                 actor=await current_actor(self),
                 query=self.query,
-                role=self.role_filter or None,
+                role=self.role_filter if self.role_filter in ROLES else None,
+                asks_to_teach=self.role_filter == ASKS_TO_TEACH,
                 page=self.page_number,
                 page_size=PAGE_SIZE,
             )

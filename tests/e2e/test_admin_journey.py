@@ -85,7 +85,7 @@ def _sign_up_wanting_to_teach(
 def _find_user(page: Page, email: str) -> None:
     page.get_by_label("Search name or email").fill(email)
     page.get_by_role("button", name="Search users").click()
-    expect(page.get_by_text("1 users found")).to_be_visible()
+    expect(page.get_by_text("1 user found", exact=True)).to_be_visible()
 
 
 def _toast_seen(page: Page, text: str) -> None:
@@ -137,9 +137,13 @@ def test_admin_runs_the_platform_and_the_instructor_sees_progress(
 
     # Approve the request to teach; the requester is mailed.
     page.get_by_role("navigation", name="Admin").get_by_role("link", name="Users").click()
+    page.get_by_label("Role", exact=True).select_option(label="Asking to teach")
     _find_user(page, teacher_email)
     page.get_by_role("button", name="Approve request of Tess Teacher").click()
     _toast_seen(page, "Request approved; the user was told.")
+    expect(page.get_by_text("0 users found", exact=True)).to_be_visible()  # no longer pending
+    page.get_by_label("Role", exact=True).select_option(label="Any role")
+    _find_user(page, teacher_email)
     expect(page.get_by_label("Role of Tess Teacher")).to_have_value("instructor")
     smtp.wait_for(teacher_email, subject_contains="You can now teach")
     check_a11y(page)
@@ -175,7 +179,7 @@ def test_admin_runs_the_platform_and_the_instructor_sees_progress(
     ).click()
     page.get_by_label("Search course titles").fill("Startup Finance")
     page.get_by_role("button", name="Search courses").click()
-    expect(page.get_by_text("1 courses found")).to_be_visible()
+    expect(page.get_by_text("1 course found", exact=True)).to_be_visible()
     check_a11y(page)
     page.get_by_role("button", name=f"Unpublish {COURSE_TITLE}").click()
     page.get_by_label("Reason for the instructor").fill(

@@ -185,3 +185,14 @@ def test_the_category_editor_list_is_for_admins(session: Session, admin, learner
     assert [c.name for c in got] == ["Design"]
     with pytest.raises(PermissionDenied):
         admin_moderation.categories_for_admin(session=session, actor=actor(learner))
+
+
+def test_the_user_list_filters_pending_requests_to_teach(session: Session, admin, learner) -> None:
+    other = add_user(session, "other@example.org")
+    learner.instructor_requested_at = other.created_at
+    session.add(learner)
+    session.commit()
+    me = actor(admin)
+    asking = admin_users.list_users(session=session, actor=me, asks_to_teach=True)
+    assert [r.email for r in asking.rows] == ["learner@example.org"] and asking.total == 1
+    assert admin_users.list_users(session=session, actor=me).total == 3
