@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import reflex as rx
 
 from lms_reflex import routes
@@ -94,7 +97,7 @@ class AdminCategoriesState(rx.State):
             admin_catalog.delete_category, "Category deleted.", category_id=as_id(category_id)
         )
 
-    async def _act(self, fn, message: str, **kwargs):
+    async def _act(self, fn: Callable[..., Any], message: str, **kwargs: Any):
         try:
             await call_service(fn, actor=await current_actor(self), **kwargs)
         except DomainError as exc:

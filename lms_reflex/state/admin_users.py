@@ -6,6 +6,9 @@ that the caller is an admin and that the id exists, on every call.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import reflex as rx
 
 from lms_reflex import routes
@@ -88,7 +91,9 @@ class AdminUsersState(rx.State):
     @rx.event
     async def set_active(self, user_id: int, active: bool):
         """Deactivate (ending every session at once) or reactivate an account."""
-        if active is True:
+        if not isinstance(active, bool):
+            return rx.toast.error("Please choose deactivate or reactivate.")
+        if active:
             return await self._act(admin_users.reactivate_user, "Account reactivated.", user_id)
         return await self._act(admin_users.deactivate_user, "Account deactivated.", user_id)
 
@@ -156,7 +161,7 @@ class AdminUsersState(rx.State):
             rx.toast.success(f"{done} {result.course_title}."),
         ]
 
-    async def _act(self, fn, message: str, user_id: object, **kwargs):
+    async def _act(self, fn: Callable[..., Any], message: str, user_id: object, **kwargs: Any):
         try:
             await call_service(
                 fn, actor=await current_actor(self), user_id=as_id(user_id), **kwargs
@@ -165,7 +170,9 @@ class AdminUsersState(rx.State):
             return [error_toast(exc), AdminUsersState.go_to_page(self.page_number)]
         return [rx.toast.success(message), AdminUsersState.go_to_page(self.page_number)]
 
-    async def _act_and_mail(self, fn, message: str, user_id: object, **kwargs):
+    async def _act_and_mail(
+        self, fn: Callable[..., Any], message: str, user_id: object, **kwargs: Any
+    ):
         try:
             mail = await call_service(
                 fn, actor=await current_actor(self), user_id=as_id(user_id), **kwargs
