@@ -288,5 +288,6 @@ def test_a_student_sees_a_plain_refusal_and_a_visitor_is_sent_to_sign_in(
     for path in ("/admin", "/admin/users", "/admin/categories", "/admin/courses", "/admin/audit"):
         page.goto(path)
         expect(page.get_by_text("This page is for administrators.")).to_be_visible()
-    expect(page.get_by_role("table")).to_have_count(0)
+        expect(page.get_by_role("table")).to_have_count(0)
+    _toast_seen(page, "You do not have permission to do that.")
     check_a11y(page)
