@@ -11,6 +11,11 @@ from lms_reflex.api import build_api
 from lms_reflex.api.upload_limit import limit_upload_size
 from lms_reflex.logging_setup import configure_logging
 from lms_reflex.pages.account import dashboard_page, settings_page
+from lms_reflex.pages.admin import admin_overview_page
+from lms_reflex.pages.admin_audit import admin_audit_page
+from lms_reflex.pages.admin_catalog import admin_categories_page, admin_courses_page
+from lms_reflex.pages.admin_users import admin_users_page
+from lms_reflex.pages.analytics import analytics_page
 from lms_reflex.pages.auth import (
     forgot_password_page,
     login_page,
@@ -28,6 +33,11 @@ from lms_reflex.pages.search import search_page
 from lms_reflex.pages.teach import publish_page, teach_page
 from lms_reflex.pages.teach_details import course_details_page
 from lms_reflex.state.account import DashboardState, SettingsState
+from lms_reflex.state.admin import AdminOverviewState
+from lms_reflex.state.admin_audit import AdminAuditState
+from lms_reflex.state.admin_catalog import AdminCategoriesState, AdminCoursesState
+from lms_reflex.state.admin_users import AdminUsersState
+from lms_reflex.state.analytics import AnalyticsState
 from lms_reflex.state.auth import LoginState, PasswordResetState, VerifyState
 from lms_reflex.state.catalog import CategoryState, CourseState, HomeState, NavState
 from lms_reflex.state.curriculum import CurriculumState
@@ -82,4 +92,10 @@ page(routes.TEACH, teach_page, "Teaching", TeachState.load)
 page(routes.COURSE_EDIT, course_details_page, "Course details", CourseEditorState.load)
 page(routes.COURSE_PUBLISH, publish_page, "Publish course", PublishState.load)
 page(routes.COURSE_CURRICULUM, curriculum_page, "Curriculum", CurriculumState.load)
+page(routes.COURSE_ANALYTICS, analytics_page, "Course analytics", AnalyticsState.load)
+page(routes.ADMIN, admin_overview_page, "Admin", AdminOverviewState.load)
+page(routes.ADMIN_USERS, admin_users_page, "Users", AdminUsersState.load)
+page(routes.ADMIN_CATEGORIES, admin_categories_page, "Categories", AdminCategoriesState.load)
+page(routes.ADMIN_COURSES, admin_courses_page, "Courses and reviews", AdminCoursesState.load)
+page(routes.ADMIN_AUDIT, admin_audit_page, "Audit trail", AdminAuditState.load)
 page("404", not_found_page, "Page not found")

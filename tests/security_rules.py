@@ -9,12 +9,15 @@ Rules:
 - public: anyone; reads public data or acts only on data proved by a secret (code, token).
 - signed-in: acts only on the caller's own account, found from the session cookie; takes no
   user id, so "another user's data" cannot even be named.
+- admin: admins only; the service refuses everyone else on every call (anonymous callers
+  are asked to sign in, signed-in non-admins get "You do not have permission").
 """
 
 from __future__ import annotations
 
 PUBLIC = "public"
 SIGNED_IN = "signed-in"
+ADMIN = "admin"
 
 FORGED_FORM = {
     "first_name": "Mallory",
@@ -123,6 +126,47 @@ RULES: dict[str, tuple[str, dict]] = {
     ),
     "LessonEditorState.video_uploaded": (SIGNED_IN, {}),
     "LessonEditorState.upload_failed": (PUBLIC, {"message": "<script>x</script>"}),
+    # The course's own instructor or an admin; everyone else gets "not found" from the service.
+    "AnalyticsState.load": (SIGNED_IN, {}),
+}
+
+ADMIN_RANGE = {"form": {"start": "2026-01-01", "end": "2026-01-31"}}
+
+# Admin console (SECURITY-CASES 18, 21, 22): ids are forged to name real rows.
+RULES |= {
+    "AdminOverviewState.load": (ADMIN, {}),
+    "AdminOverviewState.apply_range": (ADMIN, ADMIN_RANGE),
+    "AdminOverviewState.download": (ADMIN, {"table": "signups"}),
+    "AdminUsersState.load": (ADMIN, {}),
+    "AdminUsersState.search": (ADMIN, {"form": {"q": "%", "role": "admin"}}),
+    "AdminUsersState.go_to_page": (ADMIN, {"page": 2}),
+    "AdminUsersState.change_role": (ADMIN, {"user_id": 1, "role": "admin"}),
+    "AdminUsersState.approve": (ADMIN, {"user_id": 1}),
+    "AdminUsersState.reject": (ADMIN, {"form": {"user_id": "1", "reason": "forged"}}),
+    "AdminUsersState.set_active": (ADMIN, {"user_id": 1, "active": False}),
+    "AdminUsersState.resend": (ADMIN, {"user_id": 1}),
+    "AdminUsersState.pick": (ADMIN, {"user_id": 1}),
+    "AdminUsersState.enroll": (ADMIN, {"form": {"user_id": "1", "course_id": "1"}}),
+    "AdminUsersState.remove_enrollment": (ADMIN, {"user_id": 1, "course_id": 1}),
+    "AdminCategoriesState.load": (ADMIN, {}),
+    "AdminCategoriesState.create": (ADMIN, {"form": {"name": "Forged", "description": "x"}}),
+    "AdminCategoriesState.save": (
+        ADMIN,
+        {"form": {"category_id": "1", "name": "Forged", "description": "x"}},
+    ),
+    "AdminCategoriesState.move": (ADMIN, {"category_id": 1, "step": 1}),
+    "AdminCategoriesState.delete": (ADMIN, {"category_id": 1}),
+    "AdminCoursesState.load": (ADMIN, {}),
+    "AdminCoursesState.search": (ADMIN, {"form": {"q": "x", "status": "draft"}}),
+    "AdminCoursesState.go_to_page": (ADMIN, {"page": 2}),
+    "AdminCoursesState.reviews_page": (ADMIN, {"page": 2}),
+    "AdminCoursesState.moderate": (
+        ADMIN,
+        {"form": {"course_id": "1", "action": "archive", "reason": "forged"}},
+    ),
+    "AdminCoursesState.set_review_hidden": (ADMIN, {"review_id": 1, "hidden": True}),
+    "AdminAuditState.load": (ADMIN, {}),
+    "AdminAuditState.go_to_page": (ADMIN, {"page": 2}),
 }
 
 # Reflex adds `setvar` to every state. It only calls existing `set_<name>` handlers (auto

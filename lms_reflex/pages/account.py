@@ -21,6 +21,7 @@ def _side_menu() -> rx.Component:
             rx.link("Profile", href=routes.PROFILE),
             rx.link("Settings", href=routes.SETTINGS),
             rx.cond(SessionState.can_teach, rx.link("Teaching", href=routes.TEACH)),
+            rx.cond(DashboardState.role == "admin", rx.link("Admin", href=routes.ADMIN)),
             spacing="3",
             align="start",
         ),

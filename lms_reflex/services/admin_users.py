@@ -157,6 +157,7 @@ def list_users(
     role: str | None = None,
     page: int = 1,
     page_size: int = 25,
+    asks_to_teach: bool = False,
 ) -> UserPage:
     """A page of users, newest first, in two statements whatever the page size.
 
@@ -167,6 +168,7 @@ def list_users(
         role: Only users with this role, or None for all.
         page: 1-based page number (clamped to 1..1000).
         page_size: Users per page (clamped to 1..100).
+        asks_to_teach: Only users with a pending request to teach.
 
     Returns:
         The rows, the number of matching users and the page count.
@@ -178,6 +180,8 @@ def list_users(
     """
     _require_admin(actor)
     clauses = _filters(query, role)
+    if asks_to_teach is True:
+        clauses.append(col(User.instructor_requested_at).is_not(None))
     page, size, offset = page_window(page, page_size)
     total = int(session.exec(select(func.count(col(User.id))).where(*clauses)).one())
     taught, enrolled = _courses_counts()

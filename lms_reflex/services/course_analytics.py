@@ -59,6 +59,9 @@ class CourseAnalytics:
     per_lesson: list[LessonStat]
     rating_distribution: list[int]
     students: list[StudentProgress]
+    course_id: int = 0
+    title: str = ""
+    slug: str = ""
 
 
 def _own_course(session: Session, actor: Actor | None, course_id: object) -> Course:
@@ -187,4 +190,7 @@ def course_analytics(
             (StudentProgress(name, percent(done, len(lessons))) for name, _, done in students),
             key=lambda s: (-s.percent, s.name),
         ),
+        course_id=course.id,
+        title=course.title,
+        slug=course.slug,
     )

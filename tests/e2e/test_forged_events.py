@@ -12,7 +12,7 @@ from playwright.sync_api import Browser, Page
 from tests.e2e.accounts import new_email, sign_up
 from tests.e2e.forge import send_event
 from tests.e2e.smtp_sink import SmtpSink
-from tests.security_rules import RULES, SIGNED_IN, WEBSOCKET_ONLY_EXCEPTIONS
+from tests.security_rules import ADMIN, RULES, SIGNED_IN, WEBSOCKET_ONLY_EXCEPTIONS
 
 pytestmark = pytest.mark.e2e
 
@@ -25,6 +25,8 @@ PROTECTED_TABLES = [
     "course",
     "section",
     "lesson",
+    "category",
+    "email_otp",
 ]
 
 
@@ -50,8 +52,11 @@ def events_in(result: dict) -> str:
 
 
 SIGNED_IN_HANDLERS = sorted(
-    h for h, (rule, _) in RULES.items() if rule == SIGNED_IN and h not in WEBSOCKET_ONLY_EXCEPTIONS
+    h
+    for h, (rule, _) in RULES.items()
+    if rule in (SIGNED_IN, ADMIN) and h not in WEBSOCKET_ONLY_EXCEPTIONS
 )
+ADMIN_HANDLERS = sorted(h for h, (rule, _) in RULES.items() if rule == ADMIN)
 
 
 @pytest.mark.parametrize("handler", SIGNED_IN_HANDLERS)
@@ -63,6 +68,18 @@ def test_anonymous_forged_event_is_refused_and_changes_nothing(
     result = send_event(page, base_url, handler, RULES[handler][1], path="/settings")
     sent_back = events_in(result)
     assert "Please sign in" in sent_back or "/login?next=" in sent_back, sent_back[:500]
+    assert fingerprint(db_path) == before
+
+
+def test_a_signed_in_student_sending_every_admin_event_is_refused_and_changes_nothing(
+    page: Page, base_url: str, db_path: str, smtp: SmtpSink
+) -> None:
+    """SECURITY-CASES 22: admin events by name, with forged ids, from a student's browser."""
+    sign_up(page, smtp, new_email())
+    before = fingerprint(db_path)
+    for handler in ADMIN_HANDLERS:
+        result = send_event(page, base_url, handler, RULES[handler][1], path="/admin")
+        assert "do not have permission" in events_in(result), handler
     assert fingerprint(db_path) == before
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 import lms_reflex.lms_reflex  # noqa: F401  (registers every state)
-from tests.security_rules import BUILT_IN, PUBLIC, RULES, SIGNED_IN
+from tests.security_rules import ADMIN, BUILT_IN, PUBLIC, RULES, SIGNED_IN
 
 
 def handlers() -> set[str]:
@@ -30,7 +30,7 @@ def test_the_table_names_no_handler_that_is_gone() -> None:
 
 
 def test_rules_are_known_words() -> None:
-    assert {rule for rule, _ in RULES.values()} <= {PUBLIC, SIGNED_IN}
+    assert {rule for rule, _ in RULES.values()} <= {PUBLIC, SIGNED_IN, ADMIN}
 
 
 def test_setvar_cannot_set_vars_without_a_handler() -> None:

@@ -1,0 +1,101 @@
+"""Pieces shared by the admin pages: the side navigation, the refusal and the pager."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import reflex as rx
+
+from lms_reflex import routes
+from lms_reflex.components.shell import app_shell
+
+SECTIONS = (
+    ("overview", "Overview", routes.ADMIN),
+    ("users", "Users", routes.ADMIN_USERS),
+    ("categories", "Categories", routes.ADMIN_CATEGORIES),
+    ("courses", "Courses and reviews", routes.ADMIN_COURSES),
+    ("audit", "Audit trail", routes.ADMIN_AUDIT),
+)
+
+
+def _link(key: str, label: str, href: str, current: str) -> rx.Component:
+    if key == current:
+        return rx.link(
+            label,
+            href=href,
+            weight="bold",
+            aria_current="page",
+            underline="always",
+            high_contrast=True,
+        )
+    return rx.link(label, href=href, high_contrast=True)
+
+
+def admin_nav(current: str) -> rx.Component:
+    """The admin sections; `current` is one of the SECTIONS keys."""
+    return rx.el.nav(
+        rx.vstack(
+            rx.text("Admin", size="2", weight="bold", color_scheme="gray"),
+            *[_link(key, label, href, current) for key, label, href in SECTIONS],
+            spacing="3",
+            align="start",
+        ),
+        aria_label="Admin",
+        style={"min_width": "12rem"},
+    )
+
+
+def refusal() -> rx.Component:
+    """What a signed-in non-admin sees instead of the page (the services refused them)."""
+    return rx.callout(
+        "This page is for administrators.", icon="lock", color_scheme="gray", role="alert"
+    )
+
+
+def admin_page(
+    current: str, title: str, denied: rx.Var[bool], *children: rx.Component
+) -> rx.Component:
+    """An admin page: side navigation, a heading, then the content or the refusal."""
+    return app_shell(
+        rx.flex(
+            admin_nav(current),
+            rx.vstack(
+                rx.heading(title, size="7", as_="h1"),
+                rx.cond(denied, refusal(), rx.vstack(*children, spacing="5", width="100%")),
+                spacing="4",
+                width="100%",
+                min_width="0",
+            ),
+            spacing="6",
+            width="100%",
+            direction=rx.breakpoints(initial="column", md="row"),
+        )
+    )
+
+
+def pager(
+    what: str,
+    page: rx.Var[int],
+    pages: rx.Var[int],
+    go: Callable[[rx.Var[int]], rx.event.EventSpec],
+) -> rx.Component:
+    """Previous / next buttons with 'Page 2 of 5'; `what` names the list for screen readers."""
+    return rx.hstack(
+        rx.button(
+            "Previous",
+            on_click=go(page - 1),
+            disabled=page <= 1,
+            variant="soft",
+            aria_label=f"Previous page of {what}",
+        ),
+        rx.text("Page ", page.to_string(), " of ", pages.to_string(), size="2"),
+        rx.button(
+            "Next",
+            on_click=go(page + 1),
+            disabled=page >= pages,
+            variant="soft",
+            aria_label=f"Next page of {what}",
+        ),
+        align="center",
+        spacing="3",
+    )

@@ -1,0 +1,37 @@
+"""Helpers shared by the admin states: who may see the page, and ids from the browser.
+
+They only shape what the page shows; the services refuse every non-admin on every call.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+
+from lms_reflex import routes
+from lms_reflex.services.actor import Actor
+from lms_reflex.state.session import current_actor
+
+NOT_AN_ADMIN = "This page is for administrators."
+
+
+async def actor_or_login(state: rx.State, here: str) -> tuple[Actor | None, Any]:
+    """The signed-in user, or a redirect to the sign-in page that comes back `here`."""
+    actor = await current_actor(state)
+    return actor, (None if actor else rx.redirect(routes.login_url(here)))
+
+
+def as_id(value: object) -> int:
+    """A positive id from an event argument or a form field; 0 for anything else."""
+    if type(value) is int:
+        return value if value > 0 else 0
+    if isinstance(value, str) and value.isdigit() and len(value) < 12:
+        return int(value)
+    return 0
+
+
+def as_page(value: object) -> int:
+    """A page number from the browser, kept in 1..1000 (the services clamp again)."""
+    page = as_id(value)
+    return min(max(page, 1), 1000)
