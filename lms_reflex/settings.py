@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import secrets
 from pathlib import Path
 from typing import Literal
@@ -106,14 +107,25 @@ class Settings(BaseSettings):
 
 @functools.cache
 def _dev_secret(data_dir: Path) -> str:
+    """Read the dev key, creating it first if no worker has yet.
+
+    Several workers may start at once: each writes a candidate to its own temp file and
+    links it into place; os.link fails when another won, and everybody then reads the one
+    file, so every worker signs with the same key (a code mailed by one checks on another).
+    """
     path = data_dir / "secret_key"
-    if path.exists():
-        return path.read_text().strip()
-    data_dir.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_urlsafe(48)
-    path.touch(mode=0o600)
-    path.write_text(key)
-    return key
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        candidate = data_dir / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
+        candidate.touch(mode=0o600)
+        try:
+            candidate.write_text(secrets.token_urlsafe(48))
+            os.link(candidate, path)
+        except FileExistsError:
+            pass
+        finally:
+            candidate.unlink(missing_ok=True)
+    return path.read_text().strip()
 
 
 @functools.cache

@@ -65,3 +65,18 @@ def test_dev_secret_is_generated_once_and_kept(tmp_path) -> None:
     assert first == again != other
     assert len(first) >= 48
     assert (tmp_path / "a" / "secret_key").stat().st_mode & 0o777 == 0o600
+
+
+def test_workers_starting_together_share_one_dev_secret(tmp_path, monkeypatch) -> None:
+    """Another worker writes its key between our existence check and ours: we adopt it."""
+    from lms_reflex import settings as settings_module
+
+    real_token = settings_module.secrets.token_urlsafe
+
+    def other_worker_wins(n: int) -> str:
+        (tmp_path / "c" / "secret_key").write_text("key-of-the-worker-that-won")
+        return real_token(n)
+
+    monkeypatch.setattr(settings_module.secrets, "token_urlsafe", other_worker_wins)
+    assert Settings(data_dir=tmp_path / "c").secret() == b"key-of-the-worker-that-won"
+    assert [p.name for p in (tmp_path / "c").iterdir()] == ["secret_key"]
