@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     media_dir: Path = Path("data/media")
     max_upload_mb: int = Field(default=2048, ge=1)
     redis_url: str | None = None
+    # When nginx serves LMS_MEDIA_DIR at this internal location, the media route checks
+    # access and answers with X-Accel-Redirect instead of streaming the file itself.
+    media_accel_redirect: str | None = None
     data_dir: Path = Path("data")
 
     @field_validator("base_url")
@@ -48,6 +51,15 @@ class Settings(BaseSettings):
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise ValueError("must look like https://lms.example.org")
         return value.rstrip("/")
+
+    @field_validator("media_accel_redirect")
+    @classmethod
+    def _accel_is_a_location(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        if not (value.startswith("/") and value.endswith("/")) or "//" in value:
+            raise ValueError("must be an nginx location such as /_protected_media/")
+        return value
 
     @property
     def is_prod(self) -> bool:

@@ -2,7 +2,8 @@
 
 Access is a session cookie or a signed URL (lms_reflex.media.signing). Starlette's
 FileResponse answers HTTP Range requests (206) and HEAD, and streams from a
-thread pool, so large videos never block the event loop.
+thread pool, so large videos never block the event loop. Behind nginx, with
+LMS_MEDIA_ACCEL_REDIRECT set, the route only checks access and nginx sends the file.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from lms_reflex.services.media_access import (
     can_read_signed_media,
     is_public_media,
 )
+from lms_reflex.settings import get_settings
 
 _TYPES = {
     ".mp4": "video/mp4",
@@ -67,15 +69,16 @@ async def serve_media(request: Request) -> Response:
         return PlainTextResponse("Not found", status_code=404)
     media_type = _TYPES.get(path.suffix) or mimetypes.guess_type(path.name)[0]
     cache = "public, max-age=3600" if public else "private, max-age=0, no-store"
-    return FileResponse(
-        path,
-        media_type=media_type,
-        headers={
-            "X-Content-Type-Options": "nosniff",
-            "Cache-Control": cache,
-            "Content-Disposition": "inline",
-        },
-    )
+    headers = {
+        "X-Content-Type-Options": "nosniff",
+        "Cache-Control": cache,
+        "Content-Disposition": "inline",
+    }
+    accel = get_settings().media_accel_redirect
+    if accel:  # access is checked; nginx sends the bytes (and answers Range) much faster
+        headers["X-Accel-Redirect"] = f"{accel}{key}"
+        return Response(media_type=media_type, headers=headers)
+    return FileResponse(path, media_type=media_type, headers=headers)
 
 
 routes = [Route("/api/media/{key:path}", serve_media, methods=["GET", "HEAD"])]

@@ -276,3 +276,26 @@ def test_path_tricks_are_not_found(setup: Setup, path: str) -> None:
 def test_a_known_key_without_a_file_is_not_found(setup: Setup) -> None:
     missing = storage.new_key("videos", ".mp4")
     assert client_for(setup.admin).get(url(missing)).status_code == 404
+
+
+# ------------------------------------------------------------------------------ behind nginx
+
+
+def test_behind_nginx_the_route_checks_access_and_lets_nginx_send_the_file(
+    setup: Setup, settings_env
+) -> None:
+    settings_env(media_accel_redirect="/_protected_media/")
+    resp = client_for(setup.student).get(url(setup.locked_key))
+    assert resp.status_code == 200
+    assert resp.headers["x-accel-redirect"] == f"/_protected_media/{setup.locked_key}"
+    assert resp.headers["content-type"] == "video/mp4"
+    assert resp.headers["cache-control"].startswith("private")
+    assert resp.content == b""
+
+
+def test_behind_nginx_a_refused_request_names_no_file(setup: Setup, settings_env) -> None:
+    settings_env(media_accel_redirect="/_protected_media/")
+    for who in (None, setup.stranger):
+        resp = client_for(who).get(url(setup.locked_key))
+        assert resp.status_code in (401, 403)
+        assert "x-accel-redirect" not in resp.headers

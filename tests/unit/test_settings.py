@@ -80,3 +80,12 @@ def test_workers_starting_together_share_one_dev_secret(tmp_path, monkeypatch) -
     monkeypatch.setattr(settings_module.secrets, "token_urlsafe", other_worker_wins)
     assert Settings(data_dir=tmp_path / "c").secret() == b"key-of-the-worker-that-won"
     assert [p.name for p in (tmp_path / "c").iterdir()] == ["secret_key"]
+
+
+def test_media_accel_redirect_must_be_an_nginx_location(monkeypatch) -> None:
+    monkeypatch.setenv("LMS_MEDIA_ACCEL_REDIRECT", "/var/lib/lms/media")
+    with pytest.raises(ConfigError, match="LMS_MEDIA_ACCEL_REDIRECT"):
+        get_settings()
+    monkeypatch.setenv("LMS_MEDIA_ACCEL_REDIRECT", "/_protected_media/")
+    reset_settings_cache()
+    assert get_settings().media_accel_redirect == "/_protected_media/"
