@@ -123,12 +123,13 @@ def _check_media_empty(root: Path) -> None:
         )
 
 
-def _restore_media(folder: Path, manifest: Manifest, root: Path) -> None:
-    root.mkdir(parents=True, exist_ok=True, mode=0o700)
+def _restore_media(folder: Path, manifest: Manifest, root: Path, settings: Settings) -> None:
+    mode = 0o750 if settings.media_accel_redirect else 0o700  # as media.storage.dir_mode
+    root.mkdir(parents=True, exist_ok=True, mode=mode)
     for relative in sorted(manifest.files):
         if relative.startswith(f"{MEDIA_FOLDER}/"):
             target = root / relative.removeprefix(f"{MEDIA_FOLDER}/")
-            copy_with_checksum(folder / relative, target)
+            copy_with_checksum(folder / relative, target, dir_mode=mode)
 
 
 def restore_backup(folder: Path, *, settings: Settings) -> BackupSummary:
@@ -156,5 +157,5 @@ def restore_backup(folder: Path, *, settings: Settings) -> BackupSummary:
         restore_sqlite(folder / manifest.database_file, settings.database_url, manifest.tables)
     else:
         restore_postgres(folder / manifest.database_file, settings.database_url, manifest.tables)
-    _restore_media(folder, manifest, media_root)
+    _restore_media(folder, manifest, media_root, settings)
     return _summary(manifest)

@@ -81,9 +81,9 @@ def file_entry(path: Path) -> dict[str, Any]:
     return {"sha256": digest.hexdigest(), "bytes": path.stat().st_size}
 
 
-def copy_with_checksum(source: Path, target: Path) -> dict[str, Any]:
+def copy_with_checksum(source: Path, target: Path, *, dir_mode: int = 0o700) -> dict[str, Any]:
     """Copy one file and return the size and sha256 of the bytes written."""
-    target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)  # media is private
+    target.parent.mkdir(parents=True, exist_ok=True, mode=dir_mode)  # media is private
     digest = hashlib.sha256()
     size = 0
     with source.open("rb") as src, target.open("wb") as dst:
