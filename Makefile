@@ -21,7 +21,7 @@ export NODE_EXTRA_CA_CERTS := $(SYSTEM_CA)
 endif
 endif
 
-.PHONY: help run test lint unit integration e2e deps dev-deps js chromium migrate seed clean
+.PHONY: help run test lint unit integration e2e e2e-scaled deps dev-deps js chromium migrate seed clean
 
 help:
 	@echo "make run    start lms_reflex on http://localhost:3000 (SQLite, demo data)"
@@ -67,8 +67,14 @@ integration: dev-deps
 e2e: dev-deps js chromium
 	$(BIN)/python -m pytest tests/e2e -q
 
+# The same journeys on PostgreSQL + Redis + 3 backend workers (see tests/e2e/conftest.py).
+e2e-scaled: dev-deps js chromium
+	LMS_E2E_MODE=scaled $(BIN)/python -m pytest tests/e2e -q
+
 test: dev-deps js chromium lint
 	$(BIN)/python -m pytest tests/unit tests/integration tests/e2e -q
+	@if [ -n "$$LMS_TEST_POSTGRES_URL" ]; then $(MAKE) --no-print-directory e2e-scaled; \
+	else echo "e2e on PostgreSQL + Redis + 3 workers skipped: set LMS_TEST_POSTGRES_URL"; fi
 
 clean:
 	rm -rf .web .states

@@ -424,7 +424,7 @@ def main() -> None:
     proxy_dir = Path(tempfile.mkdtemp(prefix="media-bench-proxy-"))
     proxy_proc = None
     if args.via_nginx:
-        os.environ["LMS_MEDIA_ACCEL_PREFIX"] = ACCEL_PREFIX
+        os.environ["LMS_MEDIA_ACCEL_REDIRECT"] = ACCEL_PREFIX
     try:
         if not args.no_start:
             lms_proc = start_lms(args.lms_dir, args.logs / "lms.log")

@@ -9,6 +9,7 @@ import reflex as rx
 from lms_reflex import routes
 from lms_reflex.api import build_api
 from lms_reflex.api.upload_limit import limit_upload_size
+from lms_reflex.api.worker_header import tag_worker
 from lms_reflex.logging_setup import configure_logging
 from lms_reflex.pages.account import dashboard_page, settings_page
 from lms_reflex.pages.admin import admin_overview_page
@@ -53,8 +54,9 @@ configure_logging()
 
 app = rx.App(
     html_lang="en",
-    # Our routes first, then the upload cap outermost so it also guards Reflex's /_upload.
-    api_transformer=[build_api(), limit_upload_size],
+    # Our routes first, then the upload cap so it also guards Reflex's /_upload; the worker
+    # tag outermost so every answer says which worker gave it.
+    api_transformer=[build_api(), limit_upload_size, tag_worker],
     # Plain toasts: sonner's rich colours put red text on pink below WCAG AA contrast.
     toaster=rx.toast.provider(position="top-center", close_button=True, rich_colors=False),
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import secrets
 from pathlib import Path
 from typing import Literal
@@ -36,10 +37,11 @@ class Settings(BaseSettings):
     mail_from: str = "no-reply@localhost"
     mail_outbox: Path = Path("data/outbox")
     media_dir: Path = Path("data/media")
-    # Behind nginx: an `internal` location aliased to media_dir (see docs/deploy/nginx.conf).
-    media_accel_prefix: str = ""
     max_upload_mb: int = Field(default=2048, ge=1)
     redis_url: str | None = None
+    # When nginx serves LMS_MEDIA_DIR at this internal location, the media route checks
+    # access and answers with X-Accel-Redirect instead of streaming the file itself.
+    media_accel_redirect: str | None = None
     data_dir: Path = Path("data")
 
     @field_validator("base_url")
@@ -50,11 +52,13 @@ class Settings(BaseSettings):
             raise ValueError("must look like https://lms.example.org")
         return value.rstrip("/")
 
-    @field_validator("media_accel_prefix")
+    @field_validator("media_accel_redirect")
     @classmethod
-    def _accel_prefix_is_a_path(cls, value: str) -> str:
-        if value and not (value.startswith("/") and value.endswith("/")):
-            raise ValueError("must be a location path such as /_protected_media/")
+    def _accel_is_a_location(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        if not (value.startswith("/") and value.endswith("/")) or "//" in value:
+            raise ValueError("must be an nginx location such as /_protected_media/")
         return value
 
     @property
@@ -115,14 +119,25 @@ class Settings(BaseSettings):
 
 @functools.cache
 def _dev_secret(data_dir: Path) -> str:
+    """Read the dev key, creating it first if no worker has yet.
+
+    Several workers may start at once: each writes a candidate to its own temp file and
+    links it into place; os.link fails when another won, and everybody then reads the one
+    file, so every worker signs with the same key (a code mailed by one checks on another).
+    """
     path = data_dir / "secret_key"
-    if path.exists():
-        return path.read_text().strip()
-    data_dir.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_urlsafe(48)
-    path.touch(mode=0o600)
-    path.write_text(key)
-    return key
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        candidate = data_dir / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
+        candidate.touch(mode=0o600)
+        try:
+            candidate.write_text(secrets.token_urlsafe(48))
+            os.link(candidate, path)
+        except FileExistsError:
+            pass
+        finally:
+            candidate.unlink(missing_ok=True)
+    return path.read_text().strip()
 
 
 @functools.cache

@@ -10,6 +10,7 @@ from urllib.parse import quote
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 
 def postgres_url_or_skip() -> str:
@@ -36,4 +37,23 @@ def postgres_schema_url() -> Iterator[str]:
     finally:
         with admin.connect() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@contextmanager
+def postgres_database_url() -> Iterator[str]:
+    """A URL to a fresh, empty database, dropped afterwards.
+
+    pg_dump and pg_restore work on whole databases, so backup tests cannot share one.
+    """
+    base = postgres_url_or_skip()
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(base).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()

@@ -25,8 +25,9 @@ def _database_ok() -> bool:
 def _redis_ok(url: str) -> bool:
     import redis
 
-    try:
-        return bool(redis.Redis.from_url(url, socket_timeout=2).ping())
+    try:  # a client per check, closed at once: health is polled, not hot
+        with redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2) as client:
+            return bool(client.ping())
     except Exception:
         return False
 

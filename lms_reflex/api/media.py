@@ -2,8 +2,8 @@
 
 Access is a session cookie or a signed URL (lms_reflex.media.signing). Starlette's
 FileResponse answers HTTP Range requests (206) and HEAD, and streams from a
-thread pool, so large videos never block the event loop. Behind nginx, the bytes can be
-left to nginx (X-Accel-Redirect) once the check passed.
+thread pool, so large videos never block the event loop. Behind nginx, with
+LMS_MEDIA_ACCEL_REDIRECT set, the route only checks access and nginx sends the file.
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ async def serve_media(request: Request) -> Response:
 
     A signed URL (?u=&l=&exp=&sig=) is tried first, then the session cookie; a request that
     presented a signature which did not verify or no longer grants access gets 403. With
-    LMS_MEDIA_ACCEL_PREFIX set, nginx sends the bytes (X-Accel-Redirect) after this check.
+    LMS_MEDIA_ACCEL_REDIRECT set, nginx sends the bytes (X-Accel-Redirect) after this check.
     """
     key = request.path_params["key"]
     try:
@@ -79,7 +79,7 @@ async def serve_media(request: Request) -> Response:
         ),
         "Content-Disposition": "inline",
     }
-    accel = get_settings().media_accel_prefix
+    accel = get_settings().media_accel_redirect
     if accel:
         headers["X-Accel-Redirect"] = accel + quote(key)
         return Response(media_type=media_type, headers=headers)

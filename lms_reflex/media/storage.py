@@ -29,10 +29,19 @@ _KEY_RE = re.compile(
 )
 
 
+def dir_mode() -> int:
+    """Owner-only folders, unless nginx sends the files (LMS_MEDIA_ACCEL_REDIRECT).
+
+    nginx runs as another user, so then the folders also open to the app's group, of
+    which only the nginx user should be a member (see docs/deploy). The umask still applies.
+    """
+    return 0o750 if get_settings().media_accel_redirect else 0o700
+
+
 def media_root() -> Path:
     """The absolute, resolved media directory (created on first use, owner-only)."""
     root = get_settings().media_dir.resolve()
-    root.mkdir(parents=True, exist_ok=True, mode=0o700)
+    root.mkdir(parents=True, exist_ok=True, mode=dir_mode())
     return root
 
 
@@ -122,7 +131,7 @@ def move_into_place(tmp_path: Path, key: str) -> Path:
         raise ValueError("only files from the media temp folder can be moved into place")
     with open(tmp_path, "rb") as fh:
         os.fsync(fh.fileno())
-    dest.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    dest.parent.mkdir(parents=True, exist_ok=True, mode=dir_mode())
     os.replace(tmp_path, dest)
     _fsync_dir(dest.parent)
     return dest

@@ -1,7 +1,15 @@
-"""Starts the real app once per run (prod build, fresh SQLite, SMTP sink, demo data)."""
+"""Starts the real app once per run (prod build, SMTP sink, demo data).
+
+Two modes, picked by LMS_E2E_MODE:
+- `single` (default): one worker, a fresh SQLite file, the memory state manager.
+- `scaled`: a fresh PostgreSQL database (on the server of LMS_TEST_POSTGRES_URL), a flushed
+  Redis database (LMS_E2E_REDIS_URL, else one picked from the port) and LMS_E2E_WORKERS
+  backend workers (GRANIAN_WORKERS, default 3), as the README's several-worker deployment.
+"""
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import subprocess
@@ -14,11 +22,18 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
+from sqlalchemy import Engine, create_engine, text
 
 from tests.e2e.smtp_sink import SmtpSink
+from tests.pg import postgres_database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 PORT = int(os.environ.get("LMS_E2E_PORT", "3111"))
+MODE = os.environ.get("LMS_E2E_MODE", "single")
+SCALED = MODE == "scaled"
+WORKERS = int(os.environ.get("LMS_E2E_WORKERS", "3"))
+# Redis databases 1..14, one per port, so helpers on other ports do not flush each other.
+REDIS_URL = os.environ.get("LMS_E2E_REDIS_URL", f"redis://127.0.0.1:6379/{1 + PORT % 14}")
 BASE_URL = f"http://localhost:{PORT}"
 STARTUP_TIMEOUT_S = 900
 # Two cores run the app, its build and Chromium at once; 5 s (the default) is too tight.
@@ -78,8 +93,31 @@ def _wait_until_up(proc: subprocess.Popen, log: Path) -> None:
     raise RuntimeError(f"app did not start in {STARTUP_TIMEOUT_S}s:\n{log.read_text()[-4000:]}")
 
 
+def _flush_redis(url: str) -> None:
+    import redis
+
+    with redis.Redis.from_url(url, socket_timeout=5) as client:
+        client.flushdb()
+
+
 @pytest.fixture(scope="session")
-def app_env(tmp_path_factory: pytest.TempPathFactory, smtp: SmtpSink) -> dict[str, str]:
+def scaled_env() -> Iterator[dict[str, str]]:
+    """In scaled mode: a fresh PostgreSQL database, a flushed Redis db, several workers."""
+    if not SCALED:
+        yield {}
+        return
+    if not os.environ.get("LMS_TEST_POSTGRES_URL"):
+        pytest.fail("LMS_E2E_MODE=scaled needs LMS_TEST_POSTGRES_URL (a server to make a db on)")
+    _flush_redis(REDIS_URL)
+    with postgres_database_url() as url:
+        yield {"LMS_DATABASE_URL": url, "LMS_REDIS_URL": REDIS_URL, "GRANIAN_WORKERS": str(WORKERS)}
+    _flush_redis(REDIS_URL)
+
+
+@pytest.fixture(scope="session")
+def app_env(
+    tmp_path_factory: pytest.TempPathFactory, smtp: SmtpSink, scaled_env: dict[str, str]
+) -> dict[str, str]:
     data = tmp_path_factory.mktemp("e2e-data")
     env = {k: v for k, v in os.environ.items() if not k.startswith("LMS_")}
     env.update(
@@ -92,9 +130,21 @@ def app_env(tmp_path_factory: pytest.TempPathFactory, smtp: SmtpSink) -> dict[st
             "LMS_SMTP_HOST": "127.0.0.1",
             "LMS_SMTP_PORT": str(smtp.port),
             "LMS_SMTP_STARTTLS": "0",
+            **scaled_env,
         }
     )
     return env
+
+
+@functools.cache
+def _engine(url: str) -> Engine:
+    return create_engine(url)
+
+
+def db_rows(app_env: dict[str, str], sql: str, **params: object) -> list[tuple]:
+    """Rows of a query on the app's database, SQLite or PostgreSQL (quote "user")."""
+    with _engine(app_env["LMS_DATABASE_URL"]).connect() as conn:
+        return [tuple(row) for row in conn.execute(text(sql), params)]
 
 
 @pytest.fixture(scope="session")

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-import sqlite3
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.accounts import new_email, sign_up
+from tests.e2e.conftest import db_rows
 from tests.e2e.smtp_sink import SmtpSink
 
 pytestmark = pytest.mark.e2e
@@ -48,13 +48,13 @@ def test_student_enrolls_in_a_free_course_and_sees_it_on_the_dashboard(
 
     page.goto(FREE_COURSE)
     expect(page.get_by_role("link", name="Go to course")).to_be_visible()
-    db = app_env["LMS_DATABASE_URL"].removeprefix("sqlite:///")
-    with sqlite3.connect(db) as conn:
-        rows = conn.execute(
-            "SELECT count(*) FROM enrollment e JOIN user u ON u.id = e.user_id "
-            "JOIN course c ON c.id = e.course_id WHERE u.email = ? AND c.slug = ?",
-            (email, "python-for-absolute-beginners"),
-        ).fetchone()[0]
+    rows = db_rows(
+        app_env,
+        'SELECT count(*) FROM enrollment e JOIN "user" u ON u.id = e.user_id '
+        "JOIN course c ON c.id = e.course_id WHERE u.email = :email AND c.slug = :slug",
+        email=email,
+        slug="python-for-absolute-beginners",
+    )[0][0]
     assert rows == 1
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 
 import pytest
 from playwright.sync_api import Browser, Page
 
 from tests.e2e.accounts import new_email, sign_up
+from tests.e2e.conftest import db_rows
 from tests.e2e.forge import send_event
 from tests.e2e.smtp_sink import SmtpSink
 from tests.security_rules import ADMIN, RULES, SIGNED_IN, WEBSOCKET_ONLY_EXCEPTIONS
@@ -30,21 +30,19 @@ PROTECTED_TABLES = [
 ]
 
 
-def fingerprint(db_path: str) -> str:
+def fingerprint(app_env: dict[str, str]) -> str:
     """A hash of every protected row (audit rows and session touches may change)."""
-    with sqlite3.connect(db_path) as conn:
-        rows = {
-            t: conn.execute(f'SELECT * FROM "{t}" ORDER BY id').fetchall() for t in PROTECTED_TABLES
-        }
-        rows["sessions"] = conn.execute(
-            "SELECT id, user_id, revoked_at FROM auth_session ORDER BY id"
-        ).fetchall()
+    rows = {t: db_rows(app_env, f'SELECT * FROM "{t}" ORDER BY id') for t in PROTECTED_TABLES}
+    rows["sessions"] = db_rows(
+        app_env, "SELECT id, user_id, revoked_at FROM auth_session ORDER BY id"
+    )
     return hashlib.sha256(json.dumps(rows, default=str).encode()).hexdigest()
 
 
 @pytest.fixture
-def db_path(app_env: dict[str, str], live_app: str) -> str:
-    return app_env["LMS_DATABASE_URL"].removeprefix("sqlite:///")
+def app_db(app_env: dict[str, str], live_app: str) -> dict[str, str]:
+    """The app's settings, once it runs: `fingerprint` and `db_rows` read its database."""
+    return app_env
 
 
 def events_in(result: dict) -> str:
@@ -61,14 +59,14 @@ ADMIN_HANDLERS = sorted(h for h, (rule, _) in RULES.items() if rule == ADMIN)
 
 @pytest.mark.parametrize("handler", SIGNED_IN_HANDLERS)
 def test_anonymous_forged_event_is_refused_and_changes_nothing(
-    page: Page, base_url: str, db_path: str, handler: str
+    page: Page, base_url: str, app_db: dict[str, str], handler: str
 ) -> None:
     page.goto("/")
-    before = fingerprint(db_path)
+    before = fingerprint(app_db)
     result = send_event(page, base_url, handler, RULES[handler][1], path="/settings")
     sent_back = events_in(result)
     assert "Please sign in" in sent_back or "/login?next=" in sent_back, sent_back[:500]
-    assert fingerprint(db_path) == before
+    assert fingerprint(app_db) == before
 
 
 def test_a_signed_in_student_sending_every_admin_event_is_refused_and_changes_nothing(
@@ -84,10 +82,10 @@ def test_a_signed_in_student_sending_every_admin_event_is_refused_and_changes_no
 
 
 def test_signed_in_student_cannot_delete_the_account_without_the_password(
-    page: Page, base_url: str, db_path: str, smtp: SmtpSink
+    page: Page, base_url: str, app_db: dict[str, str], smtp: SmtpSink
 ) -> None:
     sign_up(page, smtp, new_email())
-    before = fingerprint(db_path)
+    before = fingerprint(app_db)
     result = send_event(
         page,
         base_url,
@@ -96,11 +94,11 @@ def test_signed_in_student_cannot_delete_the_account_without_the_password(
         path="/settings",
     )
     assert "not correct" in events_in(result) or "incorrect" in events_in(result)
-    assert fingerprint(db_path) == before
+    assert fingerprint(app_db) == before
 
 
 def test_profile_save_ignores_role_and_status_fields(
-    page: Page, base_url: str, db_path: str, smtp: SmtpSink
+    page: Page, base_url: str, app_db: dict[str, str], smtp: SmtpSink
 ) -> None:
     email = new_email()
     sign_up(page, smtp, email)
@@ -119,12 +117,12 @@ def test_profile_save_ignores_role_and_status_fields(
     }
     result = send_event(page, base_url, "ProfileState.save", {"form": form}, path="/profile")
     assert "Profile saved." in events_in(result)
-    with sqlite3.connect(db_path) as conn:
-        role, active, verified, first = conn.execute(
-            'SELECT role, is_active, email_verified_at, first_name FROM "user" WHERE email = ?',
-            (email,),
-        ).fetchone()
-        first_user = conn.execute('SELECT email, first_name FROM "user" WHERE id = 1').fetchone()
+    role, active, verified, first = db_rows(
+        app_db,
+        'SELECT role, is_active, email_verified_at, first_name FROM "user" WHERE email = :email',
+        email=email,
+    )[0]
+    first_user = db_rows(app_db, 'SELECT email, first_name FROM "user" WHERE id = 1')[0]
     assert (role, active, first) == ("student", 1, "Mallory")
     assert verified is not None
     assert first_user[0] != email and first_user[1] != "Mallory"  # id=1 is someone else

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import sqlite3
 import time
 from pathlib import Path
 
@@ -11,6 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.accounts import new_email, sign_in, sign_up
+from tests.e2e.conftest import db_rows
 from tests.e2e.smtp_sink import SmtpSink
 
 pytestmark = pytest.mark.e2e
@@ -27,13 +27,10 @@ def video_ready(page: Page) -> None:
 
 def wait_for_saved_position(app_env: dict[str, str], lesson_id: int, seconds: float) -> None:
     """Poll the database until the seek has been stored (events are sent asynchronously)."""
-    db = app_env["LMS_DATABASE_URL"].removeprefix("sqlite:///")
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline:
-        with sqlite3.connect(db) as conn:
-            rows = conn.execute(
-                "SELECT position_s FROM lesson_progress WHERE lesson_id = ?", (lesson_id,)
-            ).fetchall()
+        sql = "SELECT position_s FROM lesson_progress WHERE lesson_id = :lesson"
+        rows = db_rows(app_env, sql, lesson=lesson_id)
         if any(abs(position - seconds) < 0.3 for (position,) in rows):
             return
         time.sleep(0.1)

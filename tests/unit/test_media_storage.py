@@ -172,3 +172,30 @@ def test_delete_key_removes_the_file_and_accepts_a_missing_one(media_dir: Path) 
 def test_delete_key_refuses_a_bad_key(media_dir: Path) -> None:
     with pytest.raises(ValueError):
         storage.delete_key("../lms.db")
+
+
+def _mode(path: Path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+def test_media_folders_are_owner_only(media_dir: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        path = storage.write_atomic(f"videos/{HEX}.mp4", b"x")
+    finally:
+        os.umask(old)
+    assert _mode(media_dir) == _mode(path.parent) == 0o700
+
+
+def test_folders_open_to_the_group_when_nginx_sends_the_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    apply_env(monkeypatch, lms_env(tmp_path, LMS_MEDIA_ACCEL_REDIRECT="/_protected_media/"))
+    old = os.umask(0o027)  # the systemd sample's UMask: nothing for other users
+    try:
+        path = storage.write_atomic(f"videos/{HEX}.mp4", b"x")
+    finally:
+        os.umask(old)
+        forget_caches()
+    assert _mode(tmp_path / "media") == _mode(path.parent) == 0o750
+    assert _mode(path) == 0o640

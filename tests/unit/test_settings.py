@@ -67,7 +67,25 @@ def test_dev_secret_is_generated_once_and_kept(tmp_path) -> None:
     assert (tmp_path / "a" / "secret_key").stat().st_mode & 0o777 == 0o600
 
 
-@pytest.mark.parametrize("prefix", ["_media/", "/_media", "https://cdn/"])
-def test_the_media_accel_prefix_must_be_a_location_path(settings_env, prefix: str) -> None:
-    with pytest.raises(ConfigError, match="LMS_MEDIA_ACCEL_PREFIX"):
-        settings_env(media_accel_prefix=prefix)
+def test_workers_starting_together_share_one_dev_secret(tmp_path, monkeypatch) -> None:
+    """Another worker writes its key between our existence check and ours: we adopt it."""
+    from lms_reflex import settings as settings_module
+
+    real_token = settings_module.secrets.token_urlsafe
+
+    def other_worker_wins(n: int) -> str:
+        (tmp_path / "c" / "secret_key").write_text("key-of-the-worker-that-won")
+        return real_token(n)
+
+    monkeypatch.setattr(settings_module.secrets, "token_urlsafe", other_worker_wins)
+    assert Settings(data_dir=tmp_path / "c").secret() == b"key-of-the-worker-that-won"
+    assert [p.name for p in (tmp_path / "c").iterdir()] == ["secret_key"]
+
+
+def test_media_accel_redirect_must_be_an_nginx_location(monkeypatch) -> None:
+    monkeypatch.setenv("LMS_MEDIA_ACCEL_REDIRECT", "/var/lib/lms/media")
+    with pytest.raises(ConfigError, match="LMS_MEDIA_ACCEL_REDIRECT"):
+        get_settings()
+    monkeypatch.setenv("LMS_MEDIA_ACCEL_REDIRECT", "/_protected_media/")
+    reset_settings_cache()
+    assert get_settings().media_accel_redirect == "/_protected_media/"
