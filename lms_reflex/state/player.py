@@ -100,7 +100,7 @@ class PlayerState(rx.State):
     def _show(self, view: PlayerView) -> None:
         self.view, self.problem = view, ""
         self._lesson_id = view.lesson_id
-        self._last_position, self._last_report = view.resume_position_s, time.monotonic()
+        self._last_position, self._last_report = view.resume_position_s, time.time()
         self.course_done = view.tracks_progress and view.course_percent >= 100
 
     async def _record(self, position: float, *, ended: bool = False, moved: bool = True):
@@ -109,10 +109,13 @@ class PlayerState(rx.State):
             return None
         if not isinstance(position, (int, float)) or not math.isfinite(position):
             return None
-        now = time.monotonic()
+        # Wall time, not monotonic: with several workers the state moves between processes
+        # (and machines), whose monotonic clocks do not agree.
+        now = time.time()
         delta = 0.0
         if moved:
-            delta = min(max(position - self._last_position, 0.0), now - self._last_report + 1)
+            elapsed = max(now - self._last_report, 0.0)
+            delta = min(max(position - self._last_position, 0.0), elapsed + 1)
         self._last_position, self._last_report = position, now
         try:
             done = await call_service(
