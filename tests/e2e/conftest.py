@@ -147,6 +147,13 @@ def db_rows(app_env: dict[str, str], sql: str, **params: object) -> list[tuple]:
         return [tuple(row) for row in conn.execute(text(sql), params)]
 
 
+def db_row(app_env: dict[str, str], sql: str, **params: object) -> dict | None:
+    """The first row of a query as a dict (column -> value), or None."""
+    with _engine(app_env["LMS_DATABASE_URL"]).connect() as conn:
+        row = conn.execute(text(sql), params).mappings().first()
+        return dict(row) if row is not None else None
+
+
 @pytest.fixture(scope="session")
 def app_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Where the app's stdout and stderr go (tests read it to check what was logged)."""
@@ -210,11 +217,21 @@ def axe() -> Axe:
     return Axe()
 
 
+SETTLE_ANIMATIONS = """() => Promise.race([
+    Promise.all(document.getAnimations()
+        .filter((a) => a.effect && a.effect.getTiming().iterations !== Infinity)
+        .map((a) => a.finished.catch(() => null))),
+    new Promise((done) => setTimeout(done, 3000)),
+])"""
+
+
 @pytest.fixture
 def check_a11y(axe: Axe):
     """Fail on serious or critical axe-core violations of the page as it is now."""
 
     def check(page: Page) -> None:
+        # Dialogs and toasts fade in; axe would measure contrast half-way through.
+        page.evaluate(SETTLE_ANIMATIONS)
         result = axe.run(page)
         bad = [
             v for v in result.response["violations"] if v.get("impact") in ("serious", "critical")

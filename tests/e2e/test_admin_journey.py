@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -18,7 +17,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.accounts import PASSWORD, new_email, sign_in, sign_up
-from tests.e2e.conftest import ROOT
+from tests.e2e.conftest import ROOT, db_rows
 from tests.e2e.forge import send_event
 from tests.e2e.smtp_sink import SmtpSink, find_code
 
@@ -27,10 +26,6 @@ pytestmark = pytest.mark.e2e
 COURSE_SLUG = "startup-finance-basics"  # priced, so a hand enrollment is how students get in
 COURSE_TITLE = "Startup Finance Basics"
 INSTRUCTOR = "marco.instructor@demo.lms"
-
-
-def _db(app_env: dict[str, str]) -> str:
-    return app_env["LMS_DATABASE_URL"].removeprefix("sqlite:///")
 
 
 def _make_admin(app_env: dict[str, str]) -> str:
@@ -96,15 +91,13 @@ def _toast_seen(page: Page, text: str) -> None:
 
 
 def _course_facts(app_env: dict[str, str]) -> tuple[int, int]:
-    with sqlite3.connect(_db(app_env)) as conn:
-        course_id = conn.execute("SELECT id FROM course WHERE slug = ?", (COURSE_SLUG,)).fetchone()[
-            0
-        ]
-        lessons = conn.execute(
-            "SELECT count(*) FROM lesson l JOIN section s ON s.id = l.section_id "
-            "WHERE s.course_id = ?",
-            (course_id,),
-        ).fetchone()[0]
+    [(course_id,)] = db_rows(app_env, "SELECT id FROM course WHERE slug = :s", s=COURSE_SLUG)
+    [(lessons,)] = db_rows(
+        app_env,
+        "SELECT count(*) FROM lesson l JOIN section s ON s.id = l.section_id "
+        "WHERE s.course_id = :c",
+        c=course_id,
+    )
     return course_id, lessons
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 import json
 import re
-import sqlite3
 import subprocess
 import sys
 import time
@@ -19,6 +18,7 @@ from PIL import Image
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.accounts import PASSWORD, new_email, sign_in, sign_up
+from tests.e2e.conftest import db_row, db_rows
 from tests.e2e.smtp_sink import SmtpSink
 
 pytestmark = pytest.mark.e2e
@@ -34,26 +34,23 @@ def demo_password(app_env: dict[str, str], role: str) -> str:
     return next(line.split("=", 1)[1] for line in lines if line.startswith(f"{role}="))
 
 
-def db_path(app_env: dict[str, str]) -> str:
-    return app_env["LMS_DATABASE_URL"].removeprefix("sqlite:///")
-
-
 JSON_COLUMNS = ("what_you_will_learn", "requirements", "tags")
 
 
 def course_row(app_env: dict[str, str], course_id: int) -> dict | None:
     """The course as stored, with its list columns decoded."""
-    with sqlite3.connect(db_path(app_env)) as conn:
-        conn.row_factory = sqlite3.Row
-        row = conn.execute("SELECT * FROM course WHERE id = ?", (course_id,)).fetchone()
+    row = db_row(app_env, "SELECT * FROM course WHERE id = :c", c=course_id)
     if row is None:
         return None
-    return {k: json.loads(v) if k in JSON_COLUMNS else v for k, v in dict(row).items()}
+    # SQLite hands JSON columns back as text, PostgreSQL as lists.
+    return {
+        k: json.loads(v) if k in JSON_COLUMNS and isinstance(v, str) else v for k, v in row.items()
+    }
 
 
 def course_id_of(app_env: dict[str, str], slug: str) -> int:
-    with sqlite3.connect(db_path(app_env)) as conn:
-        return conn.execute("SELECT id FROM course WHERE slug = ?", (slug,)).fetchone()[0]
+    [(course_id,)] = db_rows(app_env, "SELECT id FROM course WHERE slug = :s", s=slug)
+    return course_id
 
 
 def wait_for_row(app_env: dict[str, str], course_id: int, **expected: object) -> None:

@@ -70,15 +70,15 @@ def test_anonymous_forged_event_is_refused_and_changes_nothing(
 
 
 def test_a_signed_in_student_sending_every_admin_event_is_refused_and_changes_nothing(
-    page: Page, base_url: str, db_path: str, smtp: SmtpSink
+    page: Page, base_url: str, app_db: dict[str, str], smtp: SmtpSink
 ) -> None:
     """SECURITY-CASES 22: admin events by name, with forged ids, from a student's browser."""
     sign_up(page, smtp, new_email())
-    before = fingerprint(db_path)
+    before = fingerprint(app_db)
     for handler in ADMIN_HANDLERS:
         result = send_event(page, base_url, handler, RULES[handler][1], path="/admin")
         assert "do not have permission" in events_in(result), handler
-    assert fingerprint(db_path) == before
+    assert fingerprint(app_db) == before
 
 
 def test_signed_in_student_cannot_delete_the_account_without_the_password(
