@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 
 from lms_reflex.db import make_engine
 from lms_reflex.models import Enrollment, Lesson, Role
-from lms_reflex.services import learning
+from lms_reflex.services import learning, progress
 from lms_reflex.services.accounts import login
 from lms_reflex.services.actor import load_actor
 from lms_reflex.services.users import create_user
@@ -100,7 +100,7 @@ def seed(install: Install) -> Seeded:
             session.add(Enrollment(user_id=user_id, course_id=course.id))
         session.commit()
         actor = load_actor(session, student_id)
-        learning.record_progress(
+        progress.record_progress(
             session=session,
             actor=actor,
             lesson_id=lessons[1],
@@ -144,7 +144,7 @@ class ProgressWriter(threading.Thread):
 
     def _save(self, engine, user_id: int, lesson_id: int) -> None:
         with Session(engine, expire_on_commit=False) as session:
-            learning.record_progress(
+            progress.record_progress(
                 session=session,
                 actor=load_actor(session, user_id),
                 lesson_id=lesson_id,
