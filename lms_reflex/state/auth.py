@@ -172,8 +172,13 @@ class PasswordResetState(rx.State):
 
     @rx.event
     def load(self) -> None:
-        """Start with a fresh form."""
-        self.sent, self.busy = False, False
+        """A fresh form, or the confirmation when the URL says a link was sent.
+
+        The confirmation lives in the URL (?sent=1), not only in state: an on_load that
+        runs again after the request (a websocket reconnect re-runs it) must not turn the
+        confirmation back into an empty form.
+        """
+        self.sent, self.busy = route_param(self, "sent") == "1", False
 
     @rx.event
     async def request_reset(self, form: dict):
@@ -197,6 +202,7 @@ class PasswordResetState(rx.State):
             yield rx.toast.error(MAIL_FAILED)
             return
         self.sent, self.busy = True, False
+        yield rx.redirect(f"{routes.FORGOT}?sent=1", replace=True)
 
     @rx.event
     async def set_new_password(self, form: dict):
