@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import and_, bindparam
+from sqlalchemy import select as sql_select
 from sqlmodel import Session, col, select
 
 from lms_reflex.models import (
@@ -96,6 +98,28 @@ def teaches(actor: Actor | None, instructor_id: int | None) -> bool:
 def is_course_staff(actor: Actor | None, course: Course) -> bool:
     """`teaches` for a loaded course."""
     return teaches(actor, course.instructor_id)
+
+
+def lesson_facts_query(*columns: Any) -> Any:
+    """SELECT `columns` FROM a lesson with its course and the caller's enrollment row.
+
+    The enrollment is outer-joined for the user bound as :user_id, so one prebuilt
+    statement answers "which course, may they, are they enrolled" for the busiest paths
+    (progress heartbeats, media Range requests). Callers add their WHERE.
+    """
+    return (
+        sql_select(*columns)
+        .select_from(Lesson)
+        .join(Section, Section.id == Lesson.section_id)  # type: ignore[arg-type]
+        .join(Course, Course.id == Section.course_id)  # type: ignore[arg-type]
+        .outerjoin(
+            Enrollment,
+            and_(
+                Enrollment.course_id == Course.id,  # type: ignore[arg-type]
+                Enrollment.user_id == bindparam("user_id"),  # type: ignore[arg-type]
+            ),
+        )
+    )
 
 
 def is_enrolled(session: Session, actor: Actor | None, course_id: int) -> bool:

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from sqlalchemy import and_, bindparam, or_
-from sqlalchemy import select as sql_select
+from sqlalchemy import bindparam, or_
 from sqlmodel import Session, col, select
 
 from lms_reflex.models import Course, CourseStatus, Enrollment, Lesson, Profile, Section
 from lms_reflex.services.actor import Actor, load_actor
-from lms_reflex.services.learning import can_open_lesson, is_course_staff, is_enrolled, teaches
+from lms_reflex.services.learning import (
+    can_open_lesson,
+    is_course_staff,
+    is_enrolled,
+    lesson_facts_query,
+    teaches,
+)
 from lms_reflex.services.sessions import check_session
 
 _LESSON_KINDS = ("videos", "posters")
@@ -109,22 +114,7 @@ class Grant(StrEnum):
 # One lesson file's course facts and the caller's enrollment, built once: a playing video
 # asks this for every Range request.
 _LESSON_MEDIA = (
-    sql_select(
-        Lesson.is_preview,  # type: ignore[arg-type]
-        Course.status,  # type: ignore[arg-type]
-        Course.instructor_id,  # type: ignore[arg-type]
-        Enrollment.id,  # type: ignore[arg-type]
-    )
-    .select_from(Lesson)
-    .join(Section, Section.id == Lesson.section_id)  # type: ignore[arg-type]
-    .join(Course, Course.id == Section.course_id)  # type: ignore[arg-type]
-    .outerjoin(
-        Enrollment,
-        and_(
-            Enrollment.course_id == Course.id,  # type: ignore[arg-type]
-            Enrollment.user_id == bindparam("user_id"),  # type: ignore[arg-type]
-        ),
-    )
+    lesson_facts_query(Lesson.is_preview, Course.status, Course.instructor_id, Enrollment.id)
     .where(or_(Lesson.video_key == bindparam("key"), Lesson.poster_key == bindparam("key")))  # type: ignore[arg-type]
     .limit(1)
 )

@@ -18,7 +18,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Boolean, ColumnElement, Float, and_, bindparam, case, func, null, select
+from sqlalchemy import Boolean, ColumnElement, Float, bindparam, case, func, null, select
 from sqlalchemy import update as sql_update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -39,6 +39,7 @@ from lms_reflex.services.errors import InvalidInput, NotFound
 from lms_reflex.services.learning import (
     LESSON_NOT_FOUND,
     lesson_access,
+    lesson_facts_query,
     open_lesson,
     teaches,
     valid_id,
@@ -85,27 +86,14 @@ class _LessonFacts:
 
 
 # Lesson, course and the actor's enrollment in one round trip.
-_FACTS = (
-    select(
-        Lesson.duration_s,  # type: ignore[arg-type]
-        Lesson.is_preview,  # type: ignore[arg-type]
-        Course.id,  # type: ignore[arg-type]
-        Course.status,  # type: ignore[arg-type]
-        Course.instructor_id,  # type: ignore[arg-type]
-        Enrollment.id,  # type: ignore[arg-type]
-    )
-    .select_from(Lesson)
-    .join(Section, Section.id == Lesson.section_id)  # type: ignore[arg-type]
-    .join(Course, Course.id == Section.course_id)  # type: ignore[arg-type]
-    .outerjoin(
-        Enrollment,
-        and_(
-            Enrollment.course_id == Course.id,  # type: ignore[arg-type]
-            Enrollment.user_id == bindparam("user_id"),  # type: ignore[arg-type]
-        ),
-    )
-    .where(Lesson.id == bindparam("lesson_id"))  # type: ignore[arg-type]
-)
+_FACTS = lesson_facts_query(
+    Lesson.duration_s,
+    Lesson.is_preview,
+    Course.id,
+    Course.status,
+    Course.instructor_id,
+    Enrollment.id,
+).where(Lesson.id == bindparam("lesson_id"))  # type: ignore[arg-type]
 
 
 def _lesson_facts(session: Session, actor: Actor, lesson_id: object) -> _LessonFacts:
