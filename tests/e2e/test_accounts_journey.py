@@ -20,6 +20,17 @@ from tests.e2e.smtp_sink import SmtpSink, find_link
 pytestmark = pytest.mark.e2e
 
 
+def open_forgot_password(page: Page) -> None:
+    """Open the form and wait until it is live (its button enables once the page's data is in).
+
+    Typed text can be lost before that: the tab's saved state may first show the previous
+    confirmation and then mount a fresh, empty form, and an empty required field submits
+    nothing.
+    """
+    page.goto("/forgot-password")
+    expect(page.get_by_role("button", name="Send reset link")).to_be_enabled()
+
+
 def mail_barrier(page: Page, smtp: SmtpSink, known_email: str) -> None:
     """Ask for a reset mail to a known account from the same tab and wait for it.
 
@@ -27,7 +38,7 @@ def mail_barrier(page: Page, smtp: SmtpSink, known_email: str) -> None:
     earlier event would be in too: no fixed sleep needed to prove that none was sent.
     """
     before = len(smtp.messages_to(known_email))
-    page.goto("/forgot-password")
+    open_forgot_password(page)
     page.get_by_label("Email").fill(known_email)
     page.get_by_role("button", name="Send reset link").click()
     expect(page.get_by_text("If an account uses that address")).to_be_visible()
@@ -116,7 +127,7 @@ def test_forgotten_password_link_works_once_and_signs_in(
     email = new_email()
     sign_up(page, smtp, email)
     sign_out(page)
-    page.goto("/forgot-password")
+    open_forgot_password(page)
     check_a11y(page)
     page.get_by_label("Email").fill(email)
     page.get_by_role("button", name="Send reset link").click()
@@ -145,7 +156,7 @@ def test_forgot_password_for_an_unknown_email_says_the_same_and_mails_nothing(
     known_email = new_email()
     sign_up(browser.new_context(base_url=base_url).new_page(), smtp, known_email)
     email = new_email("nobody")
-    page.goto("/forgot-password")
+    open_forgot_password(page)
     page.get_by_label("Email").fill(email)
     page.get_by_role("button", name="Send reset link").click()
     expect(page.get_by_text("If an account uses that address")).to_be_visible()
