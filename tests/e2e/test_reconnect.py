@@ -26,7 +26,8 @@ def test_a_dropped_websocket_reconnects_and_progress_still_saves(
         " window.__sockets.push(ws); return ws; };"
         "Object.assign(window.WebSocket, Native); window.WebSocket.prototype = Native.prototype;"
     )
-    sign_up(page, smtp, new_email())
+    email = new_email()
+    sign_up(page, smtp, email)
     page.goto(COURSE)
     page.get_by_role("button", name="Enroll for free").click()
     page.get_by_role("link", name="Go to course").click()
@@ -42,5 +43,5 @@ def test_a_dropped_websocket_reconnects_and_progress_still_saves(
     assert len(sockets) > opened  # the page really opened a new connection
 
     page.evaluate(f"() => {{ document.querySelector('{VIDEO}').currentTime = 3.0; }}")
-    wait_for_saved_position(app_env, lesson_id, 3.0)  # saved as the same signed-in user
+    wait_for_saved_position(app_env, email, lesson_id, 3.0)  # saved as the same signed-in user
     expect(page.get_by_role("button", name="Account menu")).to_be_visible()

@@ -95,7 +95,7 @@ def test_two_browsers_of_one_student_on_different_workers_share_progress(
     # Browser A saves a position on its worker and leaves the lesson, as someone switching
     # devices would.
     seek(a.page, 1.5)
-    wait_for_saved_position(app_env, lesson_id, 1.5)
+    wait_for_saved_position(app_env, email, lesson_id, 1.5)
     a.page.goto("/dashboard")
 
     # Browser B, the same student elsewhere, resumes there from another worker.
@@ -110,7 +110,7 @@ def test_two_browsers_of_one_student_on_different_workers_share_progress(
     # B moves on; A comes back on a worker other than B's and resumes where B stopped.
     # (Positions stay 2 s clear of the 6 s demo video's end, where a lesson restarts.)
     seek(b.page, 3.3)
-    wait_for_saved_position(app_env, lesson_id, 3.3)
+    wait_for_saved_position(app_env, email, lesson_id, 3.3)
     b.page.goto("/dashboard")
     worker_a = open_on_other_worker(a, lesson_url, worker_b)
     a.page.wait_for_function(f"() => document.querySelector('{VIDEO}').currentTime > 2.8")
@@ -131,7 +131,8 @@ def test_a_tab_that_reconnects_to_another_worker_keeps_its_state(
         " window.__sockets.push(ws); return ws; };"
         "Object.assign(window.WebSocket, Native); window.WebSocket.prototype = Native.prototype;"
     )
-    sign_up(tab.page, smtp, new_email("reconnect"))
+    email = new_email("reconnect")
+    sign_up(tab.page, smtp, email)
     lesson_id = int(enroll_and_open_first_lesson(tab.page).rsplit("/", 1)[1])
     first = now = tab.newer_than(0)
     for _ in range(ATTEMPTS):  # drop the socket until the reconnect lands elsewhere
@@ -143,6 +144,6 @@ def test_a_tab_that_reconnects_to_another_worker_keeps_its_state(
             break
     assert now != first, tab.workers()
     seek(tab.page, 3.0)  # handled by the new worker, with the state the old one saved
-    wait_for_saved_position(app_env, lesson_id, 3.0)
+    wait_for_saved_position(app_env, email, lesson_id, 3.0)
     expect(tab.page.get_by_role("button", name="Account menu")).to_be_visible()
     tab.context.close()
