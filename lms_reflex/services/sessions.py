@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from sqlalchemy import bindparam, update
 from sqlalchemy import select as sql_select
@@ -15,6 +17,8 @@ from lms_reflex.models import AuthSession, User, utcnow
 from lms_reflex.services.actor import Actor, load_actor
 from lms_reflex.services.errors import InvalidInput
 from lms_reflex.settings import get_settings
+
+T = TypeVar("T")
 
 IDLE_TIMEOUT = timedelta(hours=2)
 ABSOLUTE_LIFETIME = timedelta(days=14)
@@ -164,6 +168,22 @@ def check_session(*, session: Session, token: str | None) -> tuple[Actor | None,
         return None, False
     actor = Actor(user_id, role, verified_at is not None, first_name, last_name)
     return actor, utcnow() - last_seen_at >= TOUCH_INTERVAL
+
+
+def as_session_user(
+    *, session: Session, token: str | None, work: Callable[[Session, Actor | None], T]
+) -> tuple[T, bool]:
+    """Run `work` as the token's user, checked in the same transaction.
+
+    An event that first asked who is signed in and then called a service paid for two
+    transactions and two hops to a worker thread; this is one of each. `work` gets the
+    actor (None when signed out) and calls services, which check permissions as always.
+
+    Returns:
+        (what `work` returned, True when the caller should call `touch_session`).
+    """
+    actor, due = check_session(session=session, token=token)
+    return work(session, actor), due
 
 
 def touch_session(*, session: Session, token: str | None) -> None:

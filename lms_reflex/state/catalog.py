@@ -2,28 +2,42 @@
 
 from __future__ import annotations
 
+import time
+
 import reflex as rx
+from sqlmodel import Session
 
 from lms_reflex import routes
 from lms_reflex.db import call_service
 from lms_reflex.mail import enrollment_mail
 from lms_reflex.services import accounts, catalog, enrollment
+from lms_reflex.services.actor import Actor
 from lms_reflex.services.enrollment import EnrollmentStatus
 from lms_reflex.services.errors import DomainError, NotFound
 from lms_reflex.services.views import CategoryView, CourseCard, CourseDetail
-from lms_reflex.state.session import current_actor
+from lms_reflex.state.session import as_actor, current_actor
 from lms_reflex.state.util import error_toast, route_param, send_mail_off_loop
+
+NAV_REFRESH_S = 60.0
 
 
 class NavState(rx.State):
     """The categories menu of the top bar, reloaded with every page."""
 
     categories: list[CategoryView] = []
+    _loaded_at: float = 0.0
 
     @rx.event
     async def load(self) -> None:
-        """Fetch the categories for the menu."""
+        """Fetch the categories for the menu, at most once a minute per tab.
+
+        Every page load sends this event; the menu changes only when an admin edits the
+        categories, and a full page load (or a minute) shows that.
+        """
+        if time.time() - self._loaded_at < NAV_REFRESH_S:
+            return
         self.categories = await call_service(catalog.list_categories, readonly=True)
+        self._loaded_at = time.time()
 
 
 class HomeState(rx.State):
@@ -37,16 +51,18 @@ class HomeState(rx.State):
     @rx.event
     async def load(self) -> None:
         """Fetch the newest and the best-rated published courses."""
-        self.newest = await call_service(
-            catalog.list_published_courses, readonly=True, order="newest", limit=8
-        )
-        self.top_rated = await call_service(
-            catalog.list_published_courses, readonly=True, order="top_rated", limit=4
-        )
-        self.popular = await call_service(
-            catalog.list_published_courses, readonly=True, order="popular", limit=4
+        self.newest, self.top_rated, self.popular = await call_service(
+            _home_listings, readonly=True
         )
         self.loaded = True
+
+
+def _home_listings(*, session: Session) -> tuple[list[CourseCard], ...]:
+    """The three home lists in one transaction (one hop to a worker thread)."""
+    return tuple(
+        catalog.list_published_courses(session=session, order=order, limit=limit)
+        for order, limit in (("newest", 8), ("top_rated", 4), ("popular", 4))
+    )
 
 
 class CategoryState(rx.State):
@@ -102,17 +118,14 @@ class CourseState(rx.State):
     async def load(self) -> None:
         """Fetch the course named in the URL (drafts only for their instructor and admins)."""
         slug = route_param(self, "slug")
-        actor = await current_actor(self)
+
+        def work(session: Session, actor: Actor | None) -> tuple[CourseDetail, EnrollmentStatus]:
+            course = catalog.get_course_detail(session=session, actor=actor, slug=slug)
+            status = enrollment.enrollment_status(session=session, actor=actor, course_id=course.id)
+            return course, status
+
         try:
-            self.course = await call_service(
-                catalog.get_course_detail, readonly=True, actor=actor, slug=slug
-            )
-            self.status = await call_service(
-                enrollment.enrollment_status,
-                readonly=True,
-                actor=actor,
-                course_id=self.course.id,
-            )
+            self.course, self.status = await as_actor(self, work)
             self.missing, self.busy = False, False
         except NotFound:
             self.course, self.status, self.missing = None, None, True

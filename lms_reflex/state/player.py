@@ -11,14 +11,16 @@ import math
 import time
 
 import reflex as rx
+from sqlmodel import Session
 
 from lms_reflex import routes
 from lms_reflex.db import call_service
 from lms_reflex.services import learning, progress, reviews
+from lms_reflex.services.actor import Actor
 from lms_reflex.services.errors import DomainError, NotFound, NotSignedIn, PermissionDenied
 from lms_reflex.services.learning import PlayerView
 from lms_reflex.services.reviews import MyReview
-from lms_reflex.state.session import current_actor
+from lms_reflex.state.session import as_actor, current_actor
 from lms_reflex.state.util import error_toast, field, route_param
 
 VIDEO_BOX_ID = "lesson-video"
@@ -70,28 +72,25 @@ class PlayerState(rx.State):
     async def load(self):
         """Open the lesson in the URL, or say why it cannot be opened."""
         slug, lesson = route_param(self, "course_slug"), route_param(self, "lesson")
-        actor = await current_actor(self)
-        try:
-            view = await call_service(
-                learning.get_lesson_for_player,
-                readonly=True,
-                actor=actor,
-                course_slug=slug,
-                lesson_id=_lesson_number(lesson),
+
+        def work(session: Session, actor: Actor | None) -> tuple[PlayerView, MyReview | None]:
+            view = learning.get_lesson_for_player(
+                session=session, actor=actor, course_slug=slug, lesson_id=_lesson_number(lesson)
             )
+            if not view.tracks_progress:
+                return view, None
+            return view, reviews.find_my_review(
+                session=session, actor=actor, course_id=view.course_id
+            )
+
+        try:
+            view, self.my_review = await as_actor(self, work)
         except NotSignedIn:
             return rx.redirect(routes.login_url(f"/learn/{slug}/{lesson}"))
         except (PermissionDenied, NotFound) as exc:
             self.view, self.problem = None, exc.message
             return None
         self._show(view)
-        self.my_review = (
-            await call_service(
-                reviews.find_my_review, readonly=True, actor=actor, course_id=view.course_id
-            )
-            if view.tracks_progress
-            else None
-        )
         # A finished lesson starts again from the beginning when reopened.
         resume = view.resume_position_s >= 1 and not view.completed
         keys = rx.call_script(KEYS_SCRIPT)
@@ -117,15 +116,16 @@ class PlayerState(rx.State):
             elapsed = max(now - self._last_report, 0.0)
             delta = min(max(position - self._last_position, 0.0), elapsed + 1)
         self._last_position, self._last_report = position, now
+        lesson_id = self._lesson_id
+
+        def work(session: Session, actor: Actor | None) -> progress.ProgressView:
+            return progress.record_progress(
+                session=session, actor=actor, lesson_id=lesson_id, position_s=position,
+                watched_delta_s=delta, ended=ended,
+            )  # fmt: skip
+
         try:
-            done = await call_service(
-                progress.record_progress,
-                actor=await current_actor(self),
-                ended=ended,
-                lesson_id=self._lesson_id,
-                position_s=position,
-                watched_delta_s=delta,
-            )
+            done = await as_actor(self, work, readonly=False)
         except DomainError as exc:
             return error_toast(exc)
         if done.completed and not self.view.completed:
@@ -133,13 +133,12 @@ class PlayerState(rx.State):
         return None
 
     async def _refresh(self, course_completed: bool):
-        actor = await current_actor(self)
-        view = await call_service(
-            learning.get_lesson_for_player,
-            readonly=True,
-            actor=actor,
-            course_slug=self.view.course_slug,
-            lesson_id=self._lesson_id,
+        slug, lesson_id = self.view.course_slug, self._lesson_id
+        view = await as_actor(
+            self,
+            lambda session, actor: learning.get_lesson_for_player(
+                session=session, actor=actor, course_slug=slug, lesson_id=lesson_id
+            ),
         )
         position = self._last_position
         self._show(view)

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import reflex as rx
+from sqlmodel import Session
 
 from lms_reflex.db import call_service
 from lms_reflex.services import reviews
+from lms_reflex.services.actor import Actor
 from lms_reflex.services.errors import DomainError
 from lms_reflex.services.reviews import MyReview
 from lms_reflex.services.views import ReviewView
 from lms_reflex.state.catalog import CourseState
-from lms_reflex.state.session import current_actor
+from lms_reflex.state.session import as_actor, current_actor
 from lms_reflex.state.util import error_toast, field
 
 
@@ -35,21 +37,21 @@ class ReviewsState(rx.State):
         if not course_id:
             self.items, self.total, self.mine = [], 0, None
             return
-        actor = await current_actor(self)
-        found = await call_service(
-            reviews.list_reviews, readonly=True, actor=actor, course_id=course_id, page=1
-        )
+
+        def work(session: Session, actor: Actor | None) -> tuple:
+            found = reviews.list_reviews(session=session, actor=actor, course_id=course_id, page=1)
+            mine = (
+                reviews.find_my_review(session=session, actor=actor, course_id=course_id)
+                if actor
+                else None
+            )
+            return actor, found, mine
+
+        actor, found, self.mine = await as_actor(self, work)
         self.items, self.total = found.reviews, found.total
         self.page_number, self.pages = found.page, found.pages
         course = (await self.get_state(CourseState)).course
         self.is_instructor = bool(actor and course and actor.id == course.instructor_id)
-        self.mine = (
-            await call_service(
-                reviews.find_my_review, readonly=True, actor=actor, course_id=course_id
-            )
-            if actor
-            else None
-        )
 
     @rx.event
     async def more(self):

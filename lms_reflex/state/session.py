@@ -8,8 +8,11 @@ session is stored in state except display data for menus.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from typing import TypeVar
 
 import reflex as rx
+from sqlmodel import Session
 
 from lms_reflex import routes
 from lms_reflex.api.auth_cookie import actor_from_token, token_from_cookie_header
@@ -17,6 +20,8 @@ from lms_reflex.db import call_service
 from lms_reflex.services import profiles, sessions
 from lms_reflex.services.actor import Actor
 from lms_reflex.settings import get_settings
+
+T = TypeVar("T")
 
 
 def session_token(state: rx.State) -> str | None:
@@ -27,6 +32,23 @@ def session_token(state: rx.State) -> str | None:
 async def current_actor(state: rx.State, *, touch: bool = True) -> Actor | None:
     """The signed-in user, freshly checked against the database."""
     return await actor_from_token(session_token(state), touch=touch)
+
+
+async def as_actor(
+    state: rx.State, work: Callable[[Session, Actor | None], T], *, readonly: bool = True
+) -> T:
+    """Run `work(session, actor)` in one worker-thread hop and one transaction.
+
+    The busiest handlers (page loads, progress) use this instead of `current_actor`
+    followed by `call_service`. The idle clock is touched in a separate write when due.
+    """
+    token = session_token(state)
+    result, due = await call_service(
+        sessions.as_session_user, readonly=readonly, token=token, work=work
+    )
+    if due:
+        await call_service(sessions.touch_session, token=token)
+    return result
 
 
 def client_ip(state: rx.State) -> str:
@@ -82,10 +104,12 @@ class SessionState(rx.State):
     @rx.event
     async def load(self) -> None:
         """Refresh the top bar from the session cookie."""
-        actor = await current_actor(self)
+
+        def work(session: Session, actor: Actor | None) -> tuple[Actor | None, str]:
+            avatar = profiles.avatar_url_of(session=session, actor=actor) if actor else ""
+            return actor, avatar
+
+        actor, self.avatar_url = await as_actor(self, work)
         self.signed_in = actor is not None
         self.first_name = actor.first_name if actor else ""
         self.role = actor.role if actor else ""
-        self.avatar_url = (
-            await call_service(profiles.avatar_url_of, readonly=True, actor=actor) if actor else ""
-        )

@@ -263,3 +263,26 @@ def test_check_session_refuses_revoked_tokens(run, make_user) -> None:
     assert run(sessions.check_session, token=token) == (None, False)
     run(sessions.touch_session, token=token)  # a revoked session is not revived
     assert run(sessions.check_session, token=token) == (None, False)
+
+
+def test_as_session_user_runs_the_work_as_the_tokens_user_in_one_transaction(
+    run, make_user, clock
+) -> None:
+    user = make_user()
+    token = run(sessions.create_session, user_id=user.id, ip="127.0.0.1", user_agent="t")
+    seen: list = []
+
+    def work(session: Session, actor):
+        seen.append((session, actor))
+        return "done"
+
+    assert run(sessions.as_session_user, token=token, work=work) == ("done", False)
+    session, actor = seen[-1]
+    assert isinstance(session, Session) and actor.id == user.id
+    clock.advance(seconds=61)
+    assert run(sessions.as_session_user, token=token, work=work) == ("done", True)
+    run(sessions.revoke_session, token=token)
+    assert run(sessions.as_session_user, token=token, work=work) == ("done", False)
+    assert seen[-1][1] is None  # signed out: the work sees no actor
+    assert run(sessions.as_session_user, token=None, work=work)[0] == "done"
+    assert seen[-1][1] is None
