@@ -96,6 +96,55 @@ class CourseInfo:
     lessons: list[tuple[int, float]]  # (lesson id, duration s) in syllabus order
 
 
+def bench_course(tag: str, lessons: int, seconds: int) -> CourseInfo:
+    """A free published course whose lessons last `seconds` each (the demo's last 7 s).
+
+    Its lessons reuse a demo lesson's video file: the benchmark never streams media, and
+    the player takes lesson lengths from the database. Positions and completion follow
+    the real rules for a lesson of that length.
+    """
+    from sqlmodel import col, select
+
+    from lms_reflex.db import session_scope
+    from lms_reflex.models import Course, CourseStatus, Lesson, Section, utcnow
+
+    with session_scope() as session:
+        template = session.exec(
+            select(Course).where(Course.status == CourseStatus.PUBLISHED).order_by(col(Course.id))
+        ).first()
+        video = session.exec(
+            select(Lesson.video_key).where(col(Lesson.video_key).is_not(None)).limit(1)
+        ).one()
+        assert template is not None and video is not None, "seed the demo data first"
+        course = Course(
+            slug=f"loadbench-{tag}",
+            title=f"Loadbench {tag} course",
+            subtitle="Made by benchmarks/load.py",
+            instructor_id=template.instructor_id,
+            category_id=template.category_id,
+            status=CourseStatus.PUBLISHED,
+            published_at=utcnow(),
+        )
+        session.add(course)
+        session.flush()
+        section = Section(course_id=course.id, title="Lessons", position=0)
+        session.add(section)
+        session.flush()
+        rows = [
+            Lesson(
+                section_id=section.id,
+                title=f"Lesson {i + 1}",
+                video_key=video,
+                duration_s=seconds,
+                position=i,
+            )
+            for i in range(lessons)
+        ]
+        session.add_all(rows)
+        session.flush()
+        return CourseInfo(course.slug, "Loadbench", [(int(r.id), float(seconds)) for r in rows])
+
+
 def published_courses() -> list[CourseInfo]:
     from sqlmodel import col, select
 
@@ -219,7 +268,8 @@ class Student:
         start = time.perf_counter()
         for name in ("nav", "session", *loads):
             self.ctx.stats.events += 1
-            await self.tab.event(self.ctx.names[name], {})
+            event_ms, _ = await self.tab.event(self.ctx.names[name], {})
+            self.ctx.stats.ok("(one on_load)", event_ms)
         ms = (time.perf_counter() - start) * 1000
         self.ctx.stats.ok(step, ms)
         return ms
@@ -427,11 +477,12 @@ def show_windows(stats: Stats) -> None:
         print("    " + "   ".join(line[i : i + 6]))
 
 
-async def run_mix(args: argparse.Namespace, base_url: str, port: int, users: list) -> None:
+async def run_mix(
+    args: argparse.Namespace, base_url: str, port: int, users: list, courses: list[CourseInfo]
+) -> None:
     from lms_reflex.services.sessions import cookie_name
     from lms_reflex.settings import get_settings
 
-    courses = published_courses()
     async with aiohttp.ClientSession() as http:
         ctx = Context(
             base_url=base_url,
@@ -487,6 +538,13 @@ def main() -> None:
     parser.add_argument("--progress-every", type=float, default=10.0)
     parser.add_argument("--review-share", type=float, default=0.1)
     parser.add_argument(
+        "--lesson-seconds",
+        type=int,
+        default=120,
+        help="lesson length of a course made for the run; 0 plays the demo courses (7 s)",
+    )
+    parser.add_argument("--lessons", type=int, default=6)
+    parser.add_argument(
         "--sync", action="store_true", help="everyone starts within 10 s and reports every 5 s"
     )
     parser.add_argument("--lms-dir", default=str(ROOT))
@@ -508,9 +566,13 @@ def main() -> None:
             proc = start_lms(Path(args.lms_dir), log)
             wait_until_up(f"{base}/api/health", proc, log, 900)
         tag = uuid.uuid4().hex[:8]
-        first = course_id(published_courses()[0].slug)  # run_sync plays this course
+        if args.lesson_seconds:
+            courses = [bench_course(tag, args.lessons, args.lesson_seconds)]
+        else:
+            courses = published_courses()
+        first = course_id(courses[0].slug)  # run_sync plays this course
         users = with_emails(create_students(args.students, tag, first), tag)
-        asyncio.run(run_mix(args, f"http://127.0.0.1:{port}", port, users))
+        asyncio.run(run_mix(args, f"http://127.0.0.1:{port}", port, users, courses))
     finally:
         stop_server(proc)
 
