@@ -69,15 +69,13 @@ e2e: dev-deps js chromium
 
 # The same journeys on PostgreSQL + Redis + 3 backend workers (see tests/e2e/conftest.py).
 e2e-scaled: dev-deps js chromium
-	LMS_E2E_MODE=scaled $(BIN)/python -m pytest tests/e2e -q
+	LMS_E2E_MODE=scaled REFLEX_WEB_WORKDIR=.web-scaled $(BIN)/python -m pytest tests/e2e -q
 
-# With LMS_TEST_POSTGRES_URL set (CI), the browser journeys run a second time on
-# PostgreSQL + Redis + 3 backend workers.
+# Unit and integration tests, then the browser journeys: one worker + SQLite and, with
+# LMS_TEST_POSTGRES_URL set (CI), also PostgreSQL + Redis + 3 workers (scripts/e2e-passes.sh).
 test: dev-deps js chromium lint
-	$(BIN)/python -m pytest tests/unit tests/integration tests/e2e -q
-	@if [ -n "$$LMS_TEST_POSTGRES_URL" ]; then \
-	  LMS_E2E_MODE=scaled $(BIN)/python -m pytest tests/e2e -q; \
-	else echo "make test: LMS_TEST_POSTGRES_URL is not set; skipped the several-worker e2e pass"; fi
+	$(BIN)/python -m pytest tests/unit tests/integration -q
+	bash scripts/e2e-passes.sh
 
 clean:
-	rm -rf .web .states
+	rm -rf .web .web-scaled .states
