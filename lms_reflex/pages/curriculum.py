@@ -14,7 +14,7 @@ from lms_reflex.components.sortable import (
     sortable_list,
 )
 from lms_reflex.pages.lesson_editor import lesson_editor_dialog
-from lms_reflex.services.builder import EditorLesson, EditorSection
+from lms_reflex.services.course_details import EditorLesson, EditorSection
 from lms_reflex.state.curriculum import CurriculumState
 from lms_reflex.state.lesson_editor import LessonEditorState
 

@@ -8,7 +8,9 @@ from lms_reflex.components.builder_nav import builder_nav
 from lms_reflex.components.forms import labeled_input
 from lms_reflex.components.shell import app_shell
 from lms_reflex.components.teach_fields import refused_notice, status_badge
-from lms_reflex.services.builder import TITLE_MAX, ChecklistItem, TeachingCourse
+from lms_reflex.services.builder import TITLE_MAX
+from lms_reflex.services.course_publishing import ChecklistItem
+from lms_reflex.services.teaching import TeachingCourse
 from lms_reflex.state.teach import PublishState, TeachState
 
 T = TeachState

@@ -15,7 +15,7 @@ from lms_reflex.components.teach_fields import (
     refused_notice,
     status_badge,
 )
-from lms_reflex.services import builder
+from lms_reflex.services import course_details
 from lms_reflex.services.course_media import THUMBNAIL_MAX_BYTES
 from lms_reflex.state.teach_details import THUMBNAIL_UPLOAD_ID, CourseEditorState
 
@@ -63,14 +63,14 @@ def _words() -> rx.Component:
     return rx.vstack(
         labelled("Title", "course-title", _text_input("title", S.title, max_length=120),
                  "3 to 120 characters."),
-        labelled("Subtitle", "course-subtitle", _text_input("subtitle", S.subtitle,
-                                                            max_length=builder.SUBTITLE_MAX)),
+        labelled("Subtitle", "course-subtitle",
+                 _text_input("subtitle", S.subtitle, max_length=course_details.SUBTITLE_MAX)),
         labelled(
             "Description", "course-description",
             rx.text_area(id="course-description", value=S.description,
                          on_change=lambda v: S.edit_field("description", v),
                          debounce_timeout=AUTOSAVE_DELAY_MS, rows="10", width="100%",
-                         max_length=builder.DESCRIPTION_MAX, resize="vertical"),
+                         max_length=course_details.DESCRIPTION_MAX, resize="vertical"),
             "Markdown: **bold**, *italic*, lists, links and ## headings. See the preview.",
         ),
         spacing="4", width="100%",
@@ -91,7 +91,7 @@ def _choices() -> rx.Component:
         labelled("Category", "course-category", category),
         labelled("Level", "course-level", level),
         labelled("Language", "course-language",
-                 _text_input("language", S.language, max_length=builder.LANGUAGE_MAX)),
+                 _text_input("language", S.language, max_length=course_details.LANGUAGE_MAX)),
         labelled("Price", "course-price",
                  _text_input("price", S.price, input_mode="decimal", max_length=12),
                  "In " + S.currency + ". 0 or empty for a free course."),
@@ -105,11 +105,11 @@ def _lists() -> rx.Component:
         list_editor("What you will learn", S.learn,
                     lambda i, v: S.edit_line("learn", i, v),
                     lambda i: S.remove_line("learn", i), S.add_line("learn"),
-                    builder.LIST_ITEM_MAX),
+                    course_details.LIST_ITEM_MAX),
         list_editor("Requirements", S.requirements,
                     lambda i, v: S.edit_line("requirements", i, v),
                     lambda i: S.remove_line("requirements", i), S.add_line("requirements"),
-                    builder.LIST_ITEM_MAX),
+                    course_details.LIST_ITEM_MAX),
         labelled("Tags", "course-tags", _text_input("tags", S.tags, max_length=2000),
                  "Separate tags with commas, like: python, beginners."),
         spacing="4", width="100%",

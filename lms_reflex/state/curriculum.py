@@ -14,9 +14,9 @@ import reflex as rx
 
 from lms_reflex import routes
 from lms_reflex.db import call_service
-from lms_reflex.services import builder, curriculum
+from lms_reflex.services import course_details, curriculum
 from lms_reflex.services.actor import Actor
-from lms_reflex.services.builder import EditorLesson, EditorSection
+from lms_reflex.services.course_details import EditorLesson, EditorSection
 from lms_reflex.services.errors import Conflict, DomainError, NotSignedIn
 from lms_reflex.state.session import current_actor
 from lms_reflex.state.util import error_toast, field, route_param
@@ -101,7 +101,7 @@ class CurriculumState(rx.State):
     async def _refresh(self, actor: Actor | None) -> None:
         """Show the course as the server has it now (also after a refused change)."""
         course = await call_service(
-            builder.get_course_for_editing,
+            course_details.get_course_for_editing,
             readonly=True,
             actor=actor,
             course_id=self.course_number,

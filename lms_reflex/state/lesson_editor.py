@@ -11,7 +11,7 @@ import reflex as rx
 from lms_reflex.db import call_service
 from lms_reflex.services import curriculum
 from lms_reflex.services.actor import Actor
-from lms_reflex.services.builder import EditorLesson
+from lms_reflex.services.course_details import EditorLesson
 from lms_reflex.services.errors import DomainError, NotFound, NotSignedIn
 from lms_reflex.state.curriculum import CurriculumState, find_lesson
 from lms_reflex.state.session import current_actor

@@ -11,9 +11,10 @@ import reflex as rx
 
 from lms_reflex import routes
 from lms_reflex.db import call_service
-from lms_reflex.services import builder, course_media
-from lms_reflex.services.builder import ChecklistItem, TeachingCourse
+from lms_reflex.services import course_details, course_media, course_publishing, teaching
+from lms_reflex.services.course_publishing import ChecklistItem
 from lms_reflex.services.errors import DomainError
+from lms_reflex.services.teaching import TeachingCourse
 from lms_reflex.state.session import current_actor
 from lms_reflex.state.util import error_toast, field, route_param
 
@@ -53,7 +54,7 @@ class TeachState(rx.State):
         self.loaded, self.refusal, self.creating = False, "", False
         yield
         try:
-            self.courses = await call_service(builder.list_my_teaching, readonly=True, actor=actor)
+            self.courses = await call_service(teaching.list_my_teaching, readonly=True, actor=actor)
         except DomainError as exc:
             self.courses, self.refusal = [], exc.message
         self.loaded = True
@@ -86,7 +87,7 @@ class TeachState(rx.State):
         yield
         try:
             course_id = await call_service(
-                builder.create_course,
+                course_details.create_course,
                 actor=await current_actor(self),
                 title=field(form, "title", 400),
             )
@@ -134,11 +135,17 @@ class PublishState(rx.State):
     async def _refresh(self) -> None:
         actor = await current_actor(self)
         course = await call_service(
-            builder.get_course_for_editing, readonly=True, actor=actor, course_id=self.course_id
+            course_details.get_course_for_editing,
+            readonly=True,
+            actor=actor,
+            course_id=self.course_id,
         )
         self.title, self.slug, self.status = course.title, course.slug, course.status
         self.checklist = await call_service(
-            builder.publish_checklist, readonly=True, actor=actor, course_id=self.course_id
+            course_publishing.publish_checklist,
+            readonly=True,
+            actor=actor,
+            course_id=self.course_id,
         )
 
     async def _change(self, service, done: str):
@@ -157,21 +164,26 @@ class PublishState(rx.State):
     @rx.event
     async def publish(self):
         """Put the course in the catalog (refused until the checklist is complete)."""
-        async for update in self._change(builder.publish_course, "The course is published."):
+        async for update in self._change(
+            course_publishing.publish_course, "The course is published."
+        ):
             yield update
 
     @rx.event
     async def unpublish(self):
         """Back to draft: out of the catalog; enrolled students keep access."""
         async for update in self._change(
-            builder.unpublish_course, "The course is a draft again. Enrolled students keep access."
+            course_publishing.unpublish_course,
+            "The course is a draft again. Enrolled students keep access.",
         ):
             yield update
 
     @rx.event
     async def archive(self):
         """Hide the course from the catalog for good; enrolled students keep access."""
-        async for update in self._change(builder.archive_course, "The course is archived."):
+        async for update in self._change(
+            course_publishing.archive_course, "The course is archived."
+        ):
             yield update
 
     @rx.event

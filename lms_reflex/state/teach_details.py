@@ -1,7 +1,7 @@
 """The builder's details step: every field autosaves, with a visible save status.
 
 Each change (debounced in the browser, and on leaving a field) sends the whole details form
-to `builder.update_course_details`, which checks the caller owns the course and refuses
+to `course_details.update_course_details`, which checks the caller owns the course and refuses
 the lot if one value does not fit; the status line and a toast then say why.
 """
 
@@ -14,8 +14,8 @@ import reflex as rx
 
 from lms_reflex import routes
 from lms_reflex.db import call_service
-from lms_reflex.services import builder, catalog, course_media
-from lms_reflex.services.builder import EditorCourse
+from lms_reflex.services import catalog, course_details, course_media
+from lms_reflex.services.course_details import EditorCourse
 from lms_reflex.services.errors import DomainError, InvalidInput
 from lms_reflex.services.views import CategoryView
 from lms_reflex.state.session import current_actor
@@ -35,7 +35,7 @@ TEXT_FIELDS = {
     "tags": "tags",
 }
 LISTS = {"learn": "learn", "requirements": "requirements"}
-FIELD_LIMIT = builder.DESCRIPTION_MAX + 1000
+FIELD_LIMIT = course_details.DESCRIPTION_MAX + 1000
 SAVING, SAVED, FAILED = "saving", "saved", "failed"
 
 
@@ -80,14 +80,19 @@ class CourseEditorState(rx.State):
         yield
         try:
             course = await call_service(
-                builder.get_course_for_editing, readonly=True, actor=actor, course_id=course_id
+                course_details.get_course_for_editing,
+                readonly=True,
+                actor=actor,
+                course_id=course_id,
             )
             self.categories = await call_service(catalog.list_categories, readonly=True)
         except DomainError as exc:
             self.refusal, self.loaded = exc.message, True
             return
         self._show(course)
-        self.preview_html = await asyncio.to_thread(builder.description_preview, self.description)
+        self.preview_html = await asyncio.to_thread(
+            course_details.description_preview, self.description
+        )
         self.loaded = True
 
     def _show(self, c: EditorCourse) -> None:
@@ -107,7 +112,7 @@ class CourseEditorState(rx.State):
         """Send the whole form; the service refuses everything if one value does not fit."""
         try:
             await call_service(
-                builder.update_course_details,
+                course_details.update_course_details,
                 actor=await current_actor(self),
                 course_id=self.course_id,
                 title=self.title,
@@ -116,7 +121,7 @@ class CourseEditorState(rx.State):
                 category_id=self._category_id(),
                 level=self.level,
                 language=self.language,
-                price_cents=builder.parse_price(self.price),
+                price_cents=course_details.parse_price(self.price),
                 what_you_will_learn=self.learn,
                 requirements=self.requirements,
                 tags=[tag.strip() for tag in self.tags.split(",")],
@@ -144,7 +149,7 @@ class CourseEditorState(rx.State):
             return
         setattr(self, TEXT_FIELDS[name], value[:FIELD_LIMIT])
         if name == "description":
-            self.preview_html = await asyncio.to_thread(builder.description_preview, value)
+            self.preview_html = await asyncio.to_thread(course_details.description_preview, value)
         async for update in self._save_now():
             yield update
 
@@ -155,7 +160,7 @@ class CourseEditorState(rx.State):
     def add_line(self, name: str) -> None:
         """Add an empty line to a list editor (blank lines are never stored, display only)."""
         lines = self._lines(name)
-        if lines is not None and len(lines) < builder.LIST_MAX_ITEMS:
+        if lines is not None and len(lines) < course_details.LIST_MAX_ITEMS:
             setattr(self, LISTS[name], [*lines, ""])
 
     @rx.event
@@ -163,7 +168,9 @@ class CourseEditorState(rx.State):
         """Change one line of a list editor and save the form (an unknown line changes nothing)."""
         lines = self._lines(name)
         if lines is not None and _known_index(index, lines):
-            lines[index] = value[: builder.LIST_ITEM_MAX + 100] if isinstance(value, str) else ""
+            lines[index] = (
+                value[: course_details.LIST_ITEM_MAX + 100] if isinstance(value, str) else ""
+            )
             setattr(self, LISTS[name], lines)
         async for update in self._save_now():
             yield update

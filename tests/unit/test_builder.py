@@ -21,7 +21,13 @@ from lms_reflex.models import (
     Section,
     utcnow,
 )
-from lms_reflex.services import builder, course_media, curriculum
+from lms_reflex.services import (
+    course_details,
+    course_media,
+    course_publishing,
+    curriculum,
+    teaching,
+)
 from lms_reflex.services.actor import Actor, load_actor
 from lms_reflex.services.errors import InvalidInput, NotFound, PermissionDenied
 
@@ -96,7 +102,7 @@ def snapshot(session: Session) -> list[dict[str, Any]]:
 
 def make_course(run, owner: Actor, *, sections: int = 1, lessons: int = 2) -> int:
     """A draft course with `sections` sections of `lessons` lessons, through the services."""
-    course_id = run(builder.create_course, actor=owner, title="A course")
+    course_id = run(course_details.create_course, actor=owner, title="A course")
     for s in range(sections):
         section_id = run(
             curriculum.add_section, actor=owner, course_id=course_id, title=f"Part {s + 1}"
@@ -110,8 +116,8 @@ def make_course(run, owner: Actor, *, sections: int = 1, lessons: int = 2) -> in
 
 
 def test_create_course_makes_a_draft_with_a_unique_slug(run, session, people) -> None:
-    first = run(builder.create_course, actor=people.alice, title="Élan & Python!")
-    second = run(builder.create_course, actor=people.bob, title="Elan  python")
+    first = run(course_details.create_course, actor=people.alice, title="Élan & Python!")
+    second = run(course_details.create_course, actor=people.bob, title="Elan  python")
     a, b = session.get(Course, first), session.get(Course, second)
     assert a is not None and b is not None
     assert (a.slug, b.slug) == ("elan-python", "elan-python-2")
@@ -119,32 +125,32 @@ def test_create_course_makes_a_draft_with_a_unique_slug(run, session, people) ->
 
 
 def test_a_title_with_no_letters_still_gets_a_slug(run, session, people) -> None:
-    course = session.get(Course, run(builder.create_course, actor=people.alice, title="!!!"))
+    course = session.get(Course, run(course_details.create_course, actor=people.alice, title="!!!"))
     assert course is not None and course.slug == "course"
 
 
 @pytest.mark.parametrize("title", ["", "ab", "x" * 121, "two\nlines", "nul\x00"])
 def test_create_course_refuses_bad_titles(run, people, title) -> None:
     with pytest.raises(InvalidInput):
-        run(builder.create_course, actor=people.alice, title=title)
+        run(course_details.create_course, actor=people.alice, title=title)
 
 
 @pytest.mark.parametrize("who", ["student", "unverified"])
 def test_only_verified_instructors_create_courses(run, session, people, who) -> None:
     with pytest.raises(PermissionDenied):
-        run(builder.create_course, actor=getattr(people, who), title="Sneaky course")
+        run(course_details.create_course, actor=getattr(people, who), title="Sneaky course")
     assert session.exec(select(Course)).all() == []
 
 
 def test_update_details_saves_every_field(run, people, category) -> None:
-    course_id = run(builder.create_course, actor=people.alice, title="Old title")
+    course_id = run(course_details.create_course, actor=people.alice, title="Old title")
     run(
-        builder.update_course_details,
+        course_details.update_course_details,
         actor=people.alice,
         course_id=course_id,
         **details(category_id=category),
     )
-    view = run(builder.get_course_for_editing, actor=people.alice, course_id=course_id)
+    view = run(course_details.get_course_for_editing, actor=people.alice, course_id=course_id)
     assert view.title == "Python from scratch" and view.slug == "old-title"
     assert view.category_id == category and view.price_cents == 1999
     assert view.what_you_will_learn == ["Variables", "Loops"]
@@ -171,17 +177,20 @@ def test_update_details_saves_every_field(run, people, category) -> None:
     ],
 )
 def test_update_details_refuses_bad_values_and_changes_nothing(run, session, people, bad) -> None:
-    course_id = run(builder.create_course, actor=people.alice, title="Old title")
+    course_id = run(course_details.create_course, actor=people.alice, title="Old title")
     before = snapshot(session)
     with pytest.raises(InvalidInput):
         run(
-            builder.update_course_details, actor=people.alice, course_id=course_id, **details(**bad)
+            course_details.update_course_details,
+            actor=people.alice,
+            course_id=course_id,
+            **details(**bad),
         )
     assert snapshot(session) == before
 
 
 def test_description_preview_renders_markdown_without_script() -> None:
-    html = builder.description_preview(
+    html = course_details.description_preview(
         "**bold** <script>alert(1)</script> [x](javascript:alert(1))"
     )
     assert "<strong>bold</strong>" in html
@@ -190,9 +199,9 @@ def test_description_preview_renders_markdown_without_script() -> None:
 
 
 def test_admin_may_edit_any_course(run, people) -> None:
-    course_id = run(builder.create_course, actor=people.alice, title="Alice course")
-    run(builder.update_course_details, actor=people.admin, course_id=course_id, **details())
-    view = run(builder.get_course_for_editing, actor=people.admin, course_id=course_id)
+    course_id = run(course_details.create_course, actor=people.alice, title="Alice course")
+    run(course_details.update_course_details, actor=people.admin, course_id=course_id, **details())
+    view = run(course_details.get_course_for_editing, actor=people.admin, course_id=course_id)
     assert view.title == "Python from scratch"
 
 
@@ -203,14 +212,24 @@ def _calls(ids: dict[str, int]) -> dict[str, Callable[..., Any]]:
     """Every builder service aimed at Alice's course; each takes the actor."""
     c, s, le = ids["course"], ids["section"], ids["lesson"]
     return {
-        "get": lambda a: builder.get_course_for_editing(session=ids["db"], actor=a, course_id=c),
-        "update": lambda a: builder.update_course_details(
+        "get": lambda a: course_details.get_course_for_editing(
+            session=ids["db"], actor=a, course_id=c
+        ),
+        "update": lambda a: course_details.update_course_details(
             session=ids["db"], actor=a, course_id=c, **details()
         ),
-        "checklist": lambda a: builder.publish_checklist(session=ids["db"], actor=a, course_id=c),
-        "publish": lambda a: builder.publish_course(session=ids["db"], actor=a, course_id=c),
-        "unpublish": lambda a: builder.unpublish_course(session=ids["db"], actor=a, course_id=c),
-        "archive": lambda a: builder.archive_course(session=ids["db"], actor=a, course_id=c),
+        "checklist": lambda a: course_publishing.publish_checklist(
+            session=ids["db"], actor=a, course_id=c
+        ),
+        "publish": lambda a: course_publishing.publish_course(
+            session=ids["db"], actor=a, course_id=c
+        ),
+        "unpublish": lambda a: course_publishing.unpublish_course(
+            session=ids["db"], actor=a, course_id=c
+        ),
+        "archive": lambda a: course_publishing.archive_course(
+            session=ids["db"], actor=a, course_id=c
+        ),
         "add_section": lambda a: curriculum.add_section(
             session=ids["db"], actor=a, course_id=c, title="Intruder"
         ),
@@ -305,22 +324,22 @@ def _fill_for_publishing(session: Session, course_id: int, category: int) -> Non
 
 def test_publish_is_refused_until_the_checklist_is_done(run, session, people, category) -> None:
     course_id = make_course(run, people.alice)
-    items = run(builder.publish_checklist, actor=people.alice, course_id=course_id)
+    items = run(course_publishing.publish_checklist, actor=people.alice, course_id=course_id)
     assert [i.done for i in items] == [True, False, False, False, False]
     with pytest.raises(InvalidInput, match="description"):
-        run(builder.publish_course, actor=people.alice, course_id=course_id)
+        run(course_publishing.publish_course, actor=people.alice, course_id=course_id)
     assert session.get(Course, course_id).status == CourseStatus.DRAFT
     _fill_for_publishing(session, course_id, category)
-    items = run(builder.publish_checklist, actor=people.alice, course_id=course_id)
+    items = run(course_publishing.publish_checklist, actor=people.alice, course_id=course_id)
     assert all(i.done for i in items)
-    run(builder.publish_course, actor=people.alice, course_id=course_id)
+    run(course_publishing.publish_course, actor=people.alice, course_id=course_id)
     assert session.get(Course, course_id).status == CourseStatus.PUBLISHED
 
 
 def test_a_lesson_without_video_does_not_count(run, session, people, category) -> None:
     course_id = make_course(run, people.alice, sections=2, lessons=0)
     _ = category
-    items = run(builder.publish_checklist, actor=people.alice, course_id=course_id)
+    items = run(course_publishing.publish_checklist, actor=people.alice, course_id=course_id)
     assert items[-1].done is False
 
 
@@ -329,18 +348,18 @@ def test_published_at_is_set_once_and_updated_at_always(
 ) -> None:
     course_id = make_course(run, people.alice)
     _fill_for_publishing(session, course_id, category)
-    run(builder.publish_course, actor=people.alice, course_id=course_id)
+    run(course_publishing.publish_course, actor=people.alice, course_id=course_id)
     first = session.get(Course, course_id).published_at
     assert first == clock.now
     clock.advance(days=1)
-    run(builder.unpublish_course, actor=people.alice, course_id=course_id)
+    run(course_publishing.unpublish_course, actor=people.alice, course_id=course_id)
     course = session.get(Course, course_id)
     assert course.status == CourseStatus.DRAFT and course.updated_at == clock.now
     clock.advance(days=1)
-    run(builder.publish_course, actor=people.alice, course_id=course_id)
+    run(course_publishing.publish_course, actor=people.alice, course_id=course_id)
     course = session.get(Course, course_id)
     assert course.published_at == first and course.updated_at == clock.now
-    run(builder.archive_course, actor=people.alice, course_id=course_id)
+    run(course_publishing.archive_course, actor=people.alice, course_id=course_id)
     assert session.get(Course, course_id).status == CourseStatus.ARCHIVED
 
 
@@ -373,7 +392,7 @@ def test_list_my_teaching_counts_students_and_completion(run, session, people, m
     session.add_all([LessonProgress(user_id=people.student.id, lesson_id=i, completed_at=utcnow())
                      for i in lessons])  # fmt: skip
     session.commit()
-    rows = {r.id: r for r in run(builder.list_my_teaching, actor=people.alice)}
+    rows = {r.id: r for r in run(teaching.list_my_teaching, actor=people.alice)}
     assert set(rows) == {full, empty}
     assert (rows[full].students, rows[full].completion_rate) == (3, 33)
     assert (rows[empty].students, rows[empty].completion_rate) == (1, 0)
@@ -386,7 +405,7 @@ def test_list_my_teaching_uses_a_constant_number_of_queries(run, session, people
         listener = lambda *args: seen.append(args[2])  # noqa: E731
         event.listen(engine, "before_cursor_execute", listener)
         try:
-            run(builder.list_my_teaching, actor=people.alice)
+            run(teaching.list_my_teaching, actor=people.alice)
         finally:
             event.remove(engine, "before_cursor_execute", listener)
         return len(seen)
@@ -400,4 +419,4 @@ def test_list_my_teaching_uses_a_constant_number_of_queries(run, session, people
 
 def test_students_cannot_list_teaching(run, people) -> None:
     with pytest.raises(PermissionDenied):
-        run(builder.list_my_teaching, actor=people.student)
+        run(teaching.list_my_teaching, actor=people.student)

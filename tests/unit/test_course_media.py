@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 from lms_reflex.media import storage
 from lms_reflex.media.samples import make_test_video
 from lms_reflex.models import Course, Enrollment, Lesson, Section
-from lms_reflex.services import builder, course_media
+from lms_reflex.services import course_media, course_publishing
 from lms_reflex.services.errors import Conflict, InvalidInput
 from tests.unit.test_builder import People, make_course, make_people, snapshot
 
@@ -255,7 +255,7 @@ def test_courses_with_students_or_published_are_kept(run, session, people) -> No
     session.commit()
     with pytest.raises(Conflict, match="Unpublish"):
         run(course_media.delete_course, actor=people.alice, course_id=course_id)
-    run(builder.archive_course, actor=people.alice, course_id=course_id)
+    run(course_publishing.archive_course, actor=people.alice, course_id=course_id)
     session.add(Enrollment(user_id=people.student.id, course_id=course_id))
     session.commit()
     with pytest.raises(Conflict, match="enrolled"):

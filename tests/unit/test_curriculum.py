@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from lms_reflex.media import storage
 from lms_reflex.models import Lesson, LessonProgress, Section
-from lms_reflex.services import builder, curriculum
+from lms_reflex.services import course_details, curriculum, teaching
 from lms_reflex.services.errors import Conflict, InvalidInput
 from tests.pg import postgres_schema_url
 from tests.unit.test_builder import People, make_course, make_people, snapshot
@@ -136,7 +136,7 @@ def test_renames_and_updates(run, session, people) -> None:
         description="<b>x</b>",
         is_preview=True,
     )
-    view = run(builder.get_course_for_editing, actor=people.alice, course_id=course_id)
+    view = run(course_details.get_course_for_editing, actor=people.alice, course_id=course_id)
     assert view.sections[0].title == "Basics"
     lesson = view.sections[0].lessons[0]
     assert (lesson.title, lesson.description, lesson.is_preview) == ("Hello", "<b>x</b>", True)
@@ -233,14 +233,14 @@ def _apply(run, actor, course_id: int, model: list[tuple[int, list[int]]], op: O
 def test_any_sequence_keeps_positions_dense_and_order_as_modelled(
     run, session, people, steps
 ) -> None:
-    course_id = run(builder.create_course, actor=people.alice, title="Property course")
+    course_id = run(course_details.create_course, actor=people.alice, title="Property course")
     model: list[tuple[int, list[int]]] = []
     for op in steps:
         _apply(run, people.alice, course_id, model, op)
     assert order(session, course_id) == [ids for _, ids in model]
     assert section_ids(session, course_id) == [sid for sid, _ in model]
     assert_dense(session, course_id)
-    view = run(builder.get_course_for_editing, actor=people.alice, course_id=course_id)
+    view = run(course_details.get_course_for_editing, actor=people.alice, course_id=course_id)
     assert [[le.id for le in s.lessons] for s in view.sections] == [ids for _, ids in model]
 
 
@@ -264,7 +264,7 @@ def test_builder_round_trip_on_postgres(pg_url: str, settings_env) -> None:
     with Session(engine, expire_on_commit=False) as db:
         teacher = actor(add_user(db, "pg-builder@example.org", Role.INSTRUCTOR))
         student = add_user(db, "pg-learner@example.org")
-        course_id = builder.create_course(session=db, actor=teacher, title="On Postgres")
+        course_id = course_details.create_course(session=db, actor=teacher, title="On Postgres")
         s1 = curriculum.add_section(session=db, actor=teacher, course_id=course_id, title="One")
         s2 = curriculum.add_section(session=db, actor=teacher, course_id=course_id, title="Two")
         lessons = [
@@ -281,6 +281,6 @@ def test_builder_round_trip_on_postgres(pg_url: str, settings_env) -> None:
         db.commit()
         curriculum.delete_lesson(session=db, actor=teacher, lesson_id=lessons[1])
         assert order(db, course_id) == [[lessons[0]], [lessons[2]]]
-        (row,) = builder.list_my_teaching(session=db, actor=teacher)
+        (row,) = teaching.list_my_teaching(session=db, actor=teacher)
         assert (row.students, row.completion_rate) == (1, 0)
     engine.dispose()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lms_reflex.services.builder import EditorLesson, EditorSection
+from lms_reflex.services.course_details import EditorLesson, EditorSection
 from lms_reflex.state.curriculum import arranged, find_lesson, layout_from_pairs
 
 
