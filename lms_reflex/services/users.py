@@ -1,4 +1,4 @@
-"""Accounts made by an operator (CLI create-user, demo data) and the shared email rules."""
+"""Accounts made by an operator (CLI create-user, demo data); shared email rules and look-ups."""
 
 from __future__ import annotations
 
@@ -39,6 +39,18 @@ def find_user_by_email(*, session: Session, email: str) -> User | None:
     except InvalidInput:
         return None
     return session.exec(select(User).where(User.email == normalized)).first()
+
+
+def _lookup_email(email: str) -> str:
+    """The normalised form for look-ups; malformed input becomes a key matching no account."""
+    try:
+        return normalize_email(email)
+    except InvalidInput:
+        return email.strip().lower()[:254]
+
+
+def _find_user(session: Session, email: str) -> User | None:
+    return session.exec(select(User).where(User.email == email)).first()
 
 
 def _check_role(role: str) -> Role:

@@ -10,7 +10,7 @@ import reflex as rx
 from lms_reflex import routes
 from lms_reflex.db import call_service
 from lms_reflex.mail import reset_link_mail, signup_code_mail
-from lms_reflex.services import accounts, sessions
+from lms_reflex.services import password_reset, registration, sessions, sign_in
 from lms_reflex.services.errors import DomainError, InvalidInput
 from lms_reflex.state.session import client_ip, sign_in_redirect, user_agent
 from lms_reflex.state.util import (
@@ -41,7 +41,7 @@ class SignupState(rx.State):
         yield
         try:
             result = await call_service(
-                accounts.signup,
+                registration.signup,
                 first_name=field(form, "first_name", 200),
                 last_name=field(form, "last_name", 200),
                 email=field(form, "email", 320),
@@ -103,7 +103,7 @@ class VerifyState(rx.State):
         yield
         try:
             user_id = await call_service(
-                accounts.verify_signup,
+                registration.verify_signup,
                 email=self.email,
                 code=field(form, "code", 20).strip(),
                 ip=client_ip(self),
@@ -119,7 +119,7 @@ class VerifyState(rx.State):
     async def resend(self):
         """Mail a fresh code (at most once a minute)."""
         try:
-            code = await call_service(accounts.resend_signup_code, email=self.email)
+            code = await call_service(registration.resend_signup_code, email=self.email)
         except DomainError as exc:
             yield error_toast(exc)
             return
@@ -150,7 +150,7 @@ class LoginState(rx.State):
         yield
         try:
             user_id = await call_service(
-                accounts.login,
+                sign_in.login,
                 email=field(form, "email", 320),
                 password=field(form, "password", 300),
                 ip=client_ip(self),
@@ -187,7 +187,9 @@ class PasswordResetState(rx.State):
         yield
         try:
             mail = await call_service(
-                accounts.request_password_reset, email=field(form, "email", 320), ip=client_ip(self)
+                password_reset.request_password_reset,
+                email=field(form, "email", 320),
+                ip=client_ip(self),
             )
         except InvalidInput as exc:
             self.busy = False
@@ -214,7 +216,7 @@ class PasswordResetState(rx.State):
         yield
         try:
             user_id = await call_service(
-                accounts.reset_password,
+                password_reset.reset_password,
                 email=route_param(self, "email")[:320],
                 token=route_param(self, "token")[:200],
                 new_password=field(form, "password", 300),

@@ -18,7 +18,16 @@ from lms_reflex.db import make_engine
 from lms_reflex.mail import MemoryBackend, set_backend
 from lms_reflex.models import Role, utcnow
 from lms_reflex.search_schema import ensure_search_index
-from lms_reflex.services import accounts, audit, otp, sessions, users  # noqa: F401 (for clock)
+from lms_reflex.services import (  # noqa: F401 (for clock)
+    accounts,
+    audit,
+    otp,
+    password_reset,
+    registration,
+    sessions,
+    sign_in,
+    users,
+)
 from lms_reflex.settings import Settings, get_settings
 from tests.unit._helpers import apply_env, forget_caches, lms_env
 
@@ -167,7 +176,7 @@ def make_user(session: Session) -> Callable[..., MadeUser]:
 def _sign_up(
     session: Session, email: str, password: str, first: str, last: str, verified: bool
 ) -> int:
-    result = accounts.signup(
+    result = registration.signup(
         session=session,
         first_name=first,
         last_name=last,
@@ -178,7 +187,7 @@ def _sign_up(
     )
     assert result.code is not None, f"{email} already exists"
     if verified:
-        return accounts.verify_signup(
+        return registration.verify_signup(
             session=session, email=result.email, code=result.code, ip="127.0.0.1"
         )
     user = users.find_user_by_email(session=session, email=result.email)

@@ -28,7 +28,15 @@ from lms_reflex.models import (
     Role,
     User,
 )
-from lms_reflex.services import accounts, audit, otp, sessions
+from lms_reflex.services import (
+    accounts,
+    audit,
+    otp,
+    password_reset,
+    registration,
+    sessions,
+    sign_in,
+)
 from lms_reflex.services.errors import Conflict, InvalidInput, NotSignedIn, Throttled
 from tests.unit.catalog_fixtures import add_course
 from tests.unit.conftest import DEFAULT_PASSWORD
@@ -39,11 +47,11 @@ IP = "203.0.113.7"
 
 def sign_up(run, email: str = "ada@example.org", password: str = DEFAULT_PASSWORD, **extra):
     fields = {"first_name": "Ada", "last_name": "Lovelace", "wants_to_teach": False, "ip": IP}
-    return run(accounts.signup, email=email, password=password, **(fields | extra))
+    return run(registration.signup, email=email, password=password, **(fields | extra))
 
 
 def log_in(run, email: str, password: str, ip: str = IP) -> int:
-    return run(accounts.login, email=email, password=password, ip=ip, user_agent="pytest")
+    return run(sign_in.login, email=email, password=password, ip=ip, user_agent="pytest")
 
 
 def refused_login(run, email: str, password: str, ip: str = IP) -> pytest.ExceptionInfo:
@@ -78,7 +86,7 @@ def test_signup_creates_an_unverified_student_with_a_profile(run, session: Sessi
 
 
 def test_signup_has_no_role_active_or_verified_parameter() -> None:
-    params = set(inspect.signature(accounts.signup).parameters)
+    params = set(inspect.signature(registration.signup).parameters)
     assert not params & {"role", "is_active", "email_verified_at", "id", "user_id"}
 
 
@@ -129,7 +137,7 @@ def test_signup_with_a_taken_email_answers_like_a_new_one(run, session: Session)
 def test_taken_email_still_pays_for_a_hash(run, monkeypatch: pytest.MonkeyPatch) -> None:
     sign_up(run)
     calls: list[str] = []
-    monkeypatch.setattr(accounts, "hash_password", lambda pw: calls.append(pw) or "h")
+    monkeypatch.setattr(registration, "hash_password", lambda pw: calls.append(pw) or "h")
     sign_up(run, password="another fine password")
     assert len(calls) == 1
 
@@ -137,7 +145,7 @@ def test_taken_email_still_pays_for_a_hash(run, monkeypatch: pytest.MonkeyPatch)
 def test_password_is_never_stored_or_logged(run, session, caplog) -> None:
     caplog.set_level(logging.DEBUG)
     result = sign_up(run)
-    run(accounts.verify_signup, email=result.email, code=result.code, ip=IP)
+    run(registration.verify_signup, email=result.email, code=result.code, ip=IP)
     log_in(run, result.email, DEFAULT_PASSWORD)
     refused_login(run, result.email, "wrong " + DEFAULT_PASSWORD)
     assert DEFAULT_PASSWORD not in every_stored_text(session)
@@ -150,7 +158,7 @@ def test_password_is_never_stored_or_logged(run, session, caplog) -> None:
 
 def test_right_code_verifies_the_email(run, session: Session) -> None:
     result = sign_up(run)
-    user_id = run(accounts.verify_signup, email=result.email, code=result.code, ip=IP)
+    user_id = run(registration.verify_signup, email=result.email, code=result.code, ip=IP)
     assert user_row(session, result.email).id == user_id
     assert user_row(session, result.email).email_verified_at is not None
 
@@ -159,20 +167,20 @@ def test_wrong_code_does_not_verify(run, session: Session) -> None:
     result = sign_up(run)
     wrong = f"{(int(result.code) + 1) % 1_000_000:06d}"
     with pytest.raises(InvalidInput, match="not correct"):
-        run(accounts.verify_signup, email=result.email, code=wrong, ip=IP)
+        run(registration.verify_signup, email=result.email, code=wrong, ip=IP)
     assert user_row(session, result.email).email_verified_at is None
 
 
 def test_unknown_email_gets_the_wrong_code_answer(run) -> None:
     result = sign_up(run)
     with pytest.raises(InvalidInput, match="not correct"):
-        run(accounts.verify_signup, email="nobody@example.org", code=result.code, ip=IP)
+        run(registration.verify_signup, email="nobody@example.org", code=result.code, ip=IP)
 
 
 def test_failed_verification_is_in_the_audit_trail(run, session: Session) -> None:
     sign_up(run)
     with pytest.raises(InvalidInput):
-        run(accounts.verify_signup, email="ada@example.org", code="000000x", ip=IP)
+        run(registration.verify_signup, email="ada@example.org", code="000000x", ip=IP)
     event = session.exec(select(AuditEvent).where(AuditEvent.action == "signup_verify_failed"))
     assert event.one().ip == IP
 
@@ -180,28 +188,28 @@ def test_failed_verification_is_in_the_audit_trail(run, session: Session) -> Non
 def test_resend_gives_a_new_code_that_replaces_the_old(run, clock) -> None:
     first = sign_up(run)
     clock.advance(seconds=61)
-    code = run(accounts.resend_signup_code, email=first.email)
+    code = run(registration.resend_signup_code, email=first.email)
     assert code is not None
     if code != first.code:
         with pytest.raises(InvalidInput):
-            run(accounts.verify_signup, email=first.email, code=first.code, ip=IP)
-    run(accounts.verify_signup, email=first.email, code=code, ip=IP)
+            run(registration.verify_signup, email=first.email, code=first.code, ip=IP)
+    run(registration.verify_signup, email=first.email, code=code, ip=IP)
 
 
 def test_resend_for_unknown_or_verified_email_sends_nothing(run, make_user) -> None:
     verified = make_user()
-    assert run(accounts.resend_signup_code, email="nobody@example.org") is None
-    assert run(accounts.resend_signup_code, email=verified.email) is None
+    assert run(registration.resend_signup_code, email="nobody@example.org") is None
+    assert run(registration.resend_signup_code, email=verified.email) is None
 
 
 def test_resend_twice_within_a_minute_is_throttled_for_unknown_emails_too(run, clock) -> None:
     sign_up(run)
     clock.advance(seconds=61)
     for email in ("ada@example.org", "nobody@example.org"):
-        run(accounts.resend_signup_code, email=email)
+        run(registration.resend_signup_code, email=email)
         clock.advance(seconds=30)
         with pytest.raises(Throttled):
-            run(accounts.resend_signup_code, email=email)
+            run(registration.resend_signup_code, email=email)
 
 
 # --- sign-in -------------------------------------------------------------------------------
@@ -237,36 +245,36 @@ def test_unknown_email_wrong_password_and_deactivated_get_the_same_answer(
             refused_login(run, inactive.email, inactive.password),
         )
     }
-    assert answers == {(InvalidInput, accounts.BAD_LOGIN)}
+    assert answers == {(InvalidInput, sign_in.BAD_LOGIN)}
 
 
 def test_unknown_email_still_checks_a_password_hash(run, monkeypatch) -> None:
     checked: list[object] = []
-    real = accounts.verify_password
-    monkeypatch.setattr(accounts, "verify_password", lambda pw, h: checked.append(h) or real(pw, h))
+    real = sign_in.verify_password
+    monkeypatch.setattr(sign_in, "verify_password", lambda pw, h: checked.append(h) or real(pw, h))
     refused_login(run, "nobody@example.org", DEFAULT_PASSWORD)
     assert checked == [None]  # None means: verify against the dummy hash
 
 
 def test_ten_failures_for_an_account_throttle_even_the_right_password(run, make_user) -> None:
     user = make_user()
-    for _ in range(accounts.MAX_FAILURES_PER_EMAIL):
+    for _ in range(sign_in.MAX_FAILURES_PER_EMAIL):
         assert refused_login(run, user.email, "not my password").type is InvalidInput
     caught = refused_login(run, user.email, user.password)
     assert caught.type is Throttled
-    assert str(caught.value) == accounts.LOGIN_THROTTLED
+    assert str(caught.value) == sign_in.LOGIN_THROTTLED
 
 
 def test_nine_failures_do_not_throttle(run, make_user) -> None:
     user = make_user()
-    for _ in range(accounts.MAX_FAILURES_PER_EMAIL - 1):
+    for _ in range(sign_in.MAX_FAILURES_PER_EMAIL - 1):
         refused_login(run, user.email, "not my password")
     assert log_in(run, user.email, user.password) == user.id
 
 
 def test_failures_are_counted_from_the_database_not_memory(run, session, make_user) -> None:
     user = make_user()
-    for _ in range(accounts.MAX_FAILURES_PER_EMAIL):
+    for _ in range(sign_in.MAX_FAILURES_PER_EMAIL):
         audit.record_event(session=session, action="login_failed", subject=user.email, ip="x")
     session.commit()
     assert refused_login(run, user.email, user.password).type is Throttled
@@ -274,7 +282,7 @@ def test_failures_are_counted_from_the_database_not_memory(run, session, make_us
 
 def test_throttle_lifts_after_fifteen_minutes(run, make_user, clock) -> None:
     user = make_user()
-    for _ in range(accounts.MAX_FAILURES_PER_EMAIL):
+    for _ in range(sign_in.MAX_FAILURES_PER_EMAIL):
         refused_login(run, user.email, "not my password")
     clock.advance(minutes=15, seconds=1)
     assert log_in(run, user.email, user.password) == user.id
@@ -282,7 +290,7 @@ def test_throttle_lifts_after_fifteen_minutes(run, make_user, clock) -> None:
 
 def test_fifty_failures_from_one_ip_throttle_every_account(run, session, make_user) -> None:
     user = make_user()
-    for n in range(accounts.MAX_FAILURES_PER_IP):
+    for n in range(sign_in.MAX_FAILURES_PER_IP):
         audit.record_event(session=session, action="login_failed", subject=f"x{n}@e.org", ip=IP)
     session.commit()
     assert refused_login(run, user.email, user.password, ip=IP).type is Throttled
@@ -291,11 +299,17 @@ def test_fifty_failures_from_one_ip_throttle_every_account(run, session, make_us
 
 def test_throttled_owner_gets_back_in_with_a_password_reset(run, make_user) -> None:
     user = make_user()
-    for _ in range(accounts.MAX_FAILURES_PER_EMAIL):
+    for _ in range(sign_in.MAX_FAILURES_PER_EMAIL):
         refused_login(run, user.email, "not my password")
-    mail = run(accounts.request_password_reset, email=user.email, ip=IP)
+    mail = run(password_reset.request_password_reset, email=user.email, ip=IP)
     token = parse_qs(urlsplit(mail.link).query)["token"][0]
-    run(accounts.reset_password, email=user.email, token=token, new_password=NEW_PASSWORD, ip=IP)
+    run(
+        password_reset.reset_password,
+        email=user.email,
+        token=token,
+        new_password=NEW_PASSWORD,
+        ip=IP,
+    )
     assert log_in(run, user.email, NEW_PASSWORD) == user.id
 
 
@@ -346,33 +360,35 @@ def test_fresh_migrated_database_has_no_users(tmp_path: Path) -> None:
 
 
 def reset_token(run, email: str) -> str:
-    mail = run(accounts.request_password_reset, email=email, ip=IP)
+    mail = run(password_reset.request_password_reset, email=email, ip=IP)
     return parse_qs(urlsplit(mail.link).query)["token"][0]
 
 
 def reset(run, email: str, token: str, password: str = NEW_PASSWORD) -> int:
-    return run(accounts.reset_password, email=email, token=token, new_password=password, ip=IP)
+    return run(
+        password_reset.reset_password, email=email, token=token, new_password=password, ip=IP
+    )
 
 
 def test_reset_link_is_built_on_lms_base_url(run, settings_env, make_user) -> None:
     settings_env(base_url="https://learn.example.org/")
     user = make_user()
-    mail = run(accounts.request_password_reset, email=user.email, ip=IP)
+    mail = run(password_reset.request_password_reset, email=user.email, ip=IP)
     assert mail.email == user.email
     assert mail.link.startswith("https://learn.example.org/reset-password?")
     assert parse_qs(urlsplit(mail.link).query)["email"] == [user.email]
 
 
 def test_reset_for_an_unknown_email_sends_nothing_and_stores_nothing(run, session) -> None:
-    assert run(accounts.request_password_reset, email="nobody@example.org", ip=IP) is None
-    assert run(accounts.request_password_reset, email="not an email", ip=IP) is None
+    assert run(password_reset.request_password_reset, email="nobody@example.org", ip=IP) is None
+    assert run(password_reset.request_password_reset, email="not an email", ip=IP) is None
     assert session.exec(select(func.count()).select_from(EmailOtp)).one() == 0
 
 
 def test_second_reset_request_within_a_minute_is_silently_dropped(run, make_user) -> None:
     user = make_user()
-    assert run(accounts.request_password_reset, email=user.email, ip=IP) is not None
-    assert run(accounts.request_password_reset, email=user.email, ip=IP) is None
+    assert run(password_reset.request_password_reset, email=user.email, ip=IP) is not None
+    assert run(password_reset.request_password_reset, email=user.email, ip=IP) is None
 
 
 def test_reset_sets_the_new_password(run, make_user) -> None:
@@ -467,7 +483,7 @@ def test_password_change_checks_the_new_password_rules(run, make_user) -> None:
 
 def test_password_change_guessing_is_throttled(run, make_user) -> None:
     user = make_user()
-    for _ in range(accounts.MAX_FAILURES_PER_EMAIL):
+    for _ in range(sign_in.MAX_FAILURES_PER_EMAIL):
         with pytest.raises(InvalidInput):
             change(run, user, "a wrong guess")
     with pytest.raises(Throttled):
@@ -549,7 +565,7 @@ def test_deleted_email_can_sign_up_again(run, make_user) -> None:
 
 def test_signup_code_is_not_in_the_audit_trail(run, session: Session) -> None:
     result = sign_up(run)
-    run(accounts.verify_signup, email=result.email, code=result.code, ip=IP)
+    run(registration.verify_signup, email=result.email, code=result.code, ip=IP)
     trail = repr(session.exec(select(AuditEvent)).all())
     assert result.code not in trail
     assert {"signup", "email_verified"} <= set(session.exec(select(AuditEvent.action)).all())
