@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, Page
@@ -57,11 +58,22 @@ SIGNED_IN_HANDLERS = sorted(
 ADMIN_HANDLERS = sorted(h for h, (rule, _) in RULES.items() if rule == ADMIN)
 
 
+@pytest.fixture(scope="module")
+def visitor_page(browser: Browser, base_url: str, live_app: str) -> Iterator[Page]:
+    """One signed-out page for all the anonymous cases: each forged event opens its own
+    websocket with a fresh token, so the cases share nothing but the page's origin."""
+    context = browser.new_context(base_url=base_url)
+    page = context.new_page()
+    page.goto("/")
+    yield page
+    context.close()
+
+
 @pytest.mark.parametrize("handler", SIGNED_IN_HANDLERS)
 def test_anonymous_forged_event_is_refused_and_changes_nothing(
-    page: Page, base_url: str, app_db: dict[str, str], handler: str
+    visitor_page: Page, base_url: str, app_db: dict[str, str], handler: str
 ) -> None:
-    page.goto("/")
+    page = visitor_page
     before = fingerprint(app_db)
     result = send_event(page, base_url, handler, RULES[handler][1], path="/settings")
     sent_back = events_in(result)
