@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 import pytest
+from passlib.context import CryptContext
 from sqlalchemy import Engine
 from sqlmodel import Session, SQLModel
 
@@ -23,6 +24,7 @@ from lms_reflex.services import (  # noqa: F401 (for clock)
     audit,
     otp,
     password_reset,
+    passwords,
     registration,
     sessions,
     sign_in,
@@ -35,6 +37,24 @@ T = TypeVar("T")
 
 TEST_SECRET_KEY = "unit-test-secret-key-that-is-long-enough-0123456789"
 DEFAULT_PASSWORD = "correct horse battery staple"
+
+
+# Production argon2 (19 MiB, 2 passes) costs ~55 ms a hash; the unit suite makes well over
+# a thousand users. Tests about the hashing itself are marked `real_argon2`.
+_CHEAP_ARGON2 = CryptContext(
+    schemes=["argon2"],
+    argon2__type="ID",
+    argon2__memory_cost=1024,
+    argon2__time_cost=1,
+    argon2__parallelism=1,
+    deprecated="auto",
+)
+
+
+@pytest.fixture(autouse=True)
+def _cheap_argon2(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    if request.node.get_closest_marker("real_argon2") is None:
+        monkeypatch.setattr(passwords, "_context", _CHEAP_ARGON2)
 
 
 @pytest.fixture

@@ -313,6 +313,7 @@ def test_throttled_owner_gets_back_in_with_a_password_reset(run, make_user) -> N
     assert log_in(run, user.email, NEW_PASSWORD) == user.id
 
 
+@pytest.mark.real_argon2
 def test_sign_in_upgrades_a_weaker_hash(run, session: Session, make_user) -> None:
     user = make_user()
     weak = CryptContext(schemes=["argon2"], argon2__memory_cost=8192, argon2__time_cost=1)

@@ -70,6 +70,7 @@ def test_unknown_account_is_checked_against_a_dummy_hash() -> None:
     assert verify_password("anything at all", None) == (False, None)
 
 
+@pytest.mark.real_argon2
 def test_weaker_old_hash_is_flagged_for_upgrade() -> None:
     weak = CryptContext(schemes=["argon2"], argon2__memory_cost=8192, argon2__time_cost=1)
     ok, new_hash = verify_password("an old password", weak.hash("an old password"))
