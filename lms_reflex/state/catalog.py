@@ -31,8 +31,8 @@ class NavState(rx.State):
     async def load(self) -> None:
         """Fetch the categories for the menu, at most once a minute per tab.
 
-        Every page load sends this event; the menu changes only when an admin edits the
-        categories, and a full page load (or a minute) shows that.
+        Every page sends this event, and the menu changes only when an admin edits the
+        categories: other tabs show the change within a minute, the admin's own tab at once.
         """
         if time.time() - self._loaded_at < NAV_REFRESH_S:
             return
