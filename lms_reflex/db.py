@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import functools
+import os
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
@@ -121,6 +124,22 @@ def run_service(fn: Callable[..., T], /, *, readonly: bool = False, **kwargs: An
 async def call_service(fn: Callable[..., T], /, *, readonly: bool = False, **kwargs: Any) -> T:
     """`run_service` in a worker thread, so database work never blocks the event loop."""
     return await asyncio.to_thread(run_service, fn, readonly=readonly, **kwargs)
+
+
+# argon2 is slow on purpose: ~55 ms of a whole core per hash. Services that hash run here,
+# at most one fewer at once than there are cores, so a burst of sign-ins queues for these
+# threads and leaves a core, and the shared thread pool, to every other event.
+HASHING_SLOTS = max(1, (os.cpu_count() or 2) - 1)
+_hashing = ThreadPoolExecutor(max_workers=HASHING_SLOTS, thread_name_prefix="argon2")
+
+
+async def call_hashing_service(
+    fn: Callable[..., T], /, *, readonly: bool = False, **kwargs: Any
+) -> T:
+    """`call_service` for services that hash or verify a password (sign-up, sign-in...)."""
+    work = functools.partial(run_service, fn, readonly=readonly, **kwargs)
+    context = contextvars.copy_context()
+    return await asyncio.get_running_loop().run_in_executor(_hashing, context.run, work)
 
 
 def check_database() -> None:

@@ -7,7 +7,7 @@ import json
 import reflex as rx
 
 from lms_reflex import routes
-from lms_reflex.db import call_service
+from lms_reflex.db import call_hashing_service, call_service
 from lms_reflex.mail import password_changed_mail
 from lms_reflex.services import accounts, dashboard, sessions
 from lms_reflex.services.actor import Actor
@@ -87,7 +87,7 @@ class SettingsState(rx.State):
             return rx.toast.error(PASSWORDS_DIFFER)
         try:
             actor = await self._actor()
-            await call_service(
+            await call_hashing_service(
                 accounts.change_password,
                 actor_id=actor.id,
                 current_password=field(form, "current_password", 300),
@@ -133,7 +133,7 @@ class SettingsState(rx.State):
         """Erase the account after the password is confirmed."""
         try:
             actor = await self._actor()
-            await call_service(
+            await call_hashing_service(
                 accounts.delete_account,
                 actor_id=actor.id,
                 password=field(form, "delete_password", 300),

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 import reflex as rx
 
 from lms_reflex import routes
-from lms_reflex.db import call_service
+from lms_reflex.db import call_hashing_service, call_service
 from lms_reflex.mail import reset_link_mail, signup_code_mail
 from lms_reflex.services import password_reset, registration, sessions, sign_in
 from lms_reflex.services.errors import DomainError, InvalidInput
@@ -40,7 +40,7 @@ class SignupState(rx.State):
         self.busy = True
         yield
         try:
-            result = await call_service(
+            result = await call_hashing_service(
                 registration.signup,
                 first_name=field(form, "first_name", 200),
                 last_name=field(form, "last_name", 200),
@@ -149,7 +149,7 @@ class LoginState(rx.State):
         self.busy = True
         yield
         try:
-            user_id = await call_service(
+            user_id = await call_hashing_service(
                 sign_in.login,
                 email=field(form, "email", 320),
                 password=field(form, "password", 300),
@@ -215,7 +215,7 @@ class PasswordResetState(rx.State):
         self.busy = True
         yield
         try:
-            user_id = await call_service(
+            user_id = await call_hashing_service(
                 password_reset.reset_password,
                 email=route_param(self, "email")[:320],
                 token=route_param(self, "token")[:200],
