@@ -232,6 +232,12 @@ def check_a11y(axe: Axe):
     def check(page: Page) -> None:
         # Dialogs and toasts fade in; axe would measure contrast half-way through.
         page.evaluate(SETTLE_ANIMATIONS)
+        # A toast on its way out (sonner marks it data-removed) fades over a few hundred ms
+        # and is gone; nobody reads it in between.
+        page.wait_for_function(
+            "() => !document.querySelector('[data-sonner-toast][data-removed=\"true\"]')",
+            timeout=5000,
+        )
         result = axe.run(page)
         bad = [
             v for v in result.response["violations"] if v.get("impact") in ("serious", "critical")
