@@ -10,6 +10,7 @@ from lms_reflex import routes
 from lms_reflex.api import build_api
 from lms_reflex.api.upload_limit import limit_upload_size
 from lms_reflex.api.worker_header import tag_worker
+from lms_reflex.gc_tuning import tune_gc
 from lms_reflex.logging_setup import configure_logging
 from lms_reflex.pages.account import dashboard_page, settings_page
 from lms_reflex.pages.admin import admin_overview_page
@@ -51,6 +52,7 @@ from lms_reflex.state.teach import PublishState, TeachState
 from lms_reflex.state.teach_details import CourseEditorState
 
 configure_logging()
+tune_gc()
 
 app = rx.App(
     html_lang="en",
