@@ -45,6 +45,7 @@ from benchmarks.progress_bench import (
     REPLY_TIMEOUT_S,
     ROOT,
     Usage,
+    client_gc_paused,
     create_students,
     pct,
     port_of,
@@ -190,9 +191,9 @@ class Stats:
 class Tab:
     """One browser tab: a socket.io connection and the page it shows."""
 
-    def __init__(self, base_url: str, origin: str, cookie: str = "") -> None:
+    def __init__(self, base_url: str, origin: str, cookie: str = "", token: str = "") -> None:
         self.base_url, self.origin, self.cookie = base_url, origin, cookie
-        self.token = str(uuid.uuid4())
+        self.token = token or str(uuid.uuid4())
         self.sio = socketio.AsyncClient(reconnection=False)
         self.waiters: list[tuple[Any, asyncio.Future]] = []
         self.page: tuple[str, dict[str, str]] = ("/", {})
@@ -298,8 +299,10 @@ class Student:
             if resp.status != 303 or session_cookie is None:
                 raise RuntimeError(f"cookie route answered {resp.status} without a session")
         await self.tab.close()
+        # The full page load after the cookie route keeps the tab's token (a browser keeps
+        # it in sessionStorage), so the server goes on with the same state.
         cookie = f"{self.ctx.cookie_name}={session_cookie.value}"
-        self.tab = Tab(self.ctx.base_url, self.ctx.origin, cookie)
+        self.tab = Tab(self.ctx.base_url, self.ctx.origin, cookie, token=self.tab.token)
         await self.tab.connect()
         self.ctx.stats.ok("sign in", (time.perf_counter() - start) * 1000)
 
@@ -511,7 +514,8 @@ async def run_mix(
                 await asyncio.sleep(2)
 
         watcher = asyncio.create_task(watch_connections())
-        await asyncio.gather(*((s.run_sync if args.sync else s.run)(stop_at) for s in students))
+        with client_gc_paused():
+            await asyncio.gather(*((s.run_sync if args.sync else s.run)(stop_at) for s in students))
         watcher.cancel()
         seconds = time.monotonic() - ctx.t0
         cpu = usage.stop()
@@ -519,8 +523,7 @@ async def run_mix(
         f"{len(users)} students, {args.duration:.0f} s, think {args.think_min}-{args.think_max} s"
     )
     show(ctx.stats, seconds, cpu, usage, peak)
-    if args.sync:
-        show_windows(ctx.stats)
+    show_windows(ctx.stats)
 
 
 def with_emails(users: list[tuple[int, str]], tag: str) -> list[tuple[int, str, str]]:
