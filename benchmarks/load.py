@@ -55,6 +55,7 @@ from benchmarks.progress_bench import (
     wait_until_up,
 )
 
+PAGES = ("/", "/search", "/courses/[slug]", "/learn/[course_slug]/[lesson]")
 TICKET_SCRIPT = re.compile(r"lms_ticket_key=([\w-]+).*?(/api/auth/complete\?[^\"\\]+)")
 
 
@@ -64,30 +65,33 @@ def reviewed(text: str) -> bool:
 
 
 def handler_names() -> dict[str, str]:
-    """Full Reflex event names of the handlers the mix calls."""
+    """Full Reflex event names of the handlers the mix calls outside page loads."""
     import lms_reflex.lms_reflex  # noqa: F401  (registers every state)
     from lms_reflex.state.auth import LoginState
-    from lms_reflex.state.catalog import CourseState, HomeState, NavState
+    from lms_reflex.state.catalog import CourseState
     from lms_reflex.state.player import PlayerState
     from lms_reflex.state.reviews import ReviewsState
-    from lms_reflex.state.search import SearchState
-    from lms_reflex.state.session import SessionState
 
     pairs = {
         "login": (LoginState, "login"),
-        "nav": (NavState, "load"),
-        "session": (SessionState, "load"),
-        "home": (HomeState, "load"),
-        "search": (SearchState, "load"),
-        "course": (CourseState, "load"),
-        "reviews": (ReviewsState, "load"),
         "enroll": (CourseState, "enroll"),
-        "player": (PlayerState, "load"),
         "report": (PlayerState, "report"),
         "ended": (PlayerState, "ended"),
         "review": (ReviewsState, "save"),
     }
     return {k: f"{state.get_full_name()}.{name}" for k, (state, name) in pairs.items()}
+
+
+def page_loads(*routes: str) -> dict[str, list[str]]:
+    """Each route's on_load events as the app declares them, in the order it sends them."""
+    from reflex.utils import format
+
+    from lms_reflex.lms_reflex import app
+
+    return {
+        route: [format.format_event_handler(e) for e in app.get_load_events(route)]  # type: ignore[arg-type]
+        for route in routes
+    }
 
 
 @dataclass
@@ -262,14 +266,14 @@ class Student:
         self.ctx.stats.ok(step, ms)
         return text
 
-    async def open_page(self, step: str, route: str, params: dict[str, str], *loads: str) -> float:
+    async def open_page(self, step: str, route: str, params: dict[str, str]) -> float:
         """A client-side navigation: the page's on_load events, one after another."""
         assert self.tab is not None
         self.tab.page = (route, params)
         start = time.perf_counter()
-        for name in ("nav", "session", *loads):
+        for name in self.ctx.pages[route]:
             self.ctx.stats.events += 1
-            event_ms, _ = await self.tab.event(self.ctx.names[name], {})
+            event_ms, _ = await self.tab.event(name, {})
             self.ctx.stats.ok("(one on_load)", event_ms)
         ms = (time.perf_counter() - start) * 1000
         self.ctx.stats.ok(step, ms)
@@ -313,7 +317,7 @@ class Student:
             if time.monotonic() >= stop_at:
                 return
             params = {"course_slug": course.slug, "lesson": str(lesson_id)}
-            await self.open_page("open lesson", "/learn/[course_slug]/[lesson]", params, "player")
+            await self.open_page("open lesson", "/learn/[course_slug]/[lesson]", params)
             position, started = 0.0, time.monotonic()
             while position < duration and time.monotonic() < stop_at:
                 await asyncio.sleep(min(every, duration - position + 0.5))
@@ -348,7 +352,7 @@ class Student:
                 self.tab = Tab(ctx.base_url, ctx.origin, f"{ctx.cookie_name}={self.token}")
                 await self.tab.connect()
             params = {"course_slug": course.slug, "lesson": str(lesson_id)}
-            await self.open_page("open lesson", "/learn/[course_slug]/[lesson]", params, "player")
+            await self.open_page("open lesson", "/learn/[course_slug]/[lesson]", params)
             k = 0
             while time.monotonic() < stop_at:
                 await asyncio.sleep(ctx.progress_every + self.rng.uniform(-0.5, 0.5))
@@ -373,21 +377,17 @@ class Student:
             async with ctx.gate:
                 await self.sign_in()
             await self.think()
-            await self.open_page("catalog", "/", {}, "home")
+            await self.open_page("catalog", "/", {})
             await self.think()
-            await self.open_page("search", "/search", {"q": course.title_word}, "search")
+            await self.open_page("search", "/search", {"q": course.title_word})
             await self.think()
-            await self.open_page(
-                "course page", "/courses/[slug]", {"slug": course.slug}, "course", "reviews"
-            )
+            await self.open_page("course page", "/courses/[slug]", {"slug": course.slug})
             await self.think()
             await self.step("enroll", "enroll", until=lambda t: "enrolled in" in t or "error" in t)
             await self.think()
             await self.watch(course, stop_at)
             if self.rng.random() < ctx.review_share and time.monotonic() < stop_at:
-                await self.open_page(
-                    "course page", "/courses/[slug]", {"slug": course.slug}, "course", "reviews"
-                )
+                await self.open_page("course page", "/courses/[slug]", {"slug": course.slug})
                 form = {"rating": str(self.rng.randint(3, 5)), "body": "Clear and practical."}
                 await self.step("review", "review", {"form": form}, until=reviewed)
         except Exception as exc:  # every way a step can fail counts as an error
@@ -402,6 +402,7 @@ class Context:
     base_url: str
     origin: str
     names: dict[str, str]
+    pages: dict[str, list[str]]
     courses: list[CourseInfo]
     cookie_name: str
     think: tuple[float, float]
@@ -491,6 +492,7 @@ async def run_mix(
             base_url=base_url,
             origin=get_settings().base_origin,
             names=handler_names(),
+            pages=page_loads(*PAGES),
             courses=courses,
             cookie_name=cookie_name(),
             think=(args.think_min, args.think_max),

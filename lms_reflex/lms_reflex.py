@@ -41,7 +41,7 @@ from lms_reflex.state.admin_catalog import AdminCategoriesState, AdminCoursesSta
 from lms_reflex.state.admin_users import AdminUsersState
 from lms_reflex.state.analytics import AnalyticsState
 from lms_reflex.state.auth import LoginState, PasswordResetState, VerifyState
-from lms_reflex.state.catalog import CategoryState, CourseState, HomeState, NavState
+from lms_reflex.state.catalog import CategoryState, CourseState, HomeState
 from lms_reflex.state.curriculum import CurriculumState
 from lms_reflex.state.player import PlayerState, ResumeState
 from lms_reflex.state.profile import InstructorState, ProfileState
@@ -67,12 +67,12 @@ SITE = "lms_reflex"
 
 
 def page(route: str, component: Callable[[], rx.Component], title: str, *loads) -> None:
-    """Every page reloads the top bar (categories, who is signed in) and then its own data."""
+    """Every page reloads the top bar (who is signed in, the categories) and then its own data."""
     app.add_page(
         component,
         route=route,
         title=f"{title} | {SITE}",
-        on_load=[NavState.load, SessionState.load, *loads],
+        on_load=[SessionState.load, *loads],
     )
 
 

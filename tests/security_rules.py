@@ -38,7 +38,6 @@ FORGED_FORM = {
 
 # handler -> (rule, forged payload)
 RULES: dict[str, tuple[str, dict]] = {
-    "NavState.load": (PUBLIC, {}),
     "HomeState.load": (PUBLIC, {}),
     "CategoryState.load": (PUBLIC, {}),
     "CategoryState.change": (PUBLIC, {"sort": "x' OR 1=1", "page": -5}),

@@ -7,8 +7,8 @@ import reflex as rx
 from lms_reflex import routes
 from lms_reflex.components.account_menu import account_controls
 from lms_reflex.services.views import CategoryView
-from lms_reflex.state.catalog import NavState
 from lms_reflex.state.search import SearchState
+from lms_reflex.state.session import SessionState
 
 
 def _category_item(cat: rx.Var[CategoryView]) -> rx.Component:
@@ -19,7 +19,7 @@ def categories_menu() -> rx.Component:
     """A dropdown of every category."""
     return rx.menu.root(
         rx.menu.trigger(rx.button("Categories", rx.icon("chevron-down"), variant="ghost")),
-        rx.menu.content(rx.foreach(NavState.categories, _category_item)),
+        rx.menu.content(rx.foreach(SessionState.categories, _category_item)),
     )
 
 

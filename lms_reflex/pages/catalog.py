@@ -7,7 +7,8 @@ import reflex as rx
 from lms_reflex.components.course_card import course_grid
 from lms_reflex.components.shell import app_shell
 from lms_reflex.services.views import CategoryView, CourseCard
-from lms_reflex.state.catalog import CategoryState, HomeState, NavState
+from lms_reflex.state.catalog import CategoryState, HomeState
+from lms_reflex.state.session import SessionState
 
 
 def _category_chip(cat: rx.Var[CategoryView]) -> rx.Component:
@@ -22,7 +23,7 @@ def _category_chip(cat: rx.Var[CategoryView]) -> rx.Component:
 def category_strip() -> rx.Component:
     """Every category one click away."""
     return rx.el.nav(
-        rx.flex(rx.foreach(NavState.categories, _category_chip), spacing="2", wrap="wrap"),
+        rx.flex(rx.foreach(SessionState.categories, _category_chip), spacing="2", wrap="wrap"),
         aria_label="Categories",
     )
 

@@ -8,8 +8,8 @@ from lms_reflex.components.course_card import rating_line, thumbnail
 from lms_reflex.components.forms import ready_to_submit
 from lms_reflex.components.shell import app_shell
 from lms_reflex.services.views import CategoryView
-from lms_reflex.state.catalog import NavState
 from lms_reflex.state.search import ResultRow, SearchState, Snippet
+from lms_reflex.state.session import SessionState
 
 LABEL_STYLE = {"font_weight": "500", "font_size": "14px"}
 SELECT_STYLE = {
@@ -47,7 +47,7 @@ def filters() -> rx.Component:
         rx.flex(
             _select("Category", "category", SearchState.category,
                     rx.el.option("All categories", value=""),
-                    rx.foreach(NavState.categories, _category_option)),
+                    rx.foreach(SessionState.categories, _category_option)),
             _select("Level", "level", SearchState.level, rx.el.option("Any level", value=""),
                     *[rx.el.option(t, value=v) for v, t in (
                         ("all", "All levels"), ("beginner", "Beginner"),

@@ -15,8 +15,7 @@ from lms_reflex.services.admin_moderation import ModeratedReview
 from lms_reflex.services.errors import DomainError, PermissionDenied
 from lms_reflex.services.views import CategoryView
 from lms_reflex.state.admin_guard import actor_or_login, as_id, as_page
-from lms_reflex.state.catalog import NavState
-from lms_reflex.state.session import current_actor
+from lms_reflex.state.session import SessionState, current_actor
 from lms_reflex.state.util import MAIL_FAILED, error_toast, field, send_mail_off_loop
 
 COURSE_PAGE_SIZE = 25
@@ -45,7 +44,7 @@ class AdminCategoriesState(rx.State):
             return error_toast(exc)
         self.denied = False
         # This tab's top-bar menu fetches the categories again on the next page.
-        (await self.get_state(NavState))._loaded_at = 0.0
+        (await self.get_state(SessionState))._categories_at = 0.0
         return None
 
     @rx.event

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import reflex as rx
 from sqlmodel import Session
 
@@ -17,27 +15,6 @@ from lms_reflex.services.errors import DomainError, NotFound
 from lms_reflex.services.views import CategoryView, CourseCard, CourseDetail
 from lms_reflex.state.session import as_actor, current_actor
 from lms_reflex.state.util import error_toast, route_param, send_mail_off_loop
-
-NAV_REFRESH_S = 60.0
-
-
-class NavState(rx.State):
-    """The categories menu of the top bar, reloaded with every page."""
-
-    categories: list[CategoryView] = []
-    _loaded_at: float = 0.0
-
-    @rx.event
-    async def load(self) -> None:
-        """Fetch the categories for the menu, at most once a minute per tab.
-
-        Every page sends this event, and the menu changes only when an admin edits the
-        categories: other tabs show the change within a minute, the admin's own tab at once.
-        """
-        if time.time() - self._loaded_at < NAV_REFRESH_S:
-            return
-        self.categories = await call_service(catalog.list_categories, readonly=True)
-        self._loaded_at = time.time()
 
 
 class HomeState(rx.State):

@@ -8,6 +8,7 @@ session is stored in state except display data for menus.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -17,11 +18,14 @@ from sqlmodel import Session
 from lms_reflex import routes
 from lms_reflex.api.auth_cookie import actor_from_token, token_from_cookie_header
 from lms_reflex.db import call_service
-from lms_reflex.services import profiles, sessions
+from lms_reflex.services import catalog, profiles, sessions
 from lms_reflex.services.actor import Actor
+from lms_reflex.services.views import CategoryView
 from lms_reflex.settings import get_settings
 
 T = TypeVar("T")
+
+CATEGORIES_REFRESH_S = 60.0
 
 
 def session_token(state: rx.State) -> str | None:
@@ -89,12 +93,14 @@ def sign_in_redirect(ticket: sessions.LoginTicket, next_path: str) -> rx.event.E
 
 
 class SessionState(rx.State):
-    """Display data about the signed-in user for the top bar; never used for access control."""
+    """The top bar: who is signed in (display only, never access control), the categories."""
 
     signed_in: bool = False
     first_name: str = ""
     role: str = ""
     avatar_url: str = ""
+    categories: list[CategoryView] = []
+    _categories_at: float = 0.0
 
     @rx.var
     def can_teach(self) -> bool:
@@ -103,13 +109,23 @@ class SessionState(rx.State):
 
     @rx.event
     async def load(self) -> None:
-        """Refresh the top bar from the session cookie."""
+        """Refresh the top bar: the user on every page, the categories once a minute per tab.
 
-        def work(session: Session, actor: Actor | None) -> tuple[Actor | None, str]:
+        Every page sends this first. One event and one transaction for both halves: a
+        page's events run one after another, so each one saved is a round trip saved.
+        The menu changes only when an admin edits the categories; other tabs show the
+        change within a minute, the admin's own tab at once.
+        """
+        stale = time.time() - self._categories_at >= CATEGORIES_REFRESH_S
+
+        def work(session: Session, actor: Actor | None) -> tuple[Actor | None, str, list]:
             avatar = profiles.avatar_url_of(session=session, actor=actor) if actor else ""
-            return actor, avatar
+            menu = catalog.list_categories(session=session) if stale else []
+            return actor, avatar, menu
 
-        actor, self.avatar_url = await as_actor(self, work)
+        actor, self.avatar_url, categories = await as_actor(self, work)
         self.signed_in = actor is not None
         self.first_name = actor.first_name if actor else ""
         self.role = actor.role if actor else ""
+        if stale:
+            self.categories, self._categories_at = categories, time.time()
