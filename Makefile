@@ -71,29 +71,13 @@ e2e: dev-deps js chromium
 e2e-scaled: dev-deps js chromium
 	LMS_E2E_MODE=scaled REFLEX_WEB_WORKDIR=.web-scaled $(BIN)/python -m pytest tests/e2e -q
 
-# `make test` runs the browser journeys on one worker + SQLite and, with LMS_TEST_POSTGRES_URL
-# set (CI), again on PostgreSQL + Redis + 3 workers. To fit CI's 20 minutes on 2 cores, that
-# second pass takes the journeys where several workers can change the outcome (sessions,
-# sign-in, progress and resume across workers, reconnects, enrollment, admin actions on
-# open tabs, uploads, forged events of a signed-in user, the websocket's origin check) and
-# leaves out pure page journeys whose code is the same in both modes (catalog, search, the
-# course details form, the curriculum's drag-and-drop, the admin's tour, the anonymous
-# forged-event cases). `make e2e-scaled` runs every journey in that mode.
-SCALED_CI_FILES := $(addprefix tests/e2e/test_,scaled_workers.py reconnect.py \
-	learning_journey.py enrollment_journey.py accounts_journey.py admin_journey.py \
-	profile_journey.py no_secrets_on_the_wire.py websocket_origin.py forged_events.py \
-	curriculum_journey.py)
-SCALED_CI_SKIP := not test_instructor_builds_uploads_and_reorders_the_curriculum \
-	and not test_rename_edit_delete_twice_and_a_refused_order_snaps_back \
-	and not test_admin_runs_the_platform_and_the_instructor_sees_progress \
-	and not test_anonymous_forged_event_is_refused_and_changes_nothing
-
+# `make test` runs every browser journey on one worker + SQLite and, with LMS_TEST_POSTGRES_URL
+# set (CI), every journey again on PostgreSQL + Redis + 3 workers (`make e2e-scaled`).
 test: dev-deps js chromium lint
 	$(BIN)/python -m pytest tests/unit tests/integration tests/e2e -q
 	@if [ -n "$$LMS_TEST_POSTGRES_URL" ]; then \
 	  echo "e2e on PostgreSQL + Redis + 3 workers (LMS_E2E_MODE=scaled)"; \
-	  LMS_E2E_MODE=scaled REFLEX_WEB_WORKDIR=.web-scaled $(BIN)/python -m pytest \
-	    $(SCALED_CI_FILES) -q -k "$(SCALED_CI_SKIP)"; \
+	  $(MAKE) --no-print-directory e2e-scaled; \
 	else echo "make test: LMS_TEST_POSTGRES_URL is not set; skipped the several-worker e2e pass"; fi
 
 clean:
