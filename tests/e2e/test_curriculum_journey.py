@@ -154,14 +154,25 @@ def move_with_key(page: Page, key: str, announcement: str) -> None:
     expect(said).to_be_attached()
 
 
+def next_frames(page: Page) -> None:
+    """Wait for two animation frames: dnd-kit measures drop targets a frame after a lift."""
+    page.evaluate("() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))")
+
+
 def drag(page: Page, handle: Locator, target: Locator, fraction: float) -> None:
-    """Pointer drag with many small moves, dropping at `fraction` of the target's height."""
+    """Pointer drag with many small moves, dropping at `fraction` of the target's height.
+
+    It pauses after the lift and before the drop, as a hand does: on a busy machine a drag
+    that raced ahead of dnd-kit's measuring was dropped where it started (seen in CI).
+    """
     start, end = handle.bounding_box(), target.bounding_box()
     assert start and end
     page.mouse.move(start["x"] + start["width"] / 2, start["y"] + start["height"] / 2)
     page.mouse.down()
     page.mouse.move(start["x"] + start["width"] / 2, start["y"] + start["height"] / 2 + 10)
+    next_frames(page)
     page.mouse.move(end["x"] + end["width"] / 2, end["y"] + end["height"] * fraction, steps=25)
+    next_frames(page)
     page.mouse.up()
 
 
