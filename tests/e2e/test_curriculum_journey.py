@@ -6,6 +6,7 @@ import json
 import re
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -117,7 +118,9 @@ def expect_handles(page: Page, names: list[str]) -> None:
             arg=[HANDLES, json.dumps(wanted)],
         )
     except PlaywrightTimeout:
-        assert handle_names(page) == wanted
+        shot = Path(tempfile.gettempdir()) / f"curriculum-order-{uuid.uuid4().hex[:8]}.png"
+        page.screenshot(path=str(shot))
+        assert handle_names(page) == wanted, f"the page as it was: {shot}"
 
 
 def upload_video(page: Page, lesson: str, video: Path, check_a11y) -> None:
@@ -159,12 +162,34 @@ def next_frames(page: Page) -> None:
     page.evaluate("() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))")
 
 
+ON_TOP = """(el) => {
+    const r = el.getBoundingClientRect();
+    const top = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+    return el.contains(top) ? "" : (top ? top.outerHTML.slice(0, 200) : "nothing");
+}"""
+
+
+def wait_until_on_top(page: Page, handle: Locator) -> None:
+    """Wait until nothing (a toast, a closing dialog) covers the middle of `handle`.
+
+    page.mouse presses wherever it is told, unlike click(), which waits for the element
+    to be the one hit: a toast over the handle would take the press.
+    """
+    deadline = time.monotonic() + 10
+    while (cover := handle.evaluate(ON_TOP)) and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
+    assert not cover, f"the drag handle is covered by {cover}"
+
+
 def drag(page: Page, handle: Locator, target: Locator, fraction: float) -> None:
     """Pointer drag with many small moves, dropping at `fraction` of the target's height.
 
-    It pauses after the lift and before the drop, as a hand does: on a busy machine a drag
-    that raced ahead of dnd-kit's measuring was dropped where it started (seen in CI).
+    It pauses after the lift and before the drop, as a hand does, and aims again before
+    letting go: in CI a drag that raced ahead of dnd-kit's measuring, or of the layout
+    closing the gap, was dropped where it started.
     """
+    handle.scroll_into_view_if_needed()
+    wait_until_on_top(page, handle)
     start, end = handle.bounding_box(), target.bounding_box()
     assert start and end
     page.mouse.move(start["x"] + start["width"] / 2, start["y"] + start["height"] / 2)
@@ -172,6 +197,12 @@ def drag(page: Page, handle: Locator, target: Locator, fraction: float) -> None:
     page.mouse.move(start["x"] + start["width"] / 2, start["y"] + start["height"] / 2 + 10)
     next_frames(page)
     page.mouse.move(end["x"] + end["width"] / 2, end["y"] + end["height"] * fraction, steps=25)
+    next_frames(page)
+    # Lifting an item out of its list closes the gap it leaves, so the target may have
+    # moved under the pointer: aim again at where it is now, as an eye and hand would.
+    end = target.bounding_box()
+    assert end
+    page.mouse.move(end["x"] + end["width"] / 2, end["y"] + end["height"] * fraction, steps=5)
     next_frames(page)
     page.mouse.up()
 
