@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import subprocess
 import sys
@@ -112,10 +111,12 @@ def expect_handles(page: Page, names: list[str]) -> None:
     """The drag handles, top to bottom, are exactly `names` (sections and lessons)."""
     wanted = ["Move " + n for n in names]
     try:
+        # Both sides through JSON.stringify: Python's json.dumps puts a space after each
+        # comma, so comparing with it never matched and every call waited the full 15 s.
         page.wait_for_function(
             "([sel, wanted]) => JSON.stringify([...document.querySelectorAll(sel)]"
-            ".map((b) => b.getAttribute('aria-label'))) === wanted",
-            arg=[HANDLES, json.dumps(wanted)],
+            ".map((b) => b.getAttribute('aria-label'))) === JSON.stringify(wanted)",
+            arg=[HANDLES, wanted],
         )
     except PlaywrightTimeout:
         shot = Path(tempfile.gettempdir()) / f"curriculum-order-{uuid.uuid4().hex[:8]}.png"
