@@ -118,7 +118,9 @@ class SessionState(rx.State):
         """
         stale = time.time() - self._categories_at >= CATEGORIES_REFRESH_S
 
-        def work(session: Session, actor: Actor | None) -> tuple[Actor | None, str, list]:
+        def work(
+            session: Session, actor: Actor | None
+        ) -> tuple[Actor | None, str, list[CategoryView]]:
             avatar = profiles.avatar_url_of(session=session, actor=actor) if actor else ""
             menu = catalog.list_categories(session=session) if stale else []
             return actor, avatar, menu

@@ -163,10 +163,9 @@ def next_frames(page: Page) -> None:
     page.evaluate("() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))")
 
 
-ON_TOP = """(el) => {
+UNCOVERED = """(el) => {
     const r = el.getBoundingClientRect();
-    const top = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
-    return el.contains(top) ? "" : (top ? top.outerHTML.slice(0, 200) : "nothing");
+    return el.contains(document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2));
 }"""
 
 
@@ -176,10 +175,7 @@ def wait_until_on_top(page: Page, handle: Locator) -> None:
     page.mouse presses wherever it is told, unlike click(), which waits for the element
     to be the one hit: a toast over the handle would take the press.
     """
-    deadline = time.monotonic() + 10
-    while (cover := handle.evaluate(ON_TOP)) and time.monotonic() < deadline:
-        page.wait_for_timeout(100)
-    assert not cover, f"the drag handle is covered by {cover}"
+    page.wait_for_function(UNCOVERED, arg=handle.element_handle(), timeout=10_000)
 
 
 def drag(page: Page, handle: Locator, target: Locator, fraction: float) -> None:
