@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func
+import functools
+
+from sqlalchemy import Select, bindparam, func
 from sqlmodel import Session, col, select
 
 from lms_reflex.models import Category, Course, Enrollment, Lesson, Review, Section, User
@@ -13,18 +15,24 @@ from lms_reflex.services.views import CourseDetail, LessonRow, ReviewView, Secti
 REVIEWS_ON_PAGE = 10
 
 
+@functools.cache
+def _outline_query() -> Select:
+    """Built once: every course page and every lesson opened runs it."""
+    return (
+        select(Section, Lesson)
+        .outerjoin(Lesson, col(Lesson.section_id) == col(Section.id))
+        .where(Section.course_id == bindparam("course_id"))
+        .order_by(col(Section.position), col(Section.id), col(Lesson.position), col(Lesson.id))
+    )
+
+
 def course_outline(session: Session, course_id: int) -> list[tuple[Section, list[Lesson]]]:
     """Sections in order, each with its lessons in order, in one statement.
 
     Ties on position (never expected, positions are dense) fall back to ids, so every
     page shows the same order.
     """
-    rows = session.exec(
-        select(Section, Lesson)
-        .outerjoin(Lesson, col(Lesson.section_id) == col(Section.id))
-        .where(Section.course_id == course_id)
-        .order_by(col(Section.position), col(Section.id), col(Lesson.position), col(Lesson.id))
-    ).all()
+    rows = session.exec(_outline_query(), params={"course_id": course_id}).all()
     grouped: dict[int, tuple[Section, list[Lesson]]] = {}
     for section, lesson in rows:
         entry = grouped.setdefault(section.id or 0, (section, []))
@@ -47,25 +55,44 @@ def _section_view(section: Section, lessons: list[Lesson]) -> SectionView:
     )
 
 
+@functools.cache
+def _distribution_query() -> Select:
+    return (
+        select(Review.rating, func.count())
+        .where(Review.course_id == bindparam("course_id"), col(Review.is_hidden).is_(False))
+        .group_by(col(Review.rating))
+    )
+
+
+@functools.cache
+def _reviews_query() -> Select:
+    return (
+        select(Review, User.first_name, User.last_name)
+        .outerjoin(User, col(User.id) == col(Review.user_id))
+        .where(Review.course_id == bindparam("course_id"), col(Review.is_hidden).is_(False))
+        .order_by(col(Review.created_at).desc(), col(Review.id).desc())
+        .limit(REVIEWS_ON_PAGE)
+    )
+
+
+@functools.cache
+def _students_query() -> Select:
+    return (
+        select(func.count())
+        .select_from(Enrollment)
+        .where(Enrollment.course_id == bindparam("course_id"))
+    )
+
+
 def _rating_distribution(session: Session, course_id: int) -> list[int]:
     """Counts of 1..5 star reviews, index 0 is one star."""
-    rows = session.exec(
-        select(Review.rating, func.count())
-        .where(Review.course_id == course_id, col(Review.is_hidden).is_(False))
-        .group_by(col(Review.rating))
-    ).all()
+    rows = session.exec(_distribution_query(), params={"course_id": course_id}).all()
     counts = dict(rows)
     return [int(counts.get(stars, 0)) for stars in range(1, 6)]
 
 
 def _reviews(session: Session, course_id: int) -> list[ReviewView]:
-    rows = session.exec(
-        select(Review, User.first_name, User.last_name)
-        .outerjoin(User, col(User.id) == col(Review.user_id))
-        .where(Review.course_id == course_id, col(Review.is_hidden).is_(False))
-        .order_by(col(Review.created_at).desc(), col(Review.id).desc())
-        .limit(REVIEWS_ON_PAGE)
-    ).all()
+    rows = session.exec(_reviews_query(), params={"course_id": course_id}).all()
     return [
         ReviewView(
             id=review.id or 0,
@@ -79,16 +106,28 @@ def _reviews(session: Session, course_id: int) -> list[ReviewView]:
     ]
 
 
+@functools.cache
+def _names_query() -> Select:
+    """The instructor's name and the category in one statement (NULL where either is gone)."""
+    by_id = Category.id == bindparam("category_id")
+    return select(
+        select(User.first_name + " " + User.last_name)
+        .where(User.id == bindparam("user_id"))
+        .scalar_subquery(),
+        select(Category.name).where(by_id).scalar_subquery(),
+        select(Category.slug).where(by_id).scalar_subquery(),
+    )
+
+
 def build_course_detail(session: Session, course: Course) -> CourseDetail:
     """The course page for a course the caller is allowed to see."""
     assert course.id is not None
-    instructor = session.get(User, course.instructor_id)
-    category = session.get(Category, course.category_id) if course.category_id else None
+    instructor_name, category_name, category_slug = session.exec(
+        _names_query(), params={"user_id": course.instructor_id, "category_id": course.category_id}
+    ).one()
     outline = course_outline(session, course.id)
     sections = [_section_view(section, lessons) for section, lessons in outline]
-    students = session.exec(
-        select(func.count()).select_from(Enrollment).where(Enrollment.course_id == course.id)
-    ).one()
+    students = session.exec(_students_query(), params={"course_id": course.id}).one()
     total_s = sum(les.duration_s for _, lessons in outline for les in lessons)
     return CourseDetail(
         id=course.id,
@@ -98,9 +137,9 @@ def build_course_detail(session: Session, course: Course) -> CourseDetail:
         description_html=render_markdown(course.description),
         status=course.status,
         instructor_id=course.instructor_id,
-        instructor_name=instructor.full_name if instructor else "",
-        category_name=category.name if category else "",
-        category_slug=category.slug if category else "",
+        instructor_name=(instructor_name or "").strip(),
+        category_name=category_name or "",
+        category_slug=category_slug or "",
         level=course.level.capitalize(),
         language=course.language,
         updated_label=fmt.date_label(course.updated_at),

@@ -8,10 +8,11 @@ course_id) constraint decides, and a lost race is reported as success.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Insert, exists, insert
+from sqlalchemy import Insert, Select, bindparam, exists, insert
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -90,9 +91,16 @@ def _visible_course(session: Session, actor: Actor | None, course_id: int) -> Co
 
 
 def _find_enrollment(session: Session, user_id: int, course_id: int) -> Enrollment | None:
-    return session.exec(
-        select(Enrollment).where(Enrollment.user_id == user_id, Enrollment.course_id == course_id)
-    ).first()
+    params = {"user_id": user_id, "course_id": course_id}
+    return session.exec(_enrollment_query(), params=params).first()
+
+
+@functools.cache
+def _enrollment_query() -> Select:
+    """Built once (course pages and the player ask on every view)."""
+    return select(Enrollment).where(
+        Enrollment.user_id == bindparam("user_id"), Enrollment.course_id == bindparam("course_id")
+    )
 
 
 def _insert_enrollment(session: Session, user_id: int, course_id: int, source: str) -> bool:
@@ -305,18 +313,24 @@ def _lesson_progress(
     session: Session, user_id: int, course_id: int
 ) -> list[tuple[int, bool, datetime | None]]:
     """(lesson id, completed, last touched) for every lesson of the course, in syllabus order."""
-    rows = session.exec(
+    params = {"user_id": user_id, "course_id": course_id}
+    rows = session.exec(_lesson_progress_query(), params=params).all()
+    return [(lesson_id or 0, done is not None, touched) for lesson_id, done, touched in rows]
+
+
+@functools.cache
+def _lesson_progress_query() -> Select:
+    return (
         select(Lesson.id, LessonProgress.completed_at, LessonProgress.updated_at)
         .join(Section, col(Section.id) == col(Lesson.section_id))
         .outerjoin(
             LessonProgress,
             (col(LessonProgress.lesson_id) == col(Lesson.id))
-            & (col(LessonProgress.user_id) == user_id),
+            & (col(LessonProgress.user_id) == bindparam("user_id")),
         )
-        .where(Section.course_id == course_id)
+        .where(Section.course_id == bindparam("course_id"))
         .order_by(col(Section.position), col(Lesson.position), col(Lesson.id))
-    ).all()
-    return [(lesson_id or 0, done is not None, touched) for lesson_id, done, touched in rows]
+    )
 
 
 def _resume_point(lessons: list[tuple[int, bool, datetime | None]]) -> int | None:

@@ -8,6 +8,7 @@ never reverts (SECURITY-CASES 40).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -126,15 +127,31 @@ def is_enrolled(session: Session, actor: Actor | None, course_id: int) -> bool:
     """Whether the actor has an enrollment row for the course (never asks about others)."""
     if actor is None:
         return False
-    query = select(Enrollment.id).where(
-        Enrollment.user_id == actor.id, Enrollment.course_id == course_id
+    params = {"user_id": actor.id, "course_id": course_id}
+    return session.exec(_enrolled_query(), params=params).first() is not None
+
+
+@functools.cache
+def _enrolled_query() -> Any:
+    """Built once, like the other statements every player view runs."""
+    return select(Enrollment.id).where(
+        Enrollment.user_id == bindparam("user_id"), Enrollment.course_id == bindparam("course_id")
     )
-    return session.exec(query).first() is not None
 
 
 def valid_id(value: object) -> bool:
     """Ids from a browser may be anything; only real ints are looked up."""
     return isinstance(value, int) and not isinstance(value, bool)
+
+
+@functools.cache
+def _lesson_and_course_query() -> Any:
+    return (
+        select(Lesson, Course)
+        .join(Section, col(Section.id) == col(Lesson.section_id))
+        .join(Course, col(Course.id) == col(Section.course_id))
+        .where(Lesson.id == bindparam("lesson_id"))
+    )
 
 
 def _lesson_and_course(session: Session, lesson_id: object) -> tuple[Lesson, Course]:
@@ -145,12 +162,7 @@ def _lesson_and_course(session: Session, lesson_id: object) -> tuple[Lesson, Cou
     """
     row = None
     if valid_id(lesson_id):
-        row = session.exec(
-            select(Lesson, Course)
-            .join(Section, col(Section.id) == col(Lesson.section_id))
-            .join(Course, col(Course.id) == col(Section.course_id))
-            .where(Lesson.id == lesson_id)
-        ).first()
+        row = session.exec(_lesson_and_course_query(), params={"lesson_id": lesson_id}).first()
     if row is None:
         raise NotFound(LESSON_NOT_FOUND)
     return row[0], row[1]
@@ -240,12 +252,17 @@ def visible_course(session: Session, actor: Actor, course_id: object) -> Course:
 def _my_progress(session: Session, user_id: int, lesson_ids: list[int]) -> dict[int, Any]:
     if not lesson_ids:
         return {}
-    rows = session.exec(
-        select(LessonProgress).where(
-            LessonProgress.user_id == user_id, col(LessonProgress.lesson_id).in_(lesson_ids)
-        )
-    ).all()
+    params = {"user_id": user_id, "lesson_ids": lesson_ids}
+    rows = session.exec(_my_progress_query(), params=params).all()
     return {row.lesson_id: row for row in rows}
+
+
+@functools.cache
+def _my_progress_query() -> Any:
+    return select(LessonProgress).where(
+        LessonProgress.user_id == bindparam("user_id"),
+        col(LessonProgress.lesson_id).in_(bindparam("lesson_ids", expanding=True)),
+    )
 
 
 def _syllabus(

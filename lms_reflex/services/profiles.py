@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import logging
 import re
@@ -9,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from PIL import Image, ImageOps
-from sqlalchemy import func
+from sqlalchemy import Select, bindparam, func
 from sqlmodel import Session, col, select
 
 from lms_reflex.media import storage
@@ -104,8 +105,14 @@ def avatar_url_of(*, session: Session, actor: Actor | None) -> str:
     """The signed-in user's photo URL for the top bar ('' when none or signed out)."""
     if actor is None:
         return ""
-    key = session.exec(select(Profile.avatar_key).where(Profile.user_id == actor.id)).first()
+    key = session.exec(_avatar_query(), params={"user_id": actor.id}).first()
     return media_url(key)
+
+
+@functools.cache
+def _avatar_query() -> Select:
+    """Built once: the top bar of every page shows the photo."""
+    return select(Profile.avatar_key).where(Profile.user_id == bindparam("user_id"))
 
 
 def clean_name(value: str, label: str) -> str:

@@ -7,10 +7,11 @@ from the reviews, also when two students review at once (SECURITY-CASES 28).
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
-from sqlalchemy import func, update
+from sqlalchemy import Select, bindparam, func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -274,10 +275,17 @@ def find_my_review(*, session: Session, actor: Actor | None, course_id: int) -> 
     actor = require_verified(actor)
     if not _valid_id(course_id):
         return None
-    review = session.exec(
-        select(Review).where(Review.user_id == actor.id, Review.course_id == course_id)
-    ).first()
+    params = {"user_id": actor.id, "course_id": course_id}
+    review = session.exec(_my_review_query(), params=params).first()
     return _mine(review) if review else None
+
+
+@functools.cache
+def _my_review_query() -> Select:
+    """Built once: every course page and every lesson opened by a student asks."""
+    return select(Review).where(
+        Review.user_id == bindparam("user_id"), Review.course_id == bindparam("course_id")
+    )
 
 
 # ------------------------------------------------------------------------------ staff
@@ -388,6 +396,22 @@ def _readable_course(session: Session, actor: Actor | None, course_id: object) -
     return course.id
 
 
+@functools.cache
+def _review_page_queries() -> tuple[Select, Select]:
+    """(count, page) of a course's visible reviews, built once."""
+    visible = (col(Review.course_id) == bindparam("course_id")) & col(Review.is_hidden).is_(False)
+    count = select(func.count(col(Review.id))).where(visible)
+    page = (
+        select(Review, User.first_name, User.last_name)
+        .outerjoin(User, col(User.id) == col(Review.user_id))
+        .where(visible)
+        .order_by(col(Review.created_at).desc(), col(Review.id).desc())
+        .limit(bindparam("limit"))
+        .offset(bindparam("offset"))
+    )
+    return count, page
+
+
 def list_reviews(
     *,
     session: Session,
@@ -413,16 +437,10 @@ def list_reviews(
     """
     cid = _readable_course(session, actor, course_id)
     page, size, offset = page_window(page, page_size)
-    visible = (col(Review.course_id) == cid) & col(Review.is_hidden).is_(False)
-    total = int(session.exec(select(func.count(col(Review.id))).where(visible)).one())
-    rows = session.exec(
-        select(Review, User.first_name, User.last_name)
-        .outerjoin(User, col(User.id) == col(Review.user_id))
-        .where(visible)
-        .order_by(col(Review.created_at).desc(), col(Review.id).desc())
-        .limit(size)
-        .offset(offset)
-    ).all()
+    count_query, page_query = _review_page_queries()
+    total = int(session.exec(count_query, params={"course_id": cid}).one())
+    params = {"course_id": cid, "limit": size, "offset": offset}
+    rows = session.exec(page_query, params=params).all()
     return ReviewPage(
         reviews=[_public_view(review, first, last) for review, first, last in rows],
         total=total,

@@ -234,7 +234,7 @@ def _page_of_hits(
     excerpt = match.excerpt if match is not None else literal_column("''")
     query = _narrowed(_card_query().add_columns(excerpt.label("excerpt")), match, *filters)
     rows = session.exec(_sorted(query, sort, match).limit(size).offset(offset)).all()
-    return [_hit(_to_card(tuple(row[:5])), row[5] or "") for row in rows]
+    return [_hit(_to_card(row), row.excerpt or "") for row in rows]
 
 
 def _hit(card: CourseCard, excerpt: str) -> SearchHit:
