@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import nh3
 from markdown_it import MarkdownIt
 
@@ -13,11 +15,14 @@ _TAGS = {
 }  # fmt: skip
 
 
+@functools.lru_cache(maxsize=512)
 def render_markdown(text: str) -> str:
     """Markdown to HTML that is safe to insert into a page.
 
     markdown-it escapes raw HTML (html=False); nh3 then drops anything not on the allow
     list, including javascript: links, so a course description cannot run script.
+    The same few descriptions are rendered on every course page and lesson view, so the
+    results of this pure function are kept (keyed by the text itself, never stale).
     """
     html = _md.render(text or "")
     return nh3.clean(

@@ -116,3 +116,15 @@ def test_cards_carry_the_same_facts_from_the_narrow_select(session: Session) -> 
     )
     assert (card.student_count, card.price_label) == (1, "Free")
     assert card.id == world["course"].id
+
+
+def test_descriptions_are_rendered_once_and_stay_sanitised() -> None:
+    from lms_reflex.services.text import render_markdown
+
+    text = "**Bold** <script>alert(1)</script> [x](javascript:alert(1))"
+    before = render_markdown.cache_info().hits
+    first, second = render_markdown(text), render_markdown(text)
+    assert first is second
+    assert render_markdown.cache_info().hits == before + 1
+    assert "<strong>Bold</strong>" in first
+    assert "<script" not in first and "href" not in first
