@@ -516,16 +516,35 @@ async def run_mix(
                 await asyncio.sleep(2)
 
         watcher = asyncio.create_task(watch_connections())
+        client_cpu = time.process_time()
         with client_gc_paused():
             await asyncio.gather(*((s.run_sync if args.sync else s.run)(stop_at) for s in students))
         watcher.cancel()
         seconds = time.monotonic() - ctx.t0
         cpu = usage.stop()
+        client_cpu = time.process_time() - client_cpu
     print(
         f"{len(users)} students, {args.duration:.0f} s, think {args.think_min}-{args.think_max} s"
     )
     show(ctx.stats, seconds, cpu, usage, peak)
+    print(f"  load generator CPU {client_cpu / seconds * 100:.0f} % of a core (same machine)")
     show_windows(ctx.stats)
+
+
+def machine_speed() -> str:
+    """Two figures that move with the CPU, so runs on different machines can be compared."""
+    from lms_reflex.services.passwords import hash_password, verify_password
+
+    hashed = hash_password(BENCH_PASSWORD)
+    start = time.process_time()
+    for _ in range(5):
+        verify_password(BENCH_PASSWORD, hashed)
+    argon2_ms = (time.process_time() - start) * 200
+    start, total = time.perf_counter(), 0
+    for i in range(2_000_000):
+        total += i
+    loop_ms = (time.perf_counter() - start) * 1000
+    return f"machine: argon2 verify {argon2_ms:.0f} ms CPU, 2M-step Python loop {loop_ms:.0f} ms"
 
 
 def with_emails(users: list[tuple[int, str]], tag: str) -> list[tuple[int, str, str]]:
@@ -575,6 +594,7 @@ def main() -> None:
             courses = [bench_course(tag, args.lessons, args.lesson_seconds)]
         else:
             courses = published_courses()
+        print(machine_speed(), flush=True)
         first = course_id(courses[0].slug)  # run_sync plays this course
         users = with_emails(create_students(args.students, tag, first), tag)
         asyncio.run(run_mix(args, f"http://127.0.0.1:{port}", port, users, courses))
