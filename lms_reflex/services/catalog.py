@@ -154,15 +154,16 @@ def list_published_courses(
     instructor_id: int | None = None,
 ) -> list[CourseCard]:
     """Published courses as cards, optionally of one category or one instructor."""
-    query = _card_query()
-    if category_slug is not None:
-        query = query.where(Category.slug == category_slug)
-    if instructor_id is not None:
-        query = query.where(Course.instructor_id == instructor_id)
+    order = order if order in ("newest", "top_rated", "popular") else "newest"
     params = {"limit": min(max(limit, 1), MAX_PAGE), "offset": max(offset, 0)}
-    if query is _card_query():
+    if category_slug is None and instructor_id is None:
         query = _whole_catalog(order)  # the home page's lists: the statement is reused
     else:
+        query = _card_query()
+        if category_slug is not None:
+            query = query.where(Category.slug == category_slug)
+        if instructor_id is not None:
+            query = query.where(Course.instructor_id == instructor_id)
         query = _ordered(query, order).limit(bindparam("limit")).offset(bindparam("offset"))
     return [_to_card(row) for row in session.execute(query, params).all()]
 
