@@ -13,7 +13,7 @@ from lms_reflex.services.actor import Actor
 from lms_reflex.services.enrollment import EnrollmentStatus
 from lms_reflex.services.errors import DomainError, NotFound
 from lms_reflex.services.views import CategoryView, CourseCard, CourseDetail
-from lms_reflex.state.session import as_actor, current_actor
+from lms_reflex.state.session import current_actor, with_top_bar
 from lms_reflex.state.util import error_toast, route_param, send_mail_off_loop
 
 
@@ -28,8 +28,8 @@ class HomeState(rx.State):
     @rx.event
     async def load(self) -> None:
         """Fetch the newest and the best-rated published courses."""
-        self.newest, self.top_rated, self.popular = await call_service(
-            _home_listings, readonly=True
+        self.newest, self.top_rated, self.popular = await with_top_bar(
+            self, lambda session, _actor: _home_listings(session=session)
         )
         self.loaded = True
 
@@ -102,7 +102,7 @@ class CourseState(rx.State):
             return course, status
 
         try:
-            self.course, self.status = await as_actor(self, work)
+            self.course, self.status = await with_top_bar(self, work)
             self.missing, self.busy = False, False
         except NotFound:
             self.course, self.status, self.missing = None, None, True

@@ -20,7 +20,7 @@ from lms_reflex.services.actor import Actor
 from lms_reflex.services.errors import DomainError, NotFound, NotSignedIn, PermissionDenied
 from lms_reflex.services.learning import PlayerView
 from lms_reflex.services.reviews import MyReview
-from lms_reflex.state.session import as_actor, current_actor
+from lms_reflex.state.session import as_actor, current_actor, with_top_bar
 from lms_reflex.state.util import error_toast, field, route_param
 
 VIDEO_BOX_ID = "lesson-video"
@@ -84,7 +84,7 @@ class PlayerState(rx.State):
             )
 
         try:
-            view, self.my_review = await as_actor(self, work)
+            view, self.my_review = await with_top_bar(self, work)
         except NotSignedIn:
             return rx.redirect(routes.login_url(f"/learn/{slug}/{lesson}"))
         except (PermissionDenied, NotFound) as exc:

@@ -11,6 +11,7 @@ from lms_reflex.db import call_service
 from lms_reflex.services import search
 from lms_reflex.services.errors import InvalidInput
 from lms_reflex.services.views import CourseCard
+from lms_reflex.state.session import with_top_bar
 from lms_reflex.state.util import field, route_param
 
 MAX_QUERY_LEN = 200
@@ -62,7 +63,7 @@ class SearchState(rx.State):
         self.level, self.price = route_param(self, "level")[:20], route_param(self, "price")[:10]
         self.sort = route_param(self, "sort")[:20] or "relevance"
         try:
-            found = await self._run(_page_number(route_param(self, "page")))
+            found = await self._run(_page_number(route_param(self, "page")), top_bar=True)
         except InvalidInput:
             self.level, self.price, self.sort = "", "", "relevance"
             found = await self._run(1)
@@ -70,12 +71,18 @@ class SearchState(rx.State):
         self.total, self.page_number, self.pages = found.total, found.page, found.pages
         self.loaded = True
 
-    async def _run(self, page: int) -> search.SearchPage:
-        return await call_service(
-            search.search_courses, readonly=True, query=self.query,
-            category_slug=self.category or None, level=self.level or None,
-            price=self.price or None, sort=self.sort, page=page,
-        )  # fmt: skip
+    async def _run(self, page: int, *, top_bar: bool = False) -> search.SearchPage:
+        """The search the URL describes; on the page's load, with the top bar's reads."""
+        options = {
+            "query": self.query, "category_slug": self.category or None,
+            "level": self.level or None, "price": self.price or None, "sort": self.sort,
+            "page": page,
+        }  # fmt: skip
+        if top_bar:
+            return await with_top_bar(
+                self, lambda session, _actor: search.search_courses(session=session, **options)
+            )
+        return await call_service(search.search_courses, readonly=True, **options)
 
     def _url(self, **changes: str | int) -> str:
         values = {

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TypeVar
 
 import reflex as rx
@@ -20,6 +21,7 @@ from lms_reflex.api.auth_cookie import actor_from_token, token_from_cookie_heade
 from lms_reflex.db import call_service
 from lms_reflex.services import catalog, profiles, sessions
 from lms_reflex.services.actor import Actor
+from lms_reflex.services.errors import DomainError
 from lms_reflex.services.views import CategoryView
 from lms_reflex.settings import get_settings
 
@@ -92,6 +94,22 @@ def sign_in_redirect(ticket: sessions.LoginTicket, next_path: str) -> rx.event.E
     )
 
 
+@dataclass(frozen=True)
+class TopBar:
+    """What the top bar shows; `categories` is None when the menu was not read again."""
+
+    actor: Actor | None
+    avatar_url: str
+    categories: list[CategoryView] | None
+
+
+def read_top_bar(session: Session, actor: Actor | None, *, with_menu: bool) -> TopBar:
+    """The top bar's reads, inside the caller's transaction."""
+    avatar = profiles.avatar_url_of(session=session, actor=actor) if actor else ""
+    menu = catalog.list_categories(session=session) if with_menu else None
+    return TopBar(actor, avatar, menu)
+
+
 class SessionState(rx.State):
     """The top bar: who is signed in (display only, never access control), the categories."""
 
@@ -107,27 +125,50 @@ class SessionState(rx.State):
         """Whether to show links to /teach (the pages themselves ask the services)."""
         return self.role in ("instructor", "admin")
 
-    @rx.event
-    async def load(self) -> None:
-        """Refresh the top bar: the user on every page, the categories once a minute per tab.
+    def _menu_stale(self) -> bool:
+        """Whether to read the menu again (at most once a minute per tab).
 
-        Every page sends this first. One event and one transaction for both halves: a
-        page's events run one after another, so each one saved is a round trip saved.
         The menu changes only when an admin edits the categories; other tabs show the
         change within a minute, the admin's own tab at once.
         """
-        stale = time.time() - self._categories_at >= CATEGORIES_REFRESH_S
+        return time.time() - self._categories_at >= CATEGORIES_REFRESH_S
 
-        def work(
-            session: Session, actor: Actor | None
-        ) -> tuple[Actor | None, str, list[CategoryView]]:
-            avatar = profiles.avatar_url_of(session=session, actor=actor) if actor else ""
-            menu = catalog.list_categories(session=session) if stale else []
-            return actor, avatar, menu
+    def _show(self, bar: TopBar) -> None:
+        self.signed_in = bar.actor is not None
+        self.first_name = bar.actor.first_name if bar.actor else ""
+        self.role = bar.actor.role if bar.actor else ""
+        self.avatar_url = bar.avatar_url
+        if bar.categories is not None:
+            self.categories, self._categories_at = bar.categories, time.time()
 
-        actor, self.avatar_url, categories = await as_actor(self, work)
-        self.signed_in = actor is not None
-        self.first_name = actor.first_name if actor else ""
-        self.role = actor.role if actor else ""
-        if stale:
-            self.categories, self._categories_at = categories, time.time()
+    @rx.event
+    async def load(self) -> None:
+        """Refresh the top bar on pages whose own load does not (see `with_top_bar`)."""
+        stale = self._menu_stale()
+        self._show(await as_actor(self, lambda s, a: read_top_bar(s, a, with_menu=stale)))
+
+
+async def with_top_bar(state: rx.State, work: Callable[[Session, Actor | None], T]) -> T:
+    """`as_actor` for a page's own load that also refreshes the top bar, in the same event.
+
+    The busiest pages (home, search, course, player) register without SessionState.load:
+    a page's on_load events run one after another, each a round trip and a pass through
+    Reflex's event machinery, so folding the top bar into the page's load saves one of
+    each per page view. The top bar is shown even when `work` refuses (NotFound,
+    NotSignedIn...), whose error is then raised to the handler as before.
+    """
+    top = await state.get_state(SessionState)
+    stale = top._menu_stale()
+
+    def both(session: Session, actor: Actor | None) -> tuple[TopBar, T | None, Exception | None]:
+        bar = read_top_bar(session, actor, with_menu=stale)
+        try:
+            return bar, work(session, actor), None
+        except DomainError as exc:
+            return bar, None, exc
+
+    bar, result, error = await as_actor(state, both)
+    top._show(bar)
+    if error is not None:
+        raise error
+    return result  # type: ignore[return-value]
