@@ -72,13 +72,10 @@ e2e-scaled: dev-deps js chromium
 	LMS_E2E_MODE=scaled REFLEX_WEB_WORKDIR=.web-scaled $(BIN)/python -m pytest tests/e2e -q
 
 # `make test` runs every browser journey on one worker + SQLite and, with LMS_TEST_POSTGRES_URL
-# set (CI), every journey again on PostgreSQL + Redis + 3 workers (`make e2e-scaled`).
+# set (CI), every journey again on PostgreSQL + Redis + 3 workers, alongside the first pass
+# (scripts/test-all.sh; `make e2e-scaled` runs that pass alone).
 test: dev-deps js chromium lint
-	$(BIN)/python -m pytest tests/unit tests/integration tests/e2e -q
-	@if [ -n "$$LMS_TEST_POSTGRES_URL" ]; then \
-	  echo "e2e on PostgreSQL + Redis + 3 workers (LMS_E2E_MODE=scaled)"; \
-	  $(MAKE) --no-print-directory e2e-scaled; \
-	else echo "make test: LMS_TEST_POSTGRES_URL is not set; skipped the several-worker e2e pass"; fi
+	BIN=$(BIN) bash scripts/test-all.sh
 
 clean:
 	rm -rf .web .web-scaled .states
