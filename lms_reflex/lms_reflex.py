@@ -45,7 +45,6 @@ from lms_reflex.state.catalog import CategoryState, CourseState, HomeState
 from lms_reflex.state.curriculum import CurriculumState
 from lms_reflex.state.player import PlayerState, ResumeState
 from lms_reflex.state.profile import InstructorState, ProfileState
-from lms_reflex.state.reviews import ReviewsState
 from lms_reflex.state.search import SearchState
 from lms_reflex.state.session import SessionState
 from lms_reflex.state.teach import PublishState, TeachState
@@ -87,14 +86,7 @@ def page(
 
 
 page(routes.HOME, home_page, "Courses", HomeState.load, top_bar_in_load=True)
-page(
-    routes.COURSE,
-    course_page,
-    "Course",
-    CourseState.load,
-    ReviewsState.load,
-    top_bar_in_load=True,
-)
+page(routes.COURSE, course_page, "Course", CourseState.load, top_bar_in_load=True)
 page(routes.CATEGORY, category_page, "Category", CategoryState.load)
 page(routes.SEARCH, search_page, "Search", SearchState.load, top_bar_in_load=True)
 page(routes.SIGNUP, signup_page, "Sign up")

@@ -449,6 +449,22 @@ def list_reviews(
     )
 
 
+def course_page_reviews(
+    *, session: Session, actor: Actor | None, course_id: int
+) -> tuple[ReviewPage, MyReview | None]:
+    """The course page's reviews: the first page, and the visitor's own review if any.
+
+    Visitors who are signed out or not verified have no review of their own to show.
+
+    Raises:
+        NotFound: unknown course, or an unpublished course the actor may not see.
+    """
+    found = list_reviews(session=session, actor=actor, course_id=course_id, page=1)
+    if actor is None or not actor.is_verified:
+        return found, None
+    return found, find_my_review(session=session, actor=actor, course_id=course_id)
+
+
 def rating_distribution(
     *, session: Session, actor: Actor | None = None, course_id: int
 ) -> list[int]:

@@ -8,7 +8,7 @@ from sqlmodel import Session
 from lms_reflex import routes
 from lms_reflex.db import call_service
 from lms_reflex.mail import enrollment_mail
-from lms_reflex.services import accounts, catalog, enrollment
+from lms_reflex.services import accounts, catalog, enrollment, reviews
 from lms_reflex.services.actor import Actor
 from lms_reflex.services.enrollment import EnrollmentStatus
 from lms_reflex.services.errors import DomainError, NotFound
@@ -96,16 +96,27 @@ class CourseState(rx.State):
         """Fetch the course named in the URL (drafts only for their instructor and admins)."""
         slug = route_param(self, "slug")
 
-        def work(session: Session, actor: Actor | None) -> tuple[CourseDetail, EnrollmentStatus]:
+        def work(session: Session, actor: Actor | None) -> tuple:
             course = catalog.get_course_detail(session=session, actor=actor, slug=slug)
             status = enrollment.enrollment_status(session=session, actor=actor, course_id=course.id)
-            return course, status
+            found, mine = reviews.course_page_reviews(
+                session=session, actor=actor, course_id=course.id
+            )
+            return course, status, found, mine, actor
 
+        # ReviewsState's module imports this one; the page's reviews are shown from here so
+        # that the course page is one event (and one transaction) on its first paint.
+        from lms_reflex.state.reviews import ReviewsState
+
+        shown = await self.get_state(ReviewsState)
         try:
-            self.course, self.status = await with_top_bar(self, work)
+            self.course, self.status, found, mine, actor = await with_top_bar(self, work)
             self.missing, self.busy = False, False
         except NotFound:
             self.course, self.status, self.missing = None, None, True
+            shown._show_first_page(None, None, None, None)
+            return
+        shown._show_first_page(found, mine, actor, self.course)
 
     @rx.event
     async def enroll(self):

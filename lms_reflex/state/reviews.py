@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import reflex as rx
-from sqlmodel import Session
 
 from lms_reflex.db import call_service
 from lms_reflex.services import reviews
 from lms_reflex.services.actor import Actor
 from lms_reflex.services.errors import DomainError
-from lms_reflex.services.reviews import MyReview
-from lms_reflex.services.views import ReviewView
+from lms_reflex.services.reviews import MyReview, ReviewPage
+from lms_reflex.services.views import CourseDetail, ReviewView
 from lms_reflex.state.catalog import CourseState
 from lms_reflex.state.session import as_actor, current_actor
 from lms_reflex.state.util import error_toast, field
@@ -32,25 +31,35 @@ class ReviewsState(rx.State):
 
     @rx.event
     async def load(self) -> None:
-        """First page of reviews and the visitor's own review, if any."""
+        """First page of reviews and the visitor's own review, if any (after a change).
+
+        The course page's first paint gets them from CourseState.load, in its own event.
+        """
         course_id = await self._course_id()
         if not course_id:
-            self.items, self.total, self.mine = [], 0, None
+            self._show_first_page(None, None, None, None)
             return
+        actor, (found, mine) = await as_actor(
+            self,
+            lambda session, actor: (
+                actor,
+                reviews.course_page_reviews(session=session, actor=actor, course_id=course_id),
+            ),
+        )
+        self._show_first_page(found, mine, actor, (await self.get_state(CourseState)).course)
 
-        def work(session: Session, actor: Actor | None) -> tuple:
-            found = reviews.list_reviews(session=session, actor=actor, course_id=course_id, page=1)
-            mine = (
-                reviews.find_my_review(session=session, actor=actor, course_id=course_id)
-                if actor
-                else None
-            )
-            return actor, found, mine
-
-        actor, found, self.mine = await as_actor(self, work)
-        self.items, self.total = found.reviews, found.total
-        self.page_number, self.pages = found.page, found.pages
-        course = (await self.get_state(CourseState)).course
+    def _show_first_page(
+        self,
+        found: ReviewPage | None,
+        mine: MyReview | None,
+        actor: Actor | None,
+        course: CourseDetail | None,
+    ) -> None:
+        """Show a course's first page of reviews (None: no course on screen)."""
+        self.items = found.reviews if found else []
+        self.total = found.total if found else 0
+        self.page_number, self.pages = (found.page, found.pages) if found else (1, 1)
+        self.mine = mine
         self.is_instructor = bool(actor and course and actor.id == course.instructor_id)
 
     @rx.event
@@ -91,7 +100,7 @@ class ReviewsState(rx.State):
                 )
         except DomainError as exc:
             return error_toast(exc)
-        return [CourseState.load, ReviewsState.load, rx.toast.success("Your review is saved.")]
+        return [CourseState.load, rx.toast.success("Your review is saved.")]
 
     @rx.event
     async def delete(self):
@@ -103,7 +112,7 @@ class ReviewsState(rx.State):
             )
         except DomainError as exc:
             return error_toast(exc)
-        return [CourseState.load, ReviewsState.load, rx.toast.success("Your review is deleted.")]
+        return [CourseState.load, rx.toast.success("Your review is deleted.")]
 
     @rx.event
     async def reply(self, form: dict):

@@ -15,7 +15,7 @@ from lms_reflex import routes
 from lms_reflex.lms_reflex import app
 from lms_reflex.state.session import SessionState
 
-BUSIEST = {routes.HOME: 1, routes.SEARCH: 1, routes.COURSE: 2, routes.LEARN: 1}
+BUSIEST = {routes.HOME: 1, routes.SEARCH: 1, routes.COURSE: 1, routes.LEARN: 1}
 
 
 def load_events(route: str) -> list:

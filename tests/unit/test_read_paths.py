@@ -7,16 +7,19 @@ top bar). These tests pin the statement counts and the reuse of the prebuilt sta
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import pytest
 from sqlalchemy import event
 from sqlmodel import Session, select
 
 from lms_reflex.models import Enrollment, Lesson, Review, Section
 from lms_reflex.services import catalog, enrollment, learning, profiles, reviews
 from lms_reflex.services.course_page import build_course_detail
+from lms_reflex.services.errors import NotFound
 from tests.unit._helpers import count_selects
 from tests.unit.catalog_fixtures import actor, add_category, add_course, add_user
 
@@ -128,3 +131,26 @@ def test_descriptions_are_rendered_once_and_stay_sanitised() -> None:
     assert render_markdown.cache_info().hits == before + 1
     assert "<strong>Bold</strong>" in first
     assert "<script" not in first and "href" not in first
+
+
+def test_the_course_page_reviews_come_with_the_visitors_own(session: Session) -> None:
+    world = _world(session)
+    course_id = world["course"].id
+    found, mine = reviews.course_page_reviews(
+        session=session, actor=world["me"], course_id=course_id
+    )
+    assert (found.total, [r.body for r in found.reviews]) == (1, ["Good."])
+    assert mine is not None and mine.rating == 5
+
+    teacher = actor(world["teacher"])
+    assert (
+        reviews.course_page_reviews(session=session, actor=teacher, course_id=course_id)[1] is None
+    )
+    assert reviews.course_page_reviews(session=session, actor=None, course_id=course_id)[1] is None
+    unverified = dataclasses.replace(world["me"], is_verified=False)
+    found, mine = reviews.course_page_reviews(
+        session=session, actor=unverified, course_id=course_id
+    )
+    assert (found.total, mine) == (1, None)
+    with pytest.raises(NotFound):
+        reviews.course_page_reviews(session=session, actor=None, course_id=10_000)
