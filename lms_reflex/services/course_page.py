@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 
 from sqlalchemy import Select, bindparam, func
+from sqlalchemy import select as sql_select
 from sqlmodel import Session, col, select
 
 from lms_reflex.models import Category, Course, Enrollment, Lesson, Review, Section, User
@@ -15,33 +17,68 @@ from lms_reflex.services.views import CourseDetail, LessonRow, ReviewView, Secti
 REVIEWS_ON_PAGE = 10
 
 
+@dataclass(frozen=True)
+class OutlineSection:
+    """A section as the course page and the player's syllabus show it."""
+
+    id: int
+    title: str
+
+
+@dataclass(frozen=True)
+class OutlineLesson:
+    """A lesson as the course page and the player's syllabus show it."""
+
+    id: int
+    title: str
+    duration_s: int
+    is_preview: bool
+
+
+Outline = list[tuple[OutlineSection, list[OutlineLesson]]]
+
+
+_OUTLINE_COLUMNS = (
+    Section.id,
+    Section.title,
+    Lesson.id,
+    Lesson.title,
+    Lesson.duration_s,
+    Lesson.is_preview,
+)
+
+
 @functools.cache
 def _outline_query() -> Select:
-    """Built once: every course page and every lesson opened runs it."""
+    """Built once: every course page and every lesson opened runs it.
+
+    Only the shown columns: ORM objects for every section and lesson (with their
+    descriptions) cost more than the query on the busiest pages.
+    """
     return (
-        select(Section, Lesson)
+        sql_select(*_OUTLINE_COLUMNS)
         .outerjoin(Lesson, col(Lesson.section_id) == col(Section.id))
         .where(Section.course_id == bindparam("course_id"))
         .order_by(col(Section.position), col(Section.id), col(Lesson.position), col(Lesson.id))
     )
 
 
-def course_outline(session: Session, course_id: int) -> list[tuple[Section, list[Lesson]]]:
+def course_outline(session: Session, course_id: int) -> Outline:
     """Sections in order, each with its lessons in order, in one statement.
 
     Ties on position (never expected, positions are dense) fall back to ids, so every
     page shows the same order.
     """
-    rows = session.exec(_outline_query(), params={"course_id": course_id}).all()
-    grouped: dict[int, tuple[Section, list[Lesson]]] = {}
-    for section, lesson in rows:
-        entry = grouped.setdefault(section.id or 0, (section, []))
-        if lesson is not None:
-            entry[1].append(lesson)
+    rows = session.execute(_outline_query(), {"course_id": course_id}).all()
+    grouped: dict[int, tuple[OutlineSection, list[OutlineLesson]]] = {}
+    for section_id, section_title, lesson_id, title, duration_s, is_preview in rows:
+        entry = grouped.setdefault(section_id, (OutlineSection(section_id, section_title), []))
+        if lesson_id is not None:
+            entry[1].append(OutlineLesson(lesson_id, title, duration_s, is_preview))
     return list(grouped.values())
 
 
-def _section_view(section: Section, lessons: list[Lesson]) -> SectionView:
+def _section_view(section: OutlineSection, lessons: list[OutlineLesson]) -> SectionView:
     total = sum(lesson.duration_s for lesson in lessons)
     return SectionView(
         id=section.id or 0,

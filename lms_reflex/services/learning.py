@@ -26,7 +26,7 @@ from lms_reflex.models import (
 )
 from lms_reflex.services import formatting as fmt
 from lms_reflex.services.actor import Actor, require_actor
-from lms_reflex.services.course_page import course_outline
+from lms_reflex.services.course_page import Outline, course_outline
 from lms_reflex.services.dashboard import percent
 from lms_reflex.services.errors import NotFound, NotSignedIn, PermissionDenied
 from lms_reflex.services.text import render_markdown
@@ -266,7 +266,7 @@ def _my_progress_query() -> Any:
 
 
 def _syllabus(
-    outline: list[tuple[Section, list[Lesson]]],
+    outline: Outline,
     done: set[int],
     current_id: int,
     open_all: bool,
