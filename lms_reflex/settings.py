@@ -12,6 +12,8 @@ from urllib.parse import urlsplit
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from lms_reflex.net import Network, cached_networks, parse_networks
+
 PRODUCT_NAME = "lms_reflex"
 _MIN_SECRET_LEN = 32
 
@@ -43,6 +45,9 @@ class Settings(BaseSettings):
     # access and answers with X-Accel-Redirect instead of streaming the file itself.
     media_accel_redirect: str | None = None
     data_dir: Path = Path("data")
+    # Proxies (addresses or CIDRs, comma separated) whose X-Forwarded-For / Forwarded
+    # header names the client; from anyone else the header is ignored. Default: none.
+    trusted_proxies: str = ""
 
     @field_validator("base_url")
     @classmethod
@@ -60,6 +65,17 @@ class Settings(BaseSettings):
         if not (value.startswith("/") and value.endswith("/")) or "//" in value:
             raise ValueError("must be an nginx location such as /_protected_media/")
         return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies_are_networks(cls, value: str) -> str:
+        parse_networks(value)  # raises ValueError naming the bad item
+        return value
+
+    @property
+    def trusted_networks(self) -> tuple[Network, ...]:
+        """LMS_TRUSTED_PROXIES parsed (once per value)."""
+        return cached_networks(self.trusted_proxies)
 
     @property
     def is_prod(self) -> bool:

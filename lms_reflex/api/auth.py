@@ -13,6 +13,7 @@ from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
 from lms_reflex import routes as paths
+from lms_reflex.api.client_ip import request_ip
 from lms_reflex.db import call_service
 from lms_reflex.services import sessions
 from lms_reflex.services.errors import DomainError
@@ -22,8 +23,7 @@ TICKET_PATH = "/api/auth/complete"
 
 
 def _client(request: Request) -> tuple[str, str]:
-    ip = request.client.host if request.client else ""
-    return ip, request.headers.get("user-agent", "")[:400]
+    return request_ip(request), request.headers.get("user-agent", "")[:400]
 
 
 def _set_cookie(response: RedirectResponse, token: str) -> None:

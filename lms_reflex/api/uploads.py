@@ -21,6 +21,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from lms_reflex.api.auth_cookie import actor_from_request
+from lms_reflex.api.client_ip import request_ip
 from lms_reflex.db import call_service
 from lms_reflex.media import storage
 from lms_reflex.services.actor import Actor
@@ -55,7 +56,7 @@ def _too_large() -> Response:
 
 
 def _ip(request: Request) -> str:
-    return request.client.host if request.client else ""
+    return request_ip(request)
 
 
 def _same_origin(request: Request) -> bool:

@@ -19,6 +19,7 @@ from sqlmodel import Session
 from lms_reflex import routes
 from lms_reflex.api.auth_cookie import actor_from_token, token_from_cookie_header
 from lms_reflex.db import call_service
+from lms_reflex.net import client_address
 from lms_reflex.services import catalog, profiles, sessions
 from lms_reflex.services.actor import Actor
 from lms_reflex.services.errors import DomainError
@@ -58,8 +59,15 @@ async def as_actor(
 
 
 def client_ip(state: rx.State) -> str:
-    """The browser's address as Reflex saw it (honours trusted_proxy_hops)."""
-    return state.router.session.client_ip or ""
+    """The browser's address: the handshake's peer, or what a trusted proxy says it is.
+
+    Reflex puts the ASGI peer in `session.client_ip` (Reflex's own trusted_proxy_hops is
+    left unset: it believes X-Forwarded-For from any peer) and the handshake's headers in
+    `raw_headers`; the rule is the HTTP routes' one, lms_reflex.net.client_address.
+    """
+    peer = state.router.session.client_ip or ""
+    headers = state.router.headers.raw_headers
+    return client_address(peer, headers, get_settings().trusted_networks)
 
 
 def user_agent(state: rx.State) -> str:
