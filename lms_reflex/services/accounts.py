@@ -22,13 +22,12 @@ from lms_reflex.models import (
     Profile,
     Review,
     User,
-    utcnow,
 )
-from lms_reflex.services.audit import count_recent, record_event, record_failures
-from lms_reflex.services.errors import Conflict, InvalidInput, NotSignedIn, Throttled
+from lms_reflex.services.audit import record_event, record_failures
+from lms_reflex.services.errors import Conflict, InvalidInput, NotSignedIn
 from lms_reflex.services.passwords import check_password_rules, hash_password, verify_password
 from lms_reflex.services.sessions import revoke_all_sessions
-from lms_reflex.services.sign_in import LOGIN_THROTTLED, LOGIN_WINDOW, MAX_FAILURES_PER_EMAIL
+from lms_reflex.services.throttles import check_password_guess
 
 
 def _active_user(session: Session, user_id: int) -> User:
@@ -58,16 +57,11 @@ def change_password(
     Raises:
         NotSignedIn: when the account is gone or deactivated.
         InvalidInput: for a wrong current password or a new one that breaks the rules.
-        Throttled: after MAX_FAILURES_PER_EMAIL wrong current passwords in LOGIN_WINDOW.
+        TryLater: too soon after repeated wrong current passwords (a growing delay).
     """
     user = _active_user(session, actor_id)
     check_password_rules(new_password)
-    since = utcnow() - LOGIN_WINDOW
-    failed = count_recent(
-        session=session, action="password_change_failed", subject=user.email, since=since
-    )
-    if failed >= MAX_FAILURES_PER_EMAIL:
-        raise Throttled(LOGIN_THROTTLED)
+    check_password_guess(session, action="password_change_failed", subject=user.email, ip=ip)
     with record_failures(
         session=session,
         action="password_change_failed",
@@ -186,9 +180,11 @@ def delete_account(*, session: Session, actor_id: int, password: str, ip: str = 
         NotSignedIn: when the account is gone or deactivated.
         InvalidInput: for a wrong password.
         Conflict: while the user is the instructor of any course.
+        TryLater: too soon after repeated wrong passwords, like sign-in (a growing delay).
     """
     user = _active_user(session, actor_id)
     email = user.email
+    check_password_guess(session, action="account_delete_failed", subject=email, ip=ip)
     with record_failures(
         session=session, action="account_delete_failed", subject=email, actor_id=actor_id, ip=ip
     ):

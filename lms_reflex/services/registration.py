@@ -17,6 +17,7 @@ from lms_reflex.services import otp
 from lms_reflex.services.audit import last_event_at, record_event, record_failures
 from lms_reflex.services.errors import InvalidInput, Throttled
 from lms_reflex.services.passwords import check_password_rules, hash_password
+from lms_reflex.services.throttles import throttle_signups
 from lms_reflex.services.users import _find_user, _lookup_email, normalize_email
 
 NAME_MAX_LENGTH = 80
@@ -78,10 +79,12 @@ def signup(
 
     Raises:
         InvalidInput: for a bad name, email or password (with the reason).
+        TryLater: past the sign-ups allowed from one address in an hour.
     """
     first, last = _clean_name(first_name, "first name"), _clean_name(last_name, "last name")
     email = normalize_email(email)
     check_password_rules(password)
+    throttle_signups(session, ip=ip)
     # Hashed before the look-up, so a taken email answers as slowly as a new one.
     now, password_hash = utcnow(), hash_password(password)
     user = None

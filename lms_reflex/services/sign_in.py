@@ -1,48 +1,46 @@
 """Sign-in with email and password, and the throttle on failed attempts.
 
-Unknown emails, wrong passwords and deactivated accounts get the same answer; too many
-failures for an email or from an IP within LOGIN_WINDOW are refused (SECURITY-CASES 5).
+Unknown emails, wrong passwords and deactivated accounts get the same answer. Repeated
+failures for an email or from an address slow further tries down (growing delays in
+services/throttles.py) rather than lock the account (docs/security.md).
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from sqlmodel import Session
 
-from lms_reflex.models import User, utcnow
-from lms_reflex.services.audit import count_recent, last_event_at, record_event, record_failures
-from lms_reflex.services.errors import InvalidInput, Throttled
+from lms_reflex.models import User
+from lms_reflex.services.audit import record_event, record_failures
+from lms_reflex.services.errors import InvalidInput
 from lms_reflex.services.passwords import verify_password
+from lms_reflex.services.throttles import TryLater, check_password_guess
 from lms_reflex.services.users import _find_user, _lookup_email
 
-LOGIN_WINDOW = timedelta(minutes=15)
-MAX_FAILURES_PER_EMAIL = 10
-MAX_FAILURES_PER_IP = 50
 BAD_LOGIN = "Email or password is incorrect."
-LOGIN_THROTTLED = "Too many attempts. Try again in a few minutes or reset your password."
+RESET_HINT = " You can also reset your password."
 
 
 def _check_login_throttle(session: Session, *, email: str, ip: str) -> None:
-    """Refuse when this email or this IP failed too often in the last LOGIN_WINDOW.
+    """Refuse a try that comes too soon after repeated failures for this email or address.
 
-    Failures before the last successful sign-in or password reset do not count, so the
-    owner gets back in through a reset link (SECURITY-CASES 5).
+    Failures before the last successful sign-in or password reset do not count for the
+    email, so the owner gets back in through a reset link (SECURITY-CASES 5).
 
     Raises:
-        Throttled: with a message pointing to the password reset.
+        TryLater: saying when to try again, the same for known and unknown emails.
     """
-    now = utcnow()
-    since = now - LOGIN_WINDOW
-    fresh = last_event_at(session=session, actions=("login_ok", "password_reset"), subject=email)
-    by_email = count_recent(
-        session=session, action="login_failed", subject=email, since=max(since, fresh or since)
-    )
-    by_ip = count_recent(session=session, action="login_failed", ip=ip, since=since) if ip else 0
-    if by_email >= MAX_FAILURES_PER_EMAIL or by_ip >= MAX_FAILURES_PER_IP:
+    try:
+        check_password_guess(
+            session,
+            action="login_failed",
+            subject=email,
+            ip=ip,
+            fresh_after=("login_ok", "password_reset"),
+        )
+    except TryLater as exc:
         record_event(session=session, action="login_throttled", subject=email, ip=ip)
         session.commit()  # the caller rolls back on errors; the trail must stay
-        raise Throttled(LOGIN_THROTTLED)
+        raise TryLater(exc.message + RESET_HINT, exc.retry_after_s) from None
 
 
 def _check_credentials(session: Session, user: User | None, password: str) -> int:
@@ -67,7 +65,7 @@ def login(*, session: Session, email: str, password: str, ip: str, user_agent: s
     Raises:
         InvalidInput: BAD_LOGIN for an unknown email, a wrong password or a deactivated
             account alike.
-        Throttled: after too many failures for the email or from the IP.
+        TryLater: too soon after repeated failures for the email or from the address.
     """
     email = _lookup_email(email)
     _check_login_throttle(session, email=email, ip=ip)
