@@ -26,6 +26,9 @@ config = rx.Config(
     deploy_url=settings.base_url,
     # Only our own origin may open the websocket (SECURITY-CASES 20).
     cors_allowed_origins=[settings.base_origin],
+    # Reflex's own X-Forwarded-For handling believes any peer; LMS_TRUSTED_PROXIES
+    # (lms_reflex.net) replaces it, and needs session.client_ip to be the real peer.
+    trusted_proxy_hops=0,
     # State is a cache of the database: memory for one worker, Redis for several.
     state_manager_mode="redis" if settings.redis_url else "memory",
     redis_url=settings.redis_url,
