@@ -257,7 +257,7 @@ def test_unknown_email_still_checks_a_password_hash(run, monkeypatch) -> None:
     assert checked == [None]  # None means: verify against the dummy hash
 
 
-def test_repeated_failures_make_even_the_right_password_wait(run, make_user) -> None:
+def test_repeated_failures_make_even_the_right_password_wait(run, make_user, clock) -> None:
     user = make_user()
     for _ in range(throttles.FREE_PER_ACCOUNT):
         assert refused_login(run, user.email, "not my password").type is InvalidInput
@@ -273,7 +273,7 @@ def test_failures_below_the_free_count_do_not_throttle(run, make_user) -> None:
     assert log_in(run, user.email, user.password) == user.id
 
 
-def test_failures_are_counted_from_the_database_not_memory(run, session, make_user) -> None:
+def test_failures_are_counted_from_the_database_not_memory(run, session, make_user, clock) -> None:
     user = make_user()
     for _ in range(throttles.FREE_PER_ACCOUNT):
         audit.record_event(session=session, action="login_failed", subject=user.email, ip="x")
@@ -290,7 +290,7 @@ def test_throttle_lifts_after_fifteen_minutes(run, make_user, clock) -> None:
     assert log_in(run, user.email, user.password) == user.id
 
 
-def test_failures_from_one_ip_slow_only_that_ip(run, session, make_user) -> None:
+def test_failures_from_one_ip_slow_only_that_ip(run, session, make_user, clock) -> None:
     user = make_user()
     for n in range(throttles.FREE_PER_ADDRESS):
         audit.record_event(session=session, action="login_failed", subject=f"x{n}@e.org", ip=IP)
@@ -485,7 +485,7 @@ def test_password_change_checks_the_new_password_rules(run, make_user) -> None:
         change(run, user, user.password, "password1")
 
 
-def test_password_change_guessing_is_throttled(run, make_user) -> None:
+def test_password_change_guessing_is_throttled(run, make_user, clock) -> None:
     user = make_user()
     for _ in range(throttles.FREE_PER_ACCOUNT):
         with pytest.raises(InvalidInput):

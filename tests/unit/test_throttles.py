@@ -90,7 +90,7 @@ def test_the_account_is_slowed_not_locked(run, make_user, clock) -> None:
     assert log_in(run, user.email, user.password) == user.id
 
 
-def test_unknown_and_known_emails_are_slowed_alike(run, make_user) -> None:
+def test_unknown_and_known_emails_are_slowed_alike(run, make_user, clock) -> None:
     user = make_user()
     for email in (user.email, "nobody@example.org"):
         for _ in range(throttles.FREE_PER_ACCOUNT):
@@ -100,7 +100,7 @@ def test_unknown_and_known_emails_are_slowed_alike(run, make_user) -> None:
     assert (known.message, known.retry_after_s) == (unknown.message, unknown.retry_after_s)
 
 
-def test_the_owners_usual_address_is_spared_the_account_delay(run, make_user) -> None:
+def test_the_owners_usual_address_is_spared_the_account_delay(run, make_user, clock) -> None:
     user = make_user()
     log_in(run, user.email, user.password, ip=HOME)
     for _ in range(throttles.FREE_PER_ACCOUNT + 3):
@@ -121,7 +121,7 @@ def test_a_password_reset_clears_the_account_delay(run, make_user, session: Sess
 # --- per address --------------------------------------------------------------------------
 
 
-def test_a_flood_from_one_address_never_blocks_another(run, make_user) -> None:
+def test_a_flood_from_one_address_never_blocks_another(run, make_user, clock) -> None:
     user = make_user()
     for n in range(100):
         fail(run, f"victim{n % 7}@example.org", ip=ATTACKER)
