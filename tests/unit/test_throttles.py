@@ -6,19 +6,21 @@ leaves every other client free, and the audit trail names the real addresses.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from types import SimpleNamespace
 
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import Session, SQLModel, select
 from starlette.testclient import TestClient
 
 from lms_reflex.api import build_api
-from lms_reflex.db import dispose_engines, session_scope
+from lms_reflex.db import dispose_engines, make_engine, session_scope
 from lms_reflex.models import AuditEvent, AuthSession
 from lms_reflex.services import accounts, audit, registration, sessions, sign_in, throttles
 from lms_reflex.services.errors import InvalidInput
 from lms_reflex.services.throttles import TryLater
 from lms_reflex.state.session import client_ip
+from tests.pg import postgres_schema_url
 from tests.unit.conftest import DEFAULT_PASSWORD
 
 HOME = "198.51.100.20"
@@ -237,3 +239,38 @@ def test_the_sign_in_route_records_the_forwarded_address_only_from_the_proxy(
     with session_scope() as db:
         rows = db.exec(select(AuthSession).where(AuthSession.user_id == user.id)).all()
         assert [row.ip for row in rows if row.ip] == [expected]
+
+
+# --- the same counting queries on PostgreSQL ----------------------------------------------
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A fresh PostgreSQL schema; read before settings_env clears every LMS_* variable."""
+    with postgres_schema_url() as url:
+        yield url
+
+
+@pytest.mark.postgres
+def test_delays_and_sign_up_caps_count_alike_on_postgres(pg_url: str, settings_env, clock) -> None:
+    settings_env(database_url=pg_url)
+    engine = make_engine(pg_url)
+    SQLModel.metadata.create_all(engine)
+    try:
+        with Session(engine, expire_on_commit=False) as db:
+            for _ in range(throttles.FREE_PER_ACCOUNT + 1):
+                audit.record_event(
+                    session=db, action="login_failed", subject="a@e.org", ip=ATTACKER
+                )
+            for _ in range(throttles.SIGNUPS_PER_ADDRESS):
+                audit.record_event(session=db, action="signup_attempt", ip=ATTACKER)
+            db.commit()
+            clock.advance(seconds=1)
+            wait = throttles.password_guess_wait
+            assert wait(db, action="login_failed", subject="a@e.org", ip=HOME) == 3
+            assert wait(db, action="login_failed", subject="b@e.org", ip=HOME) == 0
+            with pytest.raises(TryLater, match="Try again in 60 minutes"):
+                throttles.throttle_signups(db, ip=ATTACKER)
+    finally:
+        engine.dispose()
+        dispose_engines()
