@@ -130,6 +130,9 @@ def app_env(
             "LMS_SMTP_HOST": "127.0.0.1",
             "LMS_SMTP_PORT": str(smtp.port),
             "LMS_SMTP_STARTTLS": "0",
+            # As behind the sample nginx; browsers here send no forwarding header, so
+            # their address stays the peer's (tests/e2e/test_proxy_address.py sends one).
+            "LMS_TRUSTED_PROXIES": "127.0.0.1",
             **scaled_env,
         }
     )
