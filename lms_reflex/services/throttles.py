@@ -22,7 +22,7 @@ from lms_reflex.services.errors import Throttled
 
 WINDOW = timedelta(minutes=15)
 FREE_PER_ACCOUNT = 5
-FREE_PER_ADDRESS = 20
+FREE_PER_ADDRESS = 50  # one school behind one NAT: many honest typos from one address
 MAX_DELAY = timedelta(minutes=10)
 # The account delay spares an address the owner signed in from lately; its own
 # per-address delay still applies there.
