@@ -47,6 +47,8 @@ def request_password_reset(*, session: Session, email: str, ip: str) -> ResetMai
         The link and address to mail, or None to send nothing.
     """
     email = _lookup_email(email)
+    # Wrong tries start again for every address, account or not (docs/security.md).
+    otp.start_round(session=session, email=email, purpose=OtpPurpose.RESET)
     user = _find_user(session, email)
     if user is None or not user.is_active:
         detail = {"known": False}

@@ -220,9 +220,21 @@ def test_right_password_signs_in(run, make_user) -> None:
     assert log_in(run, user.email, user.password) == user.id
 
 
-def test_unverified_user_can_sign_in(run, make_user) -> None:
+def test_unverified_user_gets_no_session_but_a_way_to_verify(run, session, make_user) -> None:
     user = make_user(verified=False)
-    assert log_in(run, user.email, user.password) == user.id
+    caught = refused_login(run, user.email, user.password)
+    assert isinstance(caught.value, sign_in.VerifyEmailFirst)
+    assert caught.value.email == user.email
+    assert caught.value.attempt == registration.attempt_of(
+        user_row(session, user.email).password_hash
+    )
+    assert not session.exec(select(AuthSession)).all()
+
+
+def test_unverified_user_with_a_wrong_password_gets_the_usual_answer(run, make_user) -> None:
+    user = make_user(verified=False)
+    caught = refused_login(run, user.email, "not my password at all")
+    assert type(caught.value) is InvalidInput and caught.value.message == sign_in.BAD_LOGIN
 
 
 def test_email_is_matched_whatever_its_case(run, make_user) -> None:
