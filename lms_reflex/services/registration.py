@@ -86,6 +86,7 @@ def _fresh_code(session: Session, email: str) -> str | None:
         return otp.issue_code(session=session, email=email, purpose=OtpPurpose.SIGNUP)
     except Throttled:
         otp.kill_codes(session=session, email=email, purpose=OtpPurpose.SIGNUP)
+        otp.start_round(session=session, email=email, purpose=OtpPurpose.SIGNUP)
         return None
 
 
