@@ -196,6 +196,25 @@ def _check_try_limits(session: Session, key: str) -> None:
         raise CodeRefused(TOO_MANY)
 
 
+def issue_decoy(*, session: Session, email: str, purpose: str) -> None:
+    """Do the work of issuing a secret for an address that gets none, and mail nothing.
+
+    Stores a 256-bit random secret that is never sent, so no typed code can match it, under
+    the same minute limit as real ones: asking for a code then costs the same queries and
+    writes whether or not the address has an account (docs/security.md).
+    """
+    try:
+        _store(
+            session,
+            email=email,
+            purpose=purpose,
+            secret=secrets.token_urlsafe(32),
+            lifetime=CODE_LIFETIME,
+        )
+    except Throttled:  # as a real request inside the minute: no secret, a new round
+        start_round(session=session, email=email, purpose=purpose)
+
+
 def _count_wrong_try(session: Session, key: str) -> int:
     """Record one wrong try and commit it now, so the caller's rollback cannot erase it.
 

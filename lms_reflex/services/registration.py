@@ -129,7 +129,7 @@ def _start_over(session: Session, user: User, fresh: User, ip: str) -> SignupRes
 def _taken(session: Session, user: User | None, fresh: User, ip: str) -> SignupResult:
     """An address with a verified (or deactivated) account: tell its owner, not the visitor."""
     email = fresh.email
-    otp.start_round(session=session, email=email, purpose=OtpPurpose.SIGNUP)
+    otp.issue_decoy(session=session, email=email, purpose=OtpPurpose.SIGNUP)  # same work
     record_event(session=session, action="signup_existing_email", subject=email, ip=ip)
     mail = None
     last = last_event_at(session=session, actions=("signup_owner_notified",), subject=email)
@@ -268,11 +268,12 @@ def resend_signup_code(*, session: Session, email: str) -> str | None:
     if wait > 0:
         raise Throttled(f"Please wait {math.ceil(wait)} seconds before asking for a new code.")
     record_event(session=session, action="signup_code_resend", subject=email)
-    otp.start_round(session=session, email=email, purpose=OtpPurpose.SIGNUP)  # for everyone
     user = _find_user(session, email)
     if user is None or user.email_verified_at is not None or not user.is_active:
+        otp.issue_decoy(session=session, email=email, purpose=OtpPurpose.SIGNUP)  # same work
         return None
     try:
         return otp.issue_code(session=session, email=email, purpose=OtpPurpose.SIGNUP)
     except Throttled:  # a forged resend inside the minute: answer as for anyone else
+        otp.start_round(session=session, email=email, purpose=OtpPurpose.SIGNUP)
         return None

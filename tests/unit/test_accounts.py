@@ -392,10 +392,14 @@ def test_reset_link_is_built_on_lms_base_url(run, settings_env, make_user) -> No
     assert parse_qs(urlsplit(mail.link).query)["email"] == [user.email]
 
 
-def test_reset_for_an_unknown_email_sends_nothing_and_stores_nothing(run, session) -> None:
+def test_reset_for_an_unknown_email_sends_nothing_and_makes_no_account(run, session) -> None:
     assert run(password_reset.request_password_reset, email="nobody@example.org", ip=IP) is None
     assert run(password_reset.request_password_reset, email="not an email", ip=IP) is None
-    assert session.exec(select(func.count()).select_from(EmailOtp)).one() == 0
+    assert session.exec(select(func.count()).select_from(User)).one() == 0
+    # A decoy secret is stored (the same work as a real link) but was never mailed.
+    assert session.exec(select(func.count()).select_from(EmailOtp)).one() == 2
+    with pytest.raises(InvalidInput, match="not valid"):
+        reset(run, "nobody@example.org", "")
 
 
 def test_second_reset_request_within_a_minute_is_silently_dropped(run, make_user) -> None:

@@ -7,6 +7,7 @@ import inspect
 import threading
 
 import pytest
+from sqlalchemy import event
 from sqlmodel import Session, select
 
 from lms_reflex.mail import Mail, set_backend
@@ -304,3 +305,41 @@ def test_send_after_reply_returns_before_the_mail_is_sent() -> None:
 def test_account_handlers_never_wait_for_a_mail(handler) -> None:
     source = inspect.getsource(getattr(handler, "fn", handler))
     assert "send_mail_off_loop" not in source and "send_mail(" not in source
+
+
+# --- the same work for known and unknown addresses -----------------------------------------
+
+
+def statements(session: Session, call) -> int:
+    """How many SQL statements a service call runs (its cost, without the clock's noise)."""
+    seen: list[str] = []
+
+    def count(conn, cursor, statement, *args) -> None:
+        seen.append(statement)
+
+    engine = session.get_bind()
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        answer(call)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return len(seen)
+
+
+def test_the_flows_do_the_same_database_work_for_known_and_unknown(
+    run, session, clock, make_user
+) -> None:
+    known = make_user(email="known@example.org").email
+    pending = [sign_up(run, email=f"pending{i}@example.org").email for i in range(2)]
+    clock.advance(seconds=61)
+    pairs = {
+        "resend": lambda e: run(registration.resend_signup_code, email=e),
+        "wrong code": lambda e: verify(run, e, "000000x"),
+        "reset": lambda e: run(password_reset.request_password_reset, email=e, ip=IP),
+        "sign-in": lambda e: log_in(run, e, "not the password"),
+    }
+    for name, call in pairs.items():
+        first = pending[0] if name in ("resend", "wrong code") else known
+        addresses = (first, f"{name[:5]}@x.org")
+        costs = [statements(session, lambda e=e, c=call: c(e)) for e in addresses]
+        assert costs[0] == costs[1], name
