@@ -14,6 +14,7 @@ from lms_reflex.mail.message import (
     enrollment_mail,
     password_changed_mail,
     reset_link_mail,
+    signup_attempt_mail,
     signup_code_mail,
 )
 
@@ -29,5 +30,6 @@ __all__ = [
     "reset_link_mail",
     "send_mail",
     "set_backend",
+    "signup_attempt_mail",
     "signup_code_mail",
 ]

@@ -53,6 +53,40 @@ def signup_code_mail(email: str, code: str) -> Mail:
     return Mail(to=email, subject=f"Your {PRODUCT_NAME} sign-up code", text=text, html=html)
 
 
+def signup_attempt_mail(email: str, first_name: str) -> Mail:
+    """Tell an account's owner that someone tried to sign up with their address.
+
+    The visitor saw the usual "enter your code" page (so sign-up reveals nobody's
+    account); this mail tells the owner that no code is coming and how to get in.
+    """
+    base = get_settings().base_url
+    sign_in, reset = f"{base}{routes.LOGIN}", f"{base}{routes.FORGOT}"
+    text = (
+        f"Hello {first_name},\n\n"
+        f"Someone just tried to sign up on {PRODUCT_NAME} with this address, which already "
+        "has an account. No new account was made and no code will come.\n\n"
+        f"If it was you, sign in here:\n{sign_in}\n\n"
+        f"Forgot your password? Choose a new one here:\n{reset}\n\n"
+        "If it was not you, you can ignore this mail: nothing changed.\n"
+    )
+    html = _html(
+        [
+            f"Hello {escape(first_name)},",
+            f"Someone just tried to sign up on {escape(PRODUCT_NAME)} with this address, "
+            "which already has an account. No new account was made and no code will come.",
+            "If it was you, sign in here:",
+        ],
+        link=sign_in,
+        after=(
+            "Forgot your password? Choose a new one here:",
+            f'<a href="{escape(reset, quote=True)}">{escape(reset)}</a>',
+            "If it was not you, you can ignore this mail: nothing changed.",
+        ),
+    )
+    subject = f"Someone tried to sign up on {PRODUCT_NAME} with your address"
+    return Mail(to=email, subject=subject, text=text, html=html)
+
+
 def reset_link_mail(email: str, link: str) -> Mail:
     """The password-reset mail; `link` is built on LMS_BASE_URL by the accounts service."""
     text = (

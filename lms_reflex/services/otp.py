@@ -1,4 +1,9 @@
-"""Mailed one-time secrets (6-digit codes, reset tokens), stored only as HMACs."""
+"""Mailed one-time secrets (6-digit codes, reset tokens), stored only as HMACs.
+
+Wrong tries are counted per address and purpose in the audit trail, whether or not an
+account or a code exists there, so the answers never tell who has an account
+(docs/security.md, "Account enumeration").
+"""
 
 from __future__ import annotations
 
@@ -11,7 +16,8 @@ from datetime import timedelta
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from lms_reflex.models import EmailOtp, OtpPurpose, utcnow
+from lms_reflex.models import AuditEvent, EmailOtp, OtpPurpose, utcnow
+from lms_reflex.services.audit import count_recent, last_event_at, record_event
 from lms_reflex.services.errors import InvalidInput, Throttled
 from lms_reflex.settings import get_settings
 
@@ -19,7 +25,11 @@ CODE_DIGITS = 6
 CODE_LIFETIME = timedelta(minutes=10)
 RESET_TOKEN_LIFETIME = timedelta(minutes=30)
 RESEND_INTERVAL = timedelta(seconds=60)
-MAX_ATTEMPTS = 5
+MAX_ATTEMPTS = 5  # wrong tries per code round (since the last request for a code)
+MAX_WRONG_PER_HOUR = 10  # wrong tries per address and purpose, whatever the resends
+TRY_WINDOW = timedelta(hours=1)
+ROUND_STARTED = "code_requested"
+WRONG_TRY = "code_wrong"
 _MAX_INPUT_LENGTH = 200
 
 WRONG = "wrong"
@@ -68,6 +78,31 @@ def seconds_until_resend(*, session: Session, email: str, purpose: str) -> int:
     return max(0, math.ceil(left))
 
 
+def tries_key(email: str, purpose: str) -> str:
+    """The audit subject that wrong tries and code requests for email + purpose are kept under."""
+    return f"{purpose}:{email}"[:254]
+
+
+def start_round(*, session: Session, email: str, purpose: str) -> None:
+    """Note that a code was asked for, so the per-code count of wrong tries starts again.
+
+    Callers note it for unknown addresses too (where no code is made): otherwise the count
+    would start again only for addresses that have an account, and the answer after a
+    resend would tell them apart.
+    """
+    record_event(session=session, action=ROUND_STARTED, subject=tries_key(email, purpose))
+
+
+def kill_codes(*, session: Session, email: str, purpose: str) -> None:
+    """Mark every unused secret for email + purpose as used (a sign-up started over)."""
+    session.exec(
+        update(EmailOtp)
+        .where(EmailOtp.email == email, EmailOtp.purpose == str(OtpPurpose(purpose)))
+        .where(col(EmailOtp.used_at).is_(None))
+        .values(used_at=utcnow())
+    )
+
+
 def _store(session: Session, *, email: str, purpose: str, secret: str, lifetime: timedelta) -> None:
     """Kill older unused secrets for email + purpose and store the HMAC of the new one.
 
@@ -79,12 +114,8 @@ def _store(session: Session, *, email: str, purpose: str, secret: str, lifetime:
     if wait > 0:
         raise Throttled(f"Please wait {wait} seconds before asking for a new code.")
     now = utcnow()
-    session.exec(
-        update(EmailOtp)
-        .where(EmailOtp.email == email, EmailOtp.purpose == purpose)
-        .where(col(EmailOtp.used_at).is_(None))
-        .values(used_at=now)
-    )
+    kill_codes(session=session, email=email, purpose=purpose)
+    start_round(session=session, email=email, purpose=purpose)
     mac = _mac(purpose=purpose, email=email, code=secret)
     session.add(
         EmailOtp(
@@ -125,22 +156,83 @@ def issue_reset_token(*, session: Session, email: str) -> str:
     return token
 
 
-def _count_wrong_try(session: Session, row_id: int) -> int:
-    """Add one wrong try and commit it now, so the caller's rollback cannot erase it."""
-    session.exec(
-        update(EmailOtp).where(col(EmailOtp.id) == row_id).values(attempts=EmailOtp.attempts + 1)
-    )
-    session.commit()
-    return session.exec(select(EmailOtp.attempts).where(EmailOtp.id == row_id)).one()
+def _hourly_wait(session: Session, key: str) -> int:
+    """Seconds until the oldest of the last MAX_WRONG_PER_HOUR wrong tries leaves the hour."""
+    since = utcnow() - TRY_WINDOW
+    times = session.exec(
+        select(AuditEvent.at)
+        .where(AuditEvent.action == WRONG_TRY, AuditEvent.subject == key, AuditEvent.at >= since)
+        .order_by(col(AuditEvent.at).desc())
+        .limit(MAX_WRONG_PER_HOUR)
+    ).all()
+    if len(times) < MAX_WRONG_PER_HOUR:
+        return 0
+    return max(1, math.ceil((times[-1] - since).total_seconds()))
 
 
-def _check(session: Session, row: EmailOtp, mac: str) -> None:
-    if row.attempts >= MAX_ATTEMPTS:
+def _tries_this_round(session: Session, key: str) -> int:
+    """Wrong tries since the last request for a code (within the hour)."""
+    since = utcnow() - TRY_WINDOW
+    started = last_event_at(session=session, actions=(ROUND_STARTED,), subject=key)
+    since = max(since, started or since)
+    return count_recent(session=session, action=WRONG_TRY, subject=key, since=since)
+
+
+def _check_try_limits(session: Session, key: str) -> None:
+    """Refuse before looking at the code when the address has used up its tries.
+
+    Raises:
+        Throttled: MAX_WRONG_PER_HOUR wrong tries in the last hour, with the wait.
+        CodeRefused: TOO_MANY after MAX_ATTEMPTS wrong tries since the last request.
+    """
+    wait = _hourly_wait(session, key)
+    if wait > 0:
+        minutes = math.ceil(wait / 60)
+        raise Throttled(
+            f"Too many wrong codes for this address. Try again in {minutes} minute"
+            f"{'' if minutes == 1 else 's'}."
+        )
+    if _tries_this_round(session, key) >= MAX_ATTEMPTS:
         raise CodeRefused(TOO_MANY)
-    if not hmac.compare_digest(row.code_hmac, mac):
-        assert row.id is not None
-        tries = _count_wrong_try(session, row.id)
-        raise CodeRefused(TOO_MANY if tries >= MAX_ATTEMPTS else WRONG)
+
+
+def issue_decoy(*, session: Session, email: str, purpose: str) -> None:
+    """Do the work of issuing a secret for an address that gets none, and mail nothing.
+
+    Stores a 256-bit random secret that is never sent, so no typed code can match it, under
+    the same minute limit as real ones: asking for a code then costs the same queries and
+    writes whether or not the address has an account (docs/security.md).
+    """
+    try:
+        _store(
+            session,
+            email=email,
+            purpose=purpose,
+            secret=secrets.token_urlsafe(32),
+            lifetime=CODE_LIFETIME,
+        )
+    except Throttled:  # as a real request inside the minute: no secret, a new round
+        start_round(session=session, email=email, purpose=purpose)
+
+
+def _count_wrong_try(session: Session, key: str) -> int:
+    """Record one wrong try and commit it now, so the caller's rollback cannot erase it.
+
+    Returns:
+        The wrong tries of this round, this one included.
+    """
+    record_event(session=session, action=WRONG_TRY, subject=key)
+    session.commit()
+    return _tries_this_round(session, key)
+
+
+def _matches(row: EmailOtp | None, mac: str) -> bool:
+    # Compared even without a row, so a known and an unknown address cost the same.
+    stored = row.code_hmac if row is not None else "0" * len(mac)
+    return hmac.compare_digest(stored, mac) and row is not None
+
+
+def _check(row: EmailOtp) -> None:
     if row.used_at is not None:
         raise CodeRefused(USED)
     if utcnow() >= row.expires_at:
@@ -161,17 +253,24 @@ def _consume(session: Session, row_id: int) -> bool:
 def verify_code(*, session: Session, email: str, purpose: str, code: str) -> None:
     """Accept the newest code for email + purpose once, or say plainly why not.
 
-    Only the newest code counts (a new code kills the old). A wrong try is committed
-    before raising, so MAX_ATTEMPTS holds even though callers roll back on errors.
+    Only the newest code counts (a new code kills the old). Wrong tries are counted per
+    address, account or not, and committed before raising, so the limits hold even though
+    callers roll back on errors.
 
     Raises:
         CodeRefused: (an InvalidInput) with reason WRONG, EXPIRED, USED or TOO_MANY.
+        Throttled: after MAX_WRONG_PER_HOUR wrong tries for the address in an hour.
     """
     purpose = str(OtpPurpose(purpose))
     code = "".join(code.split())
+    key = tries_key(email, purpose)
+    _check_try_limits(session, key)
     row = _latest(session, email, purpose)
-    if row is None or row.id is None or not code or len(code) > _MAX_INPUT_LENGTH:
-        raise CodeRefused(WRONG)
-    _check(session, row, _mac(purpose=purpose, email=email, code=code))
+    mac = _mac(purpose=purpose, email=email, code=code[:_MAX_INPUT_LENGTH])
+    if not code or len(code) > _MAX_INPUT_LENGTH or not _matches(row, mac):
+        tries = _count_wrong_try(session, key)
+        raise CodeRefused(TOO_MANY if tries >= MAX_ATTEMPTS else WRONG)
+    assert row is not None and row.id is not None
+    _check(row)
     if not _consume(session, row.id):
         raise CodeRefused(USED)

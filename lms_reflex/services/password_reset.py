@@ -14,7 +14,7 @@ from lms_reflex import routes
 from lms_reflex.models import OtpPurpose, User, utcnow
 from lms_reflex.services import otp
 from lms_reflex.services.audit import record_event, record_failures
-from lms_reflex.services.errors import InvalidInput
+from lms_reflex.services.errors import InvalidInput, Throttled
 from lms_reflex.services.passwords import check_password_rules, hash_password
 from lms_reflex.services.sessions import revoke_all_sessions
 from lms_reflex.services.users import _find_user, _lookup_email
@@ -49,6 +49,9 @@ def request_password_reset(*, session: Session, email: str, ip: str) -> ResetMai
     email = _lookup_email(email)
     user = _find_user(session, email)
     if user is None or not user.is_active:
+        # The same queries and writes as a real link, and a new round of tries, so neither
+        # the time taken nor the wrong-link answers tell who has an account.
+        otp.issue_decoy(session=session, email=email, purpose=OtpPurpose.RESET)
         detail = {"known": False}
         record_event(
             session=session,
@@ -58,11 +61,12 @@ def request_password_reset(*, session: Session, email: str, ip: str) -> ResetMai
             detail=detail,
         )
         return None
-    wait = otp.seconds_until_resend(session=session, email=email, purpose=OtpPurpose.RESET)
-    if wait > 0:
+    try:
+        token = otp.issue_reset_token(session=session, email=email)
+    except Throttled:  # quietly, and with the same work as the decoy above
+        otp.start_round(session=session, email=email, purpose=OtpPurpose.RESET)
         record_event(session=session, action="password_reset_throttled", subject=email, ip=ip)
         return None
-    token = otp.issue_reset_token(session=session, email=email)
     record_event(
         session=session,
         action="password_reset_requested",

@@ -13,11 +13,28 @@ from lms_reflex.models import User
 from lms_reflex.services.audit import record_event, record_failures
 from lms_reflex.services.errors import InvalidInput
 from lms_reflex.services.passwords import verify_password
+from lms_reflex.services.registration import attempt_of
 from lms_reflex.services.throttles import TryLater, check_password_guess
 from lms_reflex.services.users import _find_user, _lookup_email
 
 BAD_LOGIN = "Email or password is incorrect."
 RESET_HINT = " You can also reset your password."
+VERIFY_FIRST = "Please confirm your email address first: enter the code we mail you."
+
+
+class VerifyEmailFirst(InvalidInput):
+    """The password is right but the email is not verified: no session until it is.
+
+    An unverified account is only a claim on an address (docs/security.md, "Account
+    pre-hijacking"); the caller sends a code and opens the code page instead. Only someone
+    who knows the password gets this answer, so it reveals nothing to others. `email` is
+    the normalised address; `attempt` names the password that was checked (see
+    registration.attempt_of).
+    """
+
+    def __init__(self, email: str, attempt: str) -> None:
+        super().__init__(VERIFY_FIRST)
+        self.email, self.attempt = email, attempt
 
 
 def _check_login_throttle(session: Session, *, email: str, ip: str) -> None:
@@ -48,6 +65,8 @@ def _check_credentials(session: Session, user: User | None, password: str) -> in
     ok, new_hash = verify_password(password, user.password_hash if user else None)
     if not ok or user is None or user.id is None or not user.is_active:
         raise InvalidInput(BAD_LOGIN)
+    if user.email_verified_at is None:
+        raise VerifyEmailFirst(user.email, attempt_of(user.password_hash))
     if new_hash:  # parameters went up since this hash was made
         user.password_hash = new_hash
         session.add(user)
@@ -55,7 +74,7 @@ def _check_credentials(session: Session, user: User | None, password: str) -> in
 
 
 def login(*, session: Session, email: str, password: str, ip: str, user_agent: str) -> int:
-    """Check an email and password. Unverified users may sign in; services limit them.
+    """Check an email and password. Unverified accounts get no session (VerifyEmailFirst).
 
     Commits once before the slow hash check, so SQLite's write lock is not held meanwhile.
 
@@ -64,7 +83,7 @@ def login(*, session: Session, email: str, password: str, ip: str, user_agent: s
 
     Raises:
         InvalidInput: BAD_LOGIN for an unknown email, a wrong password or a deactivated
-            account alike.
+            account alike; VerifyEmailFirst for the right password of an unverified one.
         TryLater: too soon after repeated failures for the email or from the address.
     """
     email = _lookup_email(email)

@@ -19,7 +19,7 @@ from lms_reflex.state.util import (
     error_toast,
     field,
     passwords_differ,
-    send_mail_off_loop,
+    send_after_reply,
 )
 
 
@@ -98,7 +98,7 @@ class SettingsState(rx.State):
             email = await call_service(accounts.email_of, readonly=True, actor_id=actor.id)
         except DomainError as exc:
             return error_toast(exc)
-        await send_mail_off_loop(password_changed_mail(email))
+        send_after_reply(password_changed_mail(email))
         return [
             rx.set_value("field-current_password", ""),
             rx.set_value("field-new_password", ""),

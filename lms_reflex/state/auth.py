@@ -14,13 +14,12 @@ from lms_reflex.services import password_reset, registration, sessions, sign_in
 from lms_reflex.services.errors import DomainError, InvalidInput
 from lms_reflex.state.session import client_ip, sign_in_redirect, user_agent
 from lms_reflex.state.util import (
-    MAIL_FAILED,
     PASSWORDS_DIFFER,
     error_toast,
     field,
     passwords_differ,
     route_param,
-    send_mail_off_loop,
+    send_after_reply,
 )
 
 RESEND_WAIT_S = 60
@@ -33,7 +32,11 @@ class SignupState(rx.State):
 
     @rx.event
     async def signup(self, form: dict):
-        """Create the account and mail a code; the answer is the same for taken emails."""
+        """Create the account and mail a code; the answer is the same for taken emails.
+
+        The mail (a code, or a notice to an existing account's owner) leaves after the
+        answer, so neither the answer nor its timing shows which.
+        """
         if passwords_differ(form, "password", "confirm_password"):
             yield rx.toast.error(PASSWORDS_DIFFER)
             return
@@ -53,10 +56,9 @@ class SignupState(rx.State):
             self.busy = False
             yield error_toast(exc)
             return
-        if result.code and not await send_mail_off_loop(
-            signup_code_mail(result.email, result.code)
-        ):
-            yield rx.toast.error(MAIL_FAILED)
+        verify = await self.get_state(VerifyState)
+        verify._attempt_email, verify._attempt = result.email, result.attempt
+        send_after_reply(result.mail)
         self.busy = False
         yield rx.redirect(f"{routes.VERIFY}?{urlencode({'email': result.email})}")
 
@@ -68,6 +70,10 @@ class VerifyState(rx.State):
     resend_wait_s: int = 0
     busy: bool = False
     _ticking: bool = False
+    # Which sign-up (or sign-in) of this tab the code must confirm: the password chosen
+    # there, by fingerprint. Server-side only (a backend var never reaches the browser).
+    _attempt_email: str = ""
+    _attempt: str = ""
 
     @rx.event
     def load(self):
@@ -101,12 +107,14 @@ class VerifyState(rx.State):
         """Check the code; on success sign the user in and go to the dashboard."""
         self.busy = True
         yield
+        attempt = self._attempt if self._attempt_email == self.email else ""
         try:
             user_id = await call_service(
                 registration.verify_signup,
                 email=self.email,
                 code=field(form, "code", 20).strip(),
                 ip=client_ip(self),
+                attempt=attempt,
             )
             ticket = await call_service(sessions.issue_login_ticket, user_id=user_id)
         except DomainError as exc:
@@ -123,9 +131,7 @@ class VerifyState(rx.State):
         except DomainError as exc:
             yield error_toast(exc)
             return
-        if code and not await send_mail_off_loop(signup_code_mail(self.email, code)):
-            yield rx.toast.error(MAIL_FAILED)
-            return
+        send_after_reply(signup_code_mail(self.email, code) if code else None)
         yield rx.toast.success("If that address has an account waiting, a new code is on its way.")
         self.resend_wait_s = RESEND_WAIT_S
         yield VerifyState.count_down
@@ -157,11 +163,26 @@ class LoginState(rx.State):
                 user_agent=user_agent(self),
             )
             ticket = await call_service(sessions.issue_login_ticket, user_id=user_id)
+        except sign_in.VerifyEmailFirst as exc:
+            self.busy = False
+            yield await self._verify_first(exc.email, exc.attempt)
+            return
         except DomainError as exc:
             self.busy = False
             yield error_toast(exc)
             return
         yield sign_in_redirect(ticket, route_param(self, "next") or routes.DASHBOARD)
+
+    async def _verify_first(self, email: str, attempt: str) -> rx.event.EventSpec:
+        """Right password, unverified email: mail a code and open the code page instead."""
+        try:
+            code = await call_service(registration.resend_signup_code, email=email)
+        except DomainError:
+            code = None  # a code went out under a minute ago; the page offers a new one
+        send_after_reply(signup_code_mail(email, code) if code else None)
+        verify = await self.get_state(VerifyState)
+        verify._attempt_email, verify._attempt = email, attempt
+        return rx.redirect(f"{routes.VERIFY}?{urlencode({'email': email})}")
 
 
 class PasswordResetState(rx.State):
@@ -197,12 +218,7 @@ class PasswordResetState(rx.State):
             return
         except DomainError:
             mail = None  # throttled: answer as usual, so nothing is revealed
-        if mail is not None and not await send_mail_off_loop(
-            reset_link_mail(mail.email, mail.link)
-        ):
-            self.busy = False
-            yield rx.toast.error(MAIL_FAILED)
-            return
+        send_after_reply(reset_link_mail(mail.email, mail.link) if mail else None)
         self.sent, self.busy = True, False
         yield rx.redirect(f"{routes.FORGOT}?sent=1", replace=True)
 

@@ -39,6 +39,36 @@ async def send_mail_off_loop(mail: Mail) -> bool:
     return await asyncio.to_thread(send_mail, mail)
 
 
+_mail_tasks: set[asyncio.Task[bool]] = set()  # strong references until each send ends
+
+
+async def _send_soon(mail: Mail) -> bool:
+    await asyncio.sleep(0)  # let the handler hand its reply to the framework first
+    return await asyncio.to_thread(send_mail, mail)
+
+
+def send_after_reply(*mails: Mail | None) -> None:
+    """Send account mails in a worker thread without the handler waiting for them.
+
+    The handler's answer and its timing must not depend on whether a mail went out: that
+    would tell who has an account (docs/security.md, "Account enumeration"). A failed send
+    is logged by `send_mail`; the user asks for a new code as with any lost mail.
+    """
+    loop = asyncio.get_running_loop()
+    for mail in mails:
+        if mail is None:
+            continue
+        task = loop.create_task(_send_soon(mail))
+        _mail_tasks.add(task)
+        task.add_done_callback(_mail_tasks.discard)
+
+
+async def mail_sent() -> None:
+    """Wait until every mail handed to `send_after_reply` has been sent (for tests)."""
+    while _mail_tasks:
+        await asyncio.gather(*list(_mail_tasks), return_exceptions=True)
+
+
 def field(form: dict[str, Any], name: str, limit: int = 1000) -> str:
     """A form value as a bounded string (browsers can send anything)."""
     value = form.get(name, "")

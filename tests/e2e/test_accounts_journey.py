@@ -100,7 +100,7 @@ def test_dashboard_sends_anonymous_visitors_to_sign_in(page: Page) -> None:
     expect(page.get_by_role("heading", level=1, name="Sign in")).to_be_visible()
 
 
-def test_signing_up_with_a_taken_email_looks_the_same_and_mails_nothing(
+def test_signing_up_with_a_taken_email_looks_the_same_and_mails_no_code(
     page: Page, smtp: SmtpSink, browser: Browser, base_url: str
 ) -> None:
     email = new_email()

@@ -221,9 +221,21 @@ def test_right_password_signs_in(run, make_user) -> None:
     assert log_in(run, user.email, user.password) == user.id
 
 
-def test_unverified_user_can_sign_in(run, make_user) -> None:
+def test_unverified_user_gets_no_session_but_a_way_to_verify(run, session, make_user) -> None:
     user = make_user(verified=False)
-    assert log_in(run, user.email, user.password) == user.id
+    caught = refused_login(run, user.email, user.password)
+    assert isinstance(caught.value, sign_in.VerifyEmailFirst)
+    assert caught.value.email == user.email
+    assert caught.value.attempt == registration.attempt_of(
+        user_row(session, user.email).password_hash
+    )
+    assert not session.exec(select(AuthSession)).all()
+
+
+def test_unverified_user_with_a_wrong_password_gets_the_usual_answer(run, make_user) -> None:
+    user = make_user(verified=False)
+    caught = refused_login(run, user.email, "not my password at all")
+    assert type(caught.value) is InvalidInput and caught.value.message == sign_in.BAD_LOGIN
 
 
 def test_email_is_matched_whatever_its_case(run, make_user) -> None:
@@ -383,10 +395,14 @@ def test_reset_link_is_built_on_lms_base_url(run, settings_env, make_user) -> No
     assert parse_qs(urlsplit(mail.link).query)["email"] == [user.email]
 
 
-def test_reset_for_an_unknown_email_sends_nothing_and_stores_nothing(run, session) -> None:
+def test_reset_for_an_unknown_email_sends_nothing_and_makes_no_account(run, session) -> None:
     assert run(password_reset.request_password_reset, email="nobody@example.org", ip=IP) is None
     assert run(password_reset.request_password_reset, email="not an email", ip=IP) is None
-    assert session.exec(select(func.count()).select_from(EmailOtp)).one() == 0
+    assert session.exec(select(func.count()).select_from(User)).one() == 0
+    # A decoy secret is stored (the same work as a real link) but was never mailed.
+    assert session.exec(select(func.count()).select_from(EmailOtp)).one() == 2
+    with pytest.raises(InvalidInput, match="not valid"):
+        reset(run, "nobody@example.org", "")
 
 
 def test_second_reset_request_within_a_minute_is_silently_dropped(run, make_user) -> None:
