@@ -103,7 +103,11 @@ class PlayerState(rx.State):
         self.course_done = view.tracks_progress and view.course_percent >= 100
 
     async def _record(self, position: float, *, ended: bool = False, moved: bool = True):
-        """Store progress; refresh the syllabus when a lesson becomes complete."""
+        """Store progress; refresh the syllabus when a lesson becomes complete.
+
+        The video element sends these by itself (time updates, seeks, the end), and a
+        forged one costs nothing, so they never move the idle clock (`touch=False`).
+        """
         if self.view is None or not self.view.tracks_progress:
             return None
         if not isinstance(position, (int, float)) or not math.isfinite(position):
@@ -125,7 +129,7 @@ class PlayerState(rx.State):
             )  # fmt: skip
 
         try:
-            done = await as_actor(self, work, readonly=False)
+            done = await as_actor(self, work, readonly=False, touch=False)
         except DomainError as exc:
             return error_toast(exc)
         if done.completed and not self.view.completed:
@@ -139,6 +143,7 @@ class PlayerState(rx.State):
             lambda session, actor: learning.get_lesson_for_player(
                 session=session, actor=actor, course_slug=slug, lesson_id=lesson_id
             ),
+            touch=False,  # follows a report, or a click that was already counted
         )
         position = self._last_position
         self._show(view)
