@@ -20,12 +20,19 @@ from reflex.istate.manager.redis import StateManagerRedis
 from reflex.istate.manager.token import BaseStateToken
 from reflex_base.event.context import EventContext
 
-import lms_reflex.lms_reflex  # noqa: F401  (registers every page and state)
+import lms_reflex.lms_reflex  # registers every page and state
 from lms_reflex.services import sessions
 from lms_reflex.services.admin_users import AdminUserRow
 from lms_reflex.state.admin_users import AdminUsersState
 from lms_reflex.state.session import SessionState
-from lms_reflex.state.tab_owner import ENDED, TabOwnerState, claim_tab, owner_mark
+from lms_reflex.state.tab_owner import (
+    ENDED,
+    TabOwnerMiddleware,
+    TabOwnerState,
+    app_states,
+    claim_tab,
+    owner_mark,
+)
 
 REDIS_URL = "redis://127.0.0.1:6379/15"
 ROW = AdminUserRow(7, "Other Person", "other@example.com", "student", True, True, "today", 0, False)
@@ -129,3 +136,21 @@ def test_the_mark_is_not_the_cookie_nor_its_database_hash() -> None:
     mark = owner_mark("abc")
     assert mark and "abc" not in mark and mark != sessions._session_hash("abc")
     assert owner_mark(None) == owner_mark("") == ""
+
+
+def test_the_app_runs_the_check_before_every_event() -> None:
+    app = lms_reflex.lms_reflex.app
+    assert any(isinstance(m, TabOwnerMiddleware) for m in app._middlewares)
+
+
+def test_every_state_of_ours_is_under_a_state_the_reset_reaches() -> None:
+    """`reset()` recurses into substates: each state of ours must hang below a reset one."""
+    tops = set(app_states())
+    todo, missed = list(rx.State.get_substates()), []
+    while todo:
+        cls = todo.pop()
+        todo.extend(cls.get_substates())
+        chain = [cls, *cls.__mro__]
+        if cls.__module__.startswith("lms_reflex.") and not tops.intersection(chain):
+            missed.append(cls.__name__)
+    assert missed == [] and {AdminUsersState, SessionState, TabOwnerState} <= tops
