@@ -87,7 +87,9 @@ async def test_progress_reports_do_not_keep_an_idle_session_alive(
 
     clock.advance(minutes=5, seconds=1)  # two hours since the page load
     assert not alive(run, token)
-    await PlayerState.report.fn(tab, position + 1)
+    told = await PlayerState.report.fn(tab, position + 1)
+    assert told is not None  # one plain message...
+    assert await PlayerState.report.fn(tab, position + 2) is None  # ...not one every 5 s
     await PlayerState.ended.fn(tab)
     assert stored_position(session, lesson) == position  # refused once expired
 
