@@ -47,6 +47,7 @@ from lms_reflex.state.player import PlayerState, ResumeState
 from lms_reflex.state.profile import InstructorState, ProfileState
 from lms_reflex.state.search import SearchState
 from lms_reflex.state.session import SessionState
+from lms_reflex.state.tab_owner import TabOwnerMiddleware
 from lms_reflex.state.teach import PublishState, TeachState
 from lms_reflex.state.teach_details import CourseEditorState
 
@@ -61,6 +62,8 @@ app = rx.App(
     # Plain toasts: sonner's rich colours put red text on pink below WCAG AA contrast.
     toaster=rx.toast.provider(position="top-center", close_button=True, rich_colors=False),
 )
+# A tab's state is reset when its session changes (sign-out, sign-in, expiry).
+app.add_middleware(TabOwnerMiddleware())
 
 SITE = "lms_reflex"
 

@@ -24,6 +24,7 @@ from lms_reflex.state.session import as_actor, current_actor, with_top_bar
 from lms_reflex.state.util import error_toast, field, route_param
 
 VIDEO_BOX_ID = "lesson-video"
+SESSION_ENDED = "Your session has ended. Sign in again to keep saving your progress."
 
 
 def seek_script(seconds: float) -> rx.event.EventSpec:
@@ -67,6 +68,7 @@ class PlayerState(rx.State):
     _lesson_id: int = 0
     _last_position: float = 0.0
     _last_report: float = 0.0
+    _told_session_ended: bool = False
 
     @rx.event
     async def load(self):
@@ -100,10 +102,15 @@ class PlayerState(rx.State):
         self.view, self.problem = view, ""
         self._lesson_id = view.lesson_id
         self._last_position, self._last_report = view.resume_position_s, time.time()
+        self._told_session_ended = False
         self.course_done = view.tracks_progress and view.course_percent >= 100
 
     async def _record(self, position: float, *, ended: bool = False, moved: bool = True):
-        """Store progress; refresh the syllabus when a lesson becomes complete."""
+        """Store progress; refresh the syllabus when a lesson becomes complete.
+
+        The video element sends these by itself (time updates, seeks, the end), and a
+        forged one costs nothing, so they never move the idle clock (`touch=False`).
+        """
         if self.view is None or not self.view.tracks_progress:
             return None
         if not isinstance(position, (int, float)) or not math.isfinite(position):
@@ -125,12 +132,21 @@ class PlayerState(rx.State):
             )  # fmt: skip
 
         try:
-            done = await as_actor(self, work, readonly=False)
+            done = await as_actor(self, work, readonly=False, touch=False)
+        except NotSignedIn:
+            return self._session_ended()
         except DomainError as exc:
             return error_toast(exc)
         if done.completed and not self.view.completed:
             return await self._refresh(done.course_completed)
         return None
+
+    def _session_ended(self) -> rx.event.EventSpec | None:
+        """Say once, not at every report, that a video left playing outlived the session."""
+        if self._told_session_ended:
+            return None
+        self._told_session_ended = True
+        return rx.toast.error(SESSION_ENDED)
 
     async def _refresh(self, course_completed: bool):
         slug, lesson_id = self.view.course_slug, self._lesson_id
@@ -139,6 +155,7 @@ class PlayerState(rx.State):
             lambda session, actor: learning.get_lesson_for_player(
                 session=session, actor=actor, course_slug=slug, lesson_id=lesson_id
             ),
+            touch=False,  # follows a report, or a click that was already counted
         )
         position = self._last_position
         self._show(view)

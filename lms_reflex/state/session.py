@@ -42,18 +42,24 @@ async def current_actor(state: rx.State, *, touch: bool = True) -> Actor | None:
 
 
 async def as_actor(
-    state: rx.State, work: Callable[[Session, Actor | None], T], *, readonly: bool = True
+    state: rx.State,
+    work: Callable[[Session, Actor | None], T],
+    *,
+    readonly: bool = True,
+    touch: bool = True,
 ) -> T:
     """Run `work(session, actor)` in one worker-thread hop and one transaction.
 
     The busiest handlers (page loads, progress) use this instead of `current_actor`
-    followed by `call_service`. The idle clock is touched in a separate write when due.
+    followed by `call_service`. The idle clock is touched in a separate write when due,
+    and only for what a person did: events the browser sends by itself (the player's
+    progress reports) pass `touch=False`, so they keep no idle session alive.
     """
     token = session_token(state)
     result, due = await call_service(
         sessions.as_session_user, readonly=readonly, token=token, work=work
     )
-    if due:
+    if due and touch:
         await call_service(sessions.touch_session, token=token)
     return result
 
