@@ -5,9 +5,11 @@ Starlette app, which our api_transformer wraps, so one ASGI middleware reaches e
 response (docs/security.md, "Response headers").
 
 What the compiled app needs from the Content-Security-Policy, and why:
-- script-src 'unsafe-inline': the built pages carry inline scripts (the theme preload and
-  the router's context); 'unsafe-eval': Reflex runs `rx.call_script` and its reload
-  helpers through eval (the player's seek and key scripts use it).
+- script-src hashes: the built pages carry inline scripts (the theme preload, the router's
+  context and module imports). Their sha256 hashes are read from the build once per worker,
+  so only those exact scripts run; 'unsafe-inline' is the fallback when no build is found
+  (browsers ignore it when hashes are listed). 'unsafe-eval': Reflex runs `rx.call_script`
+  and its reload helpers through eval (the player's seek and key scripts use it).
 - style-src 'unsafe-inline': Emotion and Radix inject style elements and style attributes.
 - img-src data: blob:: Radix icons and inline SVG data URLs; blob: for local previews.
 - connect-src: the app's own origin and its websocket (ws:// or wss:// on the same host).
@@ -17,6 +19,11 @@ Everything else stays 'self' or 'none'; no page may be framed (clickjacking).
 
 from __future__ import annotations
 
+import base64
+import functools
+import hashlib
+import re
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from lms_reflex.api.upload_limit import ASGIApp, Message, Receive, Scope, Send
@@ -28,6 +35,25 @@ PERMISSIONS_POLICY = (
     "magnetometer=(), gyroscope=(), accelerometer=()"
 )
 HSTS = "max-age=31536000"
+_INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.DOTALL)
+
+
+def inline_script_hashes(pages_dir: Path) -> list[str]:
+    """CSP sources ('sha256-...') for every inline script of the built HTML pages."""
+    hashes: set[str] = set()
+    for page in pages_dir.rglob("*.html"):
+        for body in _INLINE_SCRIPT.findall(page.read_text(encoding="utf-8", errors="replace")):
+            digest = hashlib.sha256(body.encode()).digest()
+            hashes.add(f"'sha256-{base64.b64encode(digest).decode()}'")
+    return sorted(hashes)
+
+
+def built_pages_dir() -> Path:
+    """Where the prod server serves the compiled pages from (REFLEX_WEB_WORKDIR aware)."""
+    from reflex.utils.prerequisites import get_web_dir
+    from reflex_base.constants.base import Dirs
+
+    return get_web_dir() / Dirs.STATIC
 
 
 def websocket_origin(base_url: str) -> str:
@@ -37,11 +63,12 @@ def websocket_origin(base_url: str) -> str:
     return f"{scheme}://{parts.netloc}"
 
 
-def content_security_policy(base_url: str) -> str:
+def content_security_policy(base_url: str, script_hashes: list[str] | None = None) -> str:
     """The policy for every page; see the module docstring for each exception to 'self'."""
+    inline = " ".join(script_hashes) if script_hashes else "'unsafe-inline'"
     directives = [
         "default-src 'self'",
-        "script-src 'self' 'unsafe-inline' 'unsafe-eval'",
+        f"script-src 'self' {inline} 'unsafe-eval'",
         "style-src 'self' 'unsafe-inline'",
         "img-src 'self' data: blob:",
         "font-src 'self' data:",
@@ -58,10 +85,12 @@ def content_security_policy(base_url: str) -> str:
     return "; ".join(directives)
 
 
-def security_headers(base_url: str) -> list[tuple[bytes, bytes]]:
+def security_headers(
+    base_url: str, script_hashes: list[str] | None = None
+) -> list[tuple[bytes, bytes]]:
     """The headers every HTTP answer gets; HSTS only when the site is served over https."""
     headers = {
-        "content-security-policy": content_security_policy(base_url),
+        "content-security-policy": content_security_policy(base_url, script_hashes),
         "x-frame-options": "DENY",
         "x-content-type-options": "nosniff",
         "referrer-policy": "strict-origin-when-cross-origin",
@@ -81,9 +110,19 @@ def _with_headers(message: Message, extra: list[tuple[bytes, bytes]]) -> Message
     return {**message, "headers": headers}
 
 
+@functools.cache
+def _headers_of_this_worker() -> list[tuple[bytes, bytes]]:
+    """Built on the first request: the app is imported (and wrapped) before the build exists.
+
+    Reading the pages once takes a few milliseconds; each worker then reuses the result.
+    """
+    pages = built_pages_dir()
+    hashes = inline_script_hashes(pages) if pages.is_dir() else None
+    return security_headers(get_settings().base_url, hashes)
+
+
 def add_security_headers(app: ASGIApp) -> ASGIApp:
     """Wrap the ASGI app so every HTTP response carries the security headers."""
-    extra = security_headers(get_settings().base_url)
 
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -92,7 +131,7 @@ def add_security_headers(app: ASGIApp) -> ASGIApp:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message = _with_headers(message, extra)
+                message = _with_headers(message, _headers_of_this_worker())
             await send(message)
 
         await app(scope, receive, send_with_headers)

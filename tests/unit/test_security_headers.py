@@ -6,14 +6,22 @@ test tests/e2e/test_csp.py checks that the built pages run under the policy in C
 
 from __future__ import annotations
 
+import base64
+import hashlib
+from pathlib import Path
+
 import pytest
 from starlette.applications import Starlette
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
-from lms_reflex.api import build_api
-from lms_reflex.api.security_headers import add_security_headers, content_security_policy
+from lms_reflex.api import build_api, security_headers
+from lms_reflex.api.security_headers import (
+    add_security_headers,
+    content_security_policy,
+    inline_script_hashes,
+)
 from lms_reflex.db import dispose_engines, session_scope
 from lms_reflex.services import sessions
 from lms_reflex.settings import get_settings
@@ -24,6 +32,25 @@ def fresh_engines():
     dispose_engines()
     yield
     dispose_engines()
+
+
+@pytest.fixture(autouse=True)
+def built_pages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A stand-in build with one inline script; the headers are made afresh per test."""
+    pages = tmp_path / "build" / "client"
+    pages.mkdir(parents=True)
+    (pages / "index.html").write_text(INDEX)
+    monkeypatch.setattr(security_headers, "built_pages_dir", lambda: pages)
+    security_headers._headers_of_this_worker.cache_clear()
+    yield pages
+    security_headers._headers_of_this_worker.cache_clear()
+
+
+INLINE = "window.__ctx = {};"
+INDEX = (
+    f'<!doctype html><script>{INLINE}</script><script type="module" src="/assets/a.js">'
+    '</script><script type="module">\nimport "/assets/b.js";</script>'
+)
 
 
 def page(_request) -> Response:
@@ -73,6 +100,23 @@ def test_hsts_only_when_the_site_is_https(settings_env) -> None:
 def test_the_websocket_of_a_plain_http_site_is_allowed() -> None:
     csp = content_security_policy("http://localhost:3125")
     assert "connect-src 'self' ws://localhost:3125" in csp.split("; ")
+
+
+def test_only_the_built_pages_inline_scripts_may_run(settings_env) -> None:
+    """Hashes of the build's inline scripts replace 'unsafe-inline' (injected ones fail)."""
+    settings_env()
+    csp = wrapped().get("/page").headers["content-security-policy"]
+    script_src = next(d for d in csp.split("; ") if d.startswith("script-src "))
+    digest = base64.b64encode(hashlib.sha256(INLINE.encode()).digest()).decode()
+    assert f"'sha256-{digest}'" in script_src
+    assert "'unsafe-inline'" not in script_src
+    assert len(inline_script_hashes(Path(security_headers.built_pages_dir()))) == 2
+
+
+def test_without_a_build_inline_scripts_fall_back_to_unsafe_inline(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    assert inline_script_hashes(tmp_path / "empty") == []
+    assert "script-src 'self' 'unsafe-inline' 'unsafe-eval'" in content_security_policy("http://x")
 
 
 def test_the_policy_allows_no_foreign_scripts_or_frames() -> None:
