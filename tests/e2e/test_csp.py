@@ -1,7 +1,8 @@
 """The built pages run under the Content-Security-Policy with no violation, in Chromium.
 
 docs/security.md, "Response headers": the policy is enforced (not report-only); a page
-that needed more than it allows would log a violation here.
+that needed more than it allows would log a violation here. Every other e2e test is
+watched too (tests/e2e/conftest.py::_no_csp_violations).
 """
 
 from __future__ import annotations
@@ -10,37 +11,16 @@ import re
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import ConsoleMessage, Page, expect
+from playwright.sync_api import Page, expect
 
 from tests.e2e.accounts import sign_in
 from tests.e2e.conftest import wait_for_app
+from tests.e2e.csp import Violations
 
 pytestmark = pytest.mark.e2e
 
 COURSE = "/courses/git-and-github-essentials"
 VIDEO = "#lesson-video video"
-COLLECT = """() => { window.__csp = window.__csp || [];
-    document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(
-        `${e.violatedDirective} blocked ${e.blockedURI} (${e.sourceFile}:${e.lineNumber})`)); }"""
-
-
-class Violations:
-    """CSP violations seen by the page (DOM events) and by the console (Chromium's log)."""
-
-    def __init__(self, page: Page) -> None:
-        self.page = page
-        self.console: list[str] = []
-        page.add_init_script(script=f"({COLLECT})()")
-        page.on("console", self._on_console)
-
-    def _on_console(self, message: ConsoleMessage) -> None:
-        text = message.text
-        if "Content Security Policy" in text or "Permissions-Policy" in text:
-            self.console.append(text)
-
-    def check(self) -> None:
-        seen = self.page.evaluate("() => window.__csp || []")
-        assert not seen and not self.console, f"on {self.page.url}: {seen + self.console}"
 
 
 def visit(page: Page, violations: Violations, path: str) -> None:
