@@ -443,10 +443,12 @@ def main() -> None:
             urls = [f"{fetch_base}/api/media/{key}"] * args.clients
             headers = [{"Cookie": f"{cookie_name()}={token}"} for _, token in students]
         else:
+            # Signed URLs are bound to the session they were made in: send its cookie too.
             urls = [
-                fetch_base + sign_media_url(key, uid, lesson.lesson_id, 3600) for uid, _ in students
+                fetch_base + sign_media_url(key, uid, lesson.lesson_id, token, 3600)
+                for uid, token in students
             ]
-            headers = [{} for _ in students]
+            headers = [{"Cookie": f"{cookie_name()}={token}"} for _, token in students]
         print(f"lesson {lesson.lesson_id}, key {key}", flush=True)
         label = "LMS via nginx" if args.via_nginx else "LMS"
         lms = asyncio.run(run_clients(label, urls, headers, args, size, digest, port, args.rounds))

@@ -8,6 +8,8 @@ import reflex as rx
 
 from lms_reflex import routes
 from lms_reflex.api import build_api
+from lms_reflex.api.security_headers import add_security_headers
+from lms_reflex.api.temp_cleanup import sweep_temp_uploads
 from lms_reflex.api.upload_limit import limit_upload_size
 from lms_reflex.api.worker_header import tag_worker
 from lms_reflex.gc_tuning import tune_gc
@@ -56,14 +58,18 @@ tune_gc()
 
 app = rx.App(
     html_lang="en",
-    # Our routes first, then the upload cap so it also guards Reflex's /_upload; the worker
-    # tag outermost so every answer says which worker gave it.
-    api_transformer=[build_api(), limit_upload_size, tag_worker],
+    # Our routes first, then the upload cap so it also guards Reflex's /_upload, then the
+    # security headers (also on the built pages and on refusals); the worker tag outermost
+    # so every answer says which worker gave it.
+    api_transformer=[build_api(), limit_upload_size, add_security_headers, tag_worker],
     # Plain toasts: sonner's rich colours put red text on pink below WCAG AA contrast.
     toaster=rx.toast.provider(position="top-center", close_button=True, rich_colors=False),
 )
 # A tab's state is reset when its session changes (sign-out, sign-in, expiry).
 app.add_middleware(TabOwnerMiddleware())
+
+# Partial uploads left by a crash are swept at every start, then every few minutes.
+app.register_lifespan_task(sweep_temp_uploads)
 
 SITE = "lms_reflex"
 

@@ -9,7 +9,7 @@ works together with the browser key cookie the page set before coming here.
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.responses import RedirectResponse
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from lms_reflex import routes as paths
@@ -61,8 +61,28 @@ async def complete_sign_in(request: Request) -> RedirectResponse:
     return response
 
 
-async def sign_out(request: Request) -> RedirectResponse:
-    """Revoke this browser's session and clear the cookie (POST only, so no CSRF logout)."""
+def same_origin(request: Request) -> bool:
+    """Whether a POST comes from one of our own pages (docs/security.md, "Response headers").
+
+    Browsers send Origin with every POST; without it (old browsers, some privacy tools) the
+    Referer must point into the site. A request carrying neither is refused.
+    """
+    ours = get_settings().base_origin
+    origin = request.headers.get("origin")
+    if origin is not None:
+        return origin == ours
+    referer = request.headers.get("referer", "")
+    return referer == ours or referer.startswith(ours + "/")
+
+
+async def sign_out(request: Request) -> Response:
+    """Revoke this browser's session and clear the cookie.
+
+    POST only, from our own pages only: another site cannot sign a user out (login CSRF's
+    cousin), and a forged form gets a plain 403.
+    """
+    if not same_origin(request):
+        return PlainTextResponse("Sign out from the site's own page.", status_code=403)
     token = request.cookies.get(sessions.cookie_name())
     if token:
         await call_service(sessions.revoke_session, token=token)

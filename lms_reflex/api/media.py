@@ -1,6 +1,7 @@
 """/api/media/<key>: private media served with an access check on every request.
 
-Access is a session cookie or a signed URL (lms_reflex.media.signing). Starlette's
+Access is the session cookie; a signed URL (lms_reflex.media.signing) works only together
+with the session cookie it was made for, and while fresh it spares the lesson lookup. Starlette's
 FileResponse answers HTTP Range requests (206) and HEAD, and streams from a
 thread pool, so large videos never block the event loop. Behind nginx, with
 LMS_MEDIA_ACCEL_REDIRECT set, the route only checks access and nginx sends the file.
@@ -49,8 +50,9 @@ def _refusal(grant: Grant) -> Response | None:
 async def serve_media(request: Request) -> Response:
     """Serve one stored file if the caller may read it.
 
-    A signed URL (?u=&l=&exp=&sig=) is tried first, then the session cookie; a request that
-    presented a signature which did not verify or no longer grants access gets 403. With
+    A signed URL (?u=&l=&exp=&sig=) verifies only with the session cookie it was made for;
+    otherwise the cookie's user must be allowed the file. A request that presented a
+    signature and is not allowed gets 403. Private files are never cached. With
     LMS_MEDIA_ACCEL_REDIRECT set, nginx sends the bytes (X-Accel-Redirect) after this check.
     """
     key = request.path_params["key"]
@@ -58,12 +60,13 @@ async def serve_media(request: Request) -> Response:
         path = storage.path_for(key)
     except ValueError:
         return PlainTextResponse("Not found", status_code=404)
+    token = request.cookies.get(cookie_name())
     grant = await call_service(
         media_grant,
         readonly=True,
         key=key,
-        token=request.cookies.get(cookie_name()),
-        signed=verify_media_signature(key, request.query_params),
+        token=token,
+        signed=verify_media_signature(key, request.query_params, token),
         sig="sig" in request.query_params,
     )
     refusal = _refusal(grant)
@@ -74,9 +77,7 @@ async def serve_media(request: Request) -> Response:
     media_type = _TYPES.get(path.suffix) or mimetypes.guess_type(path.name)[0]
     headers = {
         "X-Content-Type-Options": "nosniff",
-        "Cache-Control": (
-            "public, max-age=3600" if grant == Grant.PUBLIC else "private, max-age=0, no-store"
-        ),
+        "Cache-Control": ("public, max-age=3600" if grant == Grant.PUBLIC else "private, no-store"),
         "Content-Disposition": "inline",
     }
     accel = get_settings().media_accel_redirect

@@ -1,9 +1,12 @@
-"""Signed media URLs: a short-lived link to one file, for one user watching one lesson.
+"""Signed media URLs: a short-lived link to one file, for one browser session watching one lesson.
 
 The signature is an HMAC-SHA256 (key from LMS_SECRET_KEY) over the key, the user, the
-lesson and the expiry, so none of them can be changed without the link dying. A valid
-signature only names who asked; the media route still checks, at request time, that this
-user may open this lesson (an unenrolled or deactivated user's old link stops working).
+lesson, the expiry and a hash of the viewer's session token, so none of them can be changed
+without the link dying. The token itself is not in the URL: the media route recomputes the
+MAC with the request's own session cookie, so a copied URL is useless in another browser
+(docs/security.md, "Video URLs bound to the viewer's session"). While fresh, a valid
+signature lets the route skip the lesson and enrollment lookup; past its expiry the route
+checks the full rule again with the cookie, so a seek after expiry still plays.
 """
 
 from __future__ import annotations
@@ -17,15 +20,16 @@ from urllib.parse import urlencode
 
 from lms_reflex.settings import get_settings
 
-DEFAULT_LIFETIME_S = 3600
-MAX_LIFETIME_S = 24 * 3600
-_PURPOSE = b"lms-media-url-v1"  # keeps these MACs apart from any other use of the secret
+DEFAULT_LIFETIME_S = 600
+MAX_LIFETIME_S = 3600
+_PURPOSE = b"lms-media-url-v2"  # keeps these MACs apart from any other use of the secret
 _MAX_INT_DIGITS = 12
 
 
-def _mac(key: str, user_id: int, lesson_id: int, expires_at: int) -> str:
+def _mac(key: str, user_id: int, lesson_id: int, expires_at: int, session_token: str) -> str:
     secret = hmac.new(get_settings().secret(), _PURPOSE, hashlib.sha256).digest()
-    message = f"{key}|{user_id}|{lesson_id}|{expires_at}".encode()
+    bound = hashlib.sha256(session_token.encode()).hexdigest()
+    message = f"{key}|{user_id}|{lesson_id}|{expires_at}|{bound}".encode()
     digest = hmac.new(secret, message, hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
@@ -34,29 +38,33 @@ def sign_media_url(
     key: str,
     user_id: int,
     lesson_id: int,
+    session_token: str,
     expires_in_s: int = DEFAULT_LIFETIME_S,
     *,
     now: float | None = None,
 ) -> str:
-    """A /api/media URL that lets `user_id` fetch `key` for `lesson_id` until it expires.
+    """A /api/media URL that lets `user_id`, in this browser session, fetch `key` for a while.
 
     Args:
         key: The storage key of the file.
         user_id: The user the link is made for.
         lesson_id: The lesson the file belongs to.
-        expires_in_s: Lifetime in seconds (1 .. 24 h).
+        session_token: The viewer's session cookie value; the link works only with it.
+        expires_in_s: Lifetime in seconds (1 s .. 1 h; 10 minutes by default).
         now: The current Unix time (tests pass a fixed one).
 
     Returns:
         A site-relative URL: /api/media/<key>?u=..&l=..&exp=..&sig=..
 
     Raises:
-        ValueError: a lifetime outside 1 s .. 24 h.
+        ValueError: a lifetime outside 1 s .. 1 h, or no session token.
     """
     if not 0 < expires_in_s <= MAX_LIFETIME_S:
-        raise ValueError("a signed media URL lives between 1 second and 24 hours")
+        raise ValueError("a signed media URL lives between 1 second and 1 hour")
+    if not session_token:
+        raise ValueError("a signed media URL is bound to a session")
     expires_at = int(time.time() if now is None else now) + int(expires_in_s)
-    sig = _mac(key, user_id, lesson_id, expires_at)
+    sig = _mac(key, user_id, lesson_id, expires_at, session_token)
     query = urlencode({"u": user_id, "l": lesson_id, "exp": expires_at, "sig": sig})
     return f"/api/media/{key}?{query}"
 
@@ -69,18 +77,26 @@ def _small_int(value: str | None) -> int | None:
 
 
 def verify_media_signature(
-    key: str, query_params: Mapping[str, str], *, now: float | None = None
+    key: str,
+    query_params: Mapping[str, str],
+    session_token: str | None,
+    *,
+    now: float | None = None,
 ) -> tuple[int, int] | None:
-    """Check a signed URL's query for `key`.
+    """Check a signed URL's query for `key`, against the request's own session cookie.
 
     Args:
         key: The storage key from the URL path.
         query_params: The request's query parameters (u, l, exp, sig).
+        session_token: The request's session cookie value (None: nothing verifies).
         now: The current Unix time (tests pass a fixed one).
 
     Returns:
-        (user id, lesson id) when the signature matches and has not expired, else None.
+        (user id, lesson id) when the signature matches this session and has not expired,
+        else None.
     """
+    if not session_token:
+        return None
     user_id = _small_int(query_params.get("u"))
     lesson_id = _small_int(query_params.get("l"))
     expires_at = _small_int(query_params.get("exp"))
@@ -89,7 +105,7 @@ def verify_media_signature(
         return None
     if expires_at <= (time.time() if now is None else now):
         return None
-    expected = _mac(key, user_id, lesson_id, expires_at)
+    expected = _mac(key, user_id, lesson_id, expires_at, session_token)
     if not hmac.compare_digest(expected.encode(), sig.encode()):
         return None
     return user_id, lesson_id

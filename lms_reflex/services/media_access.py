@@ -86,8 +86,9 @@ def can_read_private_media(*, session: Session, actor: Actor | None, key: str) -
 def can_read_signed_media(*, session: Session, user_id: int, lesson_id: int, key: str) -> bool:
     """Whether a verified signed URL (see lms_reflex.media.signing) still grants the file.
 
-    The signature proves who the link was made for; access is checked again now, so a
-    link dies with its user's enrollment or account.
+    The signature proves who the link was made for and in which session (the caller checks
+    that the cookie's user is that user); access is checked again now, so a link dies with
+    its user's enrollment or account.
 
     Args:
         session: The open session (read only).
@@ -147,7 +148,8 @@ def media_grant(
         session: The open session (read only).
         key: The requested storage key.
         token: The session cookie's value, if any.
-        signed: (user id, lesson id) from a signature that verified, or None.
+        signed: (user id, lesson id) from a signature that verified against `token`'s
+            session and has not expired, or None.
         sig: Whether the request presented a signature at all (verified or not).
     """
     actor, _due = check_session(session=session, token=token)
@@ -163,8 +165,13 @@ def media_grant(
         return grant
     if actor is not None and actor.is_admin:
         return Grant.PRIVATE  # admins may read any file (a missing one is then a 404)
-    if signed is not None and can_read_signed_media(
-        session=session, user_id=signed[0], lesson_id=signed[1], key=key
+    # A signature verifies only with the cookie it was made for, and only for that user:
+    # a copied URL opens nothing (docs/security.md, "Video URLs bound to the viewer's session").
+    if (
+        signed is not None
+        and actor is not None
+        and actor.id == signed[0]
+        and can_read_signed_media(session=session, user_id=signed[0], lesson_id=signed[1], key=key)
     ):
         return Grant.PRIVATE
     return Grant.SIGN_IN if actor is None and not sig else Grant.DENIED

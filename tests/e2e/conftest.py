@@ -24,6 +24,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 from sqlalchemy import Engine, create_engine, text
 
+from tests.e2e.csp import Violations
 from tests.e2e.smtp_sink import SmtpSink
 from tests.pg import postgres_database_url
 
@@ -213,6 +214,14 @@ def base_url(live_app: str) -> str:
 @pytest.fixture(autouse=True)
 def _patient_pages(page: Page) -> None:
     page.set_default_timeout(WAIT_MS)
+
+
+@pytest.fixture(autouse=True)
+def _no_csp_violations(page: Page) -> Iterator[None]:
+    """Every page the suite visits runs under the enforced policy with no violation."""
+    violations = Violations(page)
+    yield
+    violations.check()
 
 
 @pytest.fixture(scope="session")

@@ -9,6 +9,7 @@ from lms_reflex import routes
 from lms_reflex.api import build_api
 from lms_reflex.db import dispose_engines, session_scope
 from lms_reflex.services import sessions
+from lms_reflex.settings import get_settings
 
 
 @pytest.fixture
@@ -123,7 +124,8 @@ def test_sign_out_needs_post_and_revokes_the_session(ticket: sessions.LoginTicke
     token = complete(ticket).headers["set-cookie"].split(";", 1)[0].split("=", 1)[1]
     client = TestClient(build_api(), cookies={"lms_session": token})
     assert client.get("/api/auth/logout", follow_redirects=False).status_code == 405
-    resp = client.post("/api/auth/logout", follow_redirects=False)
+    origin = {"Origin": get_settings().base_origin}
+    resp = client.post("/api/auth/logout", headers=origin, follow_redirects=False)
     assert resp.status_code == 303
     assert (
         'lms_session=""' in resp.headers["set-cookie"] or "Max-Age=0" in resp.headers["set-cookie"]

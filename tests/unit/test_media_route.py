@@ -191,13 +191,68 @@ def test_a_deactivated_student_loses_access(setup: Setup) -> None:
 
 
 # ------------------------------------------------------------------------------ signed URLs
+# A signed URL is bound to the session it was made in (docs/security.md, "Video URLs bound
+# to the viewer's session"): copied into another browser it opens nothing.
 
 
-def test_a_valid_signed_url_works_without_a_cookie(setup: Setup) -> None:
-    signed = sign_media_url(setup.locked_key, setup.student, setup.locked_lesson)
-    resp = client_for(None).get(signed, headers={"Range": "bytes=0-9"})
+def signed_for(user_id: int, key: str, lesson_id: int, **kwargs) -> tuple[TestClient, str]:
+    """A signed-in browser and a URL signed for its own session."""
+    client = client_for(user_id)
+    token = client.cookies.get("lms_session")
+    return client, sign_media_url(key, user_id, lesson_id, token, **kwargs)
+
+
+def test_a_signed_url_works_in_the_browser_it_was_made_for(setup: Setup) -> None:
+    client, signed = signed_for(setup.student, setup.locked_key, setup.locked_lesson)
+    resp = client.get(signed, headers={"Range": "bytes=0-9"})
     assert resp.status_code == 206
-    assert resp.headers["cache-control"].startswith("private")
+    assert resp.headers["cache-control"] == "private, no-store"
+
+
+def test_a_copied_signed_url_is_refused_without_the_cookie(setup: Setup) -> None:
+    _client, signed = signed_for(setup.student, setup.locked_key, setup.locked_lesson)
+    assert client_for(None).get(signed, headers={"Range": "bytes=0-9"}).status_code == 403
+
+
+def test_a_copied_signed_url_is_refused_in_another_users_browser(setup: Setup) -> None:
+    _client, signed = signed_for(setup.student, setup.locked_key, setup.locked_lesson)
+    assert client_for(setup.stranger).get(signed).status_code == 403
+
+
+def test_a_signed_url_is_refused_with_another_session_of_the_same_user(setup: Setup) -> None:
+    """Bound to the session, not only the user: a second sign-in's URL is not this one's."""
+    signed_by_other_session = signed_for(setup.stranger, setup.locked_key, setup.locked_lesson)[1]
+    assert client_for(setup.stranger).get(signed_by_other_session).status_code == 403
+    _client, signed = signed_for(setup.student, setup.locked_key, setup.locked_lesson)
+    params = dict(p.split("=", 1) for p in signed.split("?", 1)[1].split("&"))
+    assert verify_media_signature(setup.locked_key, params, "another-token") is None
+
+
+def test_signed_urls_are_short_lived(setup: Setup) -> None:
+    _client, signed = signed_for(setup.student, setup.locked_key, setup.locked_lesson, now=0)
+    params = dict(p.split("=", 1) for p in signed.split("?", 1)[1].split("&"))
+    assert int(params["exp"]) <= 10 * 60
+    with pytest.raises(ValueError):
+        sign_media_url(setup.locked_key, setup.student, setup.locked_lesson, "t", 24 * 3600)
+
+
+def test_after_expiry_the_cookie_still_plays_a_seek(setup: Setup) -> None:
+    """The <video> keeps its src: a Range request past the expiry is judged by the cookie."""
+    client, signed = signed_for(setup.student, setup.locked_key, setup.locked_lesson, now=1000)
+    assert client.get(signed, headers={"Range": "bytes=10-19"}).status_code == 206
+    assert client_for(None).get(signed, headers={"Range": "bytes=10-19"}).status_code == 403
+
+
+def test_behind_nginx_a_copied_signed_url_is_refused_too(setup: Setup, settings_env) -> None:
+    settings_env(media_accel_redirect="/_protected_media/")
+    client, signed = signed_for(setup.student, setup.locked_key, setup.locked_lesson)
+    refused = client_for(None).get(signed)
+    assert refused.status_code == 403
+    assert "x-accel-redirect" not in refused.headers
+    allowed = client.get(signed)
+    assert allowed.status_code == 200
+    assert allowed.headers["x-accel-redirect"] == f"/_protected_media/{setup.locked_key}"
+    assert allowed.headers["cache-control"] == "private, no-store"
 
 
 def tamper(signed: str, name: str, value: str) -> str:
@@ -211,45 +266,36 @@ def tamper(signed: str, name: str, value: str) -> str:
     [("sig", "A" * 43), ("u", "999"), ("l", "999"), ("exp", "99999999999"), ("sig", "")],
 )
 def test_a_tampered_signed_url_is_refused(setup: Setup, name: str, value: str) -> None:
-    signed = sign_media_url(setup.locked_key, setup.student, setup.locked_lesson)
-    assert client_for(None).get(tamper(signed, name, value)).status_code == 403
-
-
-def test_an_expired_signed_url_is_refused(setup: Setup) -> None:
-    signed = sign_media_url(setup.locked_key, setup.student, setup.locked_lesson, now=1_000_000)
-    assert client_for(None).get(signed).status_code == 403
+    _client, signed = signed_for(setup.stranger, setup.locked_key, setup.locked_lesson)
+    assert client_for(setup.stranger).get(tamper(signed, name, value)).status_code == 403
 
 
 def test_a_signature_for_one_file_does_not_open_another(setup: Setup) -> None:
-    signed = sign_media_url(setup.preview_key, setup.student, setup.locked_lesson)
+    client, signed = signed_for(setup.stranger, setup.preview_key, setup.locked_lesson)
     query = signed.split("?", 1)[1]
-    assert client_for(None).get(f"{url(setup.locked_key)}?{query}").status_code == 403
-
-
-def test_a_signed_url_dies_with_the_enrollment(setup: Setup) -> None:
-    signed = sign_media_url(setup.locked_key, setup.student, setup.locked_lesson)
-    with session_scope() as db:
-        row = db.exec(select(Enrollment).where(Enrollment.user_id == setup.student)).one()
-        db.delete(row)
-    assert client_for(None).get(signed).status_code == 403
+    assert client.get(f"{url(setup.locked_key)}?{query}").status_code == 403
 
 
 def test_a_signed_url_made_for_a_stranger_is_refused(setup: Setup) -> None:
-    signed = sign_media_url(setup.locked_key, setup.stranger, setup.locked_lesson)
-    assert client_for(None).get(signed).status_code == 403
+    client, signed = signed_for(setup.stranger, setup.locked_key, setup.locked_lesson)
+    assert client.get(signed).status_code == 403
 
 
-def test_signatures_verify_only_their_own_key_user_lesson_and_time(setup: Setup) -> None:
-    signed = sign_media_url("videos/" + "b" * 32 + ".mp4", 7, 9, expires_in_s=60, now=1000)
-    params = dict(p.split("=", 1) for p in signed.split("?", 1)[1].split("&"))
+def test_signatures_verify_only_their_own_key_user_lesson_time_and_session(setup: Setup) -> None:
     key = "videos/" + "b" * 32 + ".mp4"
-    assert verify_media_signature(key, params, now=1059) == (7, 9)
-    assert verify_media_signature(key, params, now=1060) is None
-    assert verify_media_signature("videos/" + "c" * 32 + ".mp4", params, now=1000) is None
+    signed = sign_media_url(key, 7, 9, "tok", expires_in_s=60, now=1000)
+    params = dict(p.split("=", 1) for p in signed.split("?", 1)[1].split("&"))
+    assert verify_media_signature(key, params, "tok", now=1059) == (7, 9)
+    assert verify_media_signature(key, params, "tok", now=1060) is None
+    assert verify_media_signature(key, params, None, now=1000) is None
+    assert verify_media_signature(key, params, "tok2", now=1000) is None
+    assert verify_media_signature("videos/" + "c" * 32 + ".mp4", params, "tok", now=1000) is None
     for bad in ({"u": "+7"}, {"u": "7 "}, {"u": "\u0667"}, {"exp": "-1"}, {"sig": "é"}):
-        assert verify_media_signature(key, {**params, **bad}, now=1000) is None
+        assert verify_media_signature(key, {**params, **bad}, "tok", now=1000) is None
     with pytest.raises(ValueError):
-        sign_media_url(key, 7, 9, expires_in_s=0)
+        sign_media_url(key, 7, 9, "tok", expires_in_s=0)
+    with pytest.raises(ValueError):
+        sign_media_url(key, 7, 9, "")
 
 
 # ------------------------------------------------------------------------------ path tricks
@@ -314,4 +360,18 @@ def test_a_range_request_for_a_lesson_video_costs_two_selects(setup: Setup) -> N
         )
     with session_scope(readonly=True) as db, count_selects(db) as selects:
         grant = media_grant(session=db, key=setup.locked_key, token=token, signed=None, sig=False)
+    assert (grant, selects["n"]) == (Grant.PRIVATE, 2)
+
+
+def test_a_signed_range_request_costs_no_more_than_an_unsigned_one(setup: Setup) -> None:
+    """Binding the URL to the session reads nothing new: the cookie is hashed, not looked up."""
+    client, signed = signed_for(setup.student, setup.locked_key, setup.locked_lesson)
+    token = client.cookies.get("lms_session")
+    query = dict(p.split("=", 1) for p in signed.split("?", 1)[1].split("&"))
+    verified = verify_media_signature(setup.locked_key, query, token)
+    assert verified == (setup.student, setup.locked_lesson)
+    with session_scope(readonly=True) as db, count_selects(db) as selects:
+        grant = media_grant(
+            session=db, key=setup.locked_key, token=token, signed=verified, sig=True
+        )
     assert (grant, selects["n"]) == (Grant.PRIVATE, 2)
