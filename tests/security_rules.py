@@ -95,8 +95,8 @@ RULES: dict[str, tuple[str, dict]] = {
     "ProfileState.save": (SELF, {"form": FORGED_FORM}),
     "ProfileState.remove_avatar": (SELF, {}),
     "ProfileState.set_upload_progress": (PUBLIC, {"progress": {"progress": 0.5}}),
-    # Called by Reflex's /_upload HTTP route, not over the websocket; the e2e profile test
-    # and tests/unit/test_profiles.py cover it.
+    # Called by Reflex's /_upload HTTP route, not over the websocket; the e2e profile test,
+    # tests/unit/test_profiles.py and test_forged_personas.py::test_a_forged_upload_... cover it.
     "ProfileState.handle_avatar_upload": (SELF, {}),
     # Instructor pages: the builder services check the role (instructor or admin) and that
     # the course is the caller's own; the course is the one the tab loaded, never an argument.
@@ -181,6 +181,8 @@ RULES |= {
 # Reflex adds `setvar` to every state. It only calls existing `set_<name>` handlers (auto
 # setters are off), so it can do nothing the handlers above cannot.
 BUILT_IN = {"setvar"}
+# Reached over HTTP (/_upload), not the websocket: forged there by
+# tests/e2e/test_forged_personas.py::test_a_forged_upload_changes_nothing.
 WEBSOCKET_ONLY_EXCEPTIONS = {
     "ProfileState.handle_avatar_upload",
     "CourseEditorState.upload_course_thumbnail",

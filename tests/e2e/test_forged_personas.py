@@ -11,7 +11,9 @@ before and after (docs/security.md, "Every handler has a rule, and every write i
 from __future__ import annotations
 
 import copy
+import io
 import json
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -19,7 +21,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from tests.e2e.accounts import sign_in
-from tests.e2e.forge import Step, send_event
+from tests.e2e.forge import Step, full_handler_name, send_event
 from tests.e2e.personas import (
     OWN_SLUG,
     VICTIM_SLUG,
@@ -232,6 +234,63 @@ def test_a_forged_write_changes_nothing(
     assert fingerprint(app_env) == before, f"{persona} changed rows with {handler}"
 
 
+# --- the upload handlers: Reflex's /_upload (thumbnail, avatar) and the lesson video route --
+
+
+def _png() -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 36), (200, 30, 30)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def upload_via_reflex(page: Page, base_url: str, handler: str, t: Target) -> int:
+    """Open the target's page in a tab state, then post a picture to `handler` for it."""
+    token = str(uuid.uuid4())
+    path, query = _page_of(handler.split(".", 1)[0], t)
+    if handler.startswith("CourseEditorState."):
+        send_event(page, base_url, "CourseEditorState.load", {}, path, query=query, token=token)
+    reply = page.request.post(
+        f"{base_url}/_upload",
+        headers={
+            "reflex-client-token": token,
+            "reflex-event-handler": full_handler_name(handler),
+            "origin": base_url,
+        },
+        multipart={"files": {"name": "x.png", "mimeType": "image/png", "buffer": _png()}},
+    )
+    return reply.status
+
+
+def upload_video(page: Page, base_url: str, t: Target) -> int:
+    """Post a (bogus) video straight to the lesson video route, from the site's origin."""
+    reply = page.request.post(
+        f"{base_url}/api/uploads/lessons/{t.lesson_id}/video",
+        headers={"origin": base_url, "x-upload-name": "x.mp4"},
+        data=b"\x00" * 4096,
+    )
+    return reply.status
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_a_forged_upload_changes_nothing(
+    persona_pages: dict[str, Page],
+    world: dict[str, Any],
+    app_env: dict[str, str],
+    base_url: str,
+    persona: str,
+) -> None:
+    """The thumbnail of the target course, the video of its lesson and (anonymous) an avatar."""
+    page, t = persona_pages[persona], world["targets"][persona]
+    before = fingerprint(app_env)
+    upload_via_reflex(page, base_url, "CourseEditorState.upload_course_thumbnail", t)
+    assert upload_video(page, base_url, t) in (401, 403, 404)
+    if persona == "anonymous":
+        upload_via_reflex(page, base_url, "ProfileState.handle_avatar_upload", t)
+    assert fingerprint(app_env) == before, f"{persona} changed rows with an upload"
+
+
 def _forge_as(page: Page, base_url: str, handler: str, t: Target) -> None:
     path, query = _page_of(handler.split(".", 1)[0], t)
     send_event(
@@ -248,8 +307,9 @@ def test_the_same_forgeries_by_those_allowed_do_change_rows(
     persona_pages: dict[str, Page],
 ) -> None:
     """Self-check, run last: the forging path reaches the services, so "nothing changed"
-    above means "refused". The course's owner reorders and answers a review; the student,
-    once enrolled, completes a lesson; the other instructor creates a course."""
+    above means "refused". The course's owner reorders, answers a review and uploads a
+    thumbnail; the student, once enrolled, completes a lesson; the other instructor creates
+    a course."""
     owner_email, owner_id = create_user(app_env, "instructor", "owner")
     hand_course_to(app_env, VICTIM_SLUG, owner_id)
     t = target(app_env, VICTIM_SLUG)
@@ -268,4 +328,7 @@ def test_the_same_forgeries_by_those_allowed_do_change_rows(
         before = fingerprint(app_env)
         _forge_as(page, base_url, handler, t)
         assert fingerprint(app_env) != before, f"{handler} changed nothing when allowed"
+    before = fingerprint(app_env)
+    upload_via_reflex(owner, base_url, "CourseEditorState.upload_course_thumbnail", t)
+    assert fingerprint(app_env) != before, "the owner's thumbnail upload changed nothing"
     context.close()
