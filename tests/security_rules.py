@@ -1,14 +1,20 @@
 """Every event handler of every State class, with who may call it (SECURITY-CASES 21).
 
 A handler is reachable from any browser with any arguments, so each one is listed here
-with its rule and forged arguments an attacker might send. tests/unit/test_handler_rules.py
-fails when a handler is missing; tests/e2e/test_forged_events.py sends each non-public one
-as an anonymous browser and checks nothing changed.
+with its real rule and forged arguments an attacker might send. tests/unit/test_handler_rules.py
+fails when a handler is missing, and when a handler that writes or takes an id is marked
+public; tests/e2e/test_forged_events.py sends every non-public one as an anonymous visitor,
+an unrelated student, another instructor and a demoted instructor, and checks that nothing
+changed.
 
-Rules:
-- public: anyone; reads public data or acts only on data proved by a secret (code, token).
-- signed-in: acts only on the caller's own account, found from the session cookie; takes no
-  user id, so "another user's data" cannot even be named.
+Rules (the service checks each on every call, reading role and ownership at call time):
+- public: anyone; reads public data, changes only the tab's own display, or (SECRET_PROVED)
+  acts only on data proved by a secret the caller typed (password, mailed code or token).
+- signed-in self: acts only on the caller's own account, found from the session cookie; takes
+  no user id, so "another user's data" cannot even be named.
+- enrolled student: the student enrolled in the course on screen (the player, reviews).
+- course owner: the course's own instructor (or an admin); everyone else gets "not found"
+  or "no permission" from the service.
 - admin: admins only; the service refuses everyone else on every call (anonymous callers
   are asked to sign in, signed-in non-admins get "You do not have permission").
 """
@@ -16,8 +22,11 @@ Rules:
 from __future__ import annotations
 
 PUBLIC = "public"
-SIGNED_IN = "signed-in"
+SELF = "signed-in self"
+ENROLLED = "enrolled student"
+OWNER = "course owner"
 ADMIN = "admin"
+RULE_WORDS = (PUBLIC, SELF, ENROLLED, OWNER, ADMIN)
 
 FORGED_FORM = {
     "first_name": "Mallory",
@@ -46,24 +55,24 @@ RULES: dict[str, tuple[str, dict]] = {
     "SearchState.apply_filters": (PUBLIC, {"form": {"sort": "'; DROP TABLE course; --"}}),
     "SearchState.go_to_page": (PUBLIC, {"page": 99999}),
     "CourseState.load": (PUBLIC, {}),
-    "CourseState.enroll": (SIGNED_IN, {}),
+    "CourseState.enroll": (SELF, {}),
     "ReviewsState.load": (PUBLIC, {}),
     "ReviewsState.more": (PUBLIC, {}),
     # Enrolled students only; the service checks enrollment and authorship.
-    "ReviewsState.save": (SIGNED_IN, {"form": {"rating": "5", "body": "forged"}}),
-    "ReviewsState.delete": (SIGNED_IN, {}),
+    "ReviewsState.save": (ENROLLED, {"form": {"rating": "5", "body": "forged"}}),
+    "ReviewsState.delete": (ENROLLED, {}),
     # The course's own instructor only; the service checks the review's course.
-    "ReviewsState.reply": (SIGNED_IN, {"form": {"review_id": "1", "reply": "forged"}}),
+    "ReviewsState.reply": (OWNER, {"form": {"review_id": "1", "reply": "forged"}}),
     "InstructorState.load": (PUBLIC, {}),
     # The player: preview lessons are public; everything else is checked by the learning
     # service (enrolled student, the course's instructor, or an admin).
     "PlayerState.load": (PUBLIC, {}),
-    "PlayerState.report": (PUBLIC, {"seconds": 1e12}),
-    "PlayerState.seeked": (PUBLIC, {"seconds": -5}),
-    "PlayerState.ended": (PUBLIC, {}),
-    "PlayerState.toggle_complete": (PUBLIC, {}),
-    "PlayerState.submit_review": (PUBLIC, {"form": {"rating": "6", "body": "x"}}),
-    "ResumeState.load": (SIGNED_IN, {}),
+    "PlayerState.report": (ENROLLED, {"seconds": 1e12}),
+    "PlayerState.seeked": (ENROLLED, {"seconds": -5}),
+    "PlayerState.ended": (ENROLLED, {}),
+    "PlayerState.toggle_complete": (ENROLLED, {}),
+    "PlayerState.submit_review": (ENROLLED, {"form": {"rating": "6", "body": "x"}}),
+    "ResumeState.load": (ENROLLED, {}),
     "SessionState.load": (PUBLIC, {}),
     "SignupState.signup": (PUBLIC, {"form": FORGED_FORM}),
     "VerifyState.load": (PUBLIC, {}),
@@ -75,58 +84,59 @@ RULES: dict[str, tuple[str, dict]] = {
     "PasswordResetState.load": (PUBLIC, {}),
     "PasswordResetState.request_reset": (PUBLIC, {"form": FORGED_FORM}),
     "PasswordResetState.set_new_password": (PUBLIC, {"form": FORGED_FORM}),
-    "DashboardState.load": (SIGNED_IN, {}),
+    "DashboardState.load": (SELF, {}),
     "DashboardState.set_show": (PUBLIC, {"value": "completed"}),  # display filter only
-    "SettingsState.load": (SIGNED_IN, {}),
-    "SettingsState.change_password": (SIGNED_IN, {"form": FORGED_FORM}),
-    "SettingsState.sign_out_everywhere": (SIGNED_IN, {}),
-    "SettingsState.export_data": (SIGNED_IN, {}),
-    "SettingsState.delete_account": (SIGNED_IN, {"form": FORGED_FORM}),
-    "ProfileState.load": (SIGNED_IN, {}),
-    "ProfileState.save": (SIGNED_IN, {"form": FORGED_FORM}),
-    "ProfileState.remove_avatar": (SIGNED_IN, {}),
+    "SettingsState.load": (SELF, {}),
+    "SettingsState.change_password": (SELF, {"form": FORGED_FORM}),
+    "SettingsState.sign_out_everywhere": (SELF, {}),
+    "SettingsState.export_data": (SELF, {}),
+    "SettingsState.delete_account": (SELF, {"form": FORGED_FORM}),
+    "ProfileState.load": (SELF, {}),
+    "ProfileState.save": (SELF, {"form": FORGED_FORM}),
+    "ProfileState.remove_avatar": (SELF, {}),
     "ProfileState.set_upload_progress": (PUBLIC, {"progress": {"progress": 0.5}}),
-    # Called by Reflex's /_upload HTTP route, not over the websocket; the e2e profile test
-    # and tests/unit/test_profiles.py cover it.
-    "ProfileState.handle_avatar_upload": (SIGNED_IN, {}),
+    # Called by Reflex's /_upload HTTP route, not over the websocket; the e2e profile test,
+    # tests/unit/test_profiles.py and test_forged_personas.py::test_a_forged_upload_... cover it.
+    "ProfileState.handle_avatar_upload": (SELF, {}),
     # Instructor pages: the builder services check the role (instructor or admin) and that
     # the course is the caller's own; the course is the one the tab loaded, never an argument.
-    "TeachState.load": (SIGNED_IN, {}),
+    # TeachState lists and creates the caller's own courses (the service wants the role).
+    "TeachState.load": (SELF, {}),
     "TeachState.set_show": (PUBLIC, {"value": "archived"}),  # display filter only
-    "TeachState.create_course": (SIGNED_IN, {"form": {"title": "Forged course"}}),
-    "CourseEditorState.load": (SIGNED_IN, {}),
-    "CourseEditorState.edit_field": (SIGNED_IN, {"name": "title", "value": "Hijacked"}),
-    "CourseEditorState.add_line": (PUBLIC, {"name": "learn"}),  # local blank line only
-    "CourseEditorState.edit_line": (SIGNED_IN, {"name": "learn", "index": 0, "value": "x"}),
-    "CourseEditorState.remove_line": (SIGNED_IN, {"name": "learn", "index": 0}),
+    "TeachState.create_course": (SELF, {"form": {"title": "Forged course"}}),
+    "CourseEditorState.load": (OWNER, {}),
+    "CourseEditorState.edit_field": (OWNER, {"name": "title", "value": "Hijacked"}),
+    "CourseEditorState.add_line": (OWNER, {"name": "learn"}),  # local blank line only
+    "CourseEditorState.edit_line": (OWNER, {"name": "learn", "index": 0, "value": "x"}),
+    "CourseEditorState.remove_line": (OWNER, {"name": "learn", "index": 0}),
     "CourseEditorState.set_upload_progress": (PUBLIC, {"progress": {"progress": 0.5}}),
-    "CourseEditorState.upload_course_thumbnail": (SIGNED_IN, {}),
-    "PublishState.load": (SIGNED_IN, {}),
-    "PublishState.publish": (SIGNED_IN, {}),
-    "PublishState.unpublish": (SIGNED_IN, {}),
-    "PublishState.archive": (SIGNED_IN, {}),
-    "PublishState.delete_course": (SIGNED_IN, {}),
+    "CourseEditorState.upload_course_thumbnail": (OWNER, {}),
+    "PublishState.load": (OWNER, {}),
+    "PublishState.publish": (OWNER, {}),
+    "PublishState.unpublish": (OWNER, {}),
+    "PublishState.archive": (OWNER, {}),
+    "PublishState.delete_course": (OWNER, {}),
     # The curriculum builder: the course's instructor or an admin; the curriculum services
     # check role and ownership of every section and lesson id (SECURITY-CASES 23).
-    "CurriculumState.load": (SIGNED_IN, {}),
-    "CurriculumState.open_name_dialog": (PUBLIC, {"mode": "rename_section", "target": 1}),
+    "CurriculumState.load": (OWNER, {}),
+    "CurriculumState.open_name_dialog": (OWNER, {"mode": "rename_section", "target": 1}),
     "CurriculumState.set_name_open": (PUBLIC, {"value": True}),
-    "CurriculumState.submit_name": (SIGNED_IN, {"form": {"name": "Forged section"}}),
-    "CurriculumState.ask_delete": (PUBLIC, {"kind": "lesson", "target": 1}),
+    "CurriculumState.submit_name": (OWNER, {"form": {"name": "Forged section"}}),
+    "CurriculumState.ask_delete": (OWNER, {"kind": "lesson", "target": 1}),
     "CurriculumState.set_delete_open": (PUBLIC, {"value": True}),
-    "CurriculumState.confirm_delete": (SIGNED_IN, {}),
-    "CurriculumState.move_sections": (SIGNED_IN, {"section_ids": [2, 1]}),
-    "CurriculumState.move_lessons": (SIGNED_IN, {"layout": [[1, [2, 1]], [2, []]]}),
-    "LessonEditorState.open_lesson": (SIGNED_IN, {"lesson_id": 1}),
+    "CurriculumState.confirm_delete": (OWNER, {}),
+    "CurriculumState.move_sections": (OWNER, {"section_ids": [2, 1]}),
+    "CurriculumState.move_lessons": (OWNER, {"layout": [[1, [2, 1]], [2, []]]}),
+    "LessonEditorState.open_lesson": (OWNER, {"lesson_id": 1}),
     "LessonEditorState.set_editor_open": (PUBLIC, {"value": True}),
     "LessonEditorState.save": (
-        SIGNED_IN,
+        OWNER,
         {"form": {"title": "Forged", "description": "x", "is_preview": "on"}},
     ),
-    "LessonEditorState.video_uploaded": (SIGNED_IN, {}),
-    "LessonEditorState.upload_failed": (PUBLIC, {"message": "<script>x</script>"}),
+    "LessonEditorState.video_uploaded": (OWNER, {}),
+    "LessonEditorState.upload_failed": (OWNER, {"message": "<script>x</script>"}),
     # The course's own instructor or an admin; everyone else gets "not found" from the service.
-    "AnalyticsState.load": (SIGNED_IN, {}),
+    "AnalyticsState.load": (OWNER, {}),
 }
 
 ADMIN_RANGE = {"form": {"start": "2026-01-01", "end": "2026-01-31"}}
@@ -171,7 +181,42 @@ RULES |= {
 # Reflex adds `setvar` to every state. It only calls existing `set_<name>` handlers (auto
 # setters are off), so it can do nothing the handlers above cannot.
 BUILT_IN = {"setvar"}
+# Reached over HTTP (/_upload), not the websocket: forged there by
+# tests/e2e/test_forged_personas.py::test_a_forged_upload_changes_nothing.
 WEBSOCKET_ONLY_EXCEPTIONS = {
     "ProfileState.handle_avatar_upload",
     "CourseEditorState.upload_course_thumbnail",
 }
+
+# Public handlers that write, allowed only because the caller proves a secret in the same
+# call: a password (sign-in), the mailed code (verify), the mailed reset token, or control of
+# an address that gets the code (sign-up and resend change only an unverified account that
+# nobody can use until its mailbox answers). Keep this list short: each entry is a reason.
+SECRET_PROVED = {
+    "SignupState.signup",
+    "VerifyState.verify",
+    "VerifyState.resend",
+    "LoginState.login",
+    "PasswordResetState.request_reset",
+    "PasswordResetState.set_new_password",
+}
+
+# Handlers that only change the tab's own display and call no service; they keep the rule of
+# the page they belong to, but a refused caller gets no "please sign in" message from them.
+TAB_ONLY = {
+    "CourseEditorState.add_line",
+    "CurriculumState.open_name_dialog",
+    "CurriculumState.ask_delete",
+    "LessonEditorState.upload_failed",
+}
+
+# A handler whose name starts with one of these writes something (or sends mail).
+WRITE_VERBS = {
+    "add", "approve", "archive", "ask", "complete", "confirm", "create", "delete", "edit",
+    "end", "ended", "enroll", "export", "login", "mark", "moderate", "move", "open", "pick",
+    "publish", "reject", "remove", "reply", "report", "request", "resend", "save", "seek",
+    "seeked", "sign", "signup", "toggle", "unpublish", "update", "upload", "verify",
+    "write",
+}  # fmt: skip
+# Argument names that name a row; a handler that takes one is never public.
+ID_ARGUMENT = r"(^|_)(id|ids|target|layout)$"

@@ -37,7 +37,14 @@ def account_controls() -> rx.Component:
                             radius="full",
                             alt="",
                         ),
-                        SessionState.first_name,
+                        # A very long name is cut, not allowed to widen the page.
+                        rx.text(
+                            SessionState.first_name,
+                            max_width="12em",
+                            overflow="hidden",
+                            text_overflow="ellipsis",
+                            white_space="nowrap",
+                        ),
                         rx.icon("chevron-down"),
                         variant="soft",
                         aria_label="Account menu",

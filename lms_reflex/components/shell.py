@@ -106,4 +106,7 @@ def app_shell(*children: rx.Component) -> rx.Component:
         ),
         footer(),
         min_height="100vh",
+        # A word longer than the screen (a pasted link, a hostile 5,000-letter title) wraps
+        # instead of widening the whole page (docs/security.md, hostile text).
+        overflow_wrap="anywhere",
     )

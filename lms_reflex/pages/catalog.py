@@ -17,6 +17,9 @@ def _category_chip(cat: rx.Var[CategoryView]) -> rx.Component:
         variant="surface",
         radius="full",
         as_child=True,
+        # A long category name is cut, not allowed to widen the page.
+        max_width="100%",
+        overflow="hidden",
     )
 
 

@@ -19,6 +19,7 @@ SELECT_STYLE = {
     "background": "var(--color-surface)",
     "color": "var(--gray-12)",
     "min_width": "9rem",
+    "max_width": "16rem",  # a very long category name must not widen the page
 }
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from playwright.sync_api import Page
 
 _JS = """
-async ([url, name, payload, routerData, barrierName, marker]) => await new Promise((resolve) => {
+async ([url, events, barrierName, marker]) => await new Promise((resolve) => {
   const ws = new WebSocket(url);
   const updates = [];
   let done = false;
@@ -31,7 +31,7 @@ async ([url, name, payload, routerData, barrierName, marker]) => await new Promi
     if (data === "2") { ws.send("3"); return; }
     if (data.startsWith("0")) { ws.send("40" + NS); return; }
     if (data.startsWith("40" + NS)) {
-      send({ name, payload, router_data: routerData });
+      events.forEach(send);
       const path = "/search?q=" + marker;
       send({ name: barrierName, payload: {},
              router_data: { pathname: "/search", asPath: path, query: { q: marker } } });
@@ -64,28 +64,41 @@ def full_handler_name(handler: str) -> str:
     raise KeyError(handler)
 
 
+Step = tuple[str, dict[str, Any], str, dict[str, str]]
+"""One event sent before the forged one: (handler, payload, path, route query)."""
+
+
+def _event(handler: str, payload: dict[str, Any], path: str, query: dict[str, str]) -> dict:
+    router = {"pathname": path, "asPath": path, "query": query}
+    return {"name": full_handler_name(handler), "payload": payload, "router_data": router}
+
+
 def send_event(
-    page: Page, base_url: str, handler: str, payload: dict[str, Any], path: str = "/"
+    page: Page,
+    base_url: str,
+    handler: str,
+    payload: dict[str, Any],
+    path: str = "/",
+    *,
+    before: list[Step] = (),
+    token: str | None = None,
+    query: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """Send `handler(**payload)` and return the updates the server sent back for it.
 
-    A second, harmless event (a search for a unique marker) follows on the same socket;
+    `before` events go first on the same socket, as a tab that opened a page (e.g. the
+    builder of someone else's course) before forging; `query` holds the route arguments
+    of the forged event's page; `token` picks the tab's state.
+    A last, harmless event (a search for a unique marker) follows on the same socket;
     one client's events are handled in order, so when the marker comes back every update
     of the forged event has arrived. Reflex 0.9+ has no "final" flag to wait for instead.
     """
     ws_url = base_url.replace("http", "ws", 1) + (
-        f"/_event/?EIO=4&transport=websocket&token={uuid.uuid4()}"
+        f"/_event/?EIO=4&transport=websocket&token={token or uuid.uuid4()}"
     )
-    router = {"pathname": path, "asPath": path, "query": {}}
     marker = f"barrier{uuid.uuid4().hex}"
-    args = [
-        ws_url,
-        full_handler_name(handler),
-        payload,
-        router,
-        full_handler_name("SearchState.load"),
-        marker,
-    ]
+    events = [_event(*step) for step in before] + [_event(handler, payload, path, query or {})]
+    args = [ws_url, events, full_handler_name("SearchState.load"), marker]
     result = page.evaluate(_JS, args)
     assert result["why"] == "barrier", f"{handler}: reply never completed ({result['why']})"
     return result

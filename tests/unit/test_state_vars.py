@@ -5,8 +5,10 @@ Vars starting with `_` stay on the server; every other var is serialised to the 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import typing
+from collections.abc import Iterator
 
 import pytest
 import reflex as rx
@@ -68,3 +70,59 @@ def test_the_name_check_would_catch_a_leak() -> None:
         _server_only_token: str = ""
 
     assert [n for n in browser_vars(LeakyState) if SECRET_NAME.search(n)] == ["reset_token"]
+
+
+def _fields_within(annotation: object, seen: set[type] | None = None) -> Iterator[tuple[str, str]]:
+    """(path, field name) of every field of every dataclass reachable from a var's type."""
+    seen = set() if seen is None else seen
+    for typ in _types_in(annotation):
+        if not dataclasses.is_dataclass(typ) or typ in seen:
+            continue
+        seen.add(typ)
+        for f in dataclasses.fields(typ):
+            yield f"{typ.__name__}.{f.name}", f.name
+            hints = typing.get_type_hints(typ)
+            yield from _fields_within(hints.get(f.name, f.type), seen)
+
+
+@pytest.mark.parametrize("cls", our_states(), ids=lambda c: c.__name__)
+def test_no_view_object_inside_a_browser_var_has_a_secret_field(cls: type[rx.State]) -> None:
+    """Views nest (a course holds sections holding lessons): every level goes to the browser."""
+    bad = [
+        f"{name} -> {path}"
+        for name, var in browser_vars(cls).items()
+        for path, field in _fields_within(var._var_type)
+        if SECRET_NAME.search(field)
+    ]
+    assert bad == [], f"{cls.__name__} sends secret-named fields: {bad}"
+
+
+@dataclasses.dataclass(frozen=True)
+class _Inner:
+    password_hash: str
+
+
+@dataclasses.dataclass(frozen=True)
+class _Outer:
+    title: str
+    inner: list[_Inner]
+
+
+def test_the_field_walk_would_catch_a_nested_secret() -> None:
+    found = [field for _, field in _fields_within(dict[str, _Outer])]
+    assert found == ["title", "inner", "password_hash"]
+
+
+# Views that may carry another user's address: the admin console only (admins manage users).
+EMAIL_FIELDS_ALLOWED = {"AdminUserRow.email"}
+
+
+def test_only_admin_views_carry_other_users_email_addresses() -> None:
+    found = {
+        path
+        for cls in our_states()
+        for var in browser_vars(cls).values()
+        for path, field in _fields_within(var._var_type)
+        if "email" in field.lower()
+    }
+    assert found <= EMAIL_FIELDS_ALLOWED, f"views with addresses: {found - EMAIL_FIELDS_ALLOWED}"
