@@ -81,7 +81,7 @@ def _store(session: Session, *, email: str, purpose: str, secret: str, lifetime:
     now = utcnow()
     session.exec(
         update(EmailOtp)
-        .where(EmailOtp.email == email, EmailOtp.purpose == purpose)
+        .where(col(EmailOtp.email) == email, col(EmailOtp.purpose) == purpose)
         .where(col(EmailOtp.used_at).is_(None))
         .values(used_at=now)
     )
@@ -152,7 +152,7 @@ def _consume(session: Session, row_id: int) -> bool:
     result = session.exec(
         update(EmailOtp)
         .where(col(EmailOtp.id) == row_id, col(EmailOtp.used_at).is_(None))
-        .where(EmailOtp.attempts < MAX_ATTEMPTS)
+        .where(col(EmailOtp.attempts) < MAX_ATTEMPTS)
         .values(used_at=utcnow())
     )
     return result.rowcount == 1
