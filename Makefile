@@ -54,9 +54,12 @@ seed: migrate
 run: deps js seed
 	$(BIN)/reflex run --env prod
 
+# ruff (style, complexity) and pyright (types, basic mode; settings in pyproject.toml). The size
+# rules run with the unit tests (tests/unit/test_code_rules.py); docs/architecture.md says more.
 lint: dev-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/pyright
 
 unit: dev-deps
 	$(BIN)/python -m pytest tests/unit -q

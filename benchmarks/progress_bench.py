@@ -685,7 +685,7 @@ async def bench_floor(
     return result
 
 
-def main() -> None:
+def main() -> None:  # noqa: C901
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", default="100,500,1000", help="comma-separated N values")
     parser.add_argument("--duration", type=float, default=60.0, help="seconds of reporting")

@@ -8,8 +8,10 @@ from __future__ import annotations
 import textwrap
 from fractions import Fraction
 from pathlib import Path
+from typing import cast
 
 import av
+from av.container import InputContainer
 from av.error import FFmpegError
 from PIL import Image, ImageDraw, ImageFont
 
@@ -18,7 +20,7 @@ Color = tuple[int, int, int]
 THUMBNAIL_SIZE = (1280, 720)
 
 # .mp4 is H.264 (what most uploads are); .webm is VP9 for browsers built without H.264.
-_ENCODERS: dict[str, tuple[str, str, dict[str, str]]] = {
+_ENCODERS: dict[str, tuple[str, str, dict[str, object]]] = {
     ".mp4": ("mp4", "libx264", {"preset": "veryfast", "crf": "30", "profile": "main"}),
     ".webm": ("webm", "libvpx-vp9", {"deadline": "realtime", "cpu-used": "8", "crf": "40"}),
 }
@@ -47,7 +49,7 @@ def _frame(base: Image.Image, index: int, total: int) -> Image.Image:
     bar = max(4, width // 16)
     x = round(index / max(total - 1, 1) * (width + bar)) - bar
     ImageDraw.Draw(image).rectangle(
-        (x, 0, x + bar, height - 1), fill=_contrast(base.getpixel((0, 0)))
+        (x, 0, x + bar, height - 1), fill=_contrast(cast(Color, base.getpixel((0, 0))))
     )
     return image
 
@@ -80,7 +82,7 @@ def make_test_video(
     base = _base_frame(width, height, color, label)
     movflags = {"movflags": "+faststart"} if container_format == "mp4" else {}
     with av.open(str(path), mode="w", format=container_format, options=movflags) as out:
-        stream = out.add_stream(codec, rate=fps)
+        stream = cast(av.VideoStream, out.add_stream(codec, rate=fps))  # codec is a video one
         stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
         stream.options = options
         for index in range(total):
@@ -91,7 +93,7 @@ def make_test_video(
     return probe_video(path)
 
 
-def _encoder_for(path: Path) -> tuple[str, str, dict[str, str]]:
+def _encoder_for(path: Path) -> tuple[str, str, dict[str, object]]:
     try:
         return _ENCODERS[path.suffix.lower()]
     except KeyError:
@@ -125,7 +127,7 @@ def _is_still_image(format_name: str) -> bool:
     return format_name.endswith("_pipe") or format_name in ("image2", "gif", "apng")
 
 
-def _duration(container: av.container.InputContainer, stream: av.VideoStream) -> float:
+def _duration(container: InputContainer, stream: av.VideoStream) -> float:
     if container.duration is not None:
         return container.duration / av.time_base
     if stream.duration is not None and stream.time_base is not None:

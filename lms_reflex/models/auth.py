@@ -23,7 +23,7 @@ class OtpPurpose(StrEnum):
 class EmailOtp(SQLModel, table=True):
     """A mailed one-time code. Only its HMAC is stored, never the code."""
 
-    __tablename__ = "email_otp"
+    __tablename__: str = "email_otp"
     __table_args__ = (
         CheckConstraint(
             "purpose IN ('signup', 'reset', 'email_change')", name="ck_email_otp_purpose"
@@ -45,7 +45,7 @@ class EmailOtp(SQLModel, table=True):
 class AuthSession(SQLModel, table=True):
     """A signed-in browser. The cookie holds the token; only its sha256 is stored."""
 
-    __tablename__ = "auth_session"
+    __tablename__: str = "auth_session"
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(
@@ -70,7 +70,7 @@ class AuditEvent(SQLModel, table=True):
     Never holds a password, code or token.
     """
 
-    __tablename__ = "audit_event"
+    __tablename__: str = "audit_event"
     __table_args__ = (
         Index("ix_audit_event_action_subject_at", "action", "subject", "at"),
         Index("ix_audit_event_action_ip_at", "action", "ip", "at"),  # per-IP sign-in throttle

@@ -31,7 +31,7 @@ class Level(StrEnum):
 class Category(SQLModel, table=True):
     """A shelf in the catalog; admins order them with `position`."""
 
-    __tablename__ = "category"
+    __tablename__: str = "category"
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=80, unique=True)
@@ -43,7 +43,7 @@ class Category(SQLModel, table=True):
 class Course(SQLModel, table=True):
     """A course. rating_avg/rating_count are written in the same transaction as reviews."""
 
-    __tablename__ = "course"
+    __tablename__: str = "course"
     __table_args__ = (
         CheckConstraint("status IN ('draft', 'published', 'archived')", name="ck_course_status"),
         CheckConstraint(
@@ -88,7 +88,7 @@ class Course(SQLModel, table=True):
 class Section(SQLModel, table=True):
     """A chapter of a course; `position` is dense 0..n-1 within the course."""
 
-    __tablename__ = "section"
+    __tablename__: str = "section"
     __table_args__ = (CheckConstraint("position >= 0", name="ck_section_position"),)
 
     id: int | None = Field(default=None, primary_key=True)
@@ -104,7 +104,7 @@ class Section(SQLModel, table=True):
 class Lesson(SQLModel, table=True):
     """A video lesson; `position` is dense 0..n-1 within its section."""
 
-    __tablename__ = "lesson"
+    __tablename__: str = "lesson"
     __table_args__ = (
         CheckConstraint("position >= 0", name="ck_lesson_position"),
         CheckConstraint("duration_s >= 0", name="ck_lesson_duration"),

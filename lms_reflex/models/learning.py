@@ -26,7 +26,7 @@ def _fk(target: str, *, nullable: bool = False, ondelete: str = "CASCADE") -> Co
 class Enrollment(SQLModel, table=True):
     """A student's place in a course; UNIQUE keeps double clicks to one row."""
 
-    __tablename__ = "enrollment"
+    __tablename__: str = "enrollment"
     __table_args__ = (
         UniqueConstraint("user_id", "course_id", name="uq_enrollment_user_course"),
         CheckConstraint("source IN ('self', 'admin', 'payment')", name="ck_enrollment_source"),
@@ -42,7 +42,7 @@ class Enrollment(SQLModel, table=True):
 class LessonProgress(SQLModel, table=True):
     """How far a student got in one lesson. Course percentage is counted, never stored."""
 
-    __tablename__ = "lesson_progress"
+    __tablename__: str = "lesson_progress"
     __table_args__ = (
         UniqueConstraint("user_id", "lesson_id", name="uq_lesson_progress_user_lesson"),
         CheckConstraint("position_s >= 0", name="ck_lesson_progress_position"),
@@ -65,7 +65,7 @@ class Review(SQLModel, table=True):
     numbers without keeping the person.
     """
 
-    __tablename__ = "review"
+    __tablename__: str = "review"
     __table_args__ = (
         UniqueConstraint("user_id", "course_id", name="uq_review_user_course"),
         CheckConstraint("rating BETWEEN 1 AND 5", name="ck_review_rating"),

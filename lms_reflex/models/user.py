@@ -22,7 +22,7 @@ class Role(StrEnum):
 class User(SQLModel, table=True):
     """An account. The email is stored normalised (lower-case domain, NFC)."""
 
-    __tablename__ = "user"
+    __tablename__: str = "user"
     __table_args__ = (
         CheckConstraint("role IN ('student', 'instructor', 'admin')", name="ck_user_role"),
     )
@@ -47,7 +47,7 @@ class User(SQLModel, table=True):
 class Profile(SQLModel, table=True):
     """What a user tells about themselves; one row per user."""
 
-    __tablename__ = "profile"
+    __tablename__: str = "profile"
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(

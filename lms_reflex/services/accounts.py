@@ -167,7 +167,7 @@ def _erase_user(session: Session, user: User) -> None:
     session.exec(delete(LessonProgress).where(col(LessonProgress.user_id) == uid))
     session.exec(delete(Enrollment).where(col(Enrollment.user_id) == uid))
     session.exec(delete(Profile).where(col(Profile.user_id) == uid))
-    session.exec(delete(EmailOtp).where(EmailOtp.email == user.email))
+    session.exec(delete(EmailOtp).where(col(EmailOtp.email) == user.email))
     session.exec(update(Review).where(col(Review.user_id) == uid).values(user_id=None))
     session.delete(user)
     session.flush()

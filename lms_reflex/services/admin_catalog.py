@@ -303,8 +303,9 @@ def list_all_courses(
         .where(col(Enrollment.course_id) == col(Course.id))
         .scalar_subquery()
     )
-    rows = session.exec(
-        select(Course, User.first_name, User.last_name, Category.name, students)
+    rows = session.execute(
+        select(Course, User.first_name, User.last_name, Category.name)
+        .add_columns(students)
         .join(User, col(User.id) == col(Course.instructor_id))
         .outerjoin(Category, col(Category.id) == col(Course.category_id))
         .where(*clauses)

@@ -76,8 +76,9 @@ def list_recent_reviews(
     require_role(actor, Role.ADMIN)
     page, size, offset = page_window(page, page_size)
     total = int(session.exec(select(func.count(col(Review.id)))).one())
-    rows = session.exec(
-        select(Review, Course.title, Course.slug, User.first_name, User.last_name)
+    rows = session.execute(
+        select(Review, Course.title, Course.slug, User.first_name)
+        .add_columns(col(User.last_name))
         .join(Course, col(Course.id) == col(Review.course_id))
         .outerjoin(User, col(User.id) == col(Review.user_id))
         .order_by(col(Review.created_at).desc(), col(Review.id).desc())

@@ -52,14 +52,14 @@ def page_window(page: int, page_size: int) -> tuple[int, int, int]:
 
 def list_categories(*, session: Session) -> list[CategoryView]:
     """All categories in the admin-chosen order."""
-    rows = session.exec(_categories_query())
+    rows = session.execute(_categories_query())
     return [CategoryView(*row) for row in rows]
 
 
 @functools.cache
 def _categories_query() -> Select:
     """Built once: the top bar of every page loads the menu."""
-    columns = (Category.id, Category.name, Category.slug, Category.description)
+    columns = (col(Category.id), col(Category.name), col(Category.slug), col(Category.description))
     return sql_select(*columns).order_by(col(Category.position), col(Category.name))
 
 
@@ -106,7 +106,7 @@ def _card_query() -> Select:
         )
         .join(User, col(User.id) == col(Course.instructor_id))
         .outerjoin(Category, col(Category.id) == col(Course.category_id))
-        .where(Course.status == CourseStatus.PUBLISHED)
+        .where(col(Course.status) == CourseStatus.PUBLISHED)
     )
 
 
@@ -161,9 +161,9 @@ def list_published_courses(
     else:
         query = _card_query()
         if category_slug is not None:
-            query = query.where(Category.slug == category_slug)
+            query = query.where(col(Category.slug) == category_slug)
         if instructor_id is not None:
-            query = query.where(Course.instructor_id == instructor_id)
+            query = query.where(col(Course.instructor_id) == instructor_id)
         query = _ordered(query, order).limit(bindparam("limit")).offset(bindparam("offset"))
     return [_to_card(row) for row in session.execute(query, params).all()]
 
@@ -190,7 +190,7 @@ def search_courses(*, session: Session, query: str, limit: int = 20) -> list[Cou
     pattern = contains_pattern(text)
     fields = [Course.title, Course.subtitle, Course.description, User.first_name, User.last_name]
     match = or_(*(func.lower(col(f)).like(pattern, escape="\\") for f in fields))
-    rows = session.exec(_ordered(_card_query().where(match), "top_rated").limit(limit))
+    rows = session.execute(_ordered(_card_query().where(match), "top_rated").limit(limit))
     return [_to_card(row) for row in rows.all()]
 
 
@@ -265,8 +265,8 @@ def list_category_page(
     mine = col(Course.category_id) == category.id
     count = select(func.count()).select_from(Course).where(mine)
     total = int(session.exec(count.where(Course.status == CourseStatus.PUBLISHED)).one())
-    rows = session.exec(_ordered(_card_query().where(mine), sort).limit(size).offset(offset))
-    others = session.exec(_others_query(category.id))
+    rows = session.execute(_ordered(_card_query().where(mine), sort).limit(size).offset(offset))
+    others = session.execute(_others_query(category.id))
     return CategoryPage(
         category=category,
         courses=[_to_card(row) for row in rows.all()],

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import Select, bindparam, func
 from sqlalchemy import select as sql_select
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from lms_reflex.models import Category, Course, Enrollment, Lesson, Review, Section, User
 from lms_reflex.services import formatting as fmt
@@ -39,12 +40,12 @@ Outline = list[tuple[OutlineSection, list[OutlineLesson]]]
 
 
 _OUTLINE_COLUMNS = (
-    Section.id,
-    Section.title,
-    Lesson.id,
-    Lesson.title,
-    Lesson.duration_s,
-    Lesson.is_preview,
+    col(Section.id),
+    col(Section.title),
+    col(Lesson.id),
+    col(Lesson.title),
+    col(Lesson.duration_s),
+    col(Lesson.is_preview),
 )
 
 
@@ -58,7 +59,7 @@ def _outline_query() -> Select:
     return (
         sql_select(*_OUTLINE_COLUMNS)
         .outerjoin(Lesson, col(Lesson.section_id) == col(Section.id))
-        .where(Section.course_id == bindparam("course_id"))
+        .where(col(Section.course_id) == bindparam("course_id"))
         .order_by(col(Section.position), col(Section.id), col(Lesson.position), col(Lesson.id))
     )
 
@@ -113,7 +114,7 @@ def _reviews_query() -> Select:
 
 
 @functools.cache
-def _students_query() -> Select:
+def _students_query() -> SelectOfScalar[int]:
     return (
         select(func.count())
         .select_from(Enrollment)
@@ -123,13 +124,13 @@ def _students_query() -> Select:
 
 def _rating_distribution(session: Session, course_id: int) -> list[int]:
     """Counts of 1..5 star reviews, index 0 is one star."""
-    rows = session.exec(_distribution_query(), params={"course_id": course_id}).all()
+    rows = session.execute(_distribution_query(), {"course_id": course_id}).all()
     counts = dict(rows)
     return [int(counts.get(stars, 0)) for stars in range(1, 6)]
 
 
 def _reviews(session: Session, course_id: int) -> list[ReviewView]:
-    rows = session.exec(_reviews_query(), params={"course_id": course_id}).all()
+    rows = session.execute(_reviews_query(), {"course_id": course_id}).all()
     return [
         ReviewView(
             id=review.id or 0,
@@ -159,7 +160,7 @@ def _names_query() -> Select:
 def build_course_detail(session: Session, course: Course) -> CourseDetail:
     """The course page for a course the caller is allowed to see."""
     assert course.id is not None
-    instructor_name, category_name, category_slug = session.exec(
+    instructor_name, category_name, category_slug = session.execute(
         _names_query(), params={"user_id": course.instructor_id, "category_id": course.category_id}
     ).one()
     outline = course_outline(session, course.id)

@@ -66,11 +66,11 @@ def list_my_courses(*, session: Session, actor: Actor | None) -> list[MyCourse]:
         .where(Enrollment.user_id == actor.id)
         .order_by(col(Enrollment.created_at).desc())
     ).all()
-    ids = [course.id for course, *_ in rows]
+    ids = [course.id for course, *_ in rows if course.id is not None]
     if not ids:
         return []
-    totals = dict(session.exec(_lesson_totals(ids)).all())
-    done = {cid: (n, at) for cid, n, at in session.exec(_completed(actor.id, ids)).all()}
+    totals = dict(session.execute(_lesson_totals(ids)).all())
+    done = {cid: (n, at) for cid, n, at in session.execute(_completed(actor.id, ids)).all()}
     return [
         _my_course(c, f"{first} {last}", enrolled, totals.get(c.id, 0), done.get(c.id))
         for c, first, last, enrolled in rows

@@ -172,7 +172,8 @@ def _load_or_create_passwords(path: Path) -> tuple[dict[str, str], bool]:
                 Role.INSTRUCTOR: found[Role.INSTRUCTOR],
                 Role.STUDENT: found[Role.STUDENT],
             }, False
-    passwords = {role: secrets.token_urlsafe(12) for role in (Role.INSTRUCTOR, Role.STUDENT)}
+    roles = (Role.INSTRUCTOR, Role.STUDENT)
+    passwords: dict[str, str] = {role: secrets.token_urlsafe(12) for role in roles}
     path.parent.mkdir(parents=True, exist_ok=True)
     path.unlink(missing_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

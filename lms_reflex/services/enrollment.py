@@ -17,6 +17,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from lms_reflex.models import (
     Course,
@@ -96,7 +97,7 @@ def _find_enrollment(session: Session, user_id: int, course_id: int) -> Enrollme
 
 
 @functools.cache
-def _enrollment_query() -> Select:
+def _enrollment_query() -> SelectOfScalar[Enrollment]:
     """Built once (course pages and the player ask on every view)."""
     return select(Enrollment).where(
         Enrollment.user_id == bindparam("user_id"), Enrollment.course_id == bindparam("course_id")
@@ -314,7 +315,7 @@ def _lesson_progress(
 ) -> list[tuple[int, bool, datetime | None]]:
     """(lesson id, completed, last touched) for every lesson of the course, in syllabus order."""
     params = {"user_id": user_id, "course_id": course_id}
-    rows = session.exec(_lesson_progress_query(), params=params).all()
+    rows = session.execute(_lesson_progress_query(), params).all()
     return [(lesson_id or 0, done is not None, touched) for lesson_id, done, touched in rows]
 
 

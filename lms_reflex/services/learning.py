@@ -386,16 +386,16 @@ def resume_target(
     """
     actor = require_actor(actor)
     course = visible_course(session, actor, course_id)
-    rows = session.exec(
+    rows = session.execute(
         select(Lesson.id, LessonProgress.position_s, LessonProgress.completed_at)
-        .add_columns(LessonProgress.updated_at)
+        .add_columns(col(LessonProgress.updated_at))
         .join(Section, col(Section.id) == col(Lesson.section_id))
         .outerjoin(
             LessonProgress,
             (col(LessonProgress.lesson_id) == col(Lesson.id))
             & (col(LessonProgress.user_id) == actor.id),
         )
-        .where(Section.course_id == course.id)
+        .where(col(Section.course_id) == course.id)
         .order_by(col(Section.position), col(Section.id), col(Lesson.position), col(Lesson.id))
     ).all()
     started = [r for r in rows if r[3] is not None and r[2] is None]

@@ -127,7 +127,7 @@ def _lesson_media_grant(session: Session, key: str, actor: Actor | None) -> Gran
     row = session.connection().execute(_LESSON_MEDIA, params).first()
     if row is None:
         return None
-    preview, status, instructor_id, enrollment_id = row
+    preview, status, instructor_id, enrollment_id = tuple(row)
     published = status == CourseStatus.PUBLISHED
     if published and (preview or key.startswith("posters/")):
         return Grant.PUBLIC

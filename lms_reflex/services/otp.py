@@ -97,7 +97,7 @@ def kill_codes(*, session: Session, email: str, purpose: str) -> None:
     """Mark every unused secret for email + purpose as used (a sign-up started over)."""
     session.exec(
         update(EmailOtp)
-        .where(EmailOtp.email == email, EmailOtp.purpose == str(OtpPurpose(purpose)))
+        .where(col(EmailOtp.email) == email, col(EmailOtp.purpose) == str(OtpPurpose(purpose)))
         .where(col(EmailOtp.used_at).is_(None))
         .values(used_at=utcnow())
     )
@@ -244,7 +244,7 @@ def _consume(session: Session, row_id: int) -> bool:
     result = session.exec(
         update(EmailOtp)
         .where(col(EmailOtp.id) == row_id, col(EmailOtp.used_at).is_(None))
-        .where(EmailOtp.attempts < MAX_ATTEMPTS)
+        .where(col(EmailOtp.attempts) < MAX_ATTEMPTS)
         .values(used_at=utcnow())
     )
     return result.rowcount == 1

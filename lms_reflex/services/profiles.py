@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from PIL import Image, ImageOps
-from sqlalchemy import Select, bindparam, func
+from sqlalchemy import bindparam, func
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from lms_reflex.media import storage
 from lms_reflex.models import Course, CourseStatus, Enrollment, Profile, Role, User, utcnow
@@ -110,9 +111,9 @@ def avatar_url_of(*, session: Session, actor: Actor | None) -> str:
 
 
 @functools.cache
-def _avatar_query() -> Select:
+def _avatar_query() -> SelectOfScalar[str | None]:
     """Built once: the top bar of every page shows the photo."""
-    return select(Profile.avatar_key).where(Profile.user_id == bindparam("user_id"))
+    return select(col(Profile.avatar_key)).where(Profile.user_id == bindparam("user_id"))
 
 
 def clean_name(value: str, label: str) -> str:

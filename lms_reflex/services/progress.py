@@ -108,7 +108,7 @@ def _lesson_facts(session: Session, actor: Actor, lesson_id: object) -> _LessonF
         row = session.connection().execute(_FACTS, params).first()
     if row is None:
         raise NotFound(LESSON_NOT_FOUND)
-    duration, preview, course_id, status, instructor_id, enrollment_id = row
+    duration, preview, course_id, status, instructor_id, enrollment_id = tuple(row)
     enrolled = lesson_access(
         actor,
         enrolled=enrollment_id is not None,
@@ -145,7 +145,7 @@ def _heartbeat_upsert(dialect: str) -> Any:
     the video ended or the watched time reaches `threshold` (NULL: never by watching).
     """
     when = _progress.updated_at.type
-    stmt = _insert_for(dialect)(LessonProgress.__table__).values(
+    stmt = _insert_for(dialect)(LessonProgress.__table__).values(  # type: ignore[attr-defined]
         user_id=bindparam("user_id"),
         lesson_id=bindparam("lesson_id"),
         position_s=bindparam("position", type_=Float),
@@ -194,7 +194,7 @@ def _upsert_progress(
     }
     connection = session.connection()
     stmt = _heartbeat_upsert(connection.dialect.name)
-    position_s, watched_s, completed_at = connection.execute(stmt, params).one()
+    position_s, watched_s, completed_at = tuple(connection.execute(stmt, params).one())
     return position_s, watched_s, completed_at
 
 

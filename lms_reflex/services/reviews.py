@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import Select, bindparam, func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from lms_reflex.models import Course, CourseStatus, Review, Role, User, utcnow
 from lms_reflex.services import formatting as fmt
@@ -281,7 +282,7 @@ def find_my_review(*, session: Session, actor: Actor | None, course_id: int) -> 
 
 
 @functools.cache
-def _my_review_query() -> Select:
+def _my_review_query() -> SelectOfScalar[Review]:
     """Built once: every course page and every lesson opened by a student asks."""
     return select(Review).where(
         Review.user_id == bindparam("user_id"), Review.course_id == bindparam("course_id")
@@ -397,7 +398,7 @@ def _readable_course(session: Session, actor: Actor | None, course_id: object) -
 
 
 @functools.cache
-def _review_page_queries() -> tuple[Select, Select]:
+def _review_page_queries() -> tuple[SelectOfScalar[int], Select]:
     """(count, page) of a course's visible reviews, built once."""
     visible = (col(Review.course_id) == bindparam("course_id")) & col(Review.is_hidden).is_(False)
     count = select(func.count(col(Review.id))).where(visible)
@@ -440,7 +441,7 @@ def list_reviews(
     count_query, page_query = _review_page_queries()
     total = int(session.exec(count_query, params={"course_id": cid}).one())
     params = {"course_id": cid, "limit": size, "offset": offset}
-    rows = session.exec(page_query, params=params).all()
+    rows = session.execute(page_query, params).all()
     return ReviewPage(
         reviews=[_public_view(review, first, last) for review, first, last in rows],
         total=total,

@@ -16,14 +16,14 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, TypeVar
 
 from sqlalchemy import ColumnElement, Select, TableClause, column, func, literal_column, table
 from sqlmodel import Session, col, select
 
 from lms_reflex.models import Category, Course, CourseStatus, Level
 from lms_reflex.search_schema import PG_CONFIG
-from lms_reflex.services.catalog import _card_query, _ordered, _to_card, page_window
+from lms_reflex.services.catalog import Order, _card_query, _ordered, _to_card, page_window
 from lms_reflex.services.errors import InvalidInput
 from lms_reflex.services.views import CourseCard
 
@@ -150,29 +150,36 @@ def _check_options(sort: str, level: str | None, price: str | None) -> None:
         raise InvalidInput("Unknown price filter.")
 
 
+# A count (one scalar) or a page of card rows: narrowing keeps the statement's kind.
+_Query = TypeVar("_Query", bound=Select)
+
+
 def _narrowed(
-    query: Select, match: _Match | None, category: str | None, level: str | None, price: str | None
-) -> Select:
+    query: _Query, match: _Match | None, category: str | None, level: str | None, price: str | None
+) -> _Query:
     """`query` limited to published courses that match and pass every filter."""
-    query = query.where(Course.status == CourseStatus.PUBLISHED)
+    query = query.where(col(Course.status) == CourseStatus.PUBLISHED)
     if match is not None:
         query = query.join(match.index, match.on).where(match.where)
     if category:
         slug_id = select(Category.id).where(Category.slug == category).scalar_subquery()
         query = query.where(col(Course.category_id) == slug_id)
     if level:
-        query = query.where(Course.level == level)
+        query = query.where(col(Course.level) == level)
     if price == "free":
-        query = query.where(Course.price_cents == 0)
+        query = query.where(col(Course.price_cents) == 0)
     elif price == "paid":
         query = query.where(col(Course.price_cents) > 0)
     return query
 
 
+_SORT_ORDERS: dict[str, Order] = {"rating": "top_rated", "newest": "newest"}
+
+
 def _sorted(query: Select, sort: str, match: _Match | None) -> Select:
     if sort == "relevance" and match is not None:
         return query.order_by(match.best_first, col(Course.id).desc())
-    return _ordered(query, {"rating": "top_rated", "newest": "newest"}.get(sort, "popular"))
+    return _ordered(query, _SORT_ORDERS.get(sort, "popular"))
 
 
 def search_courses(
@@ -233,7 +240,7 @@ def _page_of_hits(
 ) -> list[SearchHit]:
     excerpt = match.excerpt if match is not None else literal_column("''")
     query = _narrowed(_card_query().add_columns(excerpt.label("excerpt")), match, *filters)
-    rows = session.exec(_sorted(query, sort, match).limit(size).offset(offset)).all()
+    rows = session.execute(_sorted(query, sort, match).limit(size).offset(offset)).all()
     return [_hit(_to_card(row), row.excerpt or "") for row in rows]
 
 

@@ -163,7 +163,7 @@ def check_session(*, session: Session, token: str | None) -> tuple[Actor | None,
     row = session.connection().execute(_LIVE_SESSION, params).first()
     if row is None:
         return None, False
-    expires_at, last_seen_at, user_id, role, verified_at, first_name, last_name = row
+    expires_at, last_seen_at, user_id, role, verified_at, first_name, last_name = tuple(row)
     if not _in_time(expires_at, last_seen_at):
         return None, False
     actor = Actor(user_id, role, verified_at is not None, first_name, last_name)
@@ -220,11 +220,11 @@ def revoke_all_sessions(*, session: Session, user_id: int, except_token: str | N
     """
     query = (
         update(AuthSession)
-        .where(AuthSession.user_id == user_id, col(AuthSession.revoked_at).is_(None))
+        .where(col(AuthSession.user_id) == user_id, col(AuthSession.revoked_at).is_(None))
         .values(revoked_at=utcnow())
     )
     if except_token:
-        query = query.where(AuthSession.token_hash != _session_hash(except_token))
+        query = query.where(col(AuthSession.token_hash) != _session_hash(except_token))
     return session.exec(query).rowcount
 
 

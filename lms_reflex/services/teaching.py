@@ -76,7 +76,8 @@ def list_my_teaching(*, session: Session, actor: Actor | None) -> list[TeachingC
         .where(Course.instructor_id == actor.id)
         .order_by(col(Course.created_at).desc(), col(Course.id).desc())
     ).all()
-    completed = _completed_counts(session, [c.id for c, _ in rows]) if rows else {}
+    ids = [c.id for c, _ in rows if c.id is not None]
+    completed = _completed_counts(session, ids) if rows else {}
     return [
         TeachingCourse(
             id=c.id or 0,

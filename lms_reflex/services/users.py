@@ -116,6 +116,7 @@ def create_user(
         with session.begin_nested():  # a concurrent insert loses only this savepoint
             session.add(user)
             session.flush()
+            assert user.id is not None  # the flush gave it one
             session.add(Profile(user_id=user.id))
             session.flush()
     except IntegrityError:

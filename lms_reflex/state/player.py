@@ -149,6 +149,8 @@ class PlayerState(rx.State):
         return rx.toast.error(SESSION_ENDED)
 
     async def _refresh(self, course_completed: bool):
+        if self.view is None:
+            return None
         slug, lesson_id = self.view.course_slug, self._lesson_id
         view = await as_actor(
             self,

@@ -74,7 +74,7 @@ class TeachState(rx.State):
     @rx.var
     def status_counts(self) -> dict[str, int]:
         """How many courses each filter shows."""
-        counts = dict.fromkeys(STATUSES, 0)
+        counts: dict[str, int] = dict.fromkeys(STATUSES, 0)
         for course in self.courses:
             counts[course.status] = counts.get(course.status, 0) + 1
         counts["all"] = len(self.courses)

@@ -154,7 +154,7 @@ class CourseEditorState(rx.State):
             yield update
 
     def _lines(self, name: object) -> list[str] | None:
-        return list(getattr(self, LISTS[name])) if name in LISTS else None
+        return list(getattr(self, LISTS[name])) if isinstance(name, str) and name in LISTS else None
 
     @rx.event
     def add_line(self, name: str) -> None:
