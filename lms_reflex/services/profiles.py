@@ -19,6 +19,7 @@ from lms_reflex.services.actor import Actor, require_actor, require_verified
 from lms_reflex.services.catalog import list_published_courses
 from lms_reflex.services.errors import InvalidInput, NotFound, NotSignedIn
 from lms_reflex.services.formatting import media_url
+from lms_reflex.services.validation import has_control_chars
 from lms_reflex.services.views import CourseCard
 
 log = logging.getLogger("lms_reflex.profiles")
@@ -37,7 +38,6 @@ INSTRUCTOR_COURSE_LIMIT = 60
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _PHONE_SEPARATORS = re.compile(r"[\s\-.()]")
 _PHONE = re.compile(r"\+?[0-9]{7,15}")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -126,7 +126,7 @@ def clean_name(value: str, label: str) -> str:
         raise InvalidInput(f"Please enter your {label}.")
     if len(name) > NAME_MAX_LENGTH:
         raise InvalidInput(f"Your {label} can be at most {NAME_MAX_LENGTH} characters.")
-    if _CONTROL.search(name):
+    if has_control_chars(name):
         raise InvalidInput(f"Your {label} contains characters we cannot store.")
     return name
 

@@ -12,12 +12,12 @@ from lms_reflex.db import call_service
 from lms_reflex.services import profiles
 from lms_reflex.services.errors import InvalidInput, NotFound
 from lms_reflex.services.profiles import InstructorPage, ProfileView
+from lms_reflex.services.validation import parse_id
 from lms_reflex.services.views import CourseCard
 from lms_reflex.state.session import current_actor
 from lms_reflex.state.util import error_toast, field, route_param
 
 AVATAR_UPLOAD_ID = "avatar"
-MAX_ID_DIGITS = 18
 
 
 class ProfileState(rx.State):
@@ -169,13 +169,13 @@ class InstructorState(rx.State):
         """Fetch the instructor named in the URL; anything unknown shows 'not found'."""
         self.loaded, self.missing = False, False
         yield
-        raw = route_param(self, "id").strip()
-        if not (raw.isascii() and raw.isdigit() and len(raw) <= MAX_ID_DIGITS):
+        instructor_id = parse_id(route_param(self, "id").strip())
+        if not instructor_id:
             self._show(None)
             return
         try:
             page = await call_service(
-                profiles.get_instructor_page, readonly=True, instructor_id=int(raw)
+                profiles.get_instructor_page, readonly=True, instructor_id=instructor_id
             )
         except NotFound:
             page = None

@@ -17,6 +17,7 @@ from lms_reflex.db import call_service
 from lms_reflex.services import catalog, course_details, course_media
 from lms_reflex.services.course_details import EditorCourse
 from lms_reflex.services.errors import DomainError, InvalidInput
+from lms_reflex.services.validation import parse_number
 from lms_reflex.services.views import CategoryView
 from lms_reflex.state.session import current_actor
 from lms_reflex.state.teach import course_id_in_url, sign_in_first
@@ -105,8 +106,7 @@ class CourseEditorState(rx.State):
         self.tags, self.thumbnail_url = ", ".join(c.tags), c.thumbnail_url
 
     def _category_id(self) -> int | None:
-        raw = self.category.strip()
-        return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 19 else None
+        return parse_number(self.category.strip())
 
     async def _save(self) -> rx.event.EventSpec | None:
         """Send the whole form; the service refuses everything if one value does not fit."""
