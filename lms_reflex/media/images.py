@@ -1,7 +1,7 @@
 """One pipeline for uploaded pictures: sniff, capped decode, upright, fit, re-encode.
 
 Avatars, course thumbnails (and later certificate logos) all go through `picture_from_upload`,
-so each rule is written once (docs/security.md, uploads):
+so each rule is written once (docs/security.md: uploads are attacker-chosen bytes):
 - the format is named by the file's first bytes, never by its name or MIME type, and only
   that one Pillow decoder is allowed to open it (no SVG, HTML, GIF or renamed text);
 - the pixel count is checked from the header before any pixel is decoded (a decompression
