@@ -7,6 +7,8 @@ button look and behave the same everywhere; the server checks the bytes again
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import reflex as rx
 
 ACCEPTED_PICTURES = {
@@ -14,6 +16,19 @@ ACCEPTED_PICTURES = {
     "image/png": [".png"],
     "image/webp": [".webp"],
 }
+
+
+@dataclass(frozen=True)
+class PictureUpload:
+    """The words and limits of one picture upload on a page."""
+
+    upload_id: str
+    choose_label: str  # the drop zone's button, also the file input's accessible name
+    hint: str
+    upload_label: str
+    progress_label: str
+    max_bytes: int
+    status_line: bool = False  # 'Uploading n %' under the bar
 
 
 def name_file_input(component: rx.Component, label: str) -> None:
@@ -76,3 +91,24 @@ def upload_button(
         loading=busy,
         disabled=rx.selected_files(upload_id).length() == 0,
     )
+
+
+def picture_upload_controls(
+    spec: PictureUpload,
+    *,
+    on_upload: rx.event.EventHandler,
+    on_progress: rx.event.EventHandler,
+    busy: rx.Var[bool],
+    percent: rx.Var[int],
+    extra_buttons: tuple[rx.Component, ...] = (),
+) -> list[rx.Component]:
+    """Drop zone, chosen file, progress and the button row, to put under a preview."""
+    upload = on_upload(rx.upload_files(upload_id=spec.upload_id, on_upload_progress=on_progress))
+    return [
+        picture_drop_zone(spec.upload_id, choose_label=spec.choose_label, hint=spec.hint,
+                          max_bytes=spec.max_bytes, busy=busy),
+        chosen_file(spec.upload_id),
+        upload_progress(busy, percent, spec.progress_label, status=spec.status_line),
+        rx.hstack(upload_button(spec.upload_label, spec.upload_id, upload, busy),
+                  *extra_buttons, spacing="2", wrap="wrap"),
+    ]  # fmt: skip

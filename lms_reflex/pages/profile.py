@@ -6,12 +6,7 @@ import reflex as rx
 
 from lms_reflex.components.course_card import course_grid
 from lms_reflex.components.forms import NATIVE_SELECT_STYLE, labeled_input, submit_button
-from lms_reflex.components.picture_upload import (
-    chosen_file,
-    picture_drop_zone,
-    upload_button,
-    upload_progress,
-)
+from lms_reflex.components.picture_upload import PictureUpload, picture_upload_controls
 from lms_reflex.components.shell import app_shell
 from lms_reflex.services.profiles import AVATAR_MAX_BYTES, BIO_MAX_LENGTH, GENDERS
 from lms_reflex.state.profile import AVATAR_UPLOAD_ID, InstructorState, ProfileState
@@ -20,6 +15,10 @@ P = ProfileState
 I = InstructorState  # noqa: E741
 LABEL_STYLE = {"font_weight": "500", "font_size": "14px"}
 GENDER_LABELS = {"": "Not given"}
+AVATAR_UPLOAD = PictureUpload(
+    AVATAR_UPLOAD_ID, "Choose a photo", "or drop one here. JPEG, PNG or WEBP, up to 5 MB.",
+    "Upload photo", "Photo upload progress", AVATAR_MAX_BYTES, status_line=True,
+)  # fmt: skip
 
 
 def _labeled(label: str, input_id: str, control: rx.Component, hint: str = "") -> rx.Component:
@@ -108,29 +107,19 @@ def _avatar_preview(url: rx.Var[str], alt: rx.Var[str] | str, size: str) -> rx.C
 
 def _avatar_panel() -> rx.Component:
     """Photo preview, a drop zone with a 'Choose a photo' button, upload and remove."""
-    zone = picture_drop_zone(
-        AVATAR_UPLOAD_ID,
-        choose_label="Choose a photo",
-        hint="or drop one here. JPEG, PNG or WEBP, up to 5 MB.",
-        max_bytes=AVATAR_MAX_BYTES,
-        busy=P.uploading,
-    )
-    upload = P.handle_avatar_upload(
-        rx.upload_files(upload_id=AVATAR_UPLOAD_ID, on_upload_progress=P.set_upload_progress)
-    )
+    remove = rx.cond(
+        P.avatar_url != "",
+        rx.button("Remove photo", on_click=P.remove_avatar, variant="outline",
+                  color_scheme="red", disabled=P.uploading),
+    )  # fmt: skip
+    controls = picture_upload_controls(
+        AVATAR_UPLOAD, on_upload=P.handle_avatar_upload, on_progress=P.set_upload_progress,
+        busy=P.uploading, percent=P.upload_percent, extra_buttons=(remove,),
+    )  # fmt: skip
     return rx.vstack(
         rx.heading("Photo", size="5", as_="h2"),
         _avatar_preview(P.avatar_url, "Your profile photo", "8rem"),
-        zone,
-        chosen_file(AVATAR_UPLOAD_ID),
-        upload_progress(P.uploading, P.upload_percent, "Photo upload progress", status=True),
-        rx.hstack(
-            upload_button("Upload photo", AVATAR_UPLOAD_ID, upload, P.uploading),
-            rx.cond(P.avatar_url != "",
-                    rx.button("Remove photo", on_click=P.remove_avatar, variant="outline",
-                              color_scheme="red", disabled=P.uploading)),
-            spacing="2", wrap="wrap",
-        ),
+        *controls,
         align="center", spacing="3", width="100%", max_width="18rem",
     )  # fmt: skip
 

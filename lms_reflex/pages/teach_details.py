@@ -5,12 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from lms_reflex.components.builder_nav import builder_nav
-from lms_reflex.components.picture_upload import (
-    chosen_file,
-    picture_drop_zone,
-    upload_button,
-    upload_progress,
-)
+from lms_reflex.components.picture_upload import PictureUpload, picture_upload_controls
 from lms_reflex.components.shell import app_shell
 from lms_reflex.components.teach_fields import (
     AUTOSAVE_DELAY_MS,
@@ -25,6 +20,11 @@ from lms_reflex.services.course_media import THUMBNAIL_MAX_BYTES
 from lms_reflex.state.teach_details import THUMBNAIL_UPLOAD_ID, CourseEditorState
 
 S = CourseEditorState
+THUMBNAIL_UPLOAD = PictureUpload(
+    THUMBNAIL_UPLOAD_ID, "Choose a picture",
+    "or drop one here. JPEG, PNG or WEBP, up to 5 MB; cropped to 16:9.",
+    "Upload thumbnail", "Thumbnail upload progress", THUMBNAIL_MAX_BYTES,
+)  # fmt: skip
 LEVELS = (
     ("all", "All levels"),
     ("beginner", "Beginner"),
@@ -121,16 +121,10 @@ def _lists() -> rx.Component:
 
 
 def _thumbnail() -> rx.Component:
-    zone = picture_drop_zone(
-        THUMBNAIL_UPLOAD_ID,
-        choose_label="Choose a picture",
-        hint="or drop one here. JPEG, PNG or WEBP, up to 5 MB; cropped to 16:9.",
-        max_bytes=THUMBNAIL_MAX_BYTES,
-        busy=S.uploading,
-    )
-    upload = S.upload_course_thumbnail(
-        rx.upload_files(upload_id=THUMBNAIL_UPLOAD_ID, on_upload_progress=S.set_upload_progress)
-    )
+    controls = picture_upload_controls(
+        THUMBNAIL_UPLOAD, on_upload=S.upload_course_thumbnail, on_progress=S.set_upload_progress,
+        busy=S.uploading, percent=S.upload_percent,
+    )  # fmt: skip
     return rx.vstack(
         rx.heading("Thumbnail", size="4", as_="h2"),
         rx.cond(S.thumbnail_url != "",
@@ -138,10 +132,7 @@ def _thumbnail() -> rx.Component:
                          aspect_ratio="16 / 9", object_fit="cover",
                          border_radius="var(--radius-3)"),
                 rx.text("No thumbnail yet.", size="2", color_scheme="gray")),
-        zone,
-        chosen_file(THUMBNAIL_UPLOAD_ID),
-        upload_progress(S.uploading, S.upload_percent, "Thumbnail upload progress"),
-        upload_button("Upload thumbnail", THUMBNAIL_UPLOAD_ID, upload, S.uploading),
+        *controls,
         spacing="3", width="100%", align="start",
     )  # fmt: skip
 
