@@ -14,6 +14,7 @@ from typing import Any
 
 from lms_reflex.services.course_media import THUMBNAIL_MAX_BYTES
 from lms_reflex.services.profiles import AVATAR_MAX_BYTES
+from lms_reflex.services.validation import parse_number
 from lms_reflex.settings import get_settings
 
 Scope = MutableMapping[str, Any]
@@ -40,10 +41,7 @@ def _limit_for(scope: Scope) -> int:
 
 def _declared_length(scope: Scope) -> int | None:
     value = dict(scope.get("headers") or []).get(b"content-length")
-    try:
-        return int(value) if value is not None else None
-    except ValueError:
-        return None
+    return parse_number(value.decode("latin-1"), max_digits=30) if value is not None else None
 
 
 async def _refuse(send: Send, limit: int) -> None:

@@ -34,6 +34,7 @@ from lms_reflex.services.errors import (
     NotSignedIn,
     PermissionDenied,
 )
+from lms_reflex.services.validation import parse_id, parse_number
 from lms_reflex.settings import get_settings
 
 log = logging.getLogger("lms_reflex.uploads")
@@ -66,7 +67,7 @@ def _same_origin(request: Request) -> bool:
 
 def _declared_length(request: Request) -> int | None:
     value = request.headers.get("content-length", "")
-    return int(value) if value.isdigit() else None
+    return parse_number(value, max_digits=30)
 
 
 def check_lesson_owner(*, session: Session, actor: Actor | None, lesson_id: int) -> None:
@@ -115,7 +116,7 @@ async def upload_lesson_video(request: Request) -> Response:
         log.warning("video upload refused: origin %r ip=%s", origin, _ip(request))
         return _text("Uploads are only accepted from this site.", 403)
     raw_id = request.path_params["lesson_id"]
-    lesson_id = int(raw_id) if raw_id.isdigit() and len(raw_id) < 12 else 0
+    lesson_id = parse_id(raw_id)
     actor = await actor_from_request(request)
     try:
         await call_service(check_lesson_owner, readonly=True, actor=actor, lesson_id=lesson_id)

@@ -4,6 +4,18 @@ from __future__ import annotations
 
 import reflex as rx
 
+# A native <select> (it binds to <label for> and allows an empty value) styled like Radix inputs.
+NATIVE_SELECT_STYLE = {
+    "width": "100%",
+    "height": "var(--space-7)",
+    "padding": "0 var(--space-3)",
+    "border_radius": "var(--radius-2)",
+    "border": "1px solid var(--gray-a7)",
+    "background": "var(--color-surface)",
+    "color": "var(--gray-12)",
+    "font_size": "var(--font-size-3)",
+}
+
 
 def labeled_input(
     label: str,

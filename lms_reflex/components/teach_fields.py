@@ -6,17 +6,9 @@ from collections.abc import Callable
 
 import reflex as rx
 
+from lms_reflex.components.forms import NATIVE_SELECT_STYLE
+
 LABEL_STYLE = {"font_weight": "500", "font_size": "14px"}
-NATIVE_SELECT_STYLE = {
-    "width": "100%",
-    "height": "var(--space-7)",
-    "padding": "0 var(--space-3)",
-    "border_radius": "var(--radius-2)",
-    "border": "1px solid var(--gray-a7)",
-    "background": "var(--color-surface)",
-    "color": "var(--gray-12)",
-    "font_size": "var(--font-size-3)",
-}
 STATUS_COLORS = {"draft": "amber", "published": "green", "archived": "gray"}
 STATUS_LABELS = {"draft": "Draft", "published": "Published", "archived": "Archived"}
 AUTOSAVE_DELAY_MS = 800
@@ -109,14 +101,6 @@ def list_editor(
         ),
         style={"border": "none", "padding": 0, "margin": 0, "width": "100%"},
     )
-
-
-def name_file_input(component: rx.Component, label: str) -> None:
-    """Give rx.upload's hidden <input type=file> an accessible name (Reflex passes no props)."""
-    for child in component.children:
-        if getattr(child, "tag", None) == "input":
-            child.custom_attrs["aria-label"] = label
-        name_file_input(child, label)
 
 
 def refused_notice(message: rx.Var[str]) -> rx.Component:

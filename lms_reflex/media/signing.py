@@ -18,6 +18,7 @@ import time
 from collections.abc import Mapping
 from urllib.parse import urlencode
 
+from lms_reflex.services.validation import parse_number
 from lms_reflex.settings import get_settings
 
 DEFAULT_LIFETIME_S = 600
@@ -69,13 +70,6 @@ def sign_media_url(
     return f"/api/media/{key}?{query}"
 
 
-def _small_int(value: str | None) -> int | None:
-    """A plain decimal number (no sign, spaces or underscores), or None."""
-    if not value or len(value) > _MAX_INT_DIGITS or not value.isascii() or not value.isdigit():
-        return None
-    return int(value)
-
-
 def verify_media_signature(
     key: str,
     query_params: Mapping[str, str],
@@ -97,9 +91,9 @@ def verify_media_signature(
     """
     if not session_token:
         return None
-    user_id = _small_int(query_params.get("u"))
-    lesson_id = _small_int(query_params.get("l"))
-    expires_at = _small_int(query_params.get("exp"))
+    user_id = parse_number(query_params.get("u"), max_digits=_MAX_INT_DIGITS)
+    lesson_id = parse_number(query_params.get("l"), max_digits=_MAX_INT_DIGITS)
+    expires_at = parse_number(query_params.get("exp"), max_digits=_MAX_INT_DIGITS)
     sig = query_params.get("sig") or ""
     if user_id is None or lesson_id is None or expires_at is None or not sig.isascii():
         return None

@@ -5,7 +5,8 @@ from __future__ import annotations
 import reflex as rx
 
 from lms_reflex.components.course_card import course_grid
-from lms_reflex.components.forms import labeled_input, submit_button
+from lms_reflex.components.forms import NATIVE_SELECT_STYLE, labeled_input, submit_button
+from lms_reflex.components.picture_upload import PictureUpload, picture_upload_controls
 from lms_reflex.components.shell import app_shell
 from lms_reflex.services.profiles import AVATAR_MAX_BYTES, BIO_MAX_LENGTH, GENDERS
 from lms_reflex.state.profile import AVATAR_UPLOAD_ID, InstructorState, ProfileState
@@ -14,17 +15,10 @@ P = ProfileState
 I = InstructorState  # noqa: E741
 LABEL_STYLE = {"font_weight": "500", "font_size": "14px"}
 GENDER_LABELS = {"": "Not given"}
-ACCEPTED = {"image/jpeg": [".jpg", ".jpeg"], "image/png": [".png"], "image/webp": [".webp"]}
-NATIVE_SELECT_STYLE = {
-    "width": "100%",
-    "height": "var(--space-7)",
-    "padding": "0 var(--space-3)",
-    "border_radius": "var(--radius-2)",
-    "border": "1px solid var(--gray-a7)",
-    "background": "var(--color-surface)",
-    "color": "var(--gray-12)",
-    "font_size": "var(--font-size-3)",
-}
+AVATAR_UPLOAD = PictureUpload(
+    AVATAR_UPLOAD_ID, "Choose a photo", "or drop one here. JPEG, PNG or WEBP, up to 5 MB.",
+    "Upload photo", "Photo upload progress", AVATAR_MAX_BYTES, status_line=True,
+)  # fmt: skip
 
 
 def _labeled(label: str, input_id: str, control: rx.Component, hint: str = "") -> rx.Component:
@@ -111,64 +105,21 @@ def _avatar_preview(url: rx.Var[str], alt: rx.Var[str] | str, size: str) -> rx.C
     )  # fmt: skip
 
 
-def _upload_progress() -> rx.Component:
-    return rx.cond(
-        P.uploading,
-        rx.vstack(
-            rx.progress(value=P.upload_percent, max=100, width="100%",
-                        aria_label="Photo upload progress"),
-            rx.text(rx.cond(P.upload_percent < 100, "Uploading ", "Processing "),
-                    P.upload_percent.to_string(), " %", size="1", role="status"),
-            width="100%", spacing="1",
-        ),
-    )  # fmt: skip
-
-
-def _name_file_input(component: rx.Component, label: str) -> None:
-    """Give rx.upload's hidden <input type=file> an accessible name.
-
-    Reflex builds that input itself and passes no props to it, so screen readers (and
-    axe) would meet an unlabelled control; we find it in the tree and label it.
-    """
-    for child in component.children:
-        if getattr(child, "tag", None) == "input":
-            child.custom_attrs["aria-label"] = label
-        _name_file_input(child, label)
-
-
 def _avatar_panel() -> rx.Component:
     """Photo preview, a drop zone with a 'Choose a photo' button, upload and remove."""
-    zone = rx.upload.root(
-        rx.vstack(
-            rx.button("Choose a photo", type="button", variant="soft"),
-            rx.text("or drop one here. JPEG, PNG or WEBP, up to 5 MB.", size="1",
-                    color_scheme="gray"),
-            align="center", spacing="2",
-        ),
-        id=AVATAR_UPLOAD_ID, accept=ACCEPTED, max_files=1, multiple=False,
-        max_size=AVATAR_MAX_BYTES, disabled=P.uploading,
-        border="1px dashed var(--gray-a8)", border_radius="var(--radius-3)", padding="1rem",
-        width="100%",
+    remove = rx.cond(
+        P.avatar_url != "",
+        rx.button("Remove photo", on_click=P.remove_avatar, variant="outline",
+                  color_scheme="red", disabled=P.uploading),
     )  # fmt: skip
-    _name_file_input(zone, "Choose a photo")
-    upload = P.handle_avatar_upload(
-        rx.upload_files(upload_id=AVATAR_UPLOAD_ID, on_upload_progress=P.set_upload_progress)
-    )
+    controls = picture_upload_controls(
+        AVATAR_UPLOAD, on_upload=P.handle_avatar_upload, on_progress=P.set_upload_progress,
+        busy=P.uploading, percent=P.upload_percent, extra_buttons=(remove,),
+    )  # fmt: skip
     return rx.vstack(
         rx.heading("Photo", size="5", as_="h2"),
         _avatar_preview(P.avatar_url, "Your profile photo", "8rem"),
-        zone,
-        rx.foreach(rx.selected_files(AVATAR_UPLOAD_ID),
-                   lambda name: rx.text("Selected: ", name, size="2")),
-        _upload_progress(),
-        rx.hstack(
-            rx.button("Upload photo", on_click=upload, loading=P.uploading,
-                      disabled=rx.selected_files(AVATAR_UPLOAD_ID).length() == 0),
-            rx.cond(P.avatar_url != "",
-                    rx.button("Remove photo", on_click=P.remove_avatar, variant="outline",
-                              color_scheme="red", disabled=P.uploading)),
-            spacing="2", wrap="wrap",
-        ),
+        *controls,
         align="center", spacing="3", width="100%", max_width="18rem",
     )  # fmt: skip
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import reflex as rx
 
 from lms_reflex.components.builder_nav import builder_nav
+from lms_reflex.components.picture_upload import PictureUpload, picture_upload_controls
 from lms_reflex.components.shell import app_shell
 from lms_reflex.components.teach_fields import (
     AUTOSAVE_DELAY_MS,
     labelled,
     list_editor,
-    name_file_input,
     native_select,
     refused_notice,
     status_badge,
@@ -20,7 +20,11 @@ from lms_reflex.services.course_media import THUMBNAIL_MAX_BYTES
 from lms_reflex.state.teach_details import THUMBNAIL_UPLOAD_ID, CourseEditorState
 
 S = CourseEditorState
-ACCEPTED = {"image/jpeg": [".jpg", ".jpeg"], "image/png": [".png"], "image/webp": [".webp"]}
+THUMBNAIL_UPLOAD = PictureUpload(
+    THUMBNAIL_UPLOAD_ID, "Choose a picture",
+    "or drop one here. JPEG, PNG or WEBP, up to 5 MB; cropped to 16:9.",
+    "Upload thumbnail", "Thumbnail upload progress", THUMBNAIL_MAX_BYTES,
+)  # fmt: skip
 LEVELS = (
     ("all", "All levels"),
     ("beginner", "Beginner"),
@@ -117,22 +121,10 @@ def _lists() -> rx.Component:
 
 
 def _thumbnail() -> rx.Component:
-    zone = rx.upload.root(
-        rx.vstack(
-            rx.button("Choose a picture", type="button", variant="soft"),
-            rx.text("or drop one here. JPEG, PNG or WEBP, up to 5 MB; cropped to 16:9.",
-                    size="1", color_scheme="gray"),
-            align="center", spacing="2",
-        ),
-        id=THUMBNAIL_UPLOAD_ID, accept=ACCEPTED, max_files=1, multiple=False,
-        max_size=THUMBNAIL_MAX_BYTES, disabled=S.uploading,
-        border="1px dashed var(--gray-a8)", border_radius="var(--radius-3)", padding="1rem",
-        width="100%",
+    controls = picture_upload_controls(
+        THUMBNAIL_UPLOAD, on_upload=S.upload_course_thumbnail, on_progress=S.set_upload_progress,
+        busy=S.uploading, percent=S.upload_percent,
     )  # fmt: skip
-    name_file_input(zone, "Choose a picture")
-    upload = S.upload_course_thumbnail(
-        rx.upload_files(upload_id=THUMBNAIL_UPLOAD_ID, on_upload_progress=S.set_upload_progress)
-    )
     return rx.vstack(
         rx.heading("Thumbnail", size="4", as_="h2"),
         rx.cond(S.thumbnail_url != "",
@@ -140,14 +132,7 @@ def _thumbnail() -> rx.Component:
                          aspect_ratio="16 / 9", object_fit="cover",
                          border_radius="var(--radius-3)"),
                 rx.text("No thumbnail yet.", size="2", color_scheme="gray")),
-        zone,
-        rx.foreach(rx.selected_files(THUMBNAIL_UPLOAD_ID),
-                   lambda name: rx.text("Selected: ", name, size="2")),
-        rx.cond(S.uploading,
-                rx.progress(value=S.upload_percent, max=100, width="100%",
-                            aria_label="Thumbnail upload progress")),
-        rx.button("Upload thumbnail", on_click=upload, loading=S.uploading,
-                  disabled=rx.selected_files(THUMBNAIL_UPLOAD_ID).length() == 0),
+        *controls,
         spacing="3", width="100%", align="start",
     )  # fmt: skip
 

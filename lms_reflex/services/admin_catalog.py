@@ -7,8 +7,6 @@ Hiding reviews is `reviews.hide_review`; it is not repeated here.
 from __future__ import annotations
 
 import math
-import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,12 +22,14 @@ from lms_reflex.services.audit import record_event
 from lms_reflex.services.catalog import page_window
 from lms_reflex.services.errors import Conflict, InvalidInput, NotFound
 from lms_reflex.services.text import contains_pattern
+from lms_reflex.services.validation import first_free_slug, make_slug
 from lms_reflex.services.views import CategoryView
 
 MAX_NAME_LEN = 80
 MAX_DESCRIPTION_LEN = 2000
 MAX_REASON_LEN = 1000
 MAX_QUERY_LEN = 200
+CATEGORY_SLUG_MAX = 70
 STALE_ORDER = "The list of categories changed meanwhile. Please reload and try again."
 
 
@@ -104,15 +104,9 @@ def _clean_description(description: object) -> str:
 
 def _free_slug(session: Session, name: str) -> str:
     """A URL-safe slug from the name, made unique with -2, -3 ... when taken."""
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    base = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:70] or "category"
-    taken = set(
-        session.exec(select(Category.slug).where(col(Category.slug).like(f"{base}%"))).all()
-    )
-    slug, n = base, 2
-    while slug in taken:
-        slug, n = f"{base}-{n}", n + 1
-    return slug
+    base = make_slug(name, fallback="category", max_len=CATEGORY_SLUG_MAX)
+    taken = set(session.exec(select(Category.slug).where(col(Category.slug).startswith(base))))
+    return first_free_slug(base, taken)
 
 
 def create_category(

@@ -9,26 +9,17 @@ are never revealed (SECURITY-CASES 23). Creating a course and its details live i
 
 from __future__ import annotations
 
-import re
-
 from sqlmodel import Session
 
 from lms_reflex.models import Course, Role, utcnow
 from lms_reflex.services.actor import Actor, require_role
 from lms_reflex.services.errors import InvalidInput, NotFound
+from lms_reflex.services.validation import has_control_chars, valid_id
 
 COURSE_NOT_FOUND = "We could not find that course."
 TITLE_MIN, TITLE_MAX = 3, 120
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-
-
 # ------------------------------------------------------------------------------ access
-
-
-def valid_id(value: object) -> bool:
-    """Ids from a browser may be anything; only real ints are looked up."""
-    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def owned_course(
@@ -75,7 +66,7 @@ def clean_text(value: object, label: str, *, max_len: int, min_len: int = 0) -> 
         raise InvalidInput(f"The {label} needs at least {min_len} characters.")
     if len(text) > max_len:
         raise InvalidInput(f"The {label} can be at most {max_len:,} characters.")
-    if _CONTROL.search(text):
+    if has_control_chars(text, multiline=True):
         raise InvalidInput(f"The {label} contains characters we cannot store.")
     return text
 

@@ -8,7 +8,6 @@ lessons) is built here too; the curriculum step edits those through `curriculum`
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,9 +17,10 @@ from sqlmodel import Session, col, select
 from lms_reflex.models import Category, Course, Lesson, Level, Role, Section, utcnow
 from lms_reflex.services import formatting as fmt
 from lms_reflex.services.actor import Actor, require_role
-from lms_reflex.services.builder import clean_text, clean_title, owned_course, touch, valid_id
+from lms_reflex.services.builder import clean_text, clean_title, owned_course, touch
 from lms_reflex.services.errors import InvalidInput
 from lms_reflex.services.text import render_markdown
+from lms_reflex.services.validation import first_free_slug, is_whole_number, make_slug, valid_id
 
 SUBTITLE_MAX = 200
 DESCRIPTION_MAX = 20_000
@@ -29,7 +29,6 @@ LIST_MAX_ITEMS, LIST_ITEM_MAX = 20, 160
 LANGUAGE_MAX = 40
 SLUG_MAX = 120
 
-_NOT_SLUG = re.compile(r"[^a-z0-9]+")
 _PRICE = re.compile(r"([0-9]{1,7})(?:\.([0-9]{1,2}))?")
 
 
@@ -95,7 +94,7 @@ def _clean_list(value: object, label: str) -> list[str]:
 
 
 def _clean_price(value: object) -> int:
-    if not valid_id(value) or not 0 <= value <= PRICE_MAX_CENTS:  # type: ignore[operator]
+    if not is_whole_number(value) or not 0 <= value <= PRICE_MAX_CENTS:  # type: ignore[operator]
         raise InvalidInput("The price must be between 0 and 10,000.00.")
     return value  # type: ignore[return-value]
 
@@ -117,21 +116,10 @@ def _clean_category(session: Session, value: object) -> int | None:
 # ------------------------------------------------------------------------------ details
 
 
-def slug_base(title: str) -> str:
-    """An ASCII, lower-case, dash-separated slug for a title ('course' when nothing is left)."""
-    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    slug = _NOT_SLUG.sub("-", ascii_title.lower()).strip("-")[:SLUG_MAX].strip("-")
-    return slug or "course"
-
-
 def _free_slug(session: Session, base: str) -> str:
     """`base`, or `base-2`, `base-3`... whichever is not taken yet."""
     taken = set(session.exec(select(Course.slug).where(col(Course.slug).startswith(base))))
-    slug, n = base, 1
-    while slug in taken:
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
+    return first_free_slug(base, taken)
 
 
 def create_course(*, session: Session, actor: Actor | None, title: str) -> int:
@@ -152,7 +140,7 @@ def create_course(*, session: Session, actor: Actor | None, title: str) -> int:
     """
     actor = require_role(actor, Role.INSTRUCTOR)
     title = clean_title(title)
-    base = slug_base(title)
+    base = make_slug(title, fallback="course", max_len=SLUG_MAX)
     for attempt in range(3):
         slug = _free_slug(session, base) if attempt == 0 else f"{base}-{utcnow():%f}{attempt}"
         course = Course(slug=slug, title=title, instructor_id=actor.id)

@@ -8,18 +8,17 @@ removed. Any failure leaves no new file and no row change (DESIGN.md rule 6, SEC
 
 from __future__ import annotations
 
-import io
 import logging
 from dataclasses import dataclass
 from pathlib import Path
 
 import av
 from av.error import FFmpegError
-from PIL import Image, ImageOps
+from PIL import Image
 from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
-from lms_reflex.media import storage
+from lms_reflex.media import images, storage
 from lms_reflex.media.samples import probe_video
 from lms_reflex.models import (
     Course,
@@ -40,9 +39,8 @@ from lms_reflex.settings import get_settings
 log = logging.getLogger("lms_reflex.course_media")
 
 NOT_A_VIDEO = "This file is not a video we can play. Upload an MP4, WebM or MOV file."
-THUMBNAIL_MAX_BYTES = 5 * 1024 * 1024
-THUMBNAIL_MAX_PIXELS = 40_000_000
-THUMBNAIL_SIZE = (1280, 720)
+THUMBNAIL_MAX_BYTES = images.MAX_BYTES
+THUMBNAIL = images.PictureSpec(size=(1280, 720), encoding="JPEG")  # 16:9, centre-cropped
 POSTER_MAX = (1280, 720)
 _MOV_ATOMS = (b"moov", b"mdat", b"wide", b"free")
 
@@ -92,9 +90,7 @@ def poster_from_video(path: Path, duration: float) -> bytes:
     except (FFmpegError, StopIteration, IndexError) as exc:
         raise ValueError("no frame to make a poster from") from exc
     image.thumbnail(POSTER_MAX, Image.Resampling.LANCZOS)
-    out = io.BytesIO()
-    image.save(out, "JPEG", quality=85, optimize=True)
-    return out.getvalue()
+    return images.encode(image, "JPEG")
 
 
 def _inspect_video(path: Path) -> tuple[str, float, bytes]:
@@ -204,45 +200,6 @@ def _commit_or_forget(
 # ------------------------------------------------------------------------------ thumbnails
 
 
-def _sniff_image(data: bytes) -> str | None:
-    """The Pillow format named by the first bytes (never by a name or MIME type)."""
-    if data.startswith(b"\xff\xd8\xff"):
-        return "JPEG"
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "PNG"
-    if len(data) >= 12 and data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "WEBP"
-    return None
-
-
-def thumbnail_from_upload(data: bytes) -> bytes:
-    """A 1280x720 JPEG (centre-cropped to 16:9) made from a JPEG, PNG or WEBP; no metadata kept.
-
-    Raises:
-        InvalidInput: when empty, over 5 MB, not a JPEG/PNG/WEBP by its bytes, too many
-            pixels, or not decodable.
-    """
-    if not data:
-        raise InvalidInput("Please choose a picture to upload.")
-    if len(data) > THUMBNAIL_MAX_BYTES:
-        raise InvalidInput("That picture is larger than 5 MB. Please choose a smaller one.")
-    fmt = _sniff_image(data)
-    if fmt is None:
-        raise InvalidInput("Please upload a JPEG, PNG or WEBP picture.")
-    try:
-        img = Image.open(io.BytesIO(data), formats=[fmt])
-        if img.width * img.height > THUMBNAIL_MAX_PIXELS:
-            raise InvalidInput("That picture is too large. Please use a smaller one.")
-        img.load()
-        img = ImageOps.exif_transpose(img) or img
-        fitted = ImageOps.fit(img.convert("RGB"), THUMBNAIL_SIZE, Image.Resampling.LANCZOS)
-    except (Image.DecompressionBombError, OSError, SyntaxError, ValueError, EOFError):
-        raise InvalidInput("We could not read that picture. Please try another one.") from None
-    out = io.BytesIO()
-    fitted.save(out, "JPEG", quality=85, optimize=True)
-    return out.getvalue()
-
-
 def set_course_thumbnail(
     *, session: Session, actor: Actor | None, course_id: int, data: bytes
 ) -> str:
@@ -255,10 +212,10 @@ def set_course_thumbnail(
         NotSignedIn: when nobody is signed in.
         PermissionDenied: when the actor is not a verified instructor or admin.
         NotFound: unknown id, or a course of another instructor.
-        InvalidInput: when the file is not an acceptable picture (see thumbnail_from_upload).
+        InvalidInput: when the file is not an acceptable picture (see images.picture_from_upload).
     """
     course = owned_course(session, actor, course_id)
-    encoded = thumbnail_from_upload(data)
+    encoded = images.picture_from_upload(data, THUMBNAIL)
     key = storage.new_key("thumbnails", ".jpg")
     storage.write_atomic(key, encoded)
     old = course.thumbnail_key

@@ -17,8 +17,9 @@ from sqlmodel import Session, col, select
 from lms_reflex.media import storage
 from lms_reflex.models import Course, Lesson, LessonProgress, Section
 from lms_reflex.services.actor import Actor
-from lms_reflex.services.builder import clean_text, clean_title, owned_course, touch, valid_id
+from lms_reflex.services.builder import clean_text, clean_title, owned_course, touch
 from lms_reflex.services.errors import Conflict, InvalidInput, NotFound
+from lms_reflex.services.validation import valid_id
 
 log = logging.getLogger("lms_reflex.curriculum")
 

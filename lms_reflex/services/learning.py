@@ -30,6 +30,7 @@ from lms_reflex.services.course_page import Outline, course_outline
 from lms_reflex.services.dashboard import percent
 from lms_reflex.services.errors import NotFound, NotSignedIn, PermissionDenied
 from lms_reflex.services.text import render_markdown
+from lms_reflex.services.validation import valid_id
 
 RESTART_WITHIN_S = 2.0  # resuming this close to the end starts the lesson again
 LESSON_NOT_FOUND = "We could not find that lesson."
@@ -137,11 +138,6 @@ def _enrolled_query() -> Any:
     return select(Enrollment.id).where(
         Enrollment.user_id == bindparam("user_id"), Enrollment.course_id == bindparam("course_id")
     )
-
-
-def valid_id(value: object) -> bool:
-    """Ids from a browser may be anything; only real ints are looked up."""
-    return isinstance(value, int) and not isinstance(value, bool)
 
 
 @functools.cache

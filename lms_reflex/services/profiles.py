@@ -3,23 +3,22 @@
 from __future__ import annotations
 
 import functools
-import io
 import logging
 import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from PIL import Image, ImageOps
 from sqlalchemy import bindparam, func
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from lms_reflex.media import storage
+from lms_reflex.media import images, storage
 from lms_reflex.models import Course, CourseStatus, Enrollment, Profile, Role, User, utcnow
 from lms_reflex.services.actor import Actor, require_actor, require_verified
 from lms_reflex.services.catalog import list_published_courses
 from lms_reflex.services.errors import InvalidInput, NotFound, NotSignedIn
 from lms_reflex.services.formatting import media_url
+from lms_reflex.services.validation import has_control_chars
 from lms_reflex.services.views import CourseCard
 
 log = logging.getLogger("lms_reflex.profiles")
@@ -30,15 +29,14 @@ GENDERS: tuple[str, ...] = ("", "female", "male", "non-binary", "prefer not to s
 MIN_AGE_YEARS = 13
 MAX_AGE_YEARS = 130
 PHONE_MAX_INPUT = 40
-AVATAR_MAX_BYTES = 5 * 1024 * 1024
-AVATAR_MAX_PIXELS = 40_000_000
-AVATAR_SIZE = 256
+AVATAR_MAX_BYTES = images.MAX_BYTES
+# A square WEBP: it keeps transparency, and nothing from the original file (EXIF, GPS, ICC).
+AVATAR = images.PictureSpec(size=(256, 256), encoding="WEBP", noun="photo")
 INSTRUCTOR_COURSE_LIMIT = 60
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _PHONE_SEPARATORS = re.compile(r"[\s\-.()]")
 _PHONE = re.compile(r"\+?[0-9]{7,15}")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -127,7 +125,7 @@ def clean_name(value: str, label: str) -> str:
         raise InvalidInput(f"Please enter your {label}.")
     if len(name) > NAME_MAX_LENGTH:
         raise InvalidInput(f"Your {label} can be at most {NAME_MAX_LENGTH} characters.")
-    if _CONTROL.search(name):
+    if has_control_chars(name):
         raise InvalidInput(f"Your {label} contains characters we cannot store.")
     return name
 
@@ -238,72 +236,6 @@ def update_my_profile(
     return _view(user, profile)
 
 
-def _sniff_image(data: bytes) -> str | None:
-    """The Pillow format named by the file's first bytes (never by its name or MIME type)."""
-    if data.startswith(b"\xff\xd8\xff"):
-        return "JPEG"
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "PNG"
-    if len(data) >= 12 and data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "WEBP"
-    return None
-
-
-def _decode_image(data: bytes, fmt: str) -> Image.Image:
-    """Decode with only the sniffed decoder, refusing decompression bombs before decoding.
-
-    Image.MAX_IMAGE_PIXELS is process-wide (and only warns below twice its value), so the
-    pixel count is checked here, from the header, before any pixel is decoded.
-
-    Raises:
-        InvalidInput: when the bytes are not a whole image of that format, or too many pixels.
-    """
-    try:
-        img = Image.open(io.BytesIO(data), formats=[fmt])
-        if img.width * img.height > AVATAR_MAX_PIXELS:
-            raise InvalidInput("That picture is too large. Please use a smaller photo.")
-        if fmt == "JPEG":  # decode at a reduced scale: we only keep 256x256 anyway
-            img.draft("RGB", (AVATAR_SIZE * 2, AVATAR_SIZE * 2))
-        img.load()
-    except Image.DecompressionBombError:
-        raise InvalidInput("That picture is too large. Please use a smaller photo.") from None
-    except (OSError, SyntaxError, ValueError, EOFError):
-        raise InvalidInput("We could not read that picture. Please try another photo.") from None
-    return img
-
-
-def avatar_from_upload(data: bytes) -> bytes:
-    """A 256x256 WEBP made from an uploaded JPEG, PNG or WEBP, with no metadata kept.
-
-    The photo is turned upright by its EXIF orientation, cropped to a centred square,
-    resized and re-encoded, so nothing from the original file (EXIF, GPS, ICC, trailing
-    bytes, scripts) reaches the stored file.
-
-    Raises:
-        InvalidInput: when the file is empty, over 5 MB, not a JPEG/PNG/WEBP by its bytes,
-            or cannot be decoded.
-    """
-    if not data:
-        raise InvalidInput("Please choose a photo to upload.")
-    if len(data) > AVATAR_MAX_BYTES:
-        raise InvalidInput("That photo is larger than 5 MB. Please choose a smaller one.")
-    fmt = _sniff_image(data)
-    if fmt is None:
-        raise InvalidInput("Please upload a JPEG, PNG or WEBP photo.")
-    img = _decode_image(data, fmt)
-    try:
-        img = ImageOps.exif_transpose(img) or img
-        mode = "RGBA" if "A" in img.getbands() or "transparency" in img.info else "RGB"
-        square = ImageOps.fit(
-            img.convert(mode), (AVATAR_SIZE, AVATAR_SIZE), Image.Resampling.LANCZOS
-        )
-    except (OSError, SyntaxError, ValueError, EOFError):
-        raise InvalidInput("We could not read that picture. Please try another photo.") from None
-    out = io.BytesIO()
-    square.save(out, "WEBP", quality=85, method=4)
-    return out.getvalue()
-
-
 def _forget_file(key: str | None) -> None:
     """Delete a replaced file; a failure only leaves an orphan, never a broken profile."""
     if not key:
@@ -336,10 +268,10 @@ def set_my_avatar(*, session: Session, actor: Actor | None, data: bytes) -> str:
     Raises:
         NotSignedIn: when nobody is signed in or the account was deactivated.
         PermissionDenied: when the email is not verified yet (avatars are public files).
-        InvalidInput: when the file is not an acceptable photo (see avatar_from_upload).
+        InvalidInput: when the file is not an acceptable photo (see images.picture_from_upload).
     """
     _, profile = _own_rows(session, require_verified(actor))
-    encoded = avatar_from_upload(data)
+    encoded = images.picture_from_upload(data, AVATAR)
     key = storage.new_key("avatars", ".webp")
     storage.write_atomic(key, encoded)
     try:

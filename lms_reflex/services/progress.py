@@ -42,9 +42,9 @@ from lms_reflex.services.learning import (
     lesson_facts_query,
     open_lesson,
     teaches,
-    valid_id,
     visible_course,
 )
+from lms_reflex.services.validation import valid_id
 
 MAX_WATCHED_DELTA_S = 30.0  # one progress event can claim at most this much watching
 POSITION_SLACK_S = 2.0  # players report a little past the probed duration

@@ -23,6 +23,7 @@ from lms_reflex.services.audit import record_event
 from lms_reflex.services.catalog import can_see_unpublished, page_window
 from lms_reflex.services.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from lms_reflex.services.learning import is_enrolled
+from lms_reflex.services.validation import valid_id
 from lms_reflex.services.views import ReviewView
 
 MAX_BODY_CHARS = 2000
@@ -91,10 +92,6 @@ def _text(value: object, *, what: str, required: bool = False) -> str:
     return text
 
 
-def _valid_id(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
 def _locked_course(session: Session, course_id: object) -> Course:
     """The course, with its row locked until commit on PostgreSQL.
 
@@ -106,7 +103,7 @@ def _locked_course(session: Session, course_id: object) -> Course:
         NotFound: unknown or malformed id.
     """
     course = None
-    if _valid_id(course_id):
+    if valid_id(course_id):
         course = session.exec(
             select(Course).where(Course.id == course_id).with_for_update()
         ).first()
@@ -132,7 +129,7 @@ def _recount(session: Session, course_id: int) -> None:
 
 
 def _review(session: Session, review_id: object) -> Review:
-    review = session.get(Review, review_id) if _valid_id(review_id) else None
+    review = session.get(Review, review_id) if valid_id(review_id) else None
     if review is None:
         raise NotFound(REVIEW_NOT_FOUND)
     return review
@@ -274,7 +271,7 @@ def find_my_review(*, session: Session, actor: Actor | None, course_id: int) -> 
         PermissionDenied: unverified email.
     """
     actor = require_verified(actor)
-    if not _valid_id(course_id):
+    if not valid_id(course_id):
         return None
     params = {"user_id": actor.id, "course_id": course_id}
     review = session.exec(_my_review_query(), params=params).first()
@@ -389,7 +386,7 @@ def _readable_course(session: Session, actor: Actor | None, course_id: object) -
     Raises:
         NotFound: unknown id, or an unpublished course the actor may not see.
     """
-    course = session.get(Course, course_id) if _valid_id(course_id) else None
+    course = session.get(Course, course_id) if valid_id(course_id) else None
     if course is None or course.id is None:
         raise NotFound(COURSE_NOT_FOUND)
     if course.status != CourseStatus.PUBLISHED and not can_see_unpublished(actor, course):

@@ -8,7 +8,8 @@ from lms_reflex import routes
 from lms_reflex.db import call_service
 from lms_reflex.services.admin_audit import AuditRow, list_admin_events
 from lms_reflex.services.errors import DomainError, PermissionDenied
-from lms_reflex.state.admin_guard import actor_or_login, as_page
+from lms_reflex.services.validation import parse_page
+from lms_reflex.state.admin_guard import actor_or_login
 from lms_reflex.state.session import current_actor
 from lms_reflex.state.util import error_toast
 
@@ -36,7 +37,7 @@ class AdminAuditState(rx.State):
     @rx.event
     async def go_to_page(self, page: int):
         """Older or newer actions."""
-        self.page_number = as_page(page)
+        self.page_number = parse_page(page)
         return await self._refresh()
 
     async def _refresh(self):

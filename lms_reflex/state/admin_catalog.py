@@ -13,8 +13,9 @@ from lms_reflex.services import admin_catalog, admin_moderation, reviews
 from lms_reflex.services.admin_catalog import AdminCourseRow
 from lms_reflex.services.admin_moderation import ModeratedReview
 from lms_reflex.services.errors import DomainError, PermissionDenied
+from lms_reflex.services.validation import parse_id, parse_page
 from lms_reflex.services.views import CategoryView
-from lms_reflex.state.admin_guard import actor_or_login, as_id, as_page
+from lms_reflex.state.admin_guard import actor_or_login
 from lms_reflex.state.session import SessionState, current_actor
 from lms_reflex.state.util import MAIL_FAILED, error_toast, field, send_mail_off_loop
 
@@ -60,7 +61,7 @@ class AdminCategoriesState(rx.State):
     @rx.event
     async def save(self, form: dict):
         """Rename and re-describe one category (each only when it changed)."""
-        category_id = as_id(field(form, "category_id", 12))
+        category_id = parse_id(field(form, "category_id", 12))
         old = next((c for c in self.categories if c.id == category_id), None)
         name, text = field(form, "name", 200), field(form, "description", 2100)
         try:
@@ -84,7 +85,7 @@ class AdminCategoriesState(rx.State):
     async def move(self, category_id: int, step: int):
         """Move a category one place up (-1) or down (+1)."""
         ids = [c.id for c in self.categories]
-        wanted = as_id(category_id)
+        wanted = parse_id(category_id)
         if wanted in ids and step in (-1, 1):
             at = ids.index(wanted)
             other = at + step
@@ -96,7 +97,7 @@ class AdminCategoriesState(rx.State):
     async def delete(self, category_id: int):
         """Delete an unused category; the refusal names the courses that use it."""
         return await self._act(
-            admin_catalog.delete_category, "Category deleted.", category_id=as_id(category_id)
+            admin_catalog.delete_category, "Category deleted.", category_id=parse_id(category_id)
         )
 
     async def _act(self, fn: Callable[..., Any], message: str, **kwargs: Any):
@@ -142,13 +143,13 @@ class AdminCoursesState(rx.State):
     @rx.event
     async def go_to_page(self, page: int):
         """Another page of courses."""
-        self.page_number = as_page(page)
+        self.page_number = parse_page(page)
         return await self._refresh()
 
     @rx.event
     async def reviews_page(self, page: int):
         """Another page of reviews."""
-        self.review_page = as_page(page)
+        self.review_page = parse_page(page)
         return await self._refresh()
 
     @rx.event
@@ -164,7 +165,7 @@ class AdminCoursesState(rx.State):
             mail = await call_service(
                 fn,
                 actor=await current_actor(self),
-                course_id=as_id(field(form, "course_id", 12)),
+                course_id=parse_id(field(form, "course_id", 12)),
                 reason=field(form, "reason", 1100),
             )
         except DomainError as exc:
@@ -184,7 +185,7 @@ class AdminCoursesState(rx.State):
             await call_service(
                 reviews.hide_review,
                 actor=await current_actor(self),
-                review_id=as_id(review_id),
+                review_id=parse_id(review_id),
                 hidden=hidden,
             )
         except DomainError as exc:

@@ -20,18 +20,3 @@ async def actor_or_login(state: rx.State, here: str) -> tuple[Actor | None, Any]
     """The signed-in user, or a redirect to the sign-in page that comes back `here`."""
     actor = await current_actor(state)
     return actor, (None if actor else rx.redirect(routes.login_url(here)))
-
-
-def as_id(value: object) -> int:
-    """A positive id from an event argument or a form field; 0 for anything else."""
-    if type(value) is int:
-        return value if value > 0 else 0
-    if isinstance(value, str) and value.isdigit() and len(value) < 12:
-        return int(value)
-    return 0
-
-
-def as_page(value: object) -> int:
-    """A page number from the browser, kept in 1..1000 (the services clamp again)."""
-    page = as_id(value)
-    return min(max(page, 1), 1000)

@@ -17,7 +17,8 @@ from lms_reflex.services import admin_moderation, admin_users, enrollment
 from lms_reflex.services.admin_moderation import CourseChoice, UserEnrollment
 from lms_reflex.services.admin_users import AdminUserRow
 from lms_reflex.services.errors import DomainError, PermissionDenied
-from lms_reflex.state.admin_guard import actor_or_login, as_id, as_page
+from lms_reflex.services.validation import parse_id, parse_page
+from lms_reflex.state.admin_guard import actor_or_login
 from lms_reflex.state.session import current_actor
 from lms_reflex.state.util import MAIL_FAILED, error_toast, field, send_mail_off_loop
 
@@ -63,7 +64,7 @@ class AdminUsersState(rx.State):
     @rx.event
     async def go_to_page(self, page: int):
         """Another page of the same search."""
-        self.page_number = as_page(page)
+        self.page_number = parse_page(page)
         return await self._refresh()
 
     @rx.event
@@ -84,7 +85,7 @@ class AdminUsersState(rx.State):
         return await self._act_and_mail(
             admin_users.reject_instructor_request,
             "Request turned down; the user was told.",
-            as_id(field(form, "user_id", 12)),
+            parse_id(field(form, "user_id", 12)),
             reason=field(form, "reason", 1100),
         )
 
@@ -113,14 +114,14 @@ class AdminUsersState(rx.State):
                 admin_moderation.list_user_enrollments,
                 readonly=True,
                 actor=actor,
-                user_id=as_id(user_id),
+                user_id=parse_id(user_id),
             )
             choices = await call_service(
                 admin_moderation.enrollable_courses, readonly=True, actor=actor
             )
         except DomainError as exc:
             return error_toast(exc)
-        self.picked_user = as_id(user_id)
+        self.picked_user = parse_id(user_id)
         self.picked_name = next((r.name for r in self.rows if r.id == self.picked_user), "")
         self.picked_enrollments, self.course_choices = found, choices
         return None
@@ -132,8 +133,8 @@ class AdminUsersState(rx.State):
             result = await call_service(
                 enrollment.admin_enroll,
                 actor=await current_actor(self),
-                user_id=as_id(field(form, "user_id", 12)),
-                course_id=as_id(field(form, "course_id", 12)),
+                user_id=parse_id(field(form, "user_id", 12)),
+                course_id=parse_id(field(form, "course_id", 12)),
             )
         except DomainError as exc:
             return error_toast(exc)
@@ -150,8 +151,8 @@ class AdminUsersState(rx.State):
             result = await call_service(
                 enrollment.admin_remove_enrollment,
                 actor=await current_actor(self),
-                user_id=as_id(user_id),
-                course_id=as_id(course_id),
+                user_id=parse_id(user_id),
+                course_id=parse_id(course_id),
             )
         except DomainError as exc:
             return error_toast(exc)
@@ -164,7 +165,7 @@ class AdminUsersState(rx.State):
     async def _act(self, fn: Callable[..., Any], message: str, user_id: object, **kwargs: Any):
         try:
             await call_service(
-                fn, actor=await current_actor(self), user_id=as_id(user_id), **kwargs
+                fn, actor=await current_actor(self), user_id=parse_id(user_id), **kwargs
             )
         except DomainError as exc:
             return [error_toast(exc), AdminUsersState.go_to_page(self.page_number)]
@@ -175,7 +176,7 @@ class AdminUsersState(rx.State):
     ):
         try:
             mail = await call_service(
-                fn, actor=await current_actor(self), user_id=as_id(user_id), **kwargs
+                fn, actor=await current_actor(self), user_id=parse_id(user_id), **kwargs
             )
         except DomainError as exc:
             return error_toast(exc)

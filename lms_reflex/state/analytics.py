@@ -15,7 +15,8 @@ from lms_reflex.db import call_service
 from lms_reflex.services.course_analytics import LessonStat, StudentProgress, course_analytics
 from lms_reflex.services.dashboard import percent
 from lms_reflex.services.errors import DomainError, NotFound
-from lms_reflex.state.admin_guard import actor_or_login, as_id
+from lms_reflex.services.validation import parse_id
+from lms_reflex.state.admin_guard import actor_or_login
 from lms_reflex.state.util import error_toast, route_param
 
 
@@ -37,12 +38,12 @@ class AnalyticsState(rx.State):
     async def load(self):
         """The numbers of the course in the URL, if the visitor teaches it or is an admin."""
         raw = route_param(self, "id")
-        actor, go_login = await actor_or_login(self, routes.course_analytics_url(as_id(raw)))
+        actor, go_login = await actor_or_login(self, routes.course_analytics_url(parse_id(raw)))
         if actor is None:
             return go_login
         try:
             found = await call_service(
-                course_analytics, readonly=True, actor=actor, course_id=as_id(raw)
+                course_analytics, readonly=True, actor=actor, course_id=parse_id(raw)
             )
         except NotFound:
             self.missing, self.course_number, self.title = True, 0, ""

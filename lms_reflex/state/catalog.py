@@ -12,6 +12,7 @@ from lms_reflex.services import accounts, catalog, enrollment, reviews
 from lms_reflex.services.actor import Actor
 from lms_reflex.services.enrollment import EnrollmentStatus
 from lms_reflex.services.errors import DomainError, NotFound
+from lms_reflex.services.validation import parse_page
 from lms_reflex.services.views import CategoryView, CourseCard, CourseDetail
 from lms_reflex.state.session import current_actor, with_top_bar
 from lms_reflex.state.util import error_toast, route_param, send_mail_off_loop
@@ -67,7 +68,7 @@ class CategoryState(rx.State):
                 readonly=True,
                 slug=slug,
                 sort=self.sort,
-                page=int(page) if page.isdigit() and len(page) < 5 else 1,
+                page=parse_page(page),
             )
         except NotFound:
             self.category, self.courses, self.others, self.missing = None, [], [], True

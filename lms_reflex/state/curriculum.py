@@ -18,6 +18,7 @@ from lms_reflex.services import course_details, curriculum
 from lms_reflex.services.actor import Actor
 from lms_reflex.services.course_details import EditorLesson, EditorSection
 from lms_reflex.services.errors import Conflict, DomainError, NotSignedIn
+from lms_reflex.services.validation import parse_id
 from lms_reflex.state.session import current_actor
 from lms_reflex.state.util import error_toast, field, route_param
 
@@ -27,10 +28,6 @@ DONE = {
     "rename_section": "Section renamed.",
     "add_lesson": "Lesson added.",
 }
-
-
-def _number(value: str) -> int:
-    return int(value) if value.isdigit() and len(value) < 12 else 0
 
 
 def layout_from_pairs(pairs: Any) -> Any:
@@ -114,7 +111,7 @@ class CurriculumState(rx.State):
     async def load(self):
         """Open the course in the URL for its instructor; others are told why not."""
         self.loaded, self.name_open, self.delete_open = False, False, False
-        self.course_number = _number(route_param(self, "id"))
+        self.course_number = parse_id(route_param(self, "id"))
         actor = await current_actor(self)
         if actor is None:
             return rx.redirect(routes.login_url(routes.course_curriculum_url(self.course_number)))

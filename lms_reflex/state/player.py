@@ -20,6 +20,7 @@ from lms_reflex.services.actor import Actor
 from lms_reflex.services.errors import DomainError, NotFound, NotSignedIn, PermissionDenied
 from lms_reflex.services.learning import PlayerView
 from lms_reflex.services.reviews import MyReview
+from lms_reflex.services.validation import parse_id, parse_number
 from lms_reflex.state.session import as_actor, current_actor, with_top_bar
 from lms_reflex.state.util import error_toast, field, route_param
 
@@ -53,10 +54,6 @@ KEYS_SCRIPT = (
 )
 
 
-def _lesson_number(value: str) -> int:
-    return int(value) if value.isdigit() and len(value) < 10 else 0
-
-
 class PlayerState(rx.State):
     """One lesson on screen. No var is named like the route args (course_slug, lesson)."""
 
@@ -77,7 +74,7 @@ class PlayerState(rx.State):
 
         def work(session: Session, actor: Actor | None) -> tuple[PlayerView, MyReview | None]:
             view = learning.get_lesson_for_player(
-                session=session, actor=actor, course_slug=slug, lesson_id=_lesson_number(lesson)
+                session=session, actor=actor, course_slug=slug, lesson_id=parse_id(lesson)
             )
             if not view.tracks_progress:
                 return view, None
@@ -210,7 +207,7 @@ class PlayerState(rx.State):
                 actor=await current_actor(self),
                 course_id=self.view.course_id,
                 body=field(form, "body", 2100),
-                rating=int(rating) if rating.isdigit() else rating,
+                rating=parse_number(rating),
             )
         except DomainError as exc:
             return error_toast(exc)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from datetime import UTC, datetime
 
 import reflex as rx
@@ -10,14 +9,15 @@ import reflex as rx
 from lms_reflex import routes
 from lms_reflex.db import call_service
 from lms_reflex.services import profiles
-from lms_reflex.services.errors import InvalidInput, NotFound
+from lms_reflex.services.errors import NotFound
 from lms_reflex.services.profiles import InstructorPage, ProfileView
+from lms_reflex.services.validation import parse_id
 from lms_reflex.services.views import CourseCard
 from lms_reflex.state.session import current_actor
+from lms_reflex.state.uploads import progress_percent, read_one_upload
 from lms_reflex.state.util import error_toast, field, route_param
 
 AVATAR_UPLOAD_ID = "avatar"
-MAX_ID_DIGITS = 18
 
 
 class ProfileState(rx.State):
@@ -91,10 +91,7 @@ class ProfileState(rx.State):
     @rx.event
     def set_upload_progress(self, progress: dict):
         """Show how much of the photo has been sent (display only, no data is touched)."""
-        value = progress.get("progress", 0) if isinstance(progress, dict) else 0
-        finite = isinstance(value, int | float) and math.isfinite(value)
-        percent = round(float(value) * 100) if finite else 0
-        self.upload_percent = max(0, min(100, percent))
+        self.upload_percent = progress_percent(progress)
         self.uploading = self.upload_percent < 100 or self.uploading
 
     @rx.event
@@ -106,7 +103,7 @@ class ProfileState(rx.State):
         self.uploading = True
         yield
         try:
-            data = await _read_capped(files)
+            data = await read_one_upload(files, max_bytes=profiles.AVATAR_MAX_BYTES, noun="photo")
             self.avatar_url = await call_service(
                 profiles.set_my_avatar, actor=await current_actor(self), data=data
             )
@@ -125,22 +122,6 @@ class ProfileState(rx.State):
             return error_toast(exc)
         self.avatar_url = ""
         return rx.toast.success("Profile saved.")
-
-
-async def _read_capped(files: list[rx.UploadFile]) -> bytes:
-    """The bytes of the single uploaded file, never reading more than the cap + 1.
-
-    Raises:
-        InvalidInput: when no file or several files came, or the file is over the cap.
-    """
-    if not files:
-        raise InvalidInput("Please choose a photo first.")
-    if len(files) > 1:
-        raise InvalidInput("Please upload one photo at a time.")
-    data = await files[0].read(profiles.AVATAR_MAX_BYTES + 1)
-    if len(data) > profiles.AVATAR_MAX_BYTES:
-        raise InvalidInput("That photo is larger than 5 MB. Please choose a smaller one.")
-    return data
 
 
 class InstructorState(rx.State):
@@ -169,13 +150,13 @@ class InstructorState(rx.State):
         """Fetch the instructor named in the URL; anything unknown shows 'not found'."""
         self.loaded, self.missing = False, False
         yield
-        raw = route_param(self, "id").strip()
-        if not (raw.isascii() and raw.isdigit() and len(raw) <= MAX_ID_DIGITS):
+        instructor_id = parse_id(route_param(self, "id").strip())
+        if not instructor_id:
             self._show(None)
             return
         try:
             page = await call_service(
-                profiles.get_instructor_page, readonly=True, instructor_id=int(raw)
+                profiles.get_instructor_page, readonly=True, instructor_id=instructor_id
             )
         except NotFound:
             page = None

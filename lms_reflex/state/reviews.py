@@ -9,6 +9,7 @@ from lms_reflex.services import reviews
 from lms_reflex.services.actor import Actor
 from lms_reflex.services.errors import DomainError
 from lms_reflex.services.reviews import MyReview, ReviewPage
+from lms_reflex.services.validation import parse_id, parse_number
 from lms_reflex.services.views import CourseDetail, ReviewView
 from lms_reflex.state.catalog import CourseState
 from lms_reflex.state.session import as_actor, current_actor
@@ -85,7 +86,7 @@ class ReviewsState(rx.State):
         """Write or edit the visitor's review; the service checks enrollment and values."""
         rating = field(form, "rating", 2)
         values = {
-            "rating": int(rating) if rating.isdigit() else rating,
+            "rating": parse_number(rating),
             "body": field(form, "body", 2100),
         }
         try:
@@ -122,7 +123,7 @@ class ReviewsState(rx.State):
             await call_service(
                 reviews.reply_to_review,
                 actor=await current_actor(self),
-                review_id=int(review_id) if review_id.isdigit() else 0,
+                review_id=parse_id(review_id),
                 body=field(form, "reply", 2100),
             )
         except DomainError as exc:

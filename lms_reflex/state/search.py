@@ -10,6 +10,7 @@ from lms_reflex import routes
 from lms_reflex.db import call_service
 from lms_reflex.services import search
 from lms_reflex.services.errors import InvalidInput
+from lms_reflex.services.validation import parse_page
 from lms_reflex.services.views import CourseCard
 from lms_reflex.state.session import with_top_bar
 from lms_reflex.state.util import field, route_param
@@ -37,10 +38,6 @@ def _row(hit: search.SearchHit) -> ResultRow:
     return ResultRow(hit.card, [Snippet(text, match) for text, match in hit.segments])
 
 
-def _page_number(value: str) -> int:
-    return int(value) if value.isdigit() and 0 < len(value) < 5 else 1
-
-
 class SearchState(rx.State):
     """Results for /search?q=&category=&level=&price=&sort=&page=."""
 
@@ -63,7 +60,7 @@ class SearchState(rx.State):
         self.level, self.price = route_param(self, "level")[:20], route_param(self, "price")[:10]
         self.sort = route_param(self, "sort")[:20] or "relevance"
         try:
-            found = await self._run(_page_number(route_param(self, "page")), top_bar=True)
+            found = await self._run(parse_page(route_param(self, "page")), top_bar=True)
         except InvalidInput:
             self.level, self.price, self.sort = "", "", "relevance"
             found = await self._run(1)

@@ -15,19 +15,16 @@ from lms_reflex.services import course_details, course_media, course_publishing,
 from lms_reflex.services.course_publishing import ChecklistItem
 from lms_reflex.services.errors import DomainError
 from lms_reflex.services.teaching import TeachingCourse
+from lms_reflex.services.validation import parse_id
 from lms_reflex.state.session import current_actor
 from lms_reflex.state.util import error_toast, field, route_param
 
-MAX_ID_DIGITS = 18
 STATUSES = ("all", "draft", "published", "archived")
 
 
 def course_id_in_url(state: rx.State) -> int:
     """The [id] of a /teach/courses/[id]/... URL, or 0 when it is not a plain number."""
-    raw = route_param(state, "id").strip()
-    if raw.isascii() and raw.isdigit() and len(raw) <= MAX_ID_DIGITS:
-        return int(raw)
-    return 0
+    return parse_id(route_param(state, "id").strip())
 
 
 def sign_in_first(here: str) -> rx.event.EventSpec:

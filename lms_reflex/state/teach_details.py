@@ -8,7 +8,6 @@ the lot if one value does not fit; the status line and a toast then say why.
 from __future__ import annotations
 
 import asyncio
-import math
 
 import reflex as rx
 
@@ -16,10 +15,12 @@ from lms_reflex import routes
 from lms_reflex.db import call_service
 from lms_reflex.services import catalog, course_details, course_media
 from lms_reflex.services.course_details import EditorCourse
-from lms_reflex.services.errors import DomainError, InvalidInput
+from lms_reflex.services.errors import DomainError
+from lms_reflex.services.validation import parse_number
 from lms_reflex.services.views import CategoryView
 from lms_reflex.state.session import current_actor
 from lms_reflex.state.teach import course_id_in_url, sign_in_first
+from lms_reflex.state.uploads import progress_percent, read_one_upload
 from lms_reflex.state.util import error_toast
 
 THUMBNAIL_UPLOAD_ID = "course-thumbnail"
@@ -105,8 +106,7 @@ class CourseEditorState(rx.State):
         self.tags, self.thumbnail_url = ", ".join(c.tags), c.thumbnail_url
 
     def _category_id(self) -> int | None:
-        raw = self.category.strip()
-        return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 19 else None
+        return parse_number(self.category.strip())
 
     async def _save(self) -> rx.event.EventSpec | None:
         """Send the whole form; the service refuses everything if one value does not fit."""
@@ -188,9 +188,7 @@ class CourseEditorState(rx.State):
     @rx.event
     def set_upload_progress(self, progress: dict) -> None:
         """Show how much of the picture has been sent (display only)."""
-        value = progress.get("progress", 0) if isinstance(progress, dict) else 0
-        finite = isinstance(value, int | float) and math.isfinite(value)
-        self.upload_percent = max(0, min(100, round(float(value) * 100) if finite else 0))
+        self.upload_percent = progress_percent(progress)
         self.uploading = True
 
     @rx.event
@@ -202,7 +200,9 @@ class CourseEditorState(rx.State):
         self.uploading = True
         yield
         try:
-            data = await _read_one_picture(files)
+            data = await read_one_upload(
+                files, max_bytes=course_media.THUMBNAIL_MAX_BYTES, noun="picture"
+            )
             self.thumbnail_url = await call_service(
                 course_media.set_course_thumbnail,
                 actor=await current_actor(self),
@@ -218,19 +218,3 @@ class CourseEditorState(rx.State):
 
 def _known_index(index: object, lines: list[str]) -> bool:
     return isinstance(index, int) and not isinstance(index, bool) and 0 <= index < len(lines)
-
-
-async def _read_one_picture(files: list[rx.UploadFile]) -> bytes:
-    """The bytes of the single uploaded picture, never reading more than the cap + 1.
-
-    Raises:
-        InvalidInput: when no file or several came, or the file is over the cap.
-    """
-    if not files:
-        raise InvalidInput("Please choose a picture first.")
-    if len(files) > 1:
-        raise InvalidInput("Please upload one picture at a time.")
-    data = await files[0].read(course_media.THUMBNAIL_MAX_BYTES + 1)
-    if len(data) > course_media.THUMBNAIL_MAX_BYTES:
-        raise InvalidInput("That picture is larger than 5 MB. Please choose a smaller one.")
-    return data

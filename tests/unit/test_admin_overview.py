@@ -98,7 +98,7 @@ def test_overview_and_csv_refuse_non_admins(session: Session, world, table: str)
     ],
 )
 def test_ids_from_the_browser_are_positive_integers_or_zero(raw: object, expected: int) -> None:
-    from lms_reflex.state.admin_guard import as_id, as_page
+    from lms_reflex.services.validation import parse_id, parse_page
 
-    assert as_id(raw) == expected
-    assert as_page(raw) == max(1, expected)
+    assert parse_id(raw) == expected
+    assert parse_page(raw) == max(1, expected)

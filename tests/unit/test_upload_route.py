@@ -196,3 +196,16 @@ def test_refusals_are_logged_with_user_and_address(setup: Setup, video_bytes, ca
     lines = [r.getMessage() for r in caplog.records]
     assert any(f"denied: user={setup.other_teacher} lesson={setup.lesson}" in m for m in lines)
     assert any("origin 'https://evil.example' ip=testclient" in m for m in lines)
+
+
+@pytest.mark.parametrize(
+    "raw_id", ["%C2%B2", "%E2%91%A0", "%D9%A1"], ids=["superscript", "circled", "arabic"]
+)
+def test_an_id_of_other_digits_gets_the_same_403(setup: Setup, video_bytes, raw_id: str) -> None:
+    """'²' passes str.isdigit() but int() raises: the id check must not answer with a 500."""
+    response = client_for(setup.teacher).post(
+        f"/api/uploads/lessons/{raw_id}/video",
+        content=video_bytes,
+        headers={"Origin": get_settings().base_origin, "X-Upload-Name": "v.mp4"},
+    )
+    assert response.status_code == 403
