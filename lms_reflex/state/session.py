@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 import reflex as rx
+from reflex.state import BaseState
 from sqlmodel import Session
 
 from lms_reflex import routes
@@ -31,7 +32,7 @@ T = TypeVar("T")
 CATEGORIES_REFRESH_S = 60.0
 
 
-def session_token(state: rx.State) -> str | None:
+def session_token(state: BaseState) -> str | None:
     """The raw session token from the handshake's Cookie header (never put in a var)."""
     return token_from_cookie_header(state.router.headers.cookie)
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 
 import reflex as rx
-from reflex.middleware import Middleware
+from reflex.middleware.middleware import Middleware
 from reflex.state import BaseState
 from reflex_base.event import Event
 
@@ -45,7 +45,7 @@ class TabOwnerState(rx.State):
     _owner: str = ""
 
 
-def app_states() -> list[type[rx.State]]:
+def app_states() -> list[type[BaseState]]:
     """Our top-level states (each `reset()` also resets its substates)."""
     found = [cls for cls in rx.State.get_substates() if cls.__module__.startswith(_APP_PACKAGE)]
     return sorted(found, key=lambda cls: cls.get_full_name())
