@@ -15,8 +15,8 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from lms_reflex.models import AuditEvent, Course, Role, User
-from lms_reflex.services.actor import Actor, require_role
+from lms_reflex.models import AuditEvent, Course, User
+from lms_reflex.services.actor import Actor, require_admin
 from lms_reflex.services.catalog import page_window
 
 # action name -> what a person reads on the audit page
@@ -157,7 +157,7 @@ def list_admin_events(
         NotSignedIn: for anonymous callers.
         PermissionDenied: anyone but an admin.
     """
-    require_role(actor, Role.ADMIN)
+    require_admin(actor)
     page, size, offset = page_window(page, page_size)
     admin_action = col(AuditEvent.action).in_(list(ADMIN_ACTIONS))
     total = int(session.exec(select(func.count(col(AuditEvent.id))).where(admin_action)).one())

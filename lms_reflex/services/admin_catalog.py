@@ -17,9 +17,9 @@ from sqlmodel import Session, col, select
 
 from lms_reflex.mail.admin_messages import course_archived_mail, course_unpublished_mail
 from lms_reflex.mail.message import Mail
-from lms_reflex.models import Category, Course, CourseStatus, Enrollment, Role, User, utcnow
+from lms_reflex.models import Category, Course, CourseStatus, Enrollment, User, utcnow
 from lms_reflex.services import formatting as fmt
-from lms_reflex.services.actor import Actor, require_role
+from lms_reflex.services.actor import Actor, require_admin
 from lms_reflex.services.audit import record_event
 from lms_reflex.services.catalog import page_window
 from lms_reflex.services.errors import Conflict, InvalidInput, NotFound
@@ -56,10 +56,6 @@ class AdminCoursePage:
     total: int
     page: int
     pages: int
-
-
-def _require_admin(actor: Actor | None) -> Actor:
-    return require_role(actor, Role.ADMIN)
 
 
 def _view(category: Category) -> CategoryView:
@@ -126,7 +122,7 @@ def create_category(
         InvalidInput: an empty or too long name or description.
         Conflict: the name is taken.
     """
-    admin = _require_admin(actor)
+    admin = require_admin(actor)
     clean = _clean_name(session, name)
     text = _clean_description(description)
     last = session.exec(select(func.max(col(Category.position)))).one()
@@ -154,7 +150,7 @@ def rename_category(
         InvalidInput: an empty or too long name.
         Conflict: the name is taken by another category.
     """
-    admin = _require_admin(actor)
+    admin = require_admin(actor)
     row = _category(session, category_id)
     clean = _clean_name(session, name, keep_id=row.id)
     before, row.name = row.name, clean
@@ -175,7 +171,7 @@ def describe_category(
         NotFound: unknown category.
         InvalidInput: a description over 2000 characters.
     """
-    admin = _require_admin(actor)
+    admin = require_admin(actor)
     row = _category(session, category_id)
     text = _clean_description(description)
     before, row.description = row.description, text
@@ -198,7 +194,7 @@ def reorder_categories(
         PermissionDenied: anyone but an admin.
         InvalidInput: a stale, foreign, duplicated or malformed list.
     """
-    admin = _require_admin(actor)
+    admin = require_admin(actor)
     rows = session.exec(select(Category).order_by(col(Category.id)).with_for_update()).all()
     by_id = {row.id: row for row in rows}
     ids = list(category_ids) if isinstance(category_ids, list | tuple) else None
@@ -224,7 +220,7 @@ def delete_category(*, session: Session, actor: Actor | None, category_id: int) 
         NotFound: unknown category.
         Conflict: courses still use it; the message names them.
     """
-    admin = _require_admin(actor)
+    admin = require_admin(actor)
     row = _category(session, category_id)
     titles = session.exec(
         select(Course.title).where(col(Course.category_id) == row.id).order_by(col(Course.title))
@@ -294,7 +290,7 @@ def list_all_courses(
         PermissionDenied: anyone but an admin.
         InvalidInput: an unknown status or a search text over 200 characters.
     """
-    _require_admin(actor)
+    require_admin(actor)
     clauses = _course_filters(query, status)
     page, size, offset = page_window(page, page_size)
     total = int(session.exec(select(func.count(col(Course.id))).where(*clauses)).one())
@@ -368,7 +364,7 @@ def unpublish_course_with_reason(
         NotFound: unknown course.
         InvalidInput: no reason, a reason over 1000 characters, or a course not published.
     """
-    admin = _require_admin(actor)
+    admin = require_admin(actor)
     course, owner, text = _moderated(session, course_id, reason, (CourseStatus.PUBLISHED,))
     _set_status(session, admin, course, CourseStatus.DRAFT, text)
     return course_unpublished_mail(owner.email, course.title, text)
@@ -388,7 +384,7 @@ def archive_course_with_reason(
         NotFound: unknown course.
         InvalidInput: no reason, a reason over 1000 characters, or an archived course.
     """
-    admin = _require_admin(actor)
+    admin = require_admin(actor)
     allowed = (CourseStatus.DRAFT, CourseStatus.PUBLISHED)
     course, owner, text = _moderated(session, course_id, reason, allowed)
     _set_status(session, admin, course, CourseStatus.ARCHIVED, text)
