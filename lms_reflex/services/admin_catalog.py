@@ -22,6 +22,7 @@ from lms_reflex.services import formatting as fmt
 from lms_reflex.services.actor import Actor, require_admin
 from lms_reflex.services.audit import record_event
 from lms_reflex.services.catalog import page_window
+from lms_reflex.services.course_moderation import set_hold
 from lms_reflex.services.errors import Conflict, InvalidInput, NotFound
 from lms_reflex.services.text import contains_pattern
 from lms_reflex.services.views import CategoryView
@@ -46,6 +47,9 @@ class AdminCourseRow:
     students: int
     price_label: str
     created_label: str
+    moderated: bool = False
+    moderation_reason: str = ""
+    review_request: str = ""
 
 
 @dataclass(frozen=True)
@@ -269,6 +273,9 @@ def _course_row(course: Course, first: str, last: str, category: str | None, n: 
         students=int(n),
         price_label=fmt.price_label(course.price_cents, course.currency),
         created_label=fmt.day_label(course.created_at),
+        moderated=course.moderated_at is not None,
+        moderation_reason=course.moderation_reason,
+        review_request=course.review_request,
     )
 
 
@@ -342,7 +349,9 @@ def _moderated(
 
 
 def _set_status(session: Session, admin: Actor, course: Course, status: str, reason: str) -> None:
+    """Change the status and put the course on hold until an admin lifts it."""
     before, course.status = course.status, status
+    set_hold(course, reason)
     course.updated_at = utcnow()
     session.add(course)
     session.flush()

@@ -7,6 +7,7 @@ again on PostgreSQL (every test that takes only `session` and `teacher`).
 from __future__ import annotations
 
 import random
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -400,7 +401,7 @@ def test_migration_backfills_courses_that_existed_before_it(tmp_path: Path) -> N
     try:
         with Session(engine) as session:
             teacher = add_user(session, "teacher@example.org", Role.INSTRUCTOR)
-            make_course(session, teacher, "older", title="Bookbinding by hand")
+            _old_course(session, teacher, "older", "Bookbinding by hand")
             session.commit()
         command.upgrade(config, "head")
         with Session(engine) as session:
@@ -413,6 +414,22 @@ def test_migration_backfills_courses_that_existed_before_it(tmp_path: Path) -> N
         assert not [name for name in names if "course_fts" in name]
     finally:
         engine.dispose()
+
+
+def _old_course(session: Session, teacher: User, slug: str, title: str) -> None:
+    """A published course written with the columns of revision 0001 only (later
+    revisions add course columns the model already has)."""
+    now = datetime.now(UTC)
+    session.execute(
+        text(
+            "INSERT INTO course (slug, title, subtitle, description, instructor_id, price_cents,"
+            " currency, status, what_you_will_learn, requirements, tags, level, language,"
+            " created_at, updated_at, published_at, rating_avg, rating_count) VALUES"
+            " (:slug, :title, '', '', :teacher, 0, 'USD', 'published', '[]', '[]', '[]',"
+            " 'all', 'English', :now, :now, :now, 0, 0)"
+        ),
+        {"slug": slug, "title": title, "teacher": teacher.id, "now": now},
+    )
 
 
 def teacher_of(session: Session) -> User:
