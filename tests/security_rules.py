@@ -106,6 +106,8 @@ RULES: dict[str, tuple[str, dict]] = {
     "PublishState.unpublish": (SIGNED_IN, {}),
     "PublishState.archive": (SIGNED_IN, {}),
     "PublishState.delete_course": (SIGNED_IN, {}),
+    # The course's staff only, and only while an admin's hold lasts (course_moderation).
+    "PublishState.ask_for_review": (SIGNED_IN, {"form": {"message": "forged review request"}}),
     # The curriculum builder: the course's instructor or an admin; the curriculum services
     # check role and ownership of every section and lesson id (SECURITY-CASES 23).
     "CurriculumState.load": (SIGNED_IN, {}),
@@ -164,6 +166,7 @@ RULES |= {
         {"form": {"course_id": "1", "action": "archive", "reason": "forged"}},
     ),
     "AdminCoursesState.set_review_hidden": (ADMIN, {"review_id": 1, "hidden": True}),
+    "AdminCoursesState.lift_moderation": (ADMIN, {"course_id": 1}),
     "AdminAuditState.load": (ADMIN, {}),
     "AdminAuditState.go_to_page": (ADMIN, {"page": 2}),
 }

@@ -9,7 +9,7 @@ import reflex as rx
 
 from lms_reflex import routes
 from lms_reflex.db import call_service
-from lms_reflex.services import admin_catalog, admin_moderation, reviews
+from lms_reflex.services import admin_catalog, admin_moderation, course_moderation, reviews
 from lms_reflex.services.admin_catalog import AdminCourseRow
 from lms_reflex.services.admin_moderation import ModeratedReview
 from lms_reflex.services.errors import DomainError, PermissionDenied
@@ -176,6 +176,25 @@ class AdminCoursesState(rx.State):
             told if sent else rx.toast.error(MAIL_FAILED),
             AdminCoursesState.go_to_page(self.page_number),
         ]
+
+    @rx.event
+    async def lift_moderation(self, course_id: int):
+        """End an admin hold so the instructor may publish again; they are mailed after."""
+        try:
+            mail = await call_service(
+                course_moderation.lift_moderation,
+                actor=await current_actor(self),
+                course_id=as_id(course_id),
+            )
+        except DomainError as exc:
+            yield error_toast(exc)
+            return
+        yield [
+            rx.toast.success("Moderation lifted; the instructor may publish again."),
+            AdminCoursesState.go_to_page(self.page_number),
+        ]
+        if not await send_mail_off_loop(mail):
+            yield rx.toast.error(MAIL_FAILED)
 
     @rx.event
     async def set_review_hidden(self, review_id: int, hidden: bool):
