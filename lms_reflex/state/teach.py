@@ -19,7 +19,7 @@ from lms_reflex.services import (
     teaching,
 )
 from lms_reflex.services.course_publishing import ChecklistItem
-from lms_reflex.services.errors import DomainError
+from lms_reflex.services.errors import DomainError, NotSignedIn
 from lms_reflex.services.teaching import TeachingCourse
 from lms_reflex.state.session import current_actor
 from lms_reflex.state.util import MAIL_FAILED, error_toast, field, route_param, send_mail_off_loop
@@ -213,10 +213,17 @@ class PublishState(rx.State):
                 course_id=self.course_id,
                 message=field(form, "message", 1100),
             )
-            await self._refresh()
-        except DomainError as exc:
-            self.review_error = exc.message
+        except NotSignedIn:
+            here = routes.course_publish_url(self.course_id) if self.course_id else routes.TEACH
+            yield sign_in_first(here)
             return
+        except DomainError as exc:
+            self.review_error = exc.message  # shown under the message field
+            return
+        try:
+            await self._refresh()  # shows when they asked
+        except DomainError:
+            pass  # the request stands; the next load shows the page's state
         yield rx.toast.success("Your request was sent to the administrators.")
         sent = [await send_mail_off_loop(mail) for mail in mails]
         if not all(sent):
