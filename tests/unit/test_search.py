@@ -7,7 +7,6 @@ again on PostgreSQL (every test that takes only `session` and `teacher`).
 from __future__ import annotations
 
 import random
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -21,7 +20,7 @@ from lms_reflex.models import Category, Course, CourseStatus, Enrollment, Level,
 from lms_reflex.services import catalog, search
 from lms_reflex.services.errors import InvalidInput, NotFound
 from tests.unit._helpers import count_selects
-from tests.unit.catalog_fixtures import add_category, add_course, add_user
+from tests.unit.catalog_fixtures import add_category, add_course, add_course_at_0001, add_user
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -401,7 +400,7 @@ def test_migration_backfills_courses_that_existed_before_it(tmp_path: Path) -> N
     try:
         with Session(engine) as session:
             teacher = add_user(session, "teacher@example.org", Role.INSTRUCTOR)
-            _old_course(session, teacher, "older", "Bookbinding by hand")
+            add_course_at_0001(session, teacher, "older", "Bookbinding by hand")
             session.commit()
         command.upgrade(config, "head")
         with Session(engine) as session:
@@ -414,22 +413,6 @@ def test_migration_backfills_courses_that_existed_before_it(tmp_path: Path) -> N
         assert not [name for name in names if "course_fts" in name]
     finally:
         engine.dispose()
-
-
-def _old_course(session: Session, teacher: User, slug: str, title: str) -> None:
-    """A published course written with the columns of revision 0001 only (later
-    revisions add course columns the model already has)."""
-    now = datetime.now(UTC)
-    session.execute(
-        text(
-            "INSERT INTO course (slug, title, subtitle, description, instructor_id, price_cents,"
-            " currency, status, what_you_will_learn, requirements, tags, level, language,"
-            " created_at, updated_at, published_at, rating_avg, rating_count) VALUES"
-            " (:slug, :title, '', '', :teacher, 0, 'USD', 'published', '[]', '[]', '[]',"
-            " 'all', 'English', :now, :now, :now, 0, 0)"
-        ),
-        {"slug": slug, "title": title, "teacher": teacher.id, "now": now},
-    )
 
 
 def teacher_of(session: Session) -> User:
