@@ -36,6 +36,9 @@ ADMIN_ACTIONS: dict[str, str] = {
     "category_deleted": "Deleted a category",
     "course_draft_by_admin": "Unpublished a course",
     "course_archived_by_admin": "Archived a course",
+    "course_moderation_lifted": "Lifted a course's moderation",
+    # Not an admin's action, but the admins' to answer: shown on the same trail.
+    "course_review_requested": "Asked for a review of a moderated course",
     "review_hidden": "Hid a review",
     "review_shown": "Showed a review again",
 }

@@ -13,8 +13,8 @@ import pytest
 from sqlmodel import Session, select
 
 from lms_reflex.models import AuditEvent, Course, CourseStatus, Lesson, Role, Section
+from lms_reflex.services import admin_audit, admin_users, course_moderation, course_publishing
 from lms_reflex.services import admin_catalog as ac
-from lms_reflex.services import admin_users, course_moderation, course_publishing
 from lms_reflex.services.actor import load_actor
 from lms_reflex.services.errors import (
     InvalidInput,
@@ -175,6 +175,8 @@ def test_only_an_admin_lifts_the_hold_then_the_instructor_publishes(
     assert event.actor_id == world["admin"].id and event.detail["reason"] == "Copied videos"
     with pytest.raises(InvalidInput, match="not on hold"):
         course_moderation.lift_moderation(session=session, actor=world["admin"], course_id=cid)
+    trail = admin_audit.list_admin_events(session=session, actor=world["admin"]).rows
+    assert "Lifted a course's moderation" in [row.action for row in trail]
     course_publishing.publish_course(session=session, actor=world["teacher"], course_id=cid)
     assert status(session, world) == CourseStatus.PUBLISHED
 
