@@ -229,7 +229,8 @@ def _held_notice() -> rx.Component:
         rx.cond(P.review_asked != "",
                 rx.callout.text("You asked for a review on ", P.review_asked, ".")),
         _review_form(),
-        color_scheme="amber", role="region", aria_label="Moderation", width="100%",
+        color_scheme="amber", high_contrast=True, role="region", aria_label="Moderation",
+        width="100%",
     )  # fmt: skip
 
 

@@ -98,7 +98,12 @@ def _find_course(page: Page, title: str) -> None:
 
 
 def test_a_moderated_course_stays_down_until_an_admin_lifts_it(
-    page: Page, browser: Browser, base_url: str, app_env: dict[str, str], smtp: SmtpSink
+    page: Page,
+    browser: Browser,
+    base_url: str,
+    app_env: dict[str, str],
+    smtp: SmtpSink,
+    check_a11y,
 ) -> None:
     admin_email = _make_admin(app_env)
     course_id = _course_id(app_env, HELD_SLUG)
@@ -120,6 +125,7 @@ def test_a_moderated_course_stays_down_until_an_admin_lifts_it(
     notice = teacher.get_by_role("region", name="Moderation")
     expect(notice).to_contain_text(REASON)
     expect(teacher.get_by_role("button", name="Publish", exact=True)).to_be_disabled()
+    check_a11y(teacher)
     refused = _forge_publish(teacher, base_url, course_id)
     assert "An administrator took this course down" in refused, refused[:500]
     assert _status(app_env, HELD_SLUG) == "draft"
@@ -136,6 +142,7 @@ def test_a_moderated_course_stays_down_until_an_admin_lifts_it(
     page.reload()
     _find_course(page, HELD_TITLE)
     expect(page.get_by_text("I rewrote lesson 3 from scratch.")).to_be_visible()
+    check_a11y(page)
     page.get_by_role("button", name=f"Lift moderation of {HELD_TITLE}").click()
     expect(page.get_by_text("Moderation lifted; the instructor may publish again.")).to_be_visible()
     expect(page.get_by_text("On hold", exact=True)).to_have_count(0)
