@@ -168,14 +168,15 @@ class AdminCoursesState(rx.State):
                 reason=field(form, "reason", 1100),
             )
         except DomainError as exc:
-            return error_toast(exc)
-        sent = await send_mail_off_loop(mail)
+            yield error_toast(exc)
+            return
         done = "Course archived" if action == "archive" else "Course unpublished"
-        told = rx.toast.success(f"{done}; the instructor was told why.")
-        return [
-            told if sent else rx.toast.error(MAIL_FAILED),
+        yield [  # the reply first; the mail after it
+            rx.toast.success(f"{done}; the instructor was told why."),
             AdminCoursesState.go_to_page(self.page_number),
         ]
+        if not await send_mail_off_loop(mail):
+            yield rx.toast.error(MAIL_FAILED)
 
     @rx.event
     async def lift_moderation(self, course_id: int):
