@@ -116,6 +116,8 @@ RULES: dict[str, tuple[str, dict]] = {
     "PublishState.unpublish": (OWNER, {}),
     "PublishState.archive": (OWNER, {}),
     "PublishState.delete_course": (OWNER, {}),
+    # The course's staff only, and only while an admin's hold lasts (course_moderation).
+    "PublishState.ask_for_review": (OWNER, {"form": {"message": "forged review request"}}),
     # The curriculum builder: the course's instructor or an admin; the curriculum services
     # check role and ownership of every section and lesson id (SECURITY-CASES 23).
     "CurriculumState.load": (OWNER, {}),
@@ -174,6 +176,7 @@ RULES |= {
         {"form": {"course_id": "1", "action": "archive", "reason": "forged"}},
     ),
     "AdminCoursesState.set_review_hidden": (ADMIN, {"review_id": 1, "hidden": True}),
+    "AdminCoursesState.lift_moderation": (ADMIN, {"course_id": 1}),
     "AdminAuditState.load": (ADMIN, {}),
     "AdminAuditState.go_to_page": (ADMIN, {"page": 2}),
 }

@@ -54,7 +54,8 @@ def course_unpublished_mail(email: str, course_title: str, reason: str) -> Mail:
     paragraphs = [
         f"An administrator unpublished your course \u201c{course_title}\u201d on {PRODUCT_NAME}.",
         f"The reason given: {reason}",
-        "It is a draft again: fix what is needed and publish it once more.",
+        "It stays a draft until an administrator lifts this decision. Fix what is needed,"
+        " then ask for a review on the course's Publish step.",
     ]
     return _mail(email, f"Your course was unpublished: {course_title}", paragraphs)
 
@@ -65,5 +66,30 @@ def course_archived_mail(email: str, course_title: str, reason: str) -> Mail:
         f"An administrator archived your course \u201c{course_title}\u201d on {PRODUCT_NAME}.",
         f"The reason given: {reason}",
         "Students already enrolled keep their progress; nobody new can enroll.",
+        "To have it reviewed, ask on the course's Publish step.",
     ]
     return _mail(email, f"Your course was archived: {course_title}", paragraphs)
+
+
+def review_requested_mail(
+    email: str, course_title: str, instructor: str, message: str, course_id: int
+) -> Mail:
+    """Tell an admin that an instructor asks to have their moderated course reviewed."""
+    link = f"{get_settings().base_url}{routes.ADMIN_COURSES}"
+    paragraphs = [
+        f"{instructor} asks for a review of \u201c{course_title}\u201d (course {course_id}),"
+        " which an administrator took down.",
+        f"Their message: {message}",
+        "To let them publish it again, lift the moderation on the admin course list:",
+    ]
+    return _mail(email, f"Review requested: {course_title}", paragraphs, link)
+
+
+def moderation_lifted_mail(email: str, course_title: str, course_id: int) -> Mail:
+    """Tell an instructor an admin lifted the moderation of their course."""
+    link = f"{get_settings().base_url}{routes.course_publish_url(course_id)}"
+    paragraphs = [
+        f"An administrator lifted the moderation of your course \u201c{course_title}\u201d.",
+        "You can publish it again from its Publish step:",
+    ]
+    return _mail(email, f"You can publish again: {course_title}", paragraphs, link)

@@ -83,6 +83,13 @@ class Course(SQLModel, table=True):
     published_at: datetime | None = Field(default=None, sa_type=UtcDateTime, index=True)
     rating_avg: float = 0.0
     rating_count: int = 0
+    # Set when an admin unpublishes or archives the course. While set, its instructor
+    # cannot publish it; only an admin clears it (docs/security.md, moderation).
+    moderated_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    moderation_reason: str = Field(default="", sa_type=Text)
+    # The instructor's latest "ask for review" while moderated (cleared with the hold).
+    review_requested_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    review_request: str = Field(default="", sa_type=Text)
 
 
 class Section(SQLModel, table=True):

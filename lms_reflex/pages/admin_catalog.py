@@ -142,10 +142,31 @@ def _moderate_dialog(row: rx.Var[AdminCourseRow], action: str, verb: str) -> rx.
     )
 
 
+def _hold(row: rx.Var[AdminCourseRow]) -> rx.Component:
+    """An admin's hold: its reason, the instructor's review request, and the lift button."""
+    return rx.vstack(
+        rx.badge("On hold", color_scheme="amber", high_contrast=True),
+        rx.text("Reason: ", row.moderation_reason, size="1"),
+        rx.cond(row.review_request != "",
+                rx.text("Review asked: ", row.review_request, size="1", weight="medium")),
+        rx.button("Lift moderation", size="1", variant="soft",
+                  aria_label="Lift moderation of " + row.title,
+                  on_click=S.lift_moderation(row.id)),
+        spacing="1", align="start",
+    )  # fmt: skip
+
+
 def _course_row(row: rx.Var[AdminCourseRow]) -> rx.Component:
     return rx.table.row(
         rx.table.row_header_cell(rx.link(row.title, href="/courses/" + row.slug)),
-        rx.table.cell(rx.badge(row.status, color_scheme="gray")),
+        rx.table.cell(
+            rx.vstack(
+                rx.badge(row.status, color_scheme="gray"),
+                rx.cond(row.moderated, _hold(row)),
+                spacing="1",
+                align="start",
+            )
+        ),
         rx.table.cell(row.owner_name),
         rx.table.cell(row.category_name),
         rx.table.cell(row.students),

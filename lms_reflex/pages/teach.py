@@ -200,12 +200,46 @@ def _delete_dialog() -> rx.Component:
     )  # fmt: skip
 
 
+def _review_form() -> rx.Component:
+    """Ask the admins to lift their hold; a refusal shows under the field."""
+    return rx.form(
+        rx.vstack(
+            rx.el.label("What did you change? (sent to the administrators)",
+                        html_for="review-message", style={"font_weight": "500"}),
+            rx.text_area(id="review-message", name="message", max_length=1000, required=True,
+                         width="100%"),
+            rx.cond(P.review_error != "",
+                    rx.text(P.review_error, color_scheme="red", size="2", role="alert")),
+            rx.button("Ask for review", type="submit"),
+            spacing="2", width="100%", align="start",
+        ),
+        on_submit=P.ask_for_review,
+        reset_on_submit=False,
+        width="100%",
+    )  # fmt: skip
+
+
+def _held_notice() -> rx.Component:
+    """Why the course is down, and the way back: an admin's review."""
+    return rx.callout.root(
+        rx.callout.text(rx.text("An administrator took this course down.", weight="bold")),
+        rx.callout.text("The reason given: ", P.held_reason),
+        rx.callout.text("It stays as they left it until an administrator lifts this decision. "
+                        "Fix what is needed, then ask for a review."),
+        rx.cond(P.review_asked != "",
+                rx.callout.text("You asked for a review on ", P.review_asked, ".")),
+        _review_form(),
+        color_scheme="amber", high_contrast=True, role="region", aria_label="Moderation",
+        width="100%",
+    )  # fmt: skip
+
+
 def _status_actions() -> rx.Component:
     return rx.flex(
         rx.cond(
             P.status != "published",
             rx.button("Publish", on_click=P.publish, loading=P.busy,
-                      disabled=~P.ready | ~rx.State.is_hydrated),
+                      disabled=~P.ready | ~rx.State.is_hydrated | P.held),
             rx.button("Unpublish", on_click=P.unpublish, loading=P.busy, variant="soft"),
         ),
         rx.cond(P.status != "archived",
@@ -230,6 +264,7 @@ def _publish_body() -> rx.Component:
     return rx.vstack(
         builder_nav(P.course_id, P.title, P.slug, "publish"),
         rx.hstack(rx.text("Status:"), status_badge(P.status), align="center"),
+        rx.cond(P.held, _held_notice()),
         rx.heading("Before publishing", size="5", as_="h2"),
         rx.el.ul(rx.foreach(P.checklist, _check_item), style={"padding": 0, "margin": 0}),
         rx.cond(~P.ready & (P.status != "published"),

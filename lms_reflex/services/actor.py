@@ -1,4 +1,8 @@
-"""Who is acting: loaded fresh from the database for every call, never cached in state."""
+"""Who is acting, and who may do what: the one home of the role and course-staff rules.
+
+The Actor is loaded fresh from the database for every call, never cached in state, so a
+role change or a deactivation counts from the user's next event (docs/security.md).
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,10 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from lms_reflex.models import Role, User
-from lms_reflex.services.errors import NotSignedIn, PermissionDenied
+from lms_reflex.models import Course, Role, User
+from lms_reflex.services.errors import NotFound, NotSignedIn, PermissionDenied
+
+COURSE_NOT_FOUND = "We could not find that course."
 
 
 @dataclass(frozen=True)
@@ -88,3 +94,50 @@ def require_role(actor: Actor | None, *roles: str) -> Actor:
     if actor.role != Role.ADMIN and actor.role not in roles:
         raise PermissionDenied()
     return actor
+
+
+def require_admin(actor: Actor | None) -> Actor:
+    """Refuse everyone but a verified admin (every admin service starts here).
+
+    Raises:
+        NotSignedIn: when nobody is signed in.
+        PermissionDenied: when the actor is not a verified admin.
+    """
+    return require_role(actor, Role.ADMIN)
+
+
+def is_course_staff(actor: Actor | None, instructor_id: int | None) -> bool:
+    """Whether the actor counts as staff of a course taught by `instructor_id`.
+
+    The one rule for drafts, analytics, the builder and private media: a verified admin,
+    or the course's own instructor while they still hold the instructor role. A demoted
+    instructor is a student again from their next call; a deactivated user has no Actor.
+    """
+    if actor is None or not actor.is_verified:
+        return False
+    if actor.is_admin:
+        return True
+    return actor.role == Role.INSTRUCTOR and actor.id == instructor_id
+
+
+def staff_course(
+    session: Session, actor: Actor | None, course_id: object, *, lock: bool = False
+) -> Course:
+    """The course if the actor counts as its staff (`is_course_staff`).
+
+    `lock` takes a row lock on PostgreSQL (FOR UPDATE), so two edits of one course run one
+    after the other.
+
+    Raises:
+        NotSignedIn: when nobody is signed in.
+        PermissionDenied: when the actor is not a verified instructor or admin.
+        NotFound: unknown id, or a course the actor is not staff of (drafts of others are
+            never revealed).
+    """
+    actor = require_role(actor, Role.INSTRUCTOR)
+    course = None
+    if isinstance(course_id, int) and not isinstance(course_id, bool):
+        course = session.get(Course, course_id, with_for_update=True if lock else None)
+    if course is None or not is_course_staff(actor, course.instructor_id):
+        raise NotFound(COURSE_NOT_FOUND)
+    return course

@@ -15,11 +15,12 @@ from sqlmodel import Session, col, select
 
 from lms_reflex.mail.admin_messages import course_archived_mail, course_unpublished_mail
 from lms_reflex.mail.message import Mail
-from lms_reflex.models import Category, Course, CourseStatus, Enrollment, Role, User, utcnow
+from lms_reflex.models import Category, Course, CourseStatus, Enrollment, User, utcnow
 from lms_reflex.services import formatting as fmt
-from lms_reflex.services.actor import Actor, require_role
+from lms_reflex.services.actor import Actor, require_admin
 from lms_reflex.services.audit import record_event
 from lms_reflex.services.catalog import page_window
+from lms_reflex.services.course_moderation import set_hold
 from lms_reflex.services.errors import Conflict, InvalidInput, NotFound
 from lms_reflex.services.text import contains_pattern
 from lms_reflex.services.validation import first_free_slug, make_slug
@@ -46,6 +47,9 @@ class AdminCourseRow:
     students: int
     price_label: str
     created_label: str
+    moderated: bool = False
+    moderation_reason: str = ""
+    review_request: str = ""
 
 
 @dataclass(frozen=True)
@@ -56,10 +60,6 @@ class AdminCoursePage:
     total: int
     page: int
     pages: int
-
-
-def _require_admin(actor: Actor | None) -> Actor:
-    return require_role(actor, Role.ADMIN)
 
 
 def _view(category: Category) -> CategoryView:
@@ -120,7 +120,7 @@ def create_category(
         InvalidInput: an empty or too long name or description.
         Conflict: the name is taken.
     """
-    admin = _require_admin(actor)
+    admin = require_admin(actor)
     clean = _clean_name(session, name)
     text = _clean_description(description)
     last = session.exec(select(func.max(col(Category.position)))).one()
@@ -148,7 +148,7 @@ def rename_category(
         InvalidInput: an empty or too long name.
         Conflict: the name is taken by another category.
     """
-    admin = _require_admin(actor)
+    admin = require_admin(actor)
     row = _category(session, category_id)
     clean = _clean_name(session, name, keep_id=row.id)
     before, row.name = row.name, clean
@@ -169,7 +169,7 @@ def describe_category(
         NotFound: unknown category.
         InvalidInput: a description over 2000 characters.
     """
-    admin = _require_admin(actor)
+    admin = require_admin(actor)
     row = _category(session, category_id)
     text = _clean_description(description)
     before, row.description = row.description, text
@@ -192,7 +192,7 @@ def reorder_categories(
         PermissionDenied: anyone but an admin.
         InvalidInput: a stale, foreign, duplicated or malformed list.
     """
-    admin = _require_admin(actor)
+    admin = require_admin(actor)
     rows = session.exec(select(Category).order_by(col(Category.id)).with_for_update()).all()
     by_id = {row.id: row for row in rows}
     ids = list(category_ids) if isinstance(category_ids, list | tuple) else None
@@ -218,7 +218,7 @@ def delete_category(*, session: Session, actor: Actor | None, category_id: int) 
         NotFound: unknown category.
         Conflict: courses still use it; the message names them.
     """
-    admin = _require_admin(actor)
+    admin = require_admin(actor)
     row = _category(session, category_id)
     titles = session.exec(
         select(Course.title).where(col(Course.category_id) == row.id).order_by(col(Course.title))
@@ -267,6 +267,9 @@ def _course_row(course: Course, first: str, last: str, category: str | None, n: 
         students=int(n),
         price_label=fmt.price_label(course.price_cents, course.currency),
         created_label=fmt.day_label(course.created_at),
+        moderated=course.moderated_at is not None,
+        moderation_reason=course.moderation_reason,
+        review_request=course.review_request,
     )
 
 
@@ -288,7 +291,7 @@ def list_all_courses(
         PermissionDenied: anyone but an admin.
         InvalidInput: an unknown status or a search text over 200 characters.
     """
-    _require_admin(actor)
+    require_admin(actor)
     clauses = _course_filters(query, status)
     page, size, offset = page_window(page, page_size)
     total = int(session.exec(select(func.count(col(Course.id))).where(*clauses)).one())
@@ -341,7 +344,9 @@ def _moderated(
 
 
 def _set_status(session: Session, admin: Actor, course: Course, status: str, reason: str) -> None:
+    """Change the status and put the course on hold until an admin lifts it."""
     before, course.status = course.status, status
+    set_hold(course, reason)
     course.updated_at = utcnow()
     session.add(course)
     session.flush()
@@ -363,7 +368,7 @@ def unpublish_course_with_reason(
         NotFound: unknown course.
         InvalidInput: no reason, a reason over 1000 characters, or a course not published.
     """
-    admin = _require_admin(actor)
+    admin = require_admin(actor)
     course, owner, text = _moderated(session, course_id, reason, (CourseStatus.PUBLISHED,))
     _set_status(session, admin, course, CourseStatus.DRAFT, text)
     return course_unpublished_mail(owner.email, course.title, text)
@@ -383,7 +388,7 @@ def archive_course_with_reason(
         NotFound: unknown course.
         InvalidInput: no reason, a reason over 1000 characters, or an archived course.
     """
-    admin = _require_admin(actor)
+    admin = require_admin(actor)
     allowed = (CourseStatus.DRAFT, CourseStatus.PUBLISHED)
     course, owner, text = _moderated(session, course_id, reason, allowed)
     _set_status(session, admin, course, CourseStatus.ARCHIVED, text)

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from lms_reflex.models import Course, CourseStatus, Enrollment, Review, Role, User
+from lms_reflex.models import Course, CourseStatus, Enrollment, Review, User
 from lms_reflex.services import formatting as fmt
-from lms_reflex.services.actor import Actor, require_role
+from lms_reflex.services.actor import Actor, require_admin
 from lms_reflex.services.catalog import list_categories, page_window
 from lms_reflex.services.errors import NotFound
 from lms_reflex.services.views import CategoryView
@@ -73,7 +73,7 @@ def list_recent_reviews(
         NotSignedIn: for anonymous callers.
         PermissionDenied: anyone but an admin.
     """
-    require_role(actor, Role.ADMIN)
+    require_admin(actor)
     page, size, offset = page_window(page, page_size)
     total = int(session.exec(select(func.count(col(Review.id)))).one())
     rows = session.execute(
@@ -115,7 +115,7 @@ def list_user_enrollments(
         PermissionDenied: anyone but an admin.
         NotFound: unknown user.
     """
-    require_role(actor, Role.ADMIN)
+    require_admin(actor)
     user = session.get(User, user_id) if type(user_id) is int else None
     if user is None:
         raise NotFound("We could not find that user.")
@@ -140,7 +140,7 @@ def enrollable_courses(*, session: Session, actor: Actor | None) -> list[CourseC
         NotSignedIn: for anonymous callers.
         PermissionDenied: anyone but an admin.
     """
-    require_role(actor, Role.ADMIN)
+    require_admin(actor)
     rows = session.exec(
         select(Course.id, Course.title)
         .where(col(Course.status).in_([CourseStatus.PUBLISHED, CourseStatus.ARCHIVED]))
@@ -157,5 +157,5 @@ def categories_for_admin(*, session: Session, actor: Actor | None) -> list[Categ
         NotSignedIn: for anonymous callers.
         PermissionDenied: anyone but an admin.
     """
-    require_role(actor, Role.ADMIN)
+    require_admin(actor)
     return list_categories(session=session)

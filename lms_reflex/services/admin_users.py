@@ -19,7 +19,7 @@ from lms_reflex.mail.message import Mail, signup_code_mail
 from lms_reflex.models import Course, Enrollment, OtpPurpose, Role, User
 from lms_reflex.services import formatting as fmt
 from lms_reflex.services import otp
-from lms_reflex.services.actor import Actor, require_role
+from lms_reflex.services.actor import Actor, require_admin
 from lms_reflex.services.audit import record_event
 from lms_reflex.services.catalog import page_window
 from lms_reflex.services.errors import InvalidInput, NotFound
@@ -68,11 +68,6 @@ class UserChange:
     role: str
     active: bool
     sessions_revoked: int = 0
-
-
-def _require_admin(actor: Actor | None) -> Actor:
-    """Raises NotSignedIn or PermissionDenied unless the actor is a verified admin."""
-    return require_role(actor, Role.ADMIN)
 
 
 def _user(session: Session, user_id: object) -> User:
@@ -178,7 +173,7 @@ def list_users(
         PermissionDenied: anyone but an admin.
         InvalidInput: an unknown role or a search text over 200 characters.
     """
-    _require_admin(actor)
+    require_admin(actor)
     clauses = _filters(query, role)
     if asks_to_teach is True:
         clauses.append(col(User.instructor_requested_at).is_not(None))
@@ -240,7 +235,7 @@ def change_role(*, session: Session, actor: Actor | None, user_id: int, role: st
         NotFound: unknown user.
         InvalidInput: an unknown role, demoting oneself, or demoting the last active admin.
     """
-    admin = _require_admin(actor)
+    admin = require_admin(actor)
     if not isinstance(role, str) or role not in set(Role):
         raise InvalidInput("Please choose student, instructor or admin.")
     user = _user(session, user_id)
@@ -286,7 +281,7 @@ def approve_instructor_request(*, session: Session, actor: Actor | None, user_id
         NotFound: unknown user.
         InvalidInput: no pending request, or a deactivated account.
     """
-    admin = _require_admin(actor)
+    admin = require_admin(actor)
     user = _pending_request(session, user_id)
     if not user.is_active:
         raise InvalidInput("That account is deactivated.")
@@ -320,7 +315,7 @@ def reject_instructor_request(
         NotFound: unknown user.
         InvalidInput: no pending request, or a reason that is too long.
     """
-    admin = _require_admin(actor)
+    admin = require_admin(actor)
     reason = reason.strip() if isinstance(reason, str) else ""
     if len(reason) > MAX_REASON_LEN:
         raise InvalidInput("Please keep the reason under 1000 characters.")
@@ -349,7 +344,7 @@ def deactivate_user(*, session: Session, actor: Actor | None, user_id: int) -> U
         NotFound: unknown user.
         InvalidInput: the actor's own account, or the last active admin.
     """
-    admin = _require_admin(actor)
+    admin = require_admin(actor)
     user = _user(session, user_id)
     _keep_an_admin(session, admin, user)
     before = user.is_active
@@ -369,7 +364,7 @@ def reactivate_user(*, session: Session, actor: Actor | None, user_id: int) -> U
         PermissionDenied: anyone but an admin.
         NotFound: unknown user.
     """
-    admin = _require_admin(actor)
+    admin = require_admin(actor)
     user = _user(session, user_id)
     before = user.is_active
     user.is_active = True
@@ -393,7 +388,7 @@ def resend_verification(*, session: Session, actor: Actor | None, user_id: int) 
         NotFound: unknown user.
         Throttled: a code was issued for this email less than a minute ago.
     """
-    admin = _require_admin(actor)
+    admin = require_admin(actor)
     user = _user(session, user_id)
     if user.email_verified_at is not None or not user.is_active:
         return None

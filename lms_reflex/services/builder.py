@@ -1,22 +1,22 @@
 """What every course-builder service shares: the ownership check and the text rules.
 
 Every builder function checks the role (instructor or admin) AND ownership of the course
-through `owned_course`: another instructor's course answers NotFound, so drafts of others
-are never revealed (SECURITY-CASES 23). Creating a course and its details live in
-`course_details`, the publish checklist and status changes in `course_publishing`, the
-/teach list in `teaching`, the curriculum in `curriculum`, files in `course_media`.
+through `owned_course`, the course-staff rule of `actor.staff_course`: another
+instructor's course answers NotFound, so drafts of others are never revealed
+(SECURITY-CASES 23). Creating a course and its details live in `course_details`, the
+publish checklist and status changes in `course_publishing`, the /teach list in
+`teaching`, the curriculum in `curriculum`, files in `course_media`.
 """
 
 from __future__ import annotations
 
 from sqlmodel import Session
 
-from lms_reflex.models import Course, Role, utcnow
-from lms_reflex.services.actor import Actor, require_role
-from lms_reflex.services.errors import InvalidInput, NotFound
-from lms_reflex.services.validation import has_control_chars, valid_id
+from lms_reflex.models import Course, utcnow
+from lms_reflex.services.actor import Actor, staff_course
+from lms_reflex.services.errors import InvalidInput
+from lms_reflex.services.validation import has_control_chars
 
-COURSE_NOT_FOUND = "We could not find that course."
 TITLE_MIN, TITLE_MAX = 3, 120
 
 # ------------------------------------------------------------------------------ access
@@ -25,23 +25,14 @@ TITLE_MIN, TITLE_MAX = 3, 120
 def owned_course(
     session: Session, actor: Actor | None, course_id: object, *, lock: bool = False
 ) -> Course:
-    """The course if the actor is its instructor or an admin.
-
-    `lock` takes a row lock on PostgreSQL (FOR UPDATE), so two curriculum edits of one
-    course run one after the other.
+    """The course if the actor counts as its staff: `actor.staff_course`, under its old name.
 
     Raises:
         NotSignedIn: when nobody is signed in.
         PermissionDenied: when the actor is not a verified instructor or admin.
         NotFound: unknown id, or a course of another instructor.
     """
-    actor = require_role(actor, Role.INSTRUCTOR)
-    course = None
-    if valid_id(course_id):
-        course = session.get(Course, course_id, with_for_update=True if lock else None)
-    if course is None or not (actor.is_admin or course.instructor_id == actor.id):
-        raise NotFound(COURSE_NOT_FOUND)
-    return course
+    return staff_course(session, actor, course_id, lock=lock)
 
 
 def touch(session: Session, course: Course) -> None:

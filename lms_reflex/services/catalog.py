@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 
 from lms_reflex.models import Category, Course, CourseStatus, Enrollment, User
 from lms_reflex.services import formatting as fmt
-from lms_reflex.services.actor import Actor
+from lms_reflex.services.actor import Actor, is_course_staff
 from lms_reflex.services.course_page import build_course_detail
 from lms_reflex.services.errors import InvalidInput, NotFound
 from lms_reflex.services.text import contains_pattern
@@ -195,8 +195,8 @@ def search_courses(*, session: Session, query: str, limit: int = 20) -> list[Cou
 
 
 def can_see_unpublished(actor: Actor | None, course: Course) -> bool:
-    """Drafts are visible to their own instructor and to admins only."""
-    return actor is not None and (actor.is_admin or actor.id == course.instructor_id)
+    """Drafts are visible to the course's staff only (`actor.is_course_staff`)."""
+    return is_course_staff(actor, course.instructor_id)
 
 
 def get_course_detail(*, session: Session, actor: Actor | None, slug: str) -> CourseDetail:

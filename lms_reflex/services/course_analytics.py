@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from lms_reflex.models import Course, Enrollment, Lesson, LessonProgress, Section, User, utcnow
 from lms_reflex.services import reviews
-from lms_reflex.services.actor import Actor, require_actor
+from lms_reflex.services.actor import Actor, is_course_staff, require_actor
 from lms_reflex.services.dashboard import percent
 from lms_reflex.services.errors import NotFound
 from lms_reflex.services.platform_stats import DayCount, daily_counts
@@ -65,7 +65,7 @@ class CourseAnalytics:
 
 
 def _own_course(session: Session, actor: Actor | None, course_id: object) -> Course:
-    """The course, if the actor teaches it or is an admin.
+    """The course, if the actor counts as its staff (`actor.is_course_staff`, read now).
 
     Raises:
         NotSignedIn: for anonymous callers.
@@ -73,7 +73,7 @@ def _own_course(session: Session, actor: Actor | None, course_id: object) -> Cou
     """
     actor = require_actor(actor)
     course = session.get(Course, course_id) if isinstance(course_id, int) else None
-    if course is None or not (actor.is_admin or course.instructor_id == actor.id):
+    if course is None or not is_course_staff(actor, course.instructor_id):
         raise NotFound("We could not find that course.")
     return course
 

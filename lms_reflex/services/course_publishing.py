@@ -2,6 +2,8 @@
 
 Every function checks the role and ownership through `builder.owned_course`
 (SECURITY-CASES 23); status changes take the course's row lock (FOR UPDATE on PostgreSQL).
+A course an admin took down refuses every status change until an admin lifts the hold
+(`course_moderation`, docs/security.md).
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ from sqlmodel import Session, col, select
 from lms_reflex.models import Course, CourseStatus, Lesson, Section, utcnow
 from lms_reflex.services.actor import Actor
 from lms_reflex.services.builder import TITLE_MAX, TITLE_MIN, owned_course, touch
-from lms_reflex.services.errors import InvalidInput
+from lms_reflex.services.course_moderation import held_message
+from lms_reflex.services.errors import InvalidInput, PermissionDenied
 
 
 @dataclass(frozen=True)
@@ -81,9 +84,11 @@ def publish_course(*, session: Session, actor: Actor | None, course_id: int) -> 
         NotSignedIn: when nobody is signed in.
         PermissionDenied: when the actor is not a verified instructor or admin.
         NotFound: unknown id, or a course of another instructor.
+        PermissionDenied: also while an admin's moderation holds (with their reason).
         InvalidInput: when the checklist is not complete (the message lists what is missing).
     """
     course = owned_course(session, actor, course_id, lock=True)
+    _not_held(course)
     missing = [item.label.lower() for item in _checklist(session, course) if not item.done]
     if missing:
         raise InvalidInput("Before publishing, please add: " + ", ".join(missing) + ".")
@@ -95,8 +100,19 @@ def publish_course(*, session: Session, actor: Actor | None, course_id: int) -> 
     session.flush()
 
 
+def _not_held(course: Course) -> None:
+    """Refuse status changes while an admin's moderation holds (admins lift it first).
+
+    Raises:
+        PermissionDenied: with the admin's reason.
+    """
+    if course.moderated_at is not None:
+        raise PermissionDenied(held_message(course))
+
+
 def _set_status(session: Session, actor: Actor | None, course_id: int, status: str) -> None:
     course = owned_course(session, actor, course_id, lock=True)
+    _not_held(course)
     if course.status == status:
         return
     course.status = status
@@ -109,7 +125,8 @@ def unpublish_course(*, session: Session, actor: Actor | None, course_id: int) -
 
     Raises:
         NotSignedIn: when nobody is signed in.
-        PermissionDenied: when the actor is not a verified instructor or admin.
+        PermissionDenied: when the actor is not a verified instructor or admin, or while
+            an admin's moderation holds.
         NotFound: unknown id, or a course of another instructor.
     """
     _set_status(session, actor, course_id, CourseStatus.DRAFT)
@@ -120,7 +137,8 @@ def archive_course(*, session: Session, actor: Actor | None, course_id: int) -> 
 
     Raises:
         NotSignedIn: when nobody is signed in.
-        PermissionDenied: when the actor is not a verified instructor or admin.
+        PermissionDenied: when the actor is not a verified instructor or admin, or while
+            an admin's moderation holds.
         NotFound: unknown id, or a course of another instructor.
     """
     _set_status(session, actor, course_id, CourseStatus.ARCHIVED)

@@ -26,12 +26,11 @@ from lms_reflex.models import (
     EnrollmentSource,
     Lesson,
     LessonProgress,
-    Role,
     Section,
     User,
     utcnow,
 )
-from lms_reflex.services.actor import Actor, require_role, require_verified
+from lms_reflex.services.actor import Actor, require_admin, require_verified
 from lms_reflex.services.audit import record_event
 from lms_reflex.services.catalog import can_see_unpublished
 from lms_reflex.services.dashboard import percent
@@ -235,9 +234,7 @@ def _admin_targets(
         PermissionDenied: when the actor is not an admin.
         NotFound: unknown user or course.
     """
-    admin = require_role(actor, Role.ADMIN)
-    if admin.role != Role.ADMIN:  # require_role lets admins through every role, not others
-        raise PermissionDenied()
+    admin = require_admin(actor)
     user = session.get(User, user_id)
     if user is None:
         raise NotFound("We could not find that user.")

@@ -25,7 +25,7 @@ from lms_reflex.models import (
     Section,
 )
 from lms_reflex.services import formatting as fmt
-from lms_reflex.services.actor import Actor, require_actor
+from lms_reflex.services.actor import Actor, is_course_staff, require_actor
 from lms_reflex.services.course_page import Outline, course_outline
 from lms_reflex.services.dashboard import percent
 from lms_reflex.services.errors import NotFound, NotSignedIn, PermissionDenied
@@ -88,18 +88,6 @@ class PlayerView:
     total_lessons: int
     course_percent: int
     tracks_progress: bool
-
-
-def teaches(actor: Actor | None, instructor_id: int | None) -> bool:
-    """Admins, and the course's own instructor while they may still teach."""
-    if actor is None:
-        return False
-    return actor.is_admin or (actor.can_teach and actor.id == instructor_id)
-
-
-def is_course_staff(actor: Actor | None, course: Course) -> bool:
-    """`teaches` for a loaded course."""
-    return teaches(actor, course.instructor_id)
 
 
 def lesson_facts_query(*columns: Any) -> Any:
@@ -193,7 +181,7 @@ def _check_access(session: Session, actor: Actor | None, lesson: Lesson, course:
     return lesson_access(
         actor,
         enrolled=is_enrolled(session, actor, course.id),
-        staff=is_course_staff(actor, course),
+        staff=is_course_staff(actor, course.instructor_id),
         published=course.status == CourseStatus.PUBLISHED,
         preview=lesson.is_preview,
     )
@@ -235,7 +223,7 @@ def visible_course(session: Session, actor: Actor, course_id: object) -> Course:
     course = session.get(Course, course_id) if valid_id(course_id) else None
     if course is None or course.id is None:
         raise NotFound(COURSE_NOT_FOUND)
-    if course.status == CourseStatus.PUBLISHED or is_course_staff(actor, course):
+    if course.status == CourseStatus.PUBLISHED or is_course_staff(actor, course.instructor_id):
         return course
     if not is_enrolled(session, actor, course.id):
         raise NotFound(COURSE_NOT_FOUND)
@@ -331,7 +319,7 @@ def get_lesson_for_player(
     ids = [les.id or 0 for _, lessons in outline for les in lessons]
     mine = _my_progress(session, actor.id, ids) if enrolled and actor else {}
     done = {lid for lid, row in mine.items() if row.completed_at is not None}
-    open_all = enrolled or is_course_staff(actor, course)
+    open_all = enrolled or is_course_staff(actor, course.instructor_id)
     syllabus = _syllabus(outline, done, lesson.id, open_all)
     prev_id, next_id = _neighbours(syllabus, lesson.id)
     row = mine.get(lesson.id)

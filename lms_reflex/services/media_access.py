@@ -8,13 +8,11 @@ from sqlalchemy import bindparam, or_
 from sqlmodel import Session, col, select
 
 from lms_reflex.models import Course, CourseStatus, Enrollment, Lesson, Profile, Section
-from lms_reflex.services.actor import Actor, load_actor
+from lms_reflex.services.actor import Actor, is_course_staff, load_actor
 from lms_reflex.services.learning import (
     can_open_lesson,
-    is_course_staff,
     is_enrolled,
     lesson_facts_query,
-    teaches,
 )
 from lms_reflex.services.sessions import check_session
 
@@ -72,7 +70,7 @@ def can_read_private_media(*, session: Session, actor: Actor | None, key: str) -
     kind = key.split("/", 1)[0]
     if kind == "thumbnails":
         course = _course_by_thumbnail(session, key)
-        return course is not None and course.instructor_id == actor.id
+        return course is not None and is_course_staff(actor, course.instructor_id)
     if kind not in _LESSON_KINDS:
         return False
     found = _course_of_lesson_media(session, key)
@@ -80,7 +78,7 @@ def can_read_private_media(*, session: Session, actor: Actor | None, key: str) -
         return False
     course = found[1]
     assert course.id is not None
-    return is_course_staff(actor, course) or is_enrolled(session, actor, course.id)
+    return is_course_staff(actor, course.instructor_id) or is_enrolled(session, actor, course.id)
 
 
 def can_read_signed_media(*, session: Session, user_id: int, lesson_id: int, key: str) -> bool:
@@ -131,7 +129,7 @@ def _lesson_media_grant(session: Session, key: str, actor: Actor | None) -> Gran
     published = status == CourseStatus.PUBLISHED
     if published and (preview or key.startswith("posters/")):
         return Grant.PUBLIC
-    if teaches(actor, instructor_id) or (actor is not None and enrollment_id is not None):
+    if is_course_staff(actor, instructor_id) or (actor is not None and enrollment_id is not None):
         return Grant.PRIVATE
     return None
 

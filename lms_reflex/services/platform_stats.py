@@ -23,12 +23,11 @@ from lms_reflex.models import (
     Enrollment,
     Lesson,
     LessonProgress,
-    Role,
     Section,
     User,
     utcnow,
 )
-from lms_reflex.services.actor import Actor, require_role
+from lms_reflex.services.actor import Actor, require_admin
 from lms_reflex.services.dashboard import percent
 from lms_reflex.services.errors import InvalidInput
 
@@ -116,10 +115,6 @@ def daily_counts(
     ]
 
 
-def _admin(actor: Actor | None) -> Actor:
-    return require_role(actor, Role.ADMIN)
-
-
 def signups_per_day(
     *, session: Session, actor: Actor | None, start: date, end: date
 ) -> list[DayCount]:
@@ -130,7 +125,7 @@ def signups_per_day(
         PermissionDenied: anyone but an admin.
         InvalidInput: a bad range (end before start, over 366 days, not dates).
     """
-    _admin(actor)
+    require_admin(actor)
     return daily_counts(session, col(User.created_at), start, end)
 
 
@@ -144,7 +139,7 @@ def enrollments_per_day(
         PermissionDenied: anyone but an admin.
         InvalidInput: a bad range (end before start, over 366 days, not dates).
     """
-    _admin(actor)
+    require_admin(actor)
     return daily_counts(session, col(Enrollment.created_at), start, end)
 
 
@@ -196,7 +191,7 @@ def completions_per_day(
         PermissionDenied: anyone but an admin.
         InvalidInput: a bad range (end before start, over 366 days, not dates).
     """
-    _admin(actor)
+    require_admin(actor)
     finished = finished_enrollments()
     return daily_counts(session, finished.c.finished_at, start, end)
 
@@ -209,7 +204,7 @@ def active_learners(*, session: Session, actor: Actor | None, days: int = 7) -> 
         PermissionDenied: anyone but an admin.
         InvalidInput: a window other than 7 or 30 days.
     """
-    _admin(actor)
+    require_admin(actor)
     if type(days) is not int or days not in ACTIVE_WINDOWS:
         raise InvalidInput("Please choose 7 or 30 days.")
     since = utcnow() - timedelta(days=days)
@@ -227,7 +222,7 @@ def top_courses(*, session: Session, actor: Actor | None, limit: int = 10) -> li
         PermissionDenied: anyone but an admin.
         InvalidInput: a limit outside 1..100.
     """
-    _admin(actor)
+    require_admin(actor)
     if type(limit) is not int or not 1 <= limit <= MAX_TOP:
         raise InvalidInput("Please choose between 1 and 100 courses.")
     n = func.count(col(Enrollment.id))
@@ -250,7 +245,7 @@ def completion_rate_by_course(*, session: Session, actor: Actor | None) -> list[
         NotSignedIn: for anonymous callers.
         PermissionDenied: anyone but an admin.
     """
-    _admin(actor)
+    require_admin(actor)
     students = (
         select(func.count(col(Enrollment.id)))
         .where(col(Enrollment.course_id) == col(Course.id))

@@ -33,7 +33,7 @@ from lms_reflex.models import (
     Section,
     utcnow,
 )
-from lms_reflex.services.actor import Actor, require_actor
+from lms_reflex.services.actor import Actor, is_course_staff, require_actor
 from lms_reflex.services.dashboard import percent
 from lms_reflex.services.errors import InvalidInput, NotFound
 from lms_reflex.services.learning import (
@@ -41,7 +41,6 @@ from lms_reflex.services.learning import (
     lesson_access,
     lesson_facts_query,
     open_lesson,
-    teaches,
     visible_course,
 )
 from lms_reflex.services.validation import valid_id
@@ -112,7 +111,7 @@ def _lesson_facts(session: Session, actor: Actor, lesson_id: object) -> _LessonF
     enrolled = lesson_access(
         actor,
         enrolled=enrollment_id is not None,
-        staff=teaches(actor, instructor_id),
+        staff=is_course_staff(actor, instructor_id),
         published=status == CourseStatus.PUBLISHED,
         preview=bool(preview),
     )

@@ -18,7 +18,13 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from lms_reflex.models import Course, CourseStatus, Review, Role, User, utcnow
 from lms_reflex.services import formatting as fmt
-from lms_reflex.services.actor import Actor, require_role, require_verified
+from lms_reflex.services.actor import (
+    Actor,
+    is_course_staff,
+    require_admin,
+    require_role,
+    require_verified,
+)
 from lms_reflex.services.audit import record_event
 from lms_reflex.services.catalog import can_see_unpublished, page_window
 from lms_reflex.services.errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -314,7 +320,11 @@ def reply_to_review(
     text = _text(body, what="reply", required=True)
     review = _review(session, review_id)
     course = session.get(Course, review.course_id)
-    if course is None or course.instructor_id != actor.id:
+    if (
+        course is None
+        or course.instructor_id != actor.id
+        or not is_course_staff(actor, course.instructor_id)
+    ):
         raise PermissionDenied("Only the course's instructor can reply to its reviews.")
     answered = session.exec(  # WHERE reply = '' makes "once" hold under concurrent clicks
         update(Review)
@@ -344,7 +354,7 @@ def hide_review(
         InvalidInput: when `hidden` is not a boolean.
         NotFound: unknown review.
     """
-    admin = require_role(actor, Role.ADMIN)
+    admin = require_admin(actor)
     if not isinstance(hidden, bool):
         raise InvalidInput("Please choose hide or show.")
     review = _review(session, review_id)

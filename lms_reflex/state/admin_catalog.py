@@ -9,7 +9,7 @@ import reflex as rx
 
 from lms_reflex import routes
 from lms_reflex.db import call_service
-from lms_reflex.services import admin_catalog, admin_moderation, reviews
+from lms_reflex.services import admin_catalog, admin_moderation, course_moderation, reviews
 from lms_reflex.services.admin_catalog import AdminCourseRow
 from lms_reflex.services.admin_moderation import ModeratedReview
 from lms_reflex.services.errors import DomainError, PermissionDenied
@@ -169,14 +169,34 @@ class AdminCoursesState(rx.State):
                 reason=field(form, "reason", 1100),
             )
         except DomainError as exc:
-            return error_toast(exc)
-        sent = await send_mail_off_loop(mail)
+            yield error_toast(exc)
+            return
         done = "Course archived" if action == "archive" else "Course unpublished"
-        told = rx.toast.success(f"{done}; the instructor was told why.")
-        return [
-            told if sent else rx.toast.error(MAIL_FAILED),
+        yield [  # the reply first; the mail after it
+            rx.toast.success(f"{done}; the instructor was told why."),
             AdminCoursesState.go_to_page(self.page_number),
         ]
+        if not await send_mail_off_loop(mail):
+            yield rx.toast.error(MAIL_FAILED)
+
+    @rx.event
+    async def lift_moderation(self, course_id: int):
+        """End an admin hold so the instructor may publish again; they are mailed after."""
+        try:
+            mail = await call_service(
+                course_moderation.lift_moderation,
+                actor=await current_actor(self),
+                course_id=parse_id(course_id),
+            )
+        except DomainError as exc:
+            yield error_toast(exc)
+            return
+        yield [
+            rx.toast.success("Moderation lifted; the instructor may publish again."),
+            AdminCoursesState.go_to_page(self.page_number),
+        ]
+        if not await send_mail_off_loop(mail):
+            yield rx.toast.error(MAIL_FAILED)
 
     @rx.event
     async def set_review_hidden(self, review_id: int, hidden: bool):

@@ -46,9 +46,10 @@ class AnalyticsState(rx.State):
                 course_analytics, readonly=True, actor=actor, course_id=parse_id(raw)
             )
         except NotFound:
-            self.missing, self.course_number, self.title = True, 0, ""
+            self._forget()
             return None
         except DomainError as exc:
+            self._forget()  # e.g. demoted meanwhile: the open tab drops the student names
             return error_toast(exc)
         self.missing = False
         self.course_number, self.title, self.slug = found.course_id, found.title, found.slug
@@ -73,3 +74,8 @@ class AnalyticsState(rx.State):
         ]
         self.students = found.students
         return None
+
+    def _forget(self) -> None:
+        """Nothing of a course the caller may no longer see stays in this tab."""
+        self.reset()
+        self.missing = True

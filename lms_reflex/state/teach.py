@@ -7,17 +7,25 @@ at load; a forged call can only name a course the service then refuses.
 
 from __future__ import annotations
 
+import contextlib
+
 import reflex as rx
 
 from lms_reflex import routes
 from lms_reflex.db import call_service
-from lms_reflex.services import course_details, course_media, course_publishing, teaching
+from lms_reflex.services import (
+    course_details,
+    course_media,
+    course_moderation,
+    course_publishing,
+    teaching,
+)
 from lms_reflex.services.course_publishing import ChecklistItem
-from lms_reflex.services.errors import DomainError
+from lms_reflex.services.errors import DomainError, NotSignedIn
 from lms_reflex.services.teaching import TeachingCourse
 from lms_reflex.services.validation import parse_id
 from lms_reflex.state.session import current_actor
-from lms_reflex.state.util import error_toast, field, route_param
+from lms_reflex.state.util import MAIL_FAILED, error_toast, field, route_param, send_mail_off_loop
 
 STATUSES = ("all", "draft", "published", "archived")
 
@@ -107,6 +115,10 @@ class PublishState(rx.State):
     refusal: str = ""
     loaded: bool = False
     busy: bool = False
+    held: bool = False  # an admin took the course down and has not lifted it yet
+    held_reason: str = ""
+    review_asked: str = ""  # when the instructor last asked for a review ('' if never)
+    review_error: str = ""
 
     @rx.var
     def ready(self) -> bool:
@@ -122,6 +134,7 @@ class PublishState(rx.State):
             yield sign_in_first(routes.course_publish_url(course_id) if course_id else routes.TEACH)
             return
         self.loaded, self.refusal, self.busy, self.course_id = False, "", False, course_id
+        self.review_error = ""
         yield
         try:
             await self._refresh()
@@ -144,6 +157,11 @@ class PublishState(rx.State):
             actor=actor,
             course_id=self.course_id,
         )
+        hold = await call_service(
+            course_moderation.get_moderation, readonly=True, actor=actor, course_id=self.course_id
+        )
+        self.held, self.held_reason = hold.moderated, hold.reason
+        self.review_asked = hold.review_requested_label
 
     async def _change(self, service, done: str):
         """Run one status change, reload what the page shows, and say what happened."""
@@ -182,6 +200,31 @@ class PublishState(rx.State):
             course_publishing.archive_course, "The course is archived."
         ):
             yield update
+
+    @rx.event
+    async def ask_for_review(self, form: dict):
+        """Ask the admins to review a course they took down; they are mailed after the reply."""
+        self.review_error = ""
+        try:
+            mails = await call_service(
+                course_moderation.request_review,
+                actor=await current_actor(self),
+                course_id=self.course_id,
+                message=field(form, "message", 1100),
+            )
+        except NotSignedIn:
+            here = routes.course_publish_url(self.course_id) if self.course_id else routes.TEACH
+            yield sign_in_first(here)
+            return
+        except DomainError as exc:
+            self.review_error = exc.message  # shown under the message field
+            return
+        with contextlib.suppress(DomainError):  # the request stands even if this fails
+            await self._refresh()  # shows when they asked
+        yield rx.toast.success("Your request was sent to the administrators.")
+        sent = [await send_mail_off_loop(mail) for mail in mails]
+        if not all(sent):
+            yield rx.toast.error(MAIL_FAILED)
 
     @rx.event
     async def delete_course(self):

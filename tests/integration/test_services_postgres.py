@@ -21,7 +21,7 @@ from lms_reflex.services import enrollment, search
 from lms_reflex.services.actor import Actor
 from tests.pg import postgres_schema_url
 from tests.unit._helpers import apply_env, forget_caches, lms_env
-from tests.unit.catalog_fixtures import add_course, add_user
+from tests.unit.catalog_fixtures import add_course, add_course_at_0001, add_user
 from tests.unit.test_enrollment import race_enrollments
 from tests.unit.test_search import (  # noqa: F401  (collected again here, on PostgreSQL)
     make_course,
@@ -133,7 +133,8 @@ def test_migration_backfills_and_downgrade_removes_the_postgres_index() -> None:
         engine = make_engine(url)
         try:
             with Session(engine) as db:
-                add_course(db, add_user(db, "t@example.org", Role.INSTRUCTOR), "older")
+                teacher = add_user(db, "t@example.org", Role.INSTRUCTOR)
+                add_course_at_0001(db, teacher, "older", "Older")
                 db.commit()
             command.upgrade(config, "head")
             with Session(engine) as db:

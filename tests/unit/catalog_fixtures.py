@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
+from sqlalchemy import text
 from sqlmodel import Session
 
 from lms_reflex.models import Category, Course, CourseStatus, Lesson, Role, Section, User, utcnow
@@ -70,3 +73,22 @@ def add_course(
 
 def actor(user: User) -> Actor:
     return Actor.of(user)
+
+
+def add_course_at_0001(session: Session, teacher: User, slug: str, title: str) -> None:
+    """A published course written with the columns of migration 0001 only.
+
+    For tests that fill a database at an old revision: the model has the columns of later
+    revisions, so an ORM insert would name columns that do not exist yet.
+    """
+    now = datetime.now(UTC)
+    session.execute(
+        text(
+            "INSERT INTO course (slug, title, subtitle, description, instructor_id, price_cents,"
+            " currency, status, what_you_will_learn, requirements, tags, level, language,"
+            " created_at, updated_at, published_at, rating_avg, rating_count) VALUES"
+            " (:slug, :title, '', '', :teacher, 0, 'USD', 'published', '[]', '[]', '[]',"
+            " 'all', 'English', :now, :now, :now, 0, 0)"
+        ),
+        {"slug": slug, "title": title, "teacher": teacher.id, "now": now},
+    )

@@ -20,7 +20,7 @@ from lms_reflex.models import Category, Course, CourseStatus, Enrollment, Level,
 from lms_reflex.services import catalog, search
 from lms_reflex.services.errors import InvalidInput, NotFound
 from tests.unit._helpers import count_selects
-from tests.unit.catalog_fixtures import add_category, add_course, add_user
+from tests.unit.catalog_fixtures import add_category, add_course, add_course_at_0001, add_user
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -400,7 +400,7 @@ def test_migration_backfills_courses_that_existed_before_it(tmp_path: Path) -> N
     try:
         with Session(engine) as session:
             teacher = add_user(session, "teacher@example.org", Role.INSTRUCTOR)
-            make_course(session, teacher, "older", title="Bookbinding by hand")
+            add_course_at_0001(session, teacher, "older", "Bookbinding by hand")
             session.commit()
         command.upgrade(config, "head")
         with Session(engine) as session:
