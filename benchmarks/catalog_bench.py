@@ -27,7 +27,8 @@ from sqlmodel import Session
 
 from lms_reflex.db import make_engine
 from lms_reflex.models import Category, Course, Enrollment, User, utcnow
-from lms_reflex.services import catalog, search
+from lms_reflex.services.catalog import listings as catalog
+from lms_reflex.services.catalog import search
 
 ROOT = Path(__file__).resolve().parents[1]
 # fmt: off

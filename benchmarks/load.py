@@ -67,10 +67,9 @@ def reviewed(text: str) -> bool:
 def handler_names() -> dict[str, str]:
     """Full Reflex event names of the handlers the mix calls outside page loads."""
     import lms_reflex.lms_reflex  # noqa: F401  (registers every state)
-    from lms_reflex.state.auth import LoginState
-    from lms_reflex.state.catalog import CourseState
-    from lms_reflex.state.player import PlayerState
-    from lms_reflex.state.reviews import ReviewsState
+    from lms_reflex.state.accounts.auth import LoginState
+    from lms_reflex.state.catalog.course import CourseState, ReviewsState
+    from lms_reflex.state.learning.player import PlayerState
 
     pairs = {
         "login": (LoginState, "login"),
@@ -484,7 +483,7 @@ def show_windows(stats: Stats) -> None:
 async def run_mix(
     args: argparse.Namespace, base_url: str, port: int, users: list, courses: list[CourseInfo]
 ) -> None:
-    from lms_reflex.services.sessions import cookie_name
+    from lms_reflex.services.accounts.sessions import cookie_name
     from lms_reflex.settings import get_settings
 
     async with aiohttp.ClientSession() as http:
@@ -533,7 +532,7 @@ async def run_mix(
 
 def machine_speed() -> str:
     """Two figures that move with the CPU, so runs on different machines can be compared."""
-    from lms_reflex.services.passwords import hash_password, verify_password
+    from lms_reflex.services.accounts.passwords import hash_password, verify_password
 
     hashed = hash_password(BENCH_PASSWORD)
     start = time.process_time()

@@ -399,7 +399,7 @@ def main() -> None:
 
     from lms_reflex.media import storage
     from lms_reflex.media.signing import sign_media_url
-    from lms_reflex.services.sessions import cookie_name
+    from lms_reflex.services.accounts.sessions import cookie_name
     from lms_reflex.settings import get_settings
 
     base = get_settings().base_url.rstrip("/")

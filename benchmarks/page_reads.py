@@ -46,7 +46,7 @@ def seed(students: int) -> dict[str, Any]:
         User,
         utcnow,
     )  # fmt: skip
-    from lms_reflex.services import sessions
+    from lms_reflex.services.accounts import sessions
 
     now = utcnow()
     with session_scope() as session:
@@ -100,8 +100,12 @@ def seed(students: int) -> dict[str, Any]:
 
 def page_reads(world: dict[str, Any]) -> dict[str, Callable[..., Any]]:
     """Each page's work, as its event handler hands it to `as_actor` (or `call_service`)."""
-    from lms_reflex.services import catalog, enrollment, learning, profiles, reviews, search
-    from lms_reflex.state.catalog import _home_listings
+    from lms_reflex.services.accounts import profiles
+    from lms_reflex.services.catalog import listings as catalog
+    from lms_reflex.services.catalog import search
+    from lms_reflex.services.learning import enrollment, reviews
+    from lms_reflex.services.learning import lessons as learning
+    from lms_reflex.state.catalog.listings import _home_listings
 
     slug, course_id, lesson_id = world["slug"], world["course_id"], world["lesson_id"]
 
@@ -143,7 +147,7 @@ def page_reads(world: dict[str, Any]) -> dict[str, Callable[..., Any]]:
 def measure(token: str, work: Callable[..., Any], runs: int) -> tuple[list[float], float, int]:
     """(wall ms per view, CPU ms per view, SELECT statements per view)."""
     from lms_reflex.db import get_engine, run_service
-    from lms_reflex.services import sessions
+    from lms_reflex.services.accounts import sessions
 
     def view() -> Any:
         return run_service(sessions.as_session_user, readonly=True, token=token, work=work)

@@ -84,7 +84,7 @@ class Target:
 
 def lms_handler_names() -> tuple[str, str]:
     import lms_reflex.lms_reflex  # noqa: F401  (registers every state)
-    from lms_reflex.state.player import PlayerState
+    from lms_reflex.state.learning.player import PlayerState
 
     name = PlayerState.get_full_name()
     return f"{name}.load", f"{name}.report"
@@ -137,9 +137,10 @@ def create_students(count: int, tag: str, course_id: int) -> list[tuple[int, str
     precomputed hash, so a thousand accounts take seconds.
     """
     from lms_reflex.db import session_scope
-    from lms_reflex.services import enrollment, sessions, users
+    from lms_reflex.services.accounts import sessions, users
+    from lms_reflex.services.accounts.passwords import hash_password
     from lms_reflex.services.actor import load_actor
-    from lms_reflex.services.passwords import hash_password
+    from lms_reflex.services.learning import enrollment
 
     hashed = hash_password(BENCH_PASSWORD)
     original = users.hash_password
@@ -641,7 +642,7 @@ def check_floor(result: RunResult, students: list[Student], db: Path, lesson: in
 async def bench_lms(
     n: int, args: argparse.Namespace, lesson: LmsLesson, names: tuple[str, str]
 ) -> RunResult:
-    from lms_reflex.services.sessions import cookie_name
+    from lms_reflex.services.accounts.sessions import cookie_name
     from lms_reflex.settings import get_settings
 
     tag = f"{int(time.time())}-{n}"

@@ -85,7 +85,7 @@ def _read_password() -> str:
 def cmd_create_user(args: argparse.Namespace) -> int:
     """Create a verified account; the only way to make the first admin."""
     from lms_reflex.db import run_service
-    from lms_reflex.services.users import create_user
+    from lms_reflex.services.accounts.users import create_user
 
     _prepare_database()
     password = _read_password()
@@ -106,7 +106,7 @@ def cmd_seed_demo(_args: argparse.Namespace) -> int:
     """Add the demo data (idempotent) and print how to sign in."""
     from lms_reflex.db import run_service
     from lms_reflex.media.storage import cleanup_temp_files
-    from lms_reflex.services.demo import seed_demo
+    from lms_reflex.services.demo.seed import seed_demo
 
     _prepare_database()
     cleanup_temp_files()

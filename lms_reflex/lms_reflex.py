@@ -14,44 +14,47 @@ from lms_reflex.api.upload_limit import limit_upload_size
 from lms_reflex.api.worker_header import tag_worker
 from lms_reflex.gc_tuning import tune_gc
 from lms_reflex.logging_setup import configure_logging
-from lms_reflex.pages.account import dashboard_page, settings_page
-from lms_reflex.pages.admin import admin_overview_page
-from lms_reflex.pages.admin_audit import admin_audit_page
-from lms_reflex.pages.admin_catalog import admin_categories_page, admin_courses_page
-from lms_reflex.pages.admin_users import admin_users_page
-from lms_reflex.pages.analytics import analytics_page
-from lms_reflex.pages.auth import (
+from lms_reflex.pages.accounts.auth import (
     forgot_password_page,
     login_page,
     reset_password_page,
     signup_page,
     verify_page,
 )
-from lms_reflex.pages.catalog import category_page, home_page
-from lms_reflex.pages.course import course_page
-from lms_reflex.pages.curriculum import curriculum_page
+from lms_reflex.pages.accounts.profile import instructor_page, profile_page
+from lms_reflex.pages.accounts.settings import settings_page
+from lms_reflex.pages.admin.audit import admin_audit_page
+from lms_reflex.pages.admin.catalog import admin_categories_page, admin_courses_page
+from lms_reflex.pages.admin.overview import admin_overview_page
+from lms_reflex.pages.admin.users import admin_users_page
+from lms_reflex.pages.catalog.course import course_page
+from lms_reflex.pages.catalog.listings import category_page, home_page
+from lms_reflex.pages.catalog.search import search_page
 from lms_reflex.pages.errors import not_found_page
-from lms_reflex.pages.player import player_page, resume_page
-from lms_reflex.pages.profile import instructor_page, profile_page
-from lms_reflex.pages.search import search_page
-from lms_reflex.pages.teach import publish_page, teach_page
-from lms_reflex.pages.teach_details import course_details_page
-from lms_reflex.state.account import DashboardState, SettingsState
-from lms_reflex.state.admin import AdminOverviewState
-from lms_reflex.state.admin_audit import AdminAuditState
-from lms_reflex.state.admin_catalog import AdminCategoriesState, AdminCoursesState
-from lms_reflex.state.admin_users import AdminUsersState
-from lms_reflex.state.analytics import AnalyticsState
-from lms_reflex.state.auth import LoginState, PasswordResetState, VerifyState
-from lms_reflex.state.catalog import CategoryState, CourseState, HomeState
-from lms_reflex.state.curriculum import CurriculumState
-from lms_reflex.state.player import PlayerState, ResumeState
-from lms_reflex.state.profile import InstructorState, ProfileState
-from lms_reflex.state.search import SearchState
+from lms_reflex.pages.learning.dashboard import dashboard_page
+from lms_reflex.pages.learning.player import player_page, resume_page
+from lms_reflex.pages.teaching.analytics import analytics_page
+from lms_reflex.pages.teaching.curriculum import curriculum_page
+from lms_reflex.pages.teaching.teach import publish_page, teach_page
+from lms_reflex.pages.teaching.teach_details import course_details_page
+from lms_reflex.state.accounts.auth import LoginState, PasswordResetState, VerifyState
+from lms_reflex.state.accounts.profile import InstructorState, ProfileState
+from lms_reflex.state.accounts.settings import SettingsState
+from lms_reflex.state.admin.audit import AdminAuditState
+from lms_reflex.state.admin.catalog import AdminCategoriesState, AdminCoursesState
+from lms_reflex.state.admin.overview import AdminOverviewState
+from lms_reflex.state.admin.users import AdminUsersState
+from lms_reflex.state.catalog.course import CourseState
+from lms_reflex.state.catalog.listings import CategoryState, HomeState
+from lms_reflex.state.catalog.search import SearchState
+from lms_reflex.state.learning.dashboard import DashboardState
+from lms_reflex.state.learning.player import PlayerState, ResumeState
 from lms_reflex.state.session import SessionState
 from lms_reflex.state.tab_owner import TabOwnerMiddleware
-from lms_reflex.state.teach import PublishState, TeachState
-from lms_reflex.state.teach_details import CourseEditorState
+from lms_reflex.state.teaching.analytics import AnalyticsState
+from lms_reflex.state.teaching.curriculum import CurriculumState
+from lms_reflex.state.teaching.teach import PublishState, TeachState
+from lms_reflex.state.teaching.teach_details import CourseEditorState
 
 configure_logging()
 tune_gc()

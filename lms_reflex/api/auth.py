@@ -15,7 +15,7 @@ from starlette.routing import Route
 from lms_reflex import routes as paths
 from lms_reflex.api.client_ip import request_ip
 from lms_reflex.db import call_service
-from lms_reflex.services import sessions
+from lms_reflex.services.accounts import sessions
 from lms_reflex.services.errors import DomainError
 from lms_reflex.settings import get_settings
 

@@ -7,7 +7,7 @@ from http.cookies import CookieError, SimpleCookie
 from starlette.requests import Request
 
 from lms_reflex.db import call_service
-from lms_reflex.services import sessions
+from lms_reflex.services.accounts import sessions
 from lms_reflex.services.actor import Actor
 
 

@@ -19,8 +19,8 @@ from starlette.routing import Route
 from lms_reflex.db import call_service
 from lms_reflex.media import storage
 from lms_reflex.media.signing import verify_media_signature
+from lms_reflex.services.accounts.sessions import cookie_name
 from lms_reflex.services.media_access import Grant, media_grant
-from lms_reflex.services.sessions import cookie_name
 from lms_reflex.settings import get_settings
 
 _TYPES = {

@@ -12,8 +12,8 @@ import logging
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-from lms_reflex.services.course_media import THUMBNAIL_MAX_BYTES
-from lms_reflex.services.profiles import AVATAR_MAX_BYTES
+from lms_reflex.services.accounts.profiles import AVATAR_MAX_BYTES
+from lms_reflex.services.teaching.course_media import THUMBNAIL_MAX_BYTES
 from lms_reflex.services.validation import parse_number
 from lms_reflex.settings import get_settings
 

@@ -25,8 +25,6 @@ from lms_reflex.api.client_ip import request_ip
 from lms_reflex.db import call_service
 from lms_reflex.media import storage
 from lms_reflex.services.actor import Actor
-from lms_reflex.services.course_media import attach_lesson_video
-from lms_reflex.services.curriculum import owned_lesson
 from lms_reflex.services.errors import (
     DomainError,
     InvalidInput,
@@ -34,6 +32,8 @@ from lms_reflex.services.errors import (
     NotSignedIn,
     PermissionDenied,
 )
+from lms_reflex.services.teaching.course_media import attach_lesson_video
+from lms_reflex.services.teaching.curriculum import owned_lesson
 from lms_reflex.services.validation import parse_id, parse_number
 from lms_reflex.settings import get_settings
 

@@ -7,7 +7,7 @@ import reflex as rx
 from lms_reflex import routes
 from lms_reflex.components.account_menu import account_controls
 from lms_reflex.services.views import CategoryView
-from lms_reflex.state.search import SearchState
+from lms_reflex.state.catalog.search import SearchState
 from lms_reflex.state.session import SessionState
 
 

@@ -8,13 +8,13 @@ from sqlalchemy import bindparam, or_
 from sqlmodel import Session, col, select
 
 from lms_reflex.models import Course, CourseStatus, Enrollment, Lesson, Profile, Section
+from lms_reflex.services.accounts.sessions import check_session
 from lms_reflex.services.actor import Actor, is_course_staff, load_actor
-from lms_reflex.services.learning import (
+from lms_reflex.services.learning.lessons import (
     can_open_lesson,
     is_enrolled,
     lesson_facts_query,
 )
-from lms_reflex.services.sessions import check_session
 
 _LESSON_KINDS = ("videos", "posters")
 

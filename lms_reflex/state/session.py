@@ -11,7 +11,7 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import reflex as rx
 from reflex.state import BaseState
@@ -21,8 +21,9 @@ from lms_reflex import routes
 from lms_reflex.api.auth_cookie import actor_from_token, token_from_cookie_header
 from lms_reflex.db import call_service
 from lms_reflex.net import client_address
-from lms_reflex.services import catalog, profiles, sessions
+from lms_reflex.services.accounts import profiles, sessions
 from lms_reflex.services.actor import Actor
+from lms_reflex.services.catalog import listings as catalog
 from lms_reflex.services.errors import DomainError
 from lms_reflex.services.views import CategoryView
 from lms_reflex.settings import get_settings
@@ -63,6 +64,12 @@ async def as_actor(
     if due and touch:
         await call_service(sessions.touch_session, token=token)
     return result
+
+
+async def actor_or_login(state: rx.State, here: str) -> tuple[Actor | None, Any]:
+    """The signed-in user, or a redirect to the sign-in page that comes back `here`."""
+    actor = await current_actor(state)
+    return actor, (None if actor else rx.redirect(routes.login_url(here)))
 
 
 def client_ip(state: rx.State) -> str:

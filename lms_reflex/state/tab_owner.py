@@ -18,7 +18,7 @@ from reflex.state import BaseState
 from reflex_base.event import Event
 
 from lms_reflex.db import call_service
-from lms_reflex.services import sessions
+from lms_reflex.services.accounts import sessions
 from lms_reflex.state.session import session_token
 
 ENDED = ":ended"

@@ -104,7 +104,7 @@ def demote(app_env: dict[str, str], admin_id: int, user_id: int) -> None:
         "from lms_reflex.db import run_service\n"
         "from lms_reflex.models import User\n"
         "from lms_reflex.services.actor import Actor\n"
-        "from lms_reflex.services.admin_users import change_role\n"
+        "from lms_reflex.services.admin.users import change_role\n"
         "from lms_reflex.db import session_scope\n"
         "with session_scope(readonly=True) as s:\n"
         f"    admin = Actor.of(s.get(User, {admin_id}))\n"

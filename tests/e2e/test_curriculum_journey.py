@@ -31,7 +31,7 @@ from sqlmodel import select
 from lms_reflex.db import run_service
 from lms_reflex.models import User
 from lms_reflex.services.actor import Actor
-from lms_reflex.services.course_details import create_course
+from lms_reflex.services.teaching.course_details import create_course
 
 def make(*, session, email, title):
     user = session.exec(select(User).where(User.email == email)).one()
@@ -48,7 +48,7 @@ from sqlmodel import select
 from lms_reflex.db import run_service
 from lms_reflex.models import Lesson, LessonProgress, Role, User
 from lms_reflex.services.actor import Actor
-from lms_reflex.services.curriculum import delete_lesson
+from lms_reflex.services.teaching.curriculum import delete_lesson
 
 def progress(*, session, title):
     student = session.exec(select(User).where(User.role == Role.STUDENT)).first()

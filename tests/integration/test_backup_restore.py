@@ -18,10 +18,11 @@ from sqlmodel import Session, col, select
 
 from lms_reflex.db import make_engine
 from lms_reflex.models import Enrollment, Lesson, Role
-from lms_reflex.services import learning, progress
+from lms_reflex.services.accounts.sign_in import login
+from lms_reflex.services.accounts.users import create_user
 from lms_reflex.services.actor import load_actor
-from lms_reflex.services.sign_in import login
-from lms_reflex.services.users import create_user
+from lms_reflex.services.learning import lessons as learning
+from lms_reflex.services.learning import progress
 from tests.pg import postgres_database_url
 from tests.unit.catalog_fixtures import add_course, add_user
 

@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CHILD = textwrap.dedent("""
     import sys, time
     from lms_reflex.db import run_service
-    from lms_reflex.services import progress
+    from lms_reflex.services.learning import progress
     from lms_reflex.services.actor import load_actor
     user_id, lesson_id = int(sys.argv[1]), int(sys.argv[2])
     actor = run_service(lambda session: load_actor(session, user_id))

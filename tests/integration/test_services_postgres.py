@@ -17,8 +17,9 @@ from sqlmodel import Session, select
 
 from lms_reflex.db import make_engine, session_scope
 from lms_reflex.models import Enrollment, Role, utcnow
-from lms_reflex.services import enrollment, search
 from lms_reflex.services.actor import Actor
+from lms_reflex.services.catalog import search
+from lms_reflex.services.learning import enrollment
 from tests.pg import postgres_schema_url
 from tests.unit._helpers import apply_env, forget_caches, lms_env
 from tests.unit.catalog_fixtures import add_course, add_course_at_0001, add_user

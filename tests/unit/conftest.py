@@ -19,17 +19,17 @@ from lms_reflex.db import make_engine
 from lms_reflex.mail import MemoryBackend, set_backend
 from lms_reflex.models import Role, utcnow
 from lms_reflex.search_schema import ensure_search_index
-from lms_reflex.services import (  # noqa: F401 (for clock)
-    accounts,
-    audit,
-    otp,
-    password_reset,
+from lms_reflex.services import audit  # noqa: F401 (for clock)
+from lms_reflex.services.accounts import (
+    otp,  # noqa: F401 (for clock)
+    password_reset,  # noqa: F401 (for clock)
     passwords,
     registration,
-    sessions,
-    sign_in,
+    sessions,  # noqa: F401 (for clock)
+    sign_in,  # noqa: F401 (for clock)
     users,
 )
+from lms_reflex.services.accounts import own_account as accounts  # noqa: F401 (for clock)
 from lms_reflex.settings import Settings, get_settings
 from tests.unit._helpers import apply_env, forget_caches, lms_env
 

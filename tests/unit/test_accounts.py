@@ -28,9 +28,8 @@ from lms_reflex.models import (
     Role,
     User,
 )
-from lms_reflex.services import (
-    accounts,
-    audit,
+from lms_reflex.services import audit
+from lms_reflex.services.accounts import (
     otp,
     password_reset,
     registration,
@@ -38,6 +37,7 @@ from lms_reflex.services import (
     sign_in,
     throttles,
 )
+from lms_reflex.services.accounts import own_account as accounts
 from lms_reflex.services.errors import Conflict, InvalidInput, NotSignedIn, Throttled
 from tests.unit.catalog_fixtures import add_course
 from tests.unit.conftest import DEFAULT_PASSWORD

@@ -6,8 +6,8 @@ import pytest
 from sqlmodel import Session, select
 
 from lms_reflex.models import AuditEvent, Category, Course, CourseStatus, Enrollment, Role, User
-from lms_reflex.services import admin_catalog as ac
-from lms_reflex.services import catalog
+from lms_reflex.services.admin import catalog as ac
+from lms_reflex.services.catalog import listings as catalog
 from lms_reflex.services.errors import (
     Conflict,
     InvalidInput,

@@ -10,7 +10,7 @@ import pytest
 from sqlmodel import Session
 
 from lms_reflex.models import Enrollment, Role
-from lms_reflex.services import admin_overview
+from lms_reflex.services.admin import overview as admin_overview
 from lms_reflex.services.errors import InvalidInput, NotSignedIn, PermissionDenied
 from tests.unit._helpers import count_selects
 from tests.unit.catalog_fixtures import actor, add_course, add_user

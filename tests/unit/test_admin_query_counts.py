@@ -7,8 +7,9 @@ from datetime import date
 from sqlmodel import Session, select
 
 from lms_reflex.models import Enrollment, Lesson, LessonProgress, Review, Role, Section, utcnow
-from lms_reflex.services import admin_catalog, platform_stats
-from lms_reflex.services.course_analytics import course_analytics
+from lms_reflex.services.admin import catalog as admin_catalog
+from lms_reflex.services.admin import platform_stats
+from lms_reflex.services.teaching.course_analytics import course_analytics
 from tests.unit._helpers import count_selects
 from tests.unit.catalog_fixtures import actor, add_course, add_user
 

@@ -10,8 +10,9 @@ import pytest
 from sqlmodel import Session, select
 
 from lms_reflex.models import AuditEvent, EmailOtp, Enrollment, Role, User, utcnow
-from lms_reflex.services import admin_users, sessions
+from lms_reflex.services.accounts import sessions
 from lms_reflex.services.actor import load_actor
+from lms_reflex.services.admin import users as admin_users
 from lms_reflex.services.errors import (
     InvalidInput,
     NotFound,

@@ -8,7 +8,7 @@ from starlette.testclient import TestClient
 from lms_reflex import routes
 from lms_reflex.api import build_api
 from lms_reflex.db import dispose_engines, session_scope
-from lms_reflex.services import sessions
+from lms_reflex.services.accounts import sessions
 from lms_reflex.settings import get_settings
 
 

@@ -21,15 +21,10 @@ from lms_reflex.models import (
     Section,
     utcnow,
 )
-from lms_reflex.services import (
-    course_details,
-    course_media,
-    course_publishing,
-    curriculum,
-    teaching,
-)
 from lms_reflex.services.actor import Actor, load_actor
 from lms_reflex.services.errors import InvalidInput, NotFound, PermissionDenied
+from lms_reflex.services.teaching import course_details, course_media, course_publishing, curriculum
+from lms_reflex.services.teaching import course_list as teaching
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import pytest
 from sqlmodel import Session
 
 from lms_reflex.models import CourseStatus, Role
-from lms_reflex.services import catalog
+from lms_reflex.services.catalog import listings as catalog
 from lms_reflex.services.errors import NotFound
 from tests.unit._helpers import count_selects
 from tests.unit.catalog_fixtures import actor, add_category, add_course, add_user

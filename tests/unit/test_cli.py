@@ -12,9 +12,9 @@ from sqlmodel import SQLModel, select
 from lms_reflex.__main__ import build_parser
 from lms_reflex.db import get_engine, run_service, session_scope
 from lms_reflex.models import Profile, User
+from lms_reflex.services.accounts.passwords import verify_password
+from lms_reflex.services.accounts.users import create_user, find_user_by_email, normalize_email
 from lms_reflex.services.errors import Conflict, InvalidInput
-from lms_reflex.services.passwords import verify_password
-from lms_reflex.services.users import create_user, find_user_by_email, normalize_email
 from tests.unit._helpers import PROJECT_ROOT, apply_env, forget_caches, lms_env
 
 PASSWORD = "violet-Harbour-47-lantern"

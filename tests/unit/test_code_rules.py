@@ -28,16 +28,16 @@ MODULE_LIMIT = 400
 
 # "path under lms_reflex::qualified name": its length today. Only shrinks.
 LONG_FUNCTIONS: dict[str, int] = {
-    "services/course_analytics.py::course_analytics": 54,
-    "services/learning.py::get_lesson_for_player": 54,
-    "services/users.py::create_user": 55,
+    "services/teaching/course_analytics.py::course_analytics": 54,
+    "services/learning/lessons.py::get_lesson_for_player": 54,
+    "services/accounts/users.py::create_user": 55,
 }
 
 # "path under lms_reflex": its length today. Only shrinks.
 LONG_MODULES: dict[str, int] = {
-    "services/demo.py": 502,
-    "services/learning.py": 409,
-    "services/reviews.py": 491,
+    "services/demo/seed.py": 502,
+    "services/learning/lessons.py": 409,
+    "services/learning/reviews.py": 491,
 }
 
 # "path under the repository::qualified name" of the functions exempt from ruff's complexity

@@ -9,8 +9,8 @@ import pytest
 from sqlmodel import Session, select
 
 from lms_reflex.models import Enrollment, Lesson, LessonProgress, Review, Role, Section
-from lms_reflex.services.course_analytics import course_analytics
 from lms_reflex.services.errors import NotFound, NotSignedIn
+from lms_reflex.services.teaching.course_analytics import course_analytics
 from tests.unit.catalog_fixtures import actor, add_course, add_user
 
 

@@ -14,8 +14,8 @@ from sqlmodel import Session, select
 from lms_reflex.media import storage
 from lms_reflex.media.samples import make_test_video
 from lms_reflex.models import Course, Enrollment, Lesson, Section
-from lms_reflex.services import course_media, course_publishing
 from lms_reflex.services.errors import Conflict, InvalidInput
+from lms_reflex.services.teaching import course_media, course_publishing
 from tests.unit.test_builder import People, make_course, make_people, snapshot
 
 

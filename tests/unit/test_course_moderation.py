@@ -13,9 +13,10 @@ import pytest
 from sqlmodel import Session, select
 
 from lms_reflex.models import AuditEvent, Course, CourseStatus, Lesson, Role, Section
-from lms_reflex.services import admin_audit, admin_users, course_moderation, course_publishing
-from lms_reflex.services import admin_catalog as ac
 from lms_reflex.services.actor import load_actor
+from lms_reflex.services.admin import audit_trail as admin_audit
+from lms_reflex.services.admin import catalog as ac
+from lms_reflex.services.admin import users as admin_users
 from lms_reflex.services.errors import (
     InvalidInput,
     NotFound,
@@ -23,6 +24,7 @@ from lms_reflex.services.errors import (
     PermissionDenied,
     Throttled,
 )
+from lms_reflex.services.teaching import course_moderation, course_publishing
 from tests.unit.catalog_fixtures import actor, add_category, add_course, add_user
 
 

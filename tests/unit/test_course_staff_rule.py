@@ -16,10 +16,13 @@ import pytest
 from sqlmodel import Session, select
 
 from lms_reflex.models import CourseStatus, Lesson, Role, Section
-from lms_reflex.services import admin_users, catalog, course_details, curriculum, learning
 from lms_reflex.services.actor import Actor, is_course_staff, load_actor
-from lms_reflex.services.course_analytics import course_analytics
+from lms_reflex.services.admin import users as admin_users
+from lms_reflex.services.catalog import listings as catalog
 from lms_reflex.services.errors import DomainError
+from lms_reflex.services.learning import lessons as learning
+from lms_reflex.services.teaching import course_details, curriculum
+from lms_reflex.services.teaching.course_analytics import course_analytics
 from tests.unit.catalog_fixtures import actor, add_course, add_user
 
 ALLOWED = {"owner": True, "demoted": False, "other": False, "admin": True, "deactivated": False}

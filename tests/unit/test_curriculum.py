@@ -11,8 +11,9 @@ from sqlmodel import Session, select
 
 from lms_reflex.media import storage
 from lms_reflex.models import Lesson, LessonProgress, Section
-from lms_reflex.services import course_details, curriculum, teaching
 from lms_reflex.services.errors import Conflict, InvalidInput
+from lms_reflex.services.teaching import course_details, curriculum
+from lms_reflex.services.teaching import course_list as teaching
 from tests.pg import postgres_schema_url
 from tests.unit.test_builder import People, make_course, make_people, snapshot
 

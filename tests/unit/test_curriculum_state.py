@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from lms_reflex.services.course_details import EditorLesson, EditorSection
-from lms_reflex.state.curriculum import arranged, find_lesson, layout_from_pairs
+from lms_reflex.services.teaching.course_details import EditorLesson, EditorSection
+from lms_reflex.state.teaching.curriculum import arranged, find_lesson, layout_from_pairs
 
 
 def lesson(lesson_id: int) -> EditorLesson:

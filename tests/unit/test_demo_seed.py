@@ -26,10 +26,10 @@ from lms_reflex.models import (
     Section,
     User,
 )
-from lms_reflex.services import demo
-from lms_reflex.services.demo import DemoRefused, DemoSummary, seed_demo
+from lms_reflex.services.accounts.passwords import verify_password
+from lms_reflex.services.demo import seed as demo
+from lms_reflex.services.demo.seed import DemoRefused, DemoSummary, seed_demo
 from lms_reflex.services.errors import DomainError
-from lms_reflex.services.passwords import verify_password
 from tests.unit._helpers import apply_env, forget_caches, lms_env
 
 

@@ -26,8 +26,6 @@ from lms_reflex.models import (
     User,
     utcnow,
 )
-from lms_reflex.services import enrollment
-from lms_reflex.services.enrollment import EnrollmentResult
 from lms_reflex.services.errors import (
     Conflict,
     InvalidInput,
@@ -35,6 +33,8 @@ from lms_reflex.services.errors import (
     NotSignedIn,
     PermissionDenied,
 )
+from lms_reflex.services.learning import enrollment
+from lms_reflex.services.learning.enrollment import EnrollmentResult
 from tests.unit.catalog_fixtures import actor, add_course, add_user
 
 

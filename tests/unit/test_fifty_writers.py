@@ -17,8 +17,8 @@ from sqlmodel import Session, col, select
 
 from lms_reflex.db import dispose_engines, run_service
 from lms_reflex.models import Course, Enrollment, Lesson, LessonProgress, Review, Role, Section
-from lms_reflex.services import enrollment, progress, reviews
 from lms_reflex.services.actor import Actor
+from lms_reflex.services.learning import enrollment, progress, reviews
 from tests.unit.catalog_fixtures import actor, add_course, add_user
 
 WRITERS = 50

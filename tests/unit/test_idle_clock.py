@@ -16,8 +16,8 @@ from sqlmodel import Session, select
 
 import lms_reflex.lms_reflex  # noqa: F401  (registers every page and state)
 from lms_reflex.models import Enrollment, Lesson, LessonProgress, Role, Section
-from lms_reflex.services import sessions
-from lms_reflex.state.player import PlayerState
+from lms_reflex.services.accounts import sessions
+from lms_reflex.state.learning.player import PlayerState
 from tests.unit.catalog_fixtures import add_course, add_user
 
 IDLE_MINUTES = int(sessions.IDLE_TIMEOUT.total_seconds() // 60)

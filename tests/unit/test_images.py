@@ -10,9 +10,9 @@ import pytest
 from PIL import Image
 
 from lms_reflex.media import images
-from lms_reflex.services.course_media import THUMBNAIL
+from lms_reflex.services.accounts.profiles import AVATAR
 from lms_reflex.services.errors import InvalidInput
-from lms_reflex.services.profiles import AVATAR
+from lms_reflex.services.teaching.course_media import THUMBNAIL
 
 SPECS = [pytest.param(AVATAR, id="avatar"), pytest.param(THUMBNAIL, id="thumbnail")]
 RED, BLUE = (255, 0, 0), (0, 0, 255)

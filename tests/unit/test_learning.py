@@ -25,9 +25,10 @@ from lms_reflex.models import (
     Section,
     User,
 )
-from lms_reflex.services import learning, progress, reviews
 from lms_reflex.services.errors import InvalidInput, NotFound, NotSignedIn, PermissionDenied
-from lms_reflex.services.progress import ProgressView
+from lms_reflex.services.learning import lessons as learning
+from lms_reflex.services.learning import progress, reviews
+from lms_reflex.services.learning.progress import ProgressView
 from tests.pg import postgres_schema_url
 from tests.unit.catalog_fixtures import actor, add_course, add_user
 

@@ -18,7 +18,7 @@ from lms_reflex.media import storage
 from lms_reflex.media.samples import make_test_video
 from lms_reflex.media.signing import sign_media_url, verify_media_signature
 from lms_reflex.models import Course, CourseStatus, Enrollment, Lesson, Role, Section, User
-from lms_reflex.services import sessions
+from lms_reflex.services.accounts import sessions
 from lms_reflex.services.media_access import Grant, media_grant
 from tests.unit._helpers import count_selects
 from tests.unit.catalog_fixtures import add_course, add_user

@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 
 from lms_reflex.db import session_scope
 from lms_reflex.models import AuditEvent, EmailOtp, OtpPurpose
-from lms_reflex.services import otp
+from lms_reflex.services.accounts import otp
 from lms_reflex.services.errors import InvalidInput, Throttled
 from lms_reflex.settings import get_settings
 

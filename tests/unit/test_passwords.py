@@ -7,8 +7,12 @@ import re
 import pytest
 from passlib.context import CryptContext
 
+from lms_reflex.services.accounts.passwords import (
+    check_password_rules,
+    hash_password,
+    verify_password,
+)
 from lms_reflex.services.errors import InvalidInput
-from lms_reflex.services.passwords import check_password_rules, hash_password, verify_password
 
 LONG_PASSWORD = "my favourite 🦜 parrot says hello " * 3  # 99 characters, spaces and emoji
 

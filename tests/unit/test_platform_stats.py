@@ -13,7 +13,7 @@ from sqlmodel import Session, SQLModel, select
 
 from lms_reflex.db import dispose_engines, make_engine
 from lms_reflex.models import Enrollment, Lesson, LessonProgress, Role, Section, User
-from lms_reflex.services import platform_stats as ps
+from lms_reflex.services.admin import platform_stats as ps
 from lms_reflex.services.errors import InvalidInput, NotSignedIn, PermissionDenied
 from tests.pg import postgres_schema_url
 from tests.unit.catalog_fixtures import actor, add_course, add_user

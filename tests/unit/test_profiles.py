@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from lms_reflex.media import storage
 from lms_reflex.models import CourseStatus, Enrollment, Profile, Role, User
-from lms_reflex.services import profiles
+from lms_reflex.services.accounts import profiles
 from lms_reflex.services.actor import Actor, load_actor
 from lms_reflex.services.errors import InvalidInput, NotFound, NotSignedIn, PermissionDenied
 from lms_reflex.services.media_access import is_public_media

@@ -17,9 +17,12 @@ from sqlalchemy import event
 from sqlmodel import Session, select
 
 from lms_reflex.models import Enrollment, Lesson, Review, Section
-from lms_reflex.services import catalog, enrollment, learning, profiles, reviews
-from lms_reflex.services.course_page import build_course_detail
+from lms_reflex.services.accounts import profiles
+from lms_reflex.services.catalog import listings as catalog
+from lms_reflex.services.catalog.course_page import build_course_detail
 from lms_reflex.services.errors import NotFound
+from lms_reflex.services.learning import enrollment, reviews
+from lms_reflex.services.learning import lessons as learning
 from tests.unit._helpers import count_selects
 from tests.unit.catalog_fixtures import actor, add_category, add_course, add_user
 

@@ -16,7 +16,6 @@ from sqlmodel import Session, SQLModel, select
 
 from lms_reflex.db import dispose_engines, make_engine, session_scope
 from lms_reflex.models import AuditEvent, Course, CourseStatus, Enrollment, Review, Role, User
-from lms_reflex.services import reviews
 from lms_reflex.services.actor import Actor
 from lms_reflex.services.errors import (
     Conflict,
@@ -25,6 +24,7 @@ from lms_reflex.services.errors import (
     NotSignedIn,
     PermissionDenied,
 )
+from lms_reflex.services.learning import reviews
 from tests.pg import postgres_schema_url
 from tests.unit.catalog_fixtures import actor, add_course, add_user
 

@@ -17,7 +17,8 @@ from sqlmodel import Session
 
 from lms_reflex.db import make_engine
 from lms_reflex.models import Category, Course, CourseStatus, Enrollment, Level, Role, User
-from lms_reflex.services import catalog, search
+from lms_reflex.services.catalog import listings as catalog
+from lms_reflex.services.catalog import search
 from lms_reflex.services.errors import InvalidInput, NotFound
 from tests.unit._helpers import count_selects
 from tests.unit.catalog_fixtures import add_category, add_course, add_course_at_0001, add_user

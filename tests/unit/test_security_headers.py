@@ -23,7 +23,7 @@ from lms_reflex.api.security_headers import (
     inline_script_hashes,
 )
 from lms_reflex.db import dispose_engines, session_scope
-from lms_reflex.services import sessions
+from lms_reflex.services.accounts import sessions
 from lms_reflex.settings import get_settings
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import text
 from sqlmodel import Session, select
 
 from lms_reflex.models import AuthSession, Role, User
-from lms_reflex.services import sessions
+from lms_reflex.services.accounts import sessions
 from lms_reflex.services.errors import InvalidInput
 
 

@@ -12,11 +12,11 @@ from sqlmodel import Session, select
 
 from lms_reflex.mail import Mail, set_backend
 from lms_reflex.models import AuthSession, User
-from lms_reflex.services import otp, password_reset, registration, sessions, sign_in
+from lms_reflex.services.accounts import otp, password_reset, registration, sessions, sign_in
 from lms_reflex.services.errors import DomainError, InvalidInput, Throttled
-from lms_reflex.state import account as account_state
-from lms_reflex.state import auth as auth_state
 from lms_reflex.state import util as state_util
+from lms_reflex.state.accounts import auth as auth_state
+from lms_reflex.state.accounts import settings as account_state
 from tests.unit.conftest import DEFAULT_PASSWORD
 
 IP = "198.51.100.4"

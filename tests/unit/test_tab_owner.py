@@ -21,9 +21,9 @@ from reflex.istate.manager.token import BaseStateToken
 from reflex_base.event.context import EventContext
 
 import lms_reflex.lms_reflex  # registers every page and state
-from lms_reflex.services import sessions
-from lms_reflex.services.admin_users import AdminUserRow
-from lms_reflex.state.admin_users import AdminUsersState
+from lms_reflex.services.accounts import sessions
+from lms_reflex.services.admin.users import AdminUserRow
+from lms_reflex.state.admin.users import AdminUsersState
 from lms_reflex.state.session import SessionState
 from lms_reflex.state.tab_owner import (
     ENDED,

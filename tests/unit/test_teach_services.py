@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from lms_reflex.services import course_details, course_publishing, teaching
 from lms_reflex.services.errors import InvalidInput
+from lms_reflex.services.teaching import course_details, course_publishing
+from lms_reflex.services.teaching import course_list as teaching
 from tests.unit.test_builder import make_course, make_people
 
 

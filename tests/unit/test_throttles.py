@@ -16,9 +16,11 @@ from starlette.testclient import TestClient
 from lms_reflex.api import build_api
 from lms_reflex.db import dispose_engines, make_engine, session_scope
 from lms_reflex.models import AuditEvent, AuthSession
-from lms_reflex.services import accounts, audit, registration, sessions, sign_in, throttles
+from lms_reflex.services import audit
+from lms_reflex.services.accounts import own_account as accounts
+from lms_reflex.services.accounts import registration, sessions, sign_in, throttles
+from lms_reflex.services.accounts.throttles import TryLater
 from lms_reflex.services.errors import InvalidInput
-from lms_reflex.services.throttles import TryLater
 from lms_reflex.state.session import client_ip
 from tests.pg import postgres_schema_url
 from tests.unit.conftest import DEFAULT_PASSWORD

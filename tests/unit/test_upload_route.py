@@ -18,7 +18,7 @@ from lms_reflex.db import dispose_engines, session_scope
 from lms_reflex.media import storage
 from lms_reflex.media.samples import make_test_video
 from lms_reflex.models import Lesson, Role, Section
-from lms_reflex.services import sessions
+from lms_reflex.services.accounts import sessions
 from lms_reflex.settings import get_settings
 from tests.unit.catalog_fixtures import add_course, add_user
 

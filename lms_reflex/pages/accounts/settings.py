@@ -1,0 +1,90 @@
+"""The signed-in area: dashboard with a role-dependent menu, and account settings."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from lms_reflex.components.forms import labeled_input, ready_to_submit
+from lms_reflex.components.shell import app_shell
+from lms_reflex.state.accounts.settings import SettingsState
+
+
+def _password_form() -> rx.Component:
+    return rx.form(
+        rx.vstack(
+            rx.heading("Change password", size="5", as_="h2"),
+            labeled_input(
+                "Current password",
+                "current_password",
+                type="password",
+                autocomplete="current-password",
+            ),
+            labeled_input(
+                "New password", "new_password", type="password", autocomplete="new-password"
+            ),
+            labeled_input(
+                "Confirm new password",
+                "confirm_password",
+                type="password",
+                autocomplete="new-password",
+            ),
+            rx.button("Change password", type="submit", disabled=~ready_to_submit()),
+            width="100%",
+            max_width="28rem",
+            align="start",
+        ),
+        on_submit=SettingsState.change_password,
+    )
+
+
+def _delete_form() -> rx.Component:
+    return rx.form(
+        rx.vstack(
+            rx.heading("Delete account", size="5", as_="h2"),
+            rx.text(
+                "This removes your profile, enrollments and progress. Reviews stay, without "
+                "your name. It cannot be undone.",
+                size="2",
+            ),
+            labeled_input(
+                "Password to confirm",
+                "delete_password",
+                type="password",
+                autocomplete="current-password",
+            ),
+            rx.button(
+                "Delete my account",
+                type="submit",
+                color_scheme="red",
+                high_contrast=True,
+                disabled=~ready_to_submit(),
+            ),
+            width="100%",
+            max_width="28rem",
+            align="start",
+        ),
+        on_submit=SettingsState.delete_account,
+    )
+
+
+def settings_page() -> rx.Component:
+    """Password, sessions, data export and deletion."""
+    return app_shell(
+        rx.heading("Account settings", size="7", as_="h1"),
+        _password_form(),
+        rx.vstack(
+            rx.heading("Sessions", size="5", as_="h2"),
+            rx.button(
+                "Sign out everywhere", on_click=SettingsState.sign_out_everywhere, variant="soft"
+            ),
+            align="start",
+        ),
+        rx.vstack(
+            rx.heading("Your data", size="5", as_="h2"),
+            rx.button(
+                "Download my data (JSON)", on_click=SettingsState.export_data, variant="soft"
+            ),
+            align="start",
+        ),
+        _delete_form(),
+    )

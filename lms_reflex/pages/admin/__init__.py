@@ -1,0 +1,8 @@
+"""Running the site: users, catalog moderation, the audit trail and platform numbers.
+
+Modules other layers may use:
+- `audit`
+- `catalog`
+- `overview`
+- `users`
+"""

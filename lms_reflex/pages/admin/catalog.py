@@ -1,0 +1,291 @@
+"""Admin catalog pages: categories, and every course with moderation and reviews."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from lms_reflex.components.admin_nav import admin_page, pager
+from lms_reflex.components.forms import ready_to_submit
+from lms_reflex.services.admin.catalog import AdminCourseRow
+from lms_reflex.services.admin.moderation import ModeratedReview
+from lms_reflex.services.views import CategoryView
+from lms_reflex.state.admin.catalog import AdminCategoriesState as C
+from lms_reflex.state.admin.catalog import AdminCoursesState as S
+
+
+def _label(text: str | rx.Var[str], for_id: str | rx.Var[str]) -> rx.Component:
+    return rx.el.label(text, html_for=for_id, style={"font_weight": "500", "font_size": "14px"})
+
+
+def _new_category() -> rx.Component:
+    return rx.card(
+        rx.form(
+            rx.vstack(
+                rx.heading("New category", size="4", as_="h2"),
+                _label("Name", "new-category-name"),
+                rx.input(id="new-category-name", name="name", max_length=80, required=True),
+                _label("Description", "new-category-description"),
+                rx.text_area(id="new-category-description", name="description", max_length=2000),
+                rx.button("Add category", type="submit", disabled=~ready_to_submit()),
+                align="start",
+                width="100%",
+            ),
+            on_submit=C.create,
+            reset_on_submit=True,
+        ),
+        width="100%",
+    )
+
+
+def _category(cat: rx.Var[CategoryView], index: rx.Var[int]) -> rx.Component:
+    name_id = "category-name-" + cat.id.to_string()
+    text_id = "category-description-" + cat.id.to_string()
+    return rx.card(
+        rx.form(
+            rx.vstack(
+                rx.el.input(type="hidden", name="category_id", value=cat.id.to_string()),
+                _label("Name of " + cat.name, name_id),
+                rx.input(
+                    id=name_id, name="name", default_value=cat.name, key=cat.name, max_length=80
+                ),
+                _label("Description of " + cat.name, text_id),
+                rx.text_area(
+                    id=text_id,
+                    name="description",
+                    default_value=cat.description,
+                    key=cat.description,
+                    max_length=2000,
+                    width="100%",
+                ),
+                rx.hstack(
+                    rx.button("Save", type="submit", aria_label="Save " + cat.name),
+                    rx.button(
+                        "Up",
+                        type="button",
+                        variant="soft",
+                        on_click=C.move(cat.id, -1),
+                        disabled=index == 0,
+                        aria_label="Move " + cat.name + " up",
+                    ),
+                    rx.button(
+                        "Down",
+                        type="button",
+                        variant="soft",
+                        on_click=C.move(cat.id, 1),
+                        disabled=index == C.categories.length() - 1,
+                        aria_label="Move " + cat.name + " down",
+                    ),
+                    rx.button(
+                        "Delete",
+                        type="button",
+                        variant="soft",
+                        color_scheme="red",
+                        high_contrast=True,
+                        on_click=C.delete(cat.id),
+                        aria_label="Delete " + cat.name,
+                    ),
+                    spacing="2",
+                    wrap="wrap",
+                ),
+                align="start",
+                width="100%",
+            ),
+            on_submit=C.save,
+            reset_on_submit=False,
+        ),
+        width="100%",
+    )
+
+
+def admin_categories_page() -> rx.Component:
+    """Create, edit, order and delete the catalog's categories."""
+    return admin_page(
+        "categories",
+        "Categories",
+        C.denied,
+        _new_category(),
+        rx.heading("In catalog order", size="4", as_="h2"),
+        rx.foreach(C.categories, _category),
+    )
+
+
+def _moderate_dialog(row: rx.Var[AdminCourseRow], action: str, verb: str) -> rx.Component:
+    reason_id = f"{action}-reason"
+    return rx.dialog.root(
+        rx.dialog.trigger(
+            rx.button(verb, size="1", variant="soft", aria_label=f"{verb} " + row.title)
+        ),
+        rx.dialog.content(
+            rx.dialog.title(verb, " \u201c", row.title, "\u201d"),
+            rx.dialog.description("The instructor gets an email with your reason."),
+            rx.form(
+                rx.vstack(
+                    rx.el.input(type="hidden", name="course_id", value=row.id.to_string()),
+                    rx.el.input(type="hidden", name="action", value=action),
+                    _label("Reason for the instructor", reason_id),
+                    rx.text_area(
+                        id=reason_id, name="reason", max_length=1000, required=True, width="100%"
+                    ),
+                    rx.hstack(
+                        rx.dialog.close(rx.button("Cancel", variant="soft", type="button")),
+                        # No close here: on success the course changes status and this
+                        # dialog's row button disappears; on a refusal it stays open.
+                        rx.button(f"{verb} and tell the instructor", type="submit"),
+                        justify="end",
+                        width="100%",
+                    ),
+                    width="100%",
+                ),
+                on_submit=S.moderate,
+            ),
+        ),
+    )
+
+
+def _hold(row: rx.Var[AdminCourseRow]) -> rx.Component:
+    """An admin's hold: its reason, the instructor's review request, and the lift button."""
+    return rx.vstack(
+        rx.badge("On hold", color_scheme="amber", high_contrast=True),
+        rx.text("Reason: ", row.moderation_reason, size="1"),
+        rx.cond(row.review_request != "",
+                rx.text("Review asked: ", row.review_request, size="1", weight="medium")),
+        rx.button("Lift moderation", size="1", variant="soft",
+                  aria_label="Lift moderation of " + row.title,
+                  on_click=S.lift_moderation(row.id)),
+        spacing="1", align="start",
+    )  # fmt: skip
+
+
+def _course_row(row: rx.Var[AdminCourseRow]) -> rx.Component:
+    return rx.table.row(
+        rx.table.row_header_cell(rx.link(row.title, href="/courses/" + row.slug)),
+        rx.table.cell(
+            rx.vstack(
+                rx.badge(row.status, color_scheme="gray"),
+                rx.cond(row.moderated, _hold(row)),
+                spacing="1",
+                align="start",
+            )
+        ),
+        rx.table.cell(row.owner_name),
+        rx.table.cell(row.category_name),
+        rx.table.cell(row.students),
+        rx.table.cell(row.price_label),
+        rx.table.cell(
+            rx.hstack(
+                rx.cond(row.status == "published", _moderate_dialog(row, "unpublish", "Unpublish")),
+                rx.cond(row.status != "archived", _moderate_dialog(row, "archive", "Archive")),
+                rx.link(
+                    "Analytics",
+                    href="/teach/courses/" + row.id.to_string() + "/analytics",
+                    size="2",
+                    aria_label="Analytics of " + row.title,
+                ),
+                spacing="2",
+                wrap="wrap",
+                align="center",
+            )
+        ),
+    )
+
+
+def _course_search() -> rx.Component:
+    return rx.form(
+        rx.hstack(
+            rx.vstack(
+                _label("Search course titles", "admin-course-q"),
+                rx.input(id="admin-course-q", name="q", type="search", max_length=200),
+                spacing="1",
+            ),
+            rx.vstack(
+                _label("Status", "admin-course-status"),
+                rx.el.select(
+                    rx.el.option("Any status", value=""),
+                    rx.el.option("Published", value="published"),
+                    rx.el.option("Draft", value="draft"),
+                    rx.el.option("Archived", value="archived"),
+                    id="admin-course-status",
+                    name="status",
+                    style={"padding": "0.4rem"},
+                ),
+                spacing="1",
+            ),
+            rx.button("Search courses", type="submit", disabled=~ready_to_submit()),
+            align="end",
+            spacing="3",
+            wrap="wrap",
+        ),
+        on_submit=S.search,
+        role="search",
+    )
+
+
+def _courses_table() -> rx.Component:
+    headers = ["Course", "Status", "Owner", "Category", "Students", "Price", "Actions"]
+    return rx.box(
+        rx.table.root(
+            rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in headers])),
+            rx.table.body(rx.foreach(S.rows, _course_row)),
+            size="1",
+            width="100%",
+        ),
+        overflow_x="auto",
+        width="100%",
+    )
+
+
+def _review(review: rx.Var[ModeratedReview]) -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.text(review.author, weight="bold"),
+                rx.text(review.rating.to_string(), " of 5 stars on ", review.course_title),
+                rx.text(review.date_label, color_scheme="gray", size="2"),
+                rx.cond(review.hidden, rx.badge("hidden", color_scheme="gray")),
+                wrap="wrap",
+                spacing="2",
+            ),
+            rx.text(review.body, white_space="pre-wrap"),
+            rx.cond(
+                review.hidden,
+                rx.button(
+                    "Show again",
+                    size="1",
+                    variant="soft",
+                    on_click=S.set_review_hidden(review.id, False),
+                    aria_label="Show again the review by " + review.author,
+                ),
+                rx.button(
+                    "Hide",
+                    size="1",
+                    variant="soft",
+                    color_scheme="red",
+                    high_contrast=True,
+                    on_click=S.set_review_hidden(review.id, True),
+                    aria_label="Hide the review by " + review.author,
+                ),
+            ),
+            align="start",
+            width="100%",
+        ),
+        width="100%",
+    )
+
+
+def admin_courses_page() -> rx.Component:
+    """Every course whatever its status, and the newest reviews to moderate."""
+    return admin_page(
+        "courses",
+        "Courses and reviews",
+        S.denied,
+        _course_search(),
+        rx.text(
+            S.total.to_string(), rx.cond(S.total == 1, " course found", " courses found"), size="2"
+        ),
+        _courses_table(),
+        pager("courses", S.page_number, S.pages, S.go_to_page),
+        rx.heading("Newest reviews", size="5", as_="h2"),
+        rx.cond(S.review_rows.length() == 0, rx.text("No reviews yet.")),
+        rx.foreach(S.review_rows, _review),
+        pager("reviews", S.review_page, S.review_pages, S.reviews_page),
+    )

@@ -1,0 +1,5 @@
+"""Learning: enrollment, the player's lessons, progress, reviews and the dashboard.
+
+Modules other layers may use:
+- `player`
+"""

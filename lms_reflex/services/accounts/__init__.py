@@ -1,0 +1,14 @@
+"""Accounts: sign-up, sign-in, sessions, passwords, profiles and a user's own account.
+
+Modules other layers may use:
+- `otp`
+- `own_account`
+- `password_reset`
+- `passwords`
+- `profiles`
+- `registration`
+- `sessions`
+- `sign_in`
+- `throttles`
+- `users`
+"""

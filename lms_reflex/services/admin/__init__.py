@@ -1,0 +1,10 @@
+"""Running the site: users, catalog moderation, the audit trail and platform numbers.
+
+Modules other layers may use:
+- `audit_trail`
+- `catalog`
+- `moderation`
+- `overview`
+- `platform_stats`
+- `users`
+"""

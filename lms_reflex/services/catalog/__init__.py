@@ -1,0 +1,7 @@
+"""The public catalog: listings, search and the course page.
+
+Modules other layers may use:
+- `course_page`
+- `listings`
+- `search`
+"""

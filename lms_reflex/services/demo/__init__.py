@@ -1,0 +1,6 @@
+"""Idempotent demo data and its words.
+
+Modules other layers may use:
+- `content`
+- `seed`
+"""

@@ -1,0 +1,9 @@
+"""Learning: enrollment, the player's lessons, progress, reviews and the dashboard.
+
+Modules other layers may use:
+- `dashboard`
+- `enrollment`
+- `lessons`
+- `progress`
+- `reviews`
+"""

@@ -1,0 +1,12 @@
+"""Teaching: the course builder, curriculum, media, publishing and analytics.
+
+Modules other layers may use:
+- `builder`
+- `course_analytics`
+- `course_details`
+- `course_list`
+- `course_media`
+- `course_moderation`
+- `course_publishing`
+- `curriculum`
+"""

@@ -1,0 +1,246 @@
+"""Sign-up, email verification, sign-in and password recovery."""
+
+from __future__ import annotations
+
+import asyncio
+from urllib.parse import urlencode
+
+import reflex as rx
+
+from lms_reflex import routes
+from lms_reflex.db import call_hashing_service, call_service
+from lms_reflex.mail import reset_link_mail, signup_code_mail
+from lms_reflex.services.accounts import password_reset, registration, sessions, sign_in
+from lms_reflex.services.errors import DomainError, InvalidInput
+from lms_reflex.state.session import client_ip, sign_in_redirect, user_agent
+from lms_reflex.state.util import (
+    PASSWORDS_DIFFER,
+    error_toast,
+    field,
+    passwords_differ,
+    route_param,
+    send_after_reply,
+)
+
+RESEND_WAIT_S = 60
+
+
+class SignupState(rx.State):
+    """The sign-up form."""
+
+    busy: bool = False
+
+    @rx.event
+    async def signup(self, form: dict):
+        """Create the account and mail a code; the answer is the same for taken emails.
+
+        The mail (a code, or a notice to an existing account's owner) leaves after the
+        answer, so neither the answer nor its timing shows which.
+        """
+        if passwords_differ(form, "password", "confirm_password"):
+            yield rx.toast.error(PASSWORDS_DIFFER)
+            return
+        self.busy = True
+        yield
+        try:
+            result = await call_hashing_service(
+                registration.signup,
+                first_name=field(form, "first_name", 200),
+                last_name=field(form, "last_name", 200),
+                email=field(form, "email", 320),
+                password=field(form, "password", 300),
+                wants_to_teach=bool(form.get("wants_to_teach")),
+                ip=client_ip(self),
+            )
+        except DomainError as exc:
+            self.busy = False
+            yield error_toast(exc)
+            return
+        verify = await self.get_state(VerifyState)
+        verify._attempt_email, verify._attempt = result.email, result.attempt
+        send_after_reply(result.mail)
+        self.busy = False
+        yield rx.redirect(f"{routes.VERIFY}?{urlencode({'email': result.email})}")
+
+
+class VerifyState(rx.State):
+    """The code form at /verify?email=..."""
+
+    email: str = ""
+    resend_wait_s: int = 0
+    busy: bool = False
+    _ticking: bool = False
+    # Which sign-up (or sign-in) of this tab the code must confirm: the password chosen
+    # there, by fingerprint. Server-side only (a backend var never reaches the browser).
+    _attempt_email: str = ""
+    _attempt: str = ""
+
+    @rx.event
+    def load(self):
+        """Read the email from the URL and start the resend countdown.
+
+        The countdown always starts at a minute: reading the real wait from the database
+        would show 0 for addresses that got no code, revealing that they have an account.
+        """
+        self.email = route_param(self, "email")[:320]
+        self.busy = False
+        self.resend_wait_s = RESEND_WAIT_S
+        return VerifyState.count_down
+
+    @rx.event(background=True)
+    async def count_down(self):
+        """Tick the 'send a new code in N s' label down to zero (one ticker per tab)."""
+        async with self:
+            if self._ticking:
+                return
+            self._ticking = True
+        while True:
+            await asyncio.sleep(1)
+            async with self:
+                self.resend_wait_s = max(0, self.resend_wait_s - 1)
+                if self.resend_wait_s == 0:
+                    self._ticking = False
+                    return
+
+    @rx.event
+    async def verify(self, form: dict):
+        """Check the code; on success sign the user in and go to the dashboard."""
+        self.busy = True
+        yield
+        attempt = self._attempt if self._attempt_email == self.email else ""
+        try:
+            user_id = await call_service(
+                registration.verify_signup,
+                email=self.email,
+                code=field(form, "code", 20).strip(),
+                ip=client_ip(self),
+                attempt=attempt,
+            )
+            ticket = await call_service(sessions.issue_login_ticket, user_id=user_id)
+        except DomainError as exc:
+            self.busy = False
+            yield error_toast(exc)
+            return
+        yield sign_in_redirect(ticket, routes.DASHBOARD)
+
+    @rx.event
+    async def resend(self):
+        """Mail a fresh code (at most once a minute)."""
+        try:
+            code = await call_service(registration.resend_signup_code, email=self.email)
+        except DomainError as exc:
+            yield error_toast(exc)
+            return
+        send_after_reply(signup_code_mail(self.email, code) if code else None)
+        yield rx.toast.success("If that address has an account waiting, a new code is on its way.")
+        self.resend_wait_s = RESEND_WAIT_S
+        yield VerifyState.count_down
+
+
+class LoginState(rx.State):
+    """The sign-in form at /login?next=..."""
+
+    busy: bool = False
+    expired: bool = False
+
+    @rx.event
+    def load(self) -> None:
+        """Note whether we came back from an expired sign-in link."""
+        self.expired = route_param(self, "expired") == "1"
+        self.busy = False
+
+    @rx.event
+    async def login(self, form: dict):
+        """Check the password; on success go through the cookie route to ?next=."""
+        self.busy = True
+        yield
+        try:
+            user_id = await call_hashing_service(
+                sign_in.login,
+                email=field(form, "email", 320),
+                password=field(form, "password", 300),
+                ip=client_ip(self),
+                user_agent=user_agent(self),
+            )
+            ticket = await call_service(sessions.issue_login_ticket, user_id=user_id)
+        except sign_in.VerifyEmailFirst as exc:
+            self.busy = False
+            yield await self._verify_first(exc.email, exc.attempt)
+            return
+        except DomainError as exc:
+            self.busy = False
+            yield error_toast(exc)
+            return
+        yield sign_in_redirect(ticket, route_param(self, "next") or routes.DASHBOARD)
+
+    async def _verify_first(self, email: str, attempt: str) -> rx.event.EventSpec:
+        """Right password, unverified email: mail a code and open the code page instead."""
+        try:
+            code = await call_service(registration.resend_signup_code, email=email)
+        except DomainError:
+            code = None  # a code went out under a minute ago; the page offers a new one
+        send_after_reply(signup_code_mail(email, code) if code else None)
+        verify = await self.get_state(VerifyState)
+        verify._attempt_email, verify._attempt = email, attempt
+        return rx.redirect(f"{routes.VERIFY}?{urlencode({'email': email})}")
+
+
+class PasswordResetState(rx.State):
+    """Forgot-password and reset-password forms."""
+
+    sent: bool = False
+    busy: bool = False
+
+    @rx.event
+    def load(self) -> None:
+        """A fresh form, or the confirmation when the URL says a link was sent.
+
+        The confirmation lives in the URL (?sent=1), not only in state: an on_load that
+        runs again after the request (a websocket reconnect re-runs it) must not turn the
+        confirmation back into an empty form.
+        """
+        self.sent, self.busy = route_param(self, "sent") == "1", False
+
+    @rx.event
+    async def request_reset(self, form: dict):
+        """Mail a reset link when the account exists; the page says the same either way."""
+        self.busy = True
+        yield
+        try:
+            mail = await call_service(
+                password_reset.request_password_reset,
+                email=field(form, "email", 320),
+                ip=client_ip(self),
+            )
+        except InvalidInput as exc:
+            self.busy = False
+            yield error_toast(exc)
+            return
+        except DomainError:
+            mail = None  # throttled: answer as usual, so nothing is revealed
+        send_after_reply(reset_link_mail(mail.email, mail.link) if mail else None)
+        self.sent, self.busy = True, False
+        yield rx.redirect(f"{routes.FORGOT}?sent=1", replace=True)
+
+    @rx.event
+    async def set_new_password(self, form: dict):
+        """Set the new password from the mailed link, end every session, sign in afresh."""
+        if passwords_differ(form, "password", "confirm_password"):
+            yield rx.toast.error(PASSWORDS_DIFFER)
+            return
+        self.busy = True
+        yield
+        try:
+            user_id = await call_hashing_service(
+                password_reset.reset_password,
+                email=route_param(self, "email")[:320],
+                token=route_param(self, "token")[:200],
+                new_password=field(form, "password", 300),
+                ip=client_ip(self),
+            )
+            ticket = await call_service(sessions.issue_login_ticket, user_id=user_id)
+        except DomainError as exc:
+            self.busy = False
+            yield error_toast(exc)
+            return
+        yield sign_in_redirect(ticket, routes.DASHBOARD)

@@ -1,0 +1,9 @@
+"""Running the site: users, catalog moderation, the audit trail and platform numbers.
+
+Modules other layers may use:
+- `audit`
+- `catalog`
+- `guard`
+- `overview`
+- `users`
+"""

@@ -1,0 +1,210 @@
+"""The admin user list: search, pages, roles, instructor requests, status and hand enrollments.
+
+Every handler names the user by id (from the browser, so untrusted); the services check
+that the caller is an admin and that the id exists, on every call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import reflex as rx
+
+from lms_reflex import routes
+from lms_reflex.db import call_service
+from lms_reflex.services.admin import moderation as admin_moderation
+from lms_reflex.services.admin import users as admin_users
+from lms_reflex.services.admin.moderation import CourseChoice, UserEnrollment
+from lms_reflex.services.admin.users import AdminUserRow
+from lms_reflex.services.errors import DomainError, PermissionDenied
+from lms_reflex.services.learning import enrollment
+from lms_reflex.services.validation import parse_id, parse_page
+from lms_reflex.state.session import actor_or_login, current_actor
+from lms_reflex.state.util import MAIL_FAILED, error_toast, field, send_mail_off_loop
+
+PAGE_SIZE = 25
+ROLES = ("student", "instructor", "admin")
+ASKS_TO_TEACH = "asks_to_teach"  # a pseudo-role in the filter: pending requests to teach
+
+
+class AdminUsersState(rx.State):
+    """One page of users, and the enrollments of the user picked for hand enrollment."""
+
+    rows: list[AdminUserRow] = []
+    total: int = 0
+    page_number: int = 1
+    pages: int = 1
+    query: str = ""
+    role_filter: str = ""
+    denied: bool = False
+    picked_user: int = 0
+    picked_name: str = ""
+    picked_enrollments: list[UserEnrollment] = []
+    course_choices: list[CourseChoice] = []
+
+    @rx.event
+    async def load(self):
+        """First page of everyone, newest first."""
+        actor, go_login = await actor_or_login(self, routes.ADMIN_USERS)
+        if actor is None:
+            return go_login
+        self.query, self.role_filter, self.page_number = "", "", 1
+        self.picked_user, self.picked_name, self.picked_enrollments = 0, "", []
+        return await self._refresh()
+
+    @rx.event
+    async def search(self, form: dict):
+        """Filter by text in the name or email, and by role."""
+        self.query = field(form, "q", 200)
+        role = field(form, "role", 20)
+        self.role_filter = role if role in (*ROLES, ASKS_TO_TEACH) else ""
+        self.page_number = 1
+        return await self._refresh()
+
+    @rx.event
+    async def go_to_page(self, page: int):
+        """Another page of the same search."""
+        self.page_number = parse_page(page)
+        return await self._refresh()
+
+    @rx.event
+    async def change_role(self, user_id: int, role: str):
+        """Make a user a student, an instructor or an admin (never the last admin away)."""
+        return await self._act(admin_users.change_role, "Role changed.", user_id, role=role)
+
+    @rx.event
+    async def approve(self, user_id: int):
+        """Grant a request to teach and mail the user."""
+        return await self._act_and_mail(
+            admin_users.approve_instructor_request, "Request approved; the user was told.", user_id
+        )
+
+    @rx.event
+    async def reject(self, form: dict):
+        """Turn down a request to teach, with an optional reason, and mail the user."""
+        return await self._act_and_mail(
+            admin_users.reject_instructor_request,
+            "Request turned down; the user was told.",
+            parse_id(field(form, "user_id", 12)),
+            reason=field(form, "reason", 1100),
+        )
+
+    @rx.event
+    async def set_active(self, user_id: int, active: bool):
+        """Deactivate (ending every session at once) or reactivate an account."""
+        if not isinstance(active, bool):
+            return rx.toast.error("Please choose deactivate or reactivate.")
+        if active:
+            return await self._act(admin_users.reactivate_user, "Account reactivated.", user_id)
+        return await self._act(admin_users.deactivate_user, "Account deactivated.", user_id)
+
+    @rx.event
+    async def resend(self, user_id: int):
+        """Mail a fresh sign-up code to a user who has not verified their email."""
+        return await self._act_and_mail(
+            admin_users.resend_verification, "A new code was sent.", user_id
+        )
+
+    @rx.event
+    async def pick(self, user_id: int):
+        """Show a user's enrollments and the courses they can be enrolled in."""
+        try:
+            actor = await current_actor(self)
+            found = await call_service(
+                admin_moderation.list_user_enrollments,
+                readonly=True,
+                actor=actor,
+                user_id=parse_id(user_id),
+            )
+            choices = await call_service(
+                admin_moderation.enrollable_courses, readonly=True, actor=actor
+            )
+        except DomainError as exc:
+            return error_toast(exc)
+        self.picked_user = parse_id(user_id)
+        self.picked_name = next((r.name for r in self.rows if r.id == self.picked_user), "")
+        self.picked_enrollments, self.course_choices = found, choices
+        return None
+
+    @rx.event
+    async def enroll(self, form: dict):
+        """Enroll the picked user in the chosen course (a bank transfer, a gift)."""
+        try:
+            result = await call_service(
+                enrollment.admin_enroll,
+                actor=await current_actor(self),
+                user_id=parse_id(field(form, "user_id", 12)),
+                course_id=parse_id(field(form, "course_id", 12)),
+            )
+        except DomainError as exc:
+            return error_toast(exc)
+        done = "Enrolled in" if result.created else "Already enrolled in"
+        return [
+            AdminUsersState.pick(self.picked_user),
+            rx.toast.success(f"{done} {result.course_title}."),
+        ]
+
+    @rx.event
+    async def remove_enrollment(self, user_id: int, course_id: int):
+        """Take a user out of a course (progress rows are kept)."""
+        try:
+            result = await call_service(
+                enrollment.admin_remove_enrollment,
+                actor=await current_actor(self),
+                user_id=parse_id(user_id),
+                course_id=parse_id(course_id),
+            )
+        except DomainError as exc:
+            return error_toast(exc)
+        done = "Removed from" if result.removed else "Was not enrolled in"
+        return [
+            AdminUsersState.pick(self.picked_user),
+            rx.toast.success(f"{done} {result.course_title}."),
+        ]
+
+    async def _act(self, fn: Callable[..., Any], message: str, user_id: object, **kwargs: Any):
+        try:
+            await call_service(
+                fn, actor=await current_actor(self), user_id=parse_id(user_id), **kwargs
+            )
+        except DomainError as exc:
+            return [error_toast(exc), AdminUsersState.go_to_page(self.page_number)]
+        return [rx.toast.success(message), AdminUsersState.go_to_page(self.page_number)]
+
+    async def _act_and_mail(
+        self, fn: Callable[..., Any], message: str, user_id: object, **kwargs: Any
+    ):
+        try:
+            mail = await call_service(
+                fn, actor=await current_actor(self), user_id=parse_id(user_id), **kwargs
+            )
+        except DomainError as exc:
+            return error_toast(exc)
+        if mail is None:
+            return rx.toast.info("Nothing to send: this user is verified or deactivated.")
+        sent = await send_mail_off_loop(mail)
+        refresh = AdminUsersState.go_to_page(self.page_number)
+        return [rx.toast.success(message) if sent else rx.toast.error(MAIL_FAILED), refresh]
+
+    async def _refresh(self):
+        try:
+            found = await call_service(
+                admin_users.list_users,
+                readonly=True,
+                actor=await current_actor(self),
+                query=self.query,
+                role=self.role_filter if self.role_filter in ROLES else None,
+                asks_to_teach=self.role_filter == ASKS_TO_TEACH,
+                page=self.page_number,
+                page_size=PAGE_SIZE,
+            )
+        except PermissionDenied as exc:
+            self.denied, self.rows = True, []
+            return error_toast(exc)
+        except DomainError as exc:
+            return error_toast(exc)
+        self.denied = False
+        self.rows, self.total = found.rows, found.total
+        self.page_number, self.pages = found.page, found.pages
+        return None

@@ -1,0 +1,240 @@
+"""The lesson player: load a lesson, resume it, report progress, review at the end.
+
+Watched time is measured on the server (position moved, bounded by wall-clock time since
+the last report), so a forged event cannot claim more watching than really passed.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+
+import reflex as rx
+from sqlmodel import Session
+
+from lms_reflex import routes
+from lms_reflex.db import call_service
+from lms_reflex.services.actor import Actor
+from lms_reflex.services.errors import DomainError, NotFound, NotSignedIn, PermissionDenied
+from lms_reflex.services.learning import lessons as learning
+from lms_reflex.services.learning import progress, reviews
+from lms_reflex.services.learning.lessons import PlayerView
+from lms_reflex.services.learning.reviews import MyReview
+from lms_reflex.services.validation import parse_id, parse_number
+from lms_reflex.state.session import as_actor, current_actor, with_top_bar
+from lms_reflex.state.util import error_toast, field, route_param
+
+VIDEO_BOX_ID = "lesson-video"
+SESSION_ENDED = "Your session has ended. Sign in again to keep saving your progress."
+
+
+def seek_script(seconds: float) -> rx.event.EventSpec:
+    """Move the <video> to `seconds` once it has loaded (rx.video has no seek prop)."""
+    target = json.dumps(round(max(seconds, 0.0), 2))
+    return rx.call_script(
+        "(function seek(tries){const v=document.querySelector('#" + VIDEO_BOX_ID + " video');"
+        "if(v&&v.readyState>=1){v.currentTime=" + target + ";return;}"
+        "if(v){v.addEventListener('loadedmetadata',()=>{v.currentTime=" + target + "},"
+        "{once:true});return;}if(tries>0)setTimeout(()=>seek(tries-1),200);})(50)"
+    )
+
+
+# Space plays/pauses, arrows jump 5 s, unless the user is typing or on another control.
+KEYS_SCRIPT = (
+    "if(!window.__lmsPlayerKeys){window.__lmsPlayerKeys=true;"
+    "document.addEventListener('keydown',(e)=>{"
+    "const v=document.querySelector('#" + VIDEO_BOX_ID + " video');if(!v)return;"
+    "const t=e.target;const tag=(t&&t.tagName)||'';"
+    "if(/^(INPUT|TEXTAREA|SELECT|BUTTON|A|VIDEO)$/.test(tag)||(t&&t.isContentEditable))return;"
+    "if(e.key===' '){e.preventDefault();v.paused?v.play():v.pause();}"
+    "else if(e.key==='ArrowRight'){e.preventDefault();v.currentTime=Math.min(v.duration||0,"
+    "v.currentTime+5);}"
+    "else if(e.key==='ArrowLeft'){e.preventDefault();v.currentTime=Math.max(0,v.currentTime-5);}"
+    "});}"
+)
+
+
+class PlayerState(rx.State):
+    """One lesson on screen. No var is named like the route args (course_slug, lesson)."""
+
+    view: PlayerView | None = None
+    problem: str = ""
+    course_done: bool = False
+    my_review: MyReview | None = None
+    busy: bool = False
+    _lesson_id: int = 0
+    _last_position: float = 0.0
+    _last_report: float = 0.0
+    _told_session_ended: bool = False
+
+    @rx.event
+    async def load(self):
+        """Open the lesson in the URL, or say why it cannot be opened."""
+        slug, lesson = route_param(self, "course_slug"), route_param(self, "lesson")
+
+        def work(session: Session, actor: Actor | None) -> tuple[PlayerView, MyReview | None]:
+            view = learning.get_lesson_for_player(
+                session=session, actor=actor, course_slug=slug, lesson_id=parse_id(lesson)
+            )
+            if not view.tracks_progress:
+                return view, None
+            return view, reviews.find_my_review(
+                session=session, actor=actor, course_id=view.course_id
+            )
+
+        try:
+            view, self.my_review = await with_top_bar(self, work)
+        except NotSignedIn:
+            return rx.redirect(routes.login_url(f"/learn/{slug}/{lesson}"))
+        except (PermissionDenied, NotFound) as exc:
+            self.view, self.problem = None, exc.message
+            return None
+        self._show(view)
+        # A finished lesson starts again from the beginning when reopened.
+        resume = view.resume_position_s >= 1 and not view.completed
+        keys = rx.call_script(KEYS_SCRIPT)
+        return [keys, seek_script(view.resume_position_s)] if resume else keys
+
+    def _show(self, view: PlayerView) -> None:
+        self.view, self.problem = view, ""
+        self._lesson_id = view.lesson_id
+        self._last_position, self._last_report = view.resume_position_s, time.time()
+        self._told_session_ended = False
+        self.course_done = view.tracks_progress and view.course_percent >= 100
+
+    async def _record(self, position: float, *, ended: bool = False, moved: bool = True):
+        """Store progress; refresh the syllabus when a lesson becomes complete.
+
+        The video element sends these by itself (time updates, seeks, the end), and a
+        forged one costs nothing, so they never move the idle clock (`touch=False`).
+        """
+        if self.view is None or not self.view.tracks_progress:
+            return None
+        if not isinstance(position, (int, float)) or not math.isfinite(position):
+            return None
+        # Wall time, not monotonic: with several workers the state moves between processes
+        # (and machines), whose monotonic clocks do not agree.
+        now = time.time()
+        delta = 0.0
+        if moved:
+            elapsed = max(now - self._last_report, 0.0)
+            delta = min(max(position - self._last_position, 0.0), elapsed + 1)
+        self._last_position, self._last_report = position, now
+        lesson_id = self._lesson_id
+
+        def work(session: Session, actor: Actor | None) -> progress.ProgressView:
+            return progress.record_progress(
+                session=session, actor=actor, lesson_id=lesson_id, position_s=position,
+                watched_delta_s=delta, ended=ended,
+            )  # fmt: skip
+
+        try:
+            done = await as_actor(self, work, readonly=False, touch=False)
+        except NotSignedIn:
+            return self._session_ended()
+        except DomainError as exc:
+            return error_toast(exc)
+        if done.completed and not self.view.completed:
+            return await self._refresh(done.course_completed)
+        return None
+
+    def _session_ended(self) -> rx.event.EventSpec | None:
+        """Say once, not at every report, that a video left playing outlived the session."""
+        if self._told_session_ended:
+            return None
+        self._told_session_ended = True
+        return rx.toast.error(SESSION_ENDED)
+
+    async def _refresh(self, course_completed: bool):
+        if self.view is None:
+            return None
+        slug, lesson_id = self.view.course_slug, self._lesson_id
+        view = await as_actor(
+            self,
+            lambda session, actor: learning.get_lesson_for_player(
+                session=session, actor=actor, course_slug=slug, lesson_id=lesson_id
+            ),
+            touch=False,  # follows a report, or a click that was already counted
+        )
+        position = self._last_position
+        self._show(view)
+        self._last_position = position
+        if course_completed:
+            return rx.toast.success("You completed the course! Tell others what you thought.")
+        return rx.toast.success("Lesson complete.")
+
+    @rx.event
+    async def report(self, seconds: float):
+        """Throttled time updates from the video (about every 5 s while playing)."""
+        return await self._record(seconds)
+
+    @rx.event
+    async def seeked(self, seconds: float):
+        """A jump is not watching: keep the position, add no watched time."""
+        return await self._record(seconds, moved=False)
+
+    @rx.event
+    async def ended(self):
+        """The video reached its end: the lesson is complete."""
+        duration = float(self.view.duration_s) if self.view else 0.0
+        return await self._record(max(self._last_position, duration), ended=True, moved=False)
+
+    @rx.event
+    async def toggle_complete(self):
+        """The student's explicit 'mark as (not) complete'."""
+        if self.view is None:
+            return None
+        try:
+            await call_service(
+                progress.set_lesson_completed,
+                actor=await current_actor(self),
+                lesson_id=self._lesson_id,
+                completed=not self.view.completed,
+            )
+        except DomainError as exc:
+            return error_toast(exc)
+        return await self._refresh(False)
+
+    @rx.event
+    async def submit_review(self, form: dict):
+        """Rate the course once it is finished (the service checks enrollment again)."""
+        if self.view is None:
+            return None
+        rating = field(form, "rating", 2)
+        try:
+            self.my_review = await call_service(
+                reviews.write_review,
+                actor=await current_actor(self),
+                course_id=self.view.course_id,
+                body=field(form, "body", 2100),
+                rating=parse_number(rating),
+            )
+        except DomainError as exc:
+            return error_toast(exc)
+        return rx.toast.success("Thank you! Your review is on the course page.")
+
+
+class ResumeState(rx.State):
+    """/learn/<course>: go to the lesson where the student left off."""
+
+    problem: str = ""
+
+    @rx.event
+    async def load(self):
+        """Redirect to the resume lesson, or explain why there is none."""
+        slug = route_param(self, "course_slug")
+        actor = await current_actor(self)
+        try:
+            target = await call_service(
+                learning.resume_target_for_slug, readonly=True, actor=actor, course_slug=slug
+            )
+        except NotSignedIn:
+            return rx.redirect(routes.login_url(f"/learn/{slug}"))
+        except DomainError as exc:
+            self.problem = exc.message
+            return None
+        if target is None:
+            self.problem = "This course has no lessons yet."
+            return None
+        return rx.redirect(f"/learn/{slug}/{target}")

@@ -1,0 +1,9 @@
+"""Teaching: the course builder, curriculum, media, publishing and analytics.
+
+Modules other layers may use:
+- `analytics`
+- `curriculum`
+- `lesson_editor`
+- `teach`
+- `teach_details`
+"""
