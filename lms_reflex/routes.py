@@ -59,7 +59,7 @@ def safe_next(value: str | None, default: str = HOME) -> str:
     r"""A local path to go to after signing in; anything else becomes `default`.
 
     Refuses other sites (`https://evil`, `//evil`, `/\\evil`), `javascript:` and control
-    characters, so a crafted ?next= cannot send people away (SECURITY-CASES 37).
+    characters, so a crafted ?next= cannot send people away (docs/security.md case 37).
     """
     if not value or not value.startswith("/") or value.startswith(("//", "/\\")):
         return default

@@ -23,7 +23,7 @@ class ConfigError(RuntimeError):
 
 
 class Settings(BaseSettings):
-    """The configuration contract of DESIGN.md; every field maps to LMS_<FIELD>."""
+    """The configuration contract (README, "Configuration"); every field maps to LMS_<FIELD>."""
 
     model_config = SettingsConfigDict(env_prefix="LMS_", extra="ignore")
 

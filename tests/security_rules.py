@@ -1,4 +1,4 @@
-"""Every event handler of every State class, with who may call it (SECURITY-CASES 21).
+"""Every event handler of every State class, with who may call it (docs/security.md case 21).
 
 A handler is reachable from any browser with any arguments, so each one is listed here
 with its real rule and forged arguments an attacker might send. tests/unit/test_handler_rules.py
@@ -119,7 +119,7 @@ RULES: dict[str, tuple[str, dict]] = {
     # The course's staff only, and only while an admin's hold lasts (course_moderation).
     "PublishState.ask_for_review": (OWNER, {"form": {"message": "forged review request"}}),
     # The curriculum builder: the course's instructor or an admin; the curriculum services
-    # check role and ownership of every section and lesson id (SECURITY-CASES 23).
+    # check role and ownership of every section and lesson id (docs/security.md case 23).
     "CurriculumState.load": (OWNER, {}),
     "CurriculumState.open_name_dialog": (OWNER, {"mode": "rename_section", "target": 1}),
     "CurriculumState.set_name_open": (PUBLIC, {"value": True}),
@@ -143,7 +143,7 @@ RULES: dict[str, tuple[str, dict]] = {
 
 ADMIN_RANGE = {"form": {"start": "2026-01-01", "end": "2026-01-31"}}
 
-# Admin console (SECURITY-CASES 18, 21, 22): ids are forged to name real rows.
+# Admin console (docs/security.md cases 18, 21, 22): ids are forged to name real rows.
 RULES |= {
     "AdminOverviewState.load": (ADMIN, {}),
     "AdminOverviewState.apply_range": (ADMIN, ADMIN_RANGE),

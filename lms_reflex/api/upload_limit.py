@@ -1,9 +1,10 @@
 """A size cap in front of Reflex's /_upload route, enforced while the body streams in.
 
-Reflex's upload route buffers the whole request before our handler runs, so a limit
-checked in the handler would still let a 50 GB body fill the disk. This middleware
-refuses an oversized Content-Length at once and counts the bytes of bodies that lie or
-are chunked, aborting the request the moment the cap is passed (DESIGN rule 6).
+Reflex's upload route buffers the whole request before our handler runs, so a limit checked
+in the handler would still let a 50 GB body fill the disk. This middleware refuses an
+oversized Content-Length at once and counts the bytes of bodies that lie or are chunked,
+aborting the request the moment the cap is passed (docs/architecture.md, "Files and
+uploads").
 """
 
 from __future__ import annotations

@@ -1,11 +1,12 @@
 """POST /api/uploads/lessons/<id>/video: a lesson video streamed straight to disk.
 
 Reflex's /_upload has no access control and buffers the body, so videos come here instead
-(DESIGN rule 6, SECURITY-CASES 30-32, 34). In order: same origin only (a cross-site form or
-script cannot post with the victim's cookie), a signed-in owner of the lesson (checked before
-a single body byte is read), the size cap enforced while receiving (the temp file goes on
-refusal), then attach_lesson_video in a thread, which checks ownership again, sniffs and
-decodes the file, stores it under a server-made name and commits last.
+(docs/architecture.md, "Files and uploads"; docs/security.md cases 30-32, 34). In order:
+same origin only (a cross-site form or script cannot post with the victim's cookie), a
+signed-in owner of the lesson (checked before a single body byte is read), the size cap
+enforced while receiving (the temp file goes on refusal), then attach_lesson_video in a
+thread, which checks ownership again, sniffs and decodes the file, stores it under a
+server-made name and commits last.
 """
 
 from __future__ import annotations

@@ -8,7 +8,8 @@ A backup is a folder::
     media/...            the files under LMS_MEDIA_DIR (temporary upload files left out)
 
 The database is copied first and the media second: uploads write the file before the row
-(DESIGN.md rule 6), so every file a backed-up row names already existed when it was copied.
+(docs/architecture.md, "Files and uploads"), so every file a backed-up row names already
+existed when it was copied.
 """
 
 from lms_reflex.backup.archive import BackupError, BackupSummary, make_backup, restore_backup

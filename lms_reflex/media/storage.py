@@ -2,7 +2,8 @@
 
 A key looks like ``videos/<32 hex>.mp4``. Keys are made here (never from a browser's file
 name) and checked again whenever one is turned into a path, so a key read back from the
-database or a URL can never point outside the media directory (DESIGN.md, safety rule 6).
+database or a URL can never point outside the media directory (docs/architecture.md, "Files
+and uploads").
 """
 
 from __future__ import annotations

@@ -71,7 +71,7 @@ def require_actor(actor: Actor | None) -> Actor:
 
 
 def require_verified(actor: Actor | None) -> Actor:
-    """Refuse accounts whose email is not verified yet (SECURITY-CASES 6).
+    """Refuse accounts whose email is not verified yet (docs/security.md case 6).
 
     Raises:
         NotSignedIn: when nobody is signed in.

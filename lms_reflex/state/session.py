@@ -1,7 +1,7 @@
 """Who is signed in, read from the session cookie of the websocket handshake.
 
 The user is looked up again on every call, so a deactivation, a demotion or a sign-out
-elsewhere takes effect on the very next event (SECURITY-CASES 18). Nothing about the
+elsewhere takes effect on the very next event (docs/security.md case 18). Nothing about the
 session is stored in state except display data for menus.
 """
 

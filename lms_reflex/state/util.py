@@ -26,7 +26,7 @@ def error_toast(exc: Exception) -> rx.event.EventSpec:
     """A plain-language toast: the domain message, or a generic one for anything else.
 
     Unexpected errors are logged with their traceback here, and the browser only gets a
-    sentence (SECURITY-CASES 38).
+    sentence (docs/security.md case 38).
     """
     if isinstance(exc, DomainError):
         return rx.toast.error(exc.message)

@@ -254,7 +254,7 @@ def test_admin_turns_down_a_request_keeps_their_own_role_and_hides_a_review(
 def test_a_deactivated_students_open_tab_fails_its_next_event(
     page: Page, browser: Browser, base_url: str, app_env: dict[str, str], smtp: SmtpSink
 ) -> None:
-    """SECURITY-CASES 18: no role or status is cached in the student's state."""
+    """docs/security.md case 18: no role or status is cached in the student's state."""
     student_email = new_email()
     student = browser.new_context(base_url=base_url).new_page()
     sign_up(student, smtp, student_email)

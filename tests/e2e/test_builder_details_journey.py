@@ -1,6 +1,6 @@
 """Instructors create a course, fill its details (autosaved), upload a thumbnail, meet the
 publish checklist, and take a published course out of the catalog and back; students are
-refused on the teaching pages (issue 5, SECURITY-CASES 22 and 23)."""
+refused on the teaching pages (issue 5, docs/security.md cases 22 and 23)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""SECURITY-CASES 21, 22, 27: forged events over the websocket change nothing they must not."""
+"""Forged events over the websocket change nothing they must not.
+
+docs/security.md cases 21, 22 and 27.
+"""
 
 from __future__ import annotations
 
@@ -87,7 +90,7 @@ def test_anonymous_forged_event_is_refused_and_changes_nothing(
 def test_a_signed_in_student_sending_every_admin_event_is_refused_and_changes_nothing(
     page: Page, base_url: str, app_db: dict[str, str], smtp: SmtpSink
 ) -> None:
-    """SECURITY-CASES 22: admin events by name, with forged ids, from a student's browser."""
+    """docs/security.md case 22: admin events by name, with forged ids, from a student's browser."""
     sign_up(page, smtp, new_email())
     before = fingerprint(app_db)
     for handler in ADMIN_HANDLERS:
@@ -146,7 +149,7 @@ def test_profile_save_ignores_role_and_status_fields(
 def test_browser_is_no_longer_signed_in_for_events_after_sign_out_everywhere(
     page: Page, browser: Browser, base_url: str, smtp: SmtpSink
 ) -> None:
-    """SECURITY-CASES 18 style: identity is re-read on every event, never cached."""
+    """docs/security.md case 18 style: identity is re-read on every event, never cached."""
     sign_up(page, smtp, new_email())
     second = browser.new_context(base_url=base_url)
     second.add_cookies([{**c, "sameSite": c["sameSite"]} for c in page.context.cookies()])
@@ -163,7 +166,7 @@ def test_browser_is_no_longer_signed_in_for_events_after_sign_out_everywhere(
 def test_a_crashing_handler_shows_a_plain_message_and_the_log_keeps_the_traceback(
     page: Page, base_url: str, app_log
 ) -> None:
-    """SECURITY-CASES 38: a handler given arguments it cannot take raises inside Reflex."""
+    """docs/security.md case 38: a handler given arguments it cannot take raises inside Reflex."""
     page.goto("/")
     result = send_event(
         page,

@@ -1,4 +1,4 @@
-"""SECURITY-CASES 35: hostile text in every field a user writes, shown on every page, in Chromium.
+"""Hostile text in every field a user writes, shown on every page, in Chromium (case 35).
 
 `<script>`, `<img onerror>`, `javascript:` links (plain and markdown) and 5,000 characters
 without a space go into names, bio, course title, subtitle and description, section titles,

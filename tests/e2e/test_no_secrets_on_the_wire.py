@@ -1,4 +1,4 @@
-"""SECURITY-CASES 9 and 15: codes, tokens and passwords never travel in state updates.
+"""docs/security.md cases 9 and 15: codes, tokens and passwords never travel in state updates.
 
 Besides the frames as text, every value inside every update (nested views, lists, dicts) is
 checked against the database's hashes, the visitor's own code and token, token-like strings

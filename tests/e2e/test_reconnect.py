@@ -1,4 +1,4 @@
-"""SECURITY-CASES 42: a dropped connection mid-lesson reconnects, still signed in."""
+"""docs/security.md case 42: a dropped connection mid-lesson reconnects, still signed in."""
 
 from __future__ import annotations
 

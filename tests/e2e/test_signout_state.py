@@ -1,4 +1,4 @@
-"""Issue 15 item 5 (SECURITY-CASES 50): sign-out leaves nothing of the user in the tab.
+"""Issue 15 item 5 (docs/security.md case 50): sign-out leaves nothing of the user in the tab.
 
 Reflex keeps a tab's state on the server across page loads. An admin looks at the user
 list and signs out; reloading, going back, and then signing in as a student in the same

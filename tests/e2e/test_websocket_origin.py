@@ -1,4 +1,4 @@
-"""SECURITY-CASES 20: only our own origin may open the event websocket."""
+"""docs/security.md case 20: only our own origin may open the event websocket."""
 
 from __future__ import annotations
 

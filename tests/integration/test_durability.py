@@ -1,4 +1,4 @@
-"""SECURITY-CASES 41: a progress save that was acknowledged survives `kill -9`."""
+"""docs/security.md case 41: a progress save that was acknowledged survives `kill -9`."""
 
 from __future__ import annotations
 

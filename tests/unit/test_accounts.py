@@ -1,4 +1,4 @@
-"""Accounts: sign-up, sign-in, recovery, own data (SECURITY-CASES 1-8, 13, 14, 27, 39)."""
+"""Accounts: sign-up, sign-in, recovery, own data (docs/security.md cases 1-8, 13, 14, 27, 39)."""
 
 from __future__ import annotations
 
@@ -622,7 +622,7 @@ def test_audit_log_line_cannot_be_split_by_user_text(session, caplog) -> None:
 
 
 def test_password_change_and_account_deletion_are_logged_with_the_ip(run, make_user) -> None:
-    """SECURITY-CASES 39: logs say who, what, when and from where."""
+    """docs/security.md case 39: logs say who, what, when and from where."""
     from sqlmodel import select
 
     from lms_reflex.models import AuditEvent

@@ -1,6 +1,6 @@
 """Admin user management: admins only, no lost admins, deactivation ends sessions at once.
 
-SECURITY-CASES 18 (a deactivated user's next event fails), 21 and 22 (wrong role refused,
+docs/security.md case 18 (a deactivated user's next event fails), 21 and 22 (wrong role refused,
 nothing changed).
 """
 

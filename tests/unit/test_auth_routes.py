@@ -1,4 +1,4 @@
-"""The cookie routes: flags (SECURITY-CASES 19), single-use tickets, safe redirects (37)."""
+"""The cookie routes: flags (docs/security.md case 19), single-use tickets, safe redirects (37)."""
 
 from __future__ import annotations
 

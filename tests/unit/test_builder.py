@@ -1,4 +1,4 @@
-"""The course builder: details, ownership (SECURITY-CASES 23), publishing and /teach."""
+"""The course builder: details, ownership (docs/security.md case 23), publishing and /teach."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""SECURITY-CASES 43: fifty students writing at once on SQLite, and nobody sees "locked".
+"""docs/security.md case 43: fifty students writing at once on SQLite, and nobody sees "locked".
 
 Each of fifty threads is one student doing what the app's handlers do, through the same
 `run_service` that `call_service` runs in a worker thread: enroll, report progress three

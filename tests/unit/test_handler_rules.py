@@ -1,4 +1,4 @@
-"""SECURITY-CASES 21: a new event handler cannot ship without its real rule in the table."""
+"""docs/security.md case 21: a new event handler cannot ship without its real rule in the table."""
 
 from __future__ import annotations
 

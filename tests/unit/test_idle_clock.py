@@ -1,4 +1,4 @@
-"""Issue 15 item 7 (SECURITY-CASES 17): only what a person does keeps a session alive.
+"""Issue 15 item 7 (docs/security.md case 17): only what a person does keeps a session alive.
 
 Drives the lesson player's real handlers (`PlayerState.load`, `report`, `seeked`,
 `ended`) with the session cookie in the handshake headers, as the app calls them, on a

@@ -1,6 +1,6 @@
 """Watching lessons: who may open what, the player, progress that never goes backwards.
 
-SECURITY-CASES 24 (own progress only), 33 (lesson access), 40 (two tabs at once).
+docs/security.md case 24 (own progress only), 33 (lesson access), 40 (two tabs at once).
 """
 
 from __future__ import annotations
@@ -296,7 +296,7 @@ def test_completion_never_reverts_from_a_stale_event(session, people, lessons, s
 def test_the_furthest_position_is_kept_when_a_tab_reports_an_earlier_one(
     session, lessons, student
 ) -> None:
-    """SECURITY-CASES 40: two tabs at once never move the student back."""
+    """docs/security.md case 40: two tabs at once never move the student back."""
     record(session, student, lessons[1], position=50, delta=5)
     view = record(session, student, lessons[1], position=10, delta=5)  # the other tab
     assert view.position_s == 50.0 and view.watched_s == 10.0
@@ -556,7 +556,7 @@ def test_resume_falls_back_to_the_first_unfinished_then_the_first_lesson(
 
 @pytest.mark.parametrize("module", [learning, reviews], ids=lambda m: m.__name__)
 def test_no_read_of_progress_or_reviews_takes_another_users_id(module) -> None:
-    """SECURITY-CASES 24: the actor is the only "who"; another user cannot even be named."""
+    """docs/security.md case 24: the actor is the only "who"; another user cannot even be named."""
     functions: list[Callable] = [
         fn
         for name, fn in inspect.getmembers(module, inspect.isfunction)

@@ -1,4 +1,4 @@
-"""/api/media: lesson videos for the right people only, with Range (SECURITY-CASES 33, 32).
+"""/api/media: lesson videos for the right people only, with Range (docs/security.md cases 33, 32).
 
 Real files made with PyAV under LMS_MEDIA_DIR, served by the real Starlette routes.
 """

@@ -1,4 +1,4 @@
-"""Mailed one-time codes (SECURITY-CASES 9-12)."""
+"""Mailed one-time codes (docs/security.md cases 9-12)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Password rules and hashing (SECURITY-CASES 1-3)."""
+"""Password rules and hashing (docs/security.md cases 1-3)."""
 
 from __future__ import annotations
 

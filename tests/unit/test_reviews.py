@@ -1,6 +1,6 @@
 """Reviews: who may write one, what a rating is, and course numbers that never drift.
 
-SECURITY-CASES 6 (unverified), 24 (own drafts only) and 28 (bad ratings, second review,
+docs/security.md case 6 (unverified), 24 (own drafts only) and 28 (bad ratings, second review,
 100 kB body, UNIQUE and CHECK in the database).
 """
 

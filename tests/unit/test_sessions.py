@@ -1,4 +1,4 @@
-"""Sign-in sessions and login tickets (SECURITY-CASES 15-19)."""
+"""Sign-in sessions and login tickets (docs/security.md cases 15-19)."""
 
 from __future__ import annotations
 

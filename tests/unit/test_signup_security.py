@@ -1,4 +1,4 @@
-"""Account pre-hijacking and account enumeration (docs/security.md; SECURITY-CASES 47, 49)."""
+"""Account pre-hijacking and account enumeration (docs/security.md cases 47 and 49)."""
 
 from __future__ import annotations
 

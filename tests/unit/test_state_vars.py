@@ -1,4 +1,4 @@
-"""SECURITY-CASES 9/15 and DESIGN rule 2: no secret can be put in a var sent to the browser.
+"""No secret can be put in a var sent to the browser (docs/security.md cases 9 and 15).
 
 Vars starting with `_` stay on the server; every other var is serialised to the browser.
 """

@@ -1,4 +1,4 @@
-"""Issue 15 item 5 (SECURITY-CASES 50): a tab's state is reset when its session changes.
+"""Issue 15 item 5 (docs/security.md case 50): a tab's state is reset when its session changes.
 
 Drives the middleware's `claim_tab` on real Reflex state managers, memory and Redis. With
 Redis an event loads only its own branch of the tree, so the reset must load the others:

@@ -1,4 +1,4 @@
-"""SECURITY-CASES 30: oversized uploads are refused while streaming, before the app sees all."""
+"""Oversized uploads are refused while streaming, before the app sees all (case 30)."""
 
 from __future__ import annotations
 

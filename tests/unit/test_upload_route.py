@@ -1,4 +1,4 @@
-"""POST /api/uploads/lessons/<id>/video through the real Starlette app (SECURITY-CASES 23, 30-32).
+"""POST /api/uploads/lessons/<id>/video through the real Starlette app (cases 23, 30-32).
 
 Real users, session cookies and PyAV-made videos; the media folder is checked after each
 refusal, so a temp file left behind would fail the test.

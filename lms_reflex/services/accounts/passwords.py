@@ -24,7 +24,7 @@ _context = CryptContext(
 )
 
 # A hash of a random password, verified against when the email is unknown so that both
-# answers cost the same time (SECURITY-CASES 4).
+# answers cost the same time (docs/security.md case 4).
 _DUMMY_HASH = _context.hash("not-a-real-password-\u2603-timing-equaliser")
 
 

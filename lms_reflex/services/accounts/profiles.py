@@ -216,7 +216,7 @@ def update_my_profile(
     """Save the signed-in user's own profile.
 
     Only the fields named here exist: there is no role, is_active, email or id parameter, so
-    a form carrying them cannot change them (SECURITY-CASES 27).
+    a form carrying them cannot change them (docs/security.md case 27).
 
     Raises:
         NotSignedIn: when nobody is signed in or the account was deactivated.

@@ -41,7 +41,7 @@ def _check_login_throttle(session: Session, *, email: str, ip: str) -> None:
     """Refuse a try that comes too soon after repeated failures for this email or address.
 
     Failures before the last successful sign-in or password reset do not count for the
-    email, so the owner gets back in through a reset link (SECURITY-CASES 5).
+    email, so the owner gets back in through a reset link (docs/security.md case 5).
 
     Raises:
         TryLater: saying when to try again, the same for known and unknown emails.

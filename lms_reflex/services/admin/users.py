@@ -2,7 +2,7 @@
 
 Every function is for admins only and leaves an audit event with before/after values.
 Roles are never cached in a session or a state var, so a demoted or deactivated user's
-next event is refused (SECURITY-CASES 18); deactivation also revokes every session at once.
+next event is refused (docs/security.md case 18); deactivation also revokes every session at once.
 """
 
 from __future__ import annotations
@@ -328,7 +328,7 @@ def reject_instructor_request(
 
 
 def deactivate_user(*, session: Session, actor: Actor | None, user_id: int) -> UserChange:
-    """Block an account and end every session it has, at once (SECURITY-CASES 18).
+    """Block an account and end every session it has, at once (docs/security.md case 18).
 
     Args:
         session: The open session; the caller commits.

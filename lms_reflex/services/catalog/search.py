@@ -6,9 +6,9 @@ word whose stem differs ("analy" for "analysis") does not match, on both engines
 
 What people type never reaches the search engine's query language: it is cut into words
 (letters and digits only), each word quoted and prefix-matched by our own construction,
-so quotes, `*`, `NEAR(`, `AND`, `'`, `%` or `_` are plain text, never syntax (SECURITY-CASES
+so quotes, `*`, `NEAR(`, `AND`, `'`, `%` or `_` are plain text, never syntax (docs/security.md
 36). Highlights are plain text: matched words are marked by our own markers, and HTML tags
-of the course text are dropped, so the UI renders them as text (SECURITY-CASES 35).
+of the course text are dropped, so the UI renders them as text (docs/security.md case 35).
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """Enrollment: joining free courses, the course page button, and admin enrollments.
 
-A paid course is never joined by the student alone (SECURITY-CASES 26): until online
+A paid course is never joined by the student alone (docs/security.md case 26): until online
 payment exists, an admin enrolls those students after a bank transfer. Enrolling is
-idempotent and safe under concurrent clicks (SECURITY-CASES 29): the UNIQUE(user_id,
+idempotent and safe under concurrent clicks (docs/security.md case 29): the UNIQUE(user_id,
 course_id) constraint decides, and a lost race is reported as success.
 """
 

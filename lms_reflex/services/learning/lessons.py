@@ -1,9 +1,9 @@
 """Watching lessons: who may open one, the player page, progress and where to resume.
 
 Progress rows belong to the actor only: no function here takes another user's id
-(SECURITY-CASES 24). Writes are single upsert statements whose SET clause merges the
+(docs/security.md case 24). Writes are single upsert statements whose SET clause merges the
 stored row with the new event in SQL, so two tabs saving at once both land and completion
-never reverts (SECURITY-CASES 40).
+never reverts (docs/security.md case 40).
 """
 
 from __future__ import annotations

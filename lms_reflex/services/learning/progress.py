@@ -5,9 +5,9 @@ seconds), so its three statements are built once and executed with parameters: b
 SQLAlchemy expression per event cost more CPU than running it.
 
 Progress rows belong to the actor only: no function here takes another user's id
-(SECURITY-CASES 24). Writes are single upsert statements whose SET clause merges the
+(docs/security.md case 24). Writes are single upsert statements whose SET clause merges the
 stored row with the new event in SQL, so two tabs saving at once both land, the furthest
-position is kept and completion never reverts (SECURITY-CASES 40).
+position is kept and completion never reverts (docs/security.md case 40).
 """
 
 from __future__ import annotations
@@ -138,7 +138,7 @@ def _insert_for(dialect: str) -> Any:
 def _heartbeat_upsert(dialect: str) -> Any:
     """How a new event merges into the stored row, evaluated inside the upsert.
 
-    Position: the furthest point reached is kept (issue 6, SECURITY-CASES 40), so two
+    Position: the furthest point reached is kept (issue 6, docs/security.md case 40), so two
     tabs or an out-of-order event never move a student back. Watched time only grows and
     is capped at the duration. completed_at, once set, is kept (COALESCE); it is set when
     the video ended or the watched time reaches `threshold` (NULL: never by watching).

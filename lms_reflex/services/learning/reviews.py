@@ -2,7 +2,7 @@
 
 Every write locks the course row first and recomputes course.rating_avg/rating_count from
 the visible reviews in the same transaction, so the numbers on a course card never drift
-from the reviews, also when two students review at once (SECURITY-CASES 28).
+from the reviews, also when two students review at once (docs/security.md case 28).
 """
 
 from __future__ import annotations

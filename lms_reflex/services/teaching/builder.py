@@ -3,7 +3,7 @@
 Every builder function checks the role (instructor or admin) AND ownership of the course
 through `owned_course`, the course-staff rule of `actor.staff_course`: another
 instructor's course answers NotFound, so drafts of others are never revealed
-(SECURITY-CASES 23). Creating a course and its details live in `course_details`, the
+(docs/security.md case 23). Creating a course and its details live in `course_details`, the
 publish checklist and status changes in `course_publishing`, the /teach list in
 `teaching`, the curriculum in `curriculum`, files in `course_media`.
 """

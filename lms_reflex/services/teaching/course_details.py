@@ -1,7 +1,7 @@
 """Creating a course and editing its details: title, texts, category, level, price, lists.
 
 Every function checks the role and ownership through `builder.owned_course`
-(SECURITY-CASES 23). The editor's view of a course (`EditorCourse`, with its sections and
+(docs/security.md case 23). The editor's view of a course (`EditorCourse`, with its sections and
 lessons) is built here too; the curriculum step edits those through `curriculum`.
 """
 

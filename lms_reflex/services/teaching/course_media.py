@@ -2,8 +2,8 @@
 
 Uploads are checked by their bytes (never their name), decoded (PyAV for video, Pillow for
 images), stored under server-made keys, the row committed last, and only then the old files
-removed. Any failure leaves no new file and no row change (DESIGN.md rule 6, SECURITY-CASES
-30-32, 34). These functions block: callers run them in a thread.
+removed. Any failure leaves no new file and no row change (docs/architecture.md, "Files and
+uploads"; docs/security.md 30-32, 34). These functions block: callers run them in a thread.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Publishing a course: the checklist it must meet, then publish, unpublish and archive.
 
 Every function checks the role and ownership through `builder.owned_course`
-(SECURITY-CASES 23); status changes take the course's row lock (FOR UPDATE on PostgreSQL).
+(docs/security.md case 23); status changes take the course's row lock (FOR UPDATE on PostgreSQL).
 A course an admin took down refuses every status change until an admin lifts the hold
 (`course_moderation`, docs/security.md).
 """
