@@ -255,7 +255,8 @@ def check_a11y(axe: Axe):
             v for v in result.response["violations"] if v.get("impact") in ("serious", "critical")
         ]
         details = "\n".join(
-            f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes'][:3]]}"
+            f"{v['id']} ({v['impact']}): {v['help']} -> "
+            f"{[(n['target'], n.get('html', '')[:200]) for n in v['nodes'][:3]]}"
             for v in bad
         )
         assert not bad, f"accessibility violations on {page.url}:\n{details}"

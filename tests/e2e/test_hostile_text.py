@@ -26,7 +26,7 @@ MARK = "Zq7"  # in every payload: proves the text reached the page as text
 SCRIPT = '<script>window.__pwned="script"</script>'
 IMG = "<img src=x onerror=\"window.__pwned='img'\">"
 JS_LINK = 'javascript:window.__pwned="js"//'
-MD_LINK = '[open me](javascript:window.__pwned="md") <a href="javascript:window.__pwned=1">a</a>'
+MD_LINK = '[open me](javascript:window.__pwned="md") <a href="javascript:window.__pwned=!0">a</a>'
 LONG = "W" * 5000
 SHORT = f"{MARK} {SCRIPT}{IMG} {JS_LINK} " + "T" * 200  # titles and names
 TEXT = f"{MARK} {SCRIPT} {IMG} {JS_LINK} {MD_LINK} {LONG}"  # descriptions, bio, reviews
@@ -41,25 +41,38 @@ from lms_reflex.models import (
     Category, Course, Enrollment, Lesson, Profile, Review, Section, User,
 )
 SHORT, TEXT = {SHORT!r}, {TEXT!r}
+def fit(model, name, text):
+    # PostgreSQL enforces VARCHAR lengths (SQLite does not): keep each payload's start.
+    limit = getattr(model.__table__.c[name].type, "length", None)
+    return text[:limit] if limit else text
 with session_scope() as s:
-    cat = Category(name=SHORT, slug={CATEGORY_SLUG!r}, description=TEXT, position=99)
+    cat = Category(
+        name=fit(Category, "name", SHORT), slug={CATEGORY_SLUG!r},
+        description=fit(Category, "description", TEXT), position=99,
+    )
     s.add(cat)
     s.flush()
     c = s.exec(select(Course).where(Course.slug == {COURSE_SLUG!r})).one()
-    c.title, c.subtitle, c.description, c.category_id = SHORT, SHORT, TEXT, cat.id
+    c.title, c.subtitle = fit(Course, "title", SHORT), fit(Course, "subtitle", SHORT)
+    c.description, c.category_id = fit(Course, "description", TEXT), cat.id
     for sec in s.exec(select(Section).where(Section.course_id == c.id)):
-        sec.title = SHORT
+        sec.title = fit(Section, "title", SHORT)
         for lesson in s.exec(select(Lesson).where(Lesson.section_id == sec.id)):
-            lesson.title, lesson.description = SHORT, TEXT
+            lesson.title = fit(Lesson, "title", SHORT)
+            lesson.description = fit(Lesson, "description", TEXT)
     for user_id in (TEACHER, STUDENT):
         u = s.get(User, user_id)
-        u.first_name, u.last_name = SHORT, IMG_NAME
+        u.first_name = fit(User, "first_name", SHORT)
+        u.last_name = fit(User, "last_name", IMG_NAME)
         p = s.exec(select(Profile).where(Profile.user_id == user_id)).first()
         p = p or Profile(user_id=user_id)
-        p.bio = TEXT
+        p.bio = fit(Profile, "bio", TEXT)
         s.add(p)
     s.add(Enrollment(user_id=STUDENT, course_id=c.id))
-    s.add(Review(user_id=STUDENT, course_id=c.id, rating=1, body=TEXT, instructor_reply=TEXT))
+    s.add(Review(
+        user_id=STUDENT, course_id=c.id, rating=1,
+        body=fit(Review, "body", TEXT), instructor_reply=fit(Review, "instructor_reply", TEXT),
+    ))
 """
 
 

@@ -24,7 +24,7 @@ from tests.e2e.test_admin_journey import INSTRUCTOR, _instructor_password, _make
 
 pytestmark = pytest.mark.e2e
 
-HELD_SLUG, HELD_TITLE = "sql-for-data-analysts", "SQL for Data Analysts"
+HELD_SLUG, HELD_TITLE = "machine-learning-foundations", "Machine Learning Foundations"
 STAFF_SLUG = "data-analysis-with-pandas"
 REASON = "Lesson 3 copies a paid course word for word."
 
