@@ -58,6 +58,16 @@ def ready_to_submit() -> rx.Var[bool]:
     return rx.State.is_hydrated
 
 
+def loading(label: str, size: str = "2") -> rx.Component:
+    """A spinner that screen readers announce as `label`.
+
+    The role sits on a wrapping span: rx.spinner does not know a `role` prop and compiles
+    it into a CSS property, which leaves the spinner's aria-label on an element without a
+    role (axe: aria-prohibited-attr).
+    """
+    return rx.el.span(rx.spinner(size=size), role="status", aria_label=label)
+
+
 def submit_button(text: str, busy: rx.Var[bool]) -> rx.Component:
     """The form's main button; shows a spinner while the server works."""
     return rx.button(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from lms_reflex.components.course_card import course_grid
-from lms_reflex.components.forms import NATIVE_SELECT_STYLE, labeled_input, submit_button
+from lms_reflex.components.forms import NATIVE_SELECT_STYLE, labeled_input, loading, submit_button
 from lms_reflex.components.picture_upload import PictureUpload, picture_upload_controls
 from lms_reflex.components.shell import app_shell
 from lms_reflex.services.accounts.profiles import AVATAR_MAX_BYTES, BIO_MAX_LENGTH, GENDERS
@@ -131,7 +131,7 @@ def profile_page() -> rx.Component:
         rx.flex(
             _avatar_panel(),
             rx.cond(P.loaded, _details_form(),
-                    rx.spinner(role="status", aria_label="Loading your profile")),
+                    loading("Loading your profile")),
             direction=rx.breakpoints(initial="column", md="row"),
             spacing="6", width="100%", align="start",
         ),
@@ -173,6 +173,6 @@ def instructor_page() -> rx.Component:
             rx.vstack(rx.heading("Instructor not found", size="8", as_="h1"),
                       rx.link("Browse all courses", href="/")),
             rx.cond(I.loaded, _instructor_body(),
-                    rx.spinner(role="status", aria_label="Loading the instructor")),
+                    loading("Loading the instructor")),
         ),
     )  # fmt: skip

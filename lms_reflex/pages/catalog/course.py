@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from lms_reflex.components.course_card import rating_line, thumbnail
+from lms_reflex.components.forms import loading
 from lms_reflex.components.shell import app_shell
 from lms_reflex.services.views import LessonRow, ReviewView, SectionView
 from lms_reflex.state.catalog.course import CourseState, ReviewsState
@@ -318,7 +319,7 @@ def course_page() -> rx.Component:
                     spacing="6",
                     width="100%",
                 ),
-                rx.spinner(role="status", aria_label="Loading course"),
+                loading("Loading course"),
             ),
         ),
     )

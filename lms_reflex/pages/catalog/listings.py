@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from lms_reflex.components.course_card import course_grid
+from lms_reflex.components.forms import loading
 from lms_reflex.components.shell import app_shell
 from lms_reflex.services.views import CategoryView, CourseCard
 from lms_reflex.state.catalog.listings import CategoryState, HomeState
@@ -57,7 +58,7 @@ def home_page() -> rx.Component:
                 course_grid(HomeState.newest),
                 rx.cond(HomeState.loaded,
                         rx.text("No courses are published yet. Check back soon."),
-                        rx.spinner(role="status", aria_label="Loading courses")),
+                        loading("Loading courses")),
             ),
             width="100%",
         ),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from lms_reflex.components.course_card import rating_line, thumbnail
-from lms_reflex.components.forms import ready_to_submit
+from lms_reflex.components.forms import loading, ready_to_submit
 from lms_reflex.components.shell import app_shell
 from lms_reflex.services.views import CategoryView
 from lms_reflex.state.catalog.search import ResultRow, SearchState, Snippet
@@ -140,6 +140,6 @@ def search_page() -> rx.Component:
                 width="100%",
             ),
             rx.cond(SearchState.loaded, _empty(),
-                    rx.spinner(role="status", aria_label="Searching")),
+                    loading("Searching")),
         ),
     )  # fmt: skip

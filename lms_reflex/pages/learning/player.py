@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from lms_reflex.components.forms import ready_to_submit
+from lms_reflex.components.forms import loading, ready_to_submit
 from lms_reflex.components.shell import app_shell
 from lms_reflex.components.video import lesson_video
 from lms_reflex.services.learning.lessons import PlayerLesson, PlayerSection
@@ -174,7 +174,7 @@ def player_page() -> rx.Component:
                 rx.vstack(rx.heading("This lesson is not open to you", size="7", as_="h1"),
                           rx.text(PlayerState.problem),
                           rx.link("Back to the catalog", href="/")),
-                rx.spinner(role="status", aria_label="Loading the lesson"),
+                loading("Loading the lesson"),
             ),
         ),
     )  # fmt: skip
@@ -190,6 +190,6 @@ def resume_page() -> rx.Component:
                 rx.text(ResumeState.problem),
                 rx.link("Back to my courses", href="/dashboard/courses"),
             ),
-            rx.spinner(role="status", aria_label="Opening your lesson"),
+            loading("Opening your lesson"),
         ),
     )

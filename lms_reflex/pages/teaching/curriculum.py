@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from lms_reflex.components.builder_nav import builder_nav
-from lms_reflex.components.forms import labeled_input, ready_to_submit
+from lms_reflex.components.forms import labeled_input, loading, ready_to_submit
 from lms_reflex.components.shell import app_shell
 from lms_reflex.components.sortable import (
     curriculum_dnd,
@@ -214,7 +214,7 @@ def curriculum_page() -> rx.Component:
             rx.cond(
                 C.loaded,
                 _curriculum(),
-                rx.center(rx.spinner(size="3", role="status", aria_label="Loading the curriculum")),
+                rx.center(loading("Loading the curriculum", size="3")),
             ),
         )
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from lms_reflex.components.builder_nav import builder_nav
-from lms_reflex.components.forms import labeled_input
+from lms_reflex.components.forms import labeled_input, loading
 from lms_reflex.components.shell import app_shell
 from lms_reflex.components.teach_fields import refused_notice, status_badge
 from lms_reflex.services.teaching.builder import TITLE_MAX
@@ -147,7 +147,7 @@ def teach_page() -> rx.Component:
         rx.cond(
             T.loaded,
             rx.cond(T.refusal != "", refused_notice(T.refusal), _course_list()),
-            rx.spinner(role="status", aria_label="Loading your courses"),
+            loading("Loading your courses"),
         ),
     )  # fmt: skip
 
@@ -288,6 +288,6 @@ def publish_page() -> rx.Component:
                           refused_notice(P.refusal), width="100%"),
                 _publish_body(),
             ),
-            rx.spinner(role="status", aria_label="Loading the course"),
+            loading("Loading the course"),
         ),
     )  # fmt: skip

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from lms_reflex.components.builder_nav import builder_nav
+from lms_reflex.components.forms import loading
 from lms_reflex.components.picture_upload import PictureUpload, picture_upload_controls
 from lms_reflex.components.shell import app_shell
 from lms_reflex.components.teach_fields import (
@@ -178,6 +179,6 @@ def course_details_page() -> rx.Component:
                           refused_notice(S.refusal), width="100%"),
                 _editor(),
             ),
-            rx.spinner(role="status", aria_label="Loading the course"),
+            loading("Loading the course"),
         ),
     )  # fmt: skip
