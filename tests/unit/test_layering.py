@@ -4,6 +4,9 @@
 - state/ is glue: no sqlmodel, sqlalchemy or lms_reflex.models. A page view that needs
   several reads in one transaction is one named service, which state calls through
   `as_actor` or `with_top_bar`; a state never holds a database session.
+- Mail is built by services (the builders in lms_reflex/mail/ are called from services
+  only) and returned in their result; state sends it after the reply. state/ may import
+  `Mail` and the sending functions from lms_reflex.mail, never a `*_mail` builder.
 - pages/ and components/ only draw: none of the above, and no lms_reflex.db. From
   lms_reflex.services they take only classes (the frozen views their vars are typed with)
   and plain constants (limits shown next to a field), never a function; reading and
@@ -76,6 +79,18 @@ def service_functions_used(path: Path) -> list[str]:
     return sorted(name for name, obj in used.items() if callable(obj) and not isinstance(obj, type))
 
 
+def mail_builders_imported(path: Path) -> list[str]:
+    """The `*_mail` builders a module imports from lms_reflex.mail."""
+    tree = ast.parse(path.read_text(), filename=str(path))
+    return [
+        alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("lms_reflex.mail")
+        for alias in node.names
+        if alias.name.endswith("_mail") and not alias.name.startswith("send_")
+    ]
+
+
 def test_there_are_modules_to_check() -> None:
     assert len(files_under(*PURE)) > 10
     assert len(files_under("state")) > 10
@@ -99,6 +114,22 @@ def test_pages_and_components_only_draw(path: Path) -> None:
     bad = matching(imported_modules(path), (*DATABASE, "lms_reflex.db"))
     assert bad == [], f"{path.name} imports {bad}"
     assert service_functions_used(path) == [], f"{path.name} calls services"
+
+
+@pytest.mark.parametrize(
+    "path", files_under("state", *DRAWING), ids=lambda p: str(p.relative_to(PACKAGE))
+)
+def test_only_services_build_mail(path: Path) -> None:
+    assert mail_builders_imported(path) == [], f"{path.name}: let the service return the Mail"
+
+
+def test_the_checker_catches_a_mail_builder(tmp_path: Path) -> None:
+    sample = tmp_path / "x.py"
+    sample.write_text(
+        "from lms_reflex.mail import Mail, send_mail, signup_code_mail\n"
+        "from lms_reflex.mail.admin_messages import course_archived_mail\n"
+    )
+    assert mail_builders_imported(sample) == ["signup_code_mail", "course_archived_mail"]
 
 
 def test_the_checker_catches_a_reflex_import(tmp_path: Path) -> None:

@@ -9,8 +9,6 @@ from __future__ import annotations
 import reflex as rx
 
 from lms_reflex.db import call_service
-from lms_reflex.mail import enrollment_mail
-from lms_reflex.services.accounts import own_account as accounts
 from lms_reflex.services.catalog import page_views
 from lms_reflex.services.errors import DomainError, NotFound
 from lms_reflex.services.learning import enrollment, reviews
@@ -19,7 +17,7 @@ from lms_reflex.services.learning.reviews import MyReview
 from lms_reflex.services.validation import parse_id, parse_number
 from lms_reflex.services.views import CourseDetail, ReviewView
 from lms_reflex.state.session import as_actor, current_actor, with_top_bar
-from lms_reflex.state.util import error_toast, field, route_param, send_mail_off_loop
+from lms_reflex.state.util import error_toast, field, route_param, send_after_reply
 
 
 class CourseState(rx.State):
@@ -60,11 +58,7 @@ class CourseState(rx.State):
         try:
             actor = await current_actor(self)
             result = await call_service(enrollment.enroll_student, actor=actor, course_id=course_id)
-            if result.created and actor is not None:  # created means signed in
-                email = await call_service(accounts.email_of, readonly=True, actor_id=actor.id)
-                await send_mail_off_loop(
-                    enrollment_mail(email, result.course_title, result.course_slug)
-                )
+            send_after_reply(result.mail)
             self.status = await call_service(
                 enrollment.enrollment_status,
                 readonly=True,
