@@ -605,15 +605,6 @@ def test_refused_codes_are_invalid_input_for_the_state_layer() -> None:
     assert issubclass(otp.CodeRefused, InvalidInput)
 
 
-def test_email_of_gives_the_users_own_address(run, session: Session, make_user) -> None:
-    user = make_user(email="Grace@Example.org")
-    assert run(accounts.email_of, actor_id=user.id) == "grace@example.org"
-    session.get(User, user.id).is_active = False
-    session.commit()
-    with pytest.raises(NotSignedIn):
-        run(accounts.email_of, actor_id=user.id)
-
-
 def test_audit_detail_that_looks_like_a_credential_is_redacted(session, caplog) -> None:
     caplog.set_level(logging.INFO, logger="lms_reflex.audit")
     detail = {"new_password": "hunter2-secret", "reset_token": "tok-123", "ok": 1}

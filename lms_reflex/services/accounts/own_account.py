@@ -92,15 +92,6 @@ def change_password(
     return password_changed_mail(user.email)
 
 
-def email_of(*, session: Session, actor_id: int) -> str:
-    """The signed-in user's own email address (to mail them a notice).
-
-    Raises:
-        NotSignedIn: when the account is gone or deactivated.
-    """
-    return _active_user(session, actor_id).email
-
-
 def _plain(row: Any, *fields: str, **renamed: str) -> dict[str, Any]:
     """Chosen attributes of a row as JSON-able values (dates as ISO strings)."""
     pairs = [(name, name) for name in fields] + list(renamed.items())
