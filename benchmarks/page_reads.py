@@ -99,48 +99,22 @@ def seed(students: int) -> dict[str, Any]:
 
 
 def page_reads(world: dict[str, Any]) -> dict[str, Callable[..., Any]]:
-    """Each page's work, as its event handler hands it to `as_actor` (or `call_service`)."""
-    from lms_reflex.services.accounts import profiles
-    from lms_reflex.services.catalog import listings as catalog
-    from lms_reflex.services.catalog import search
-    from lms_reflex.services.learning import enrollment, reviews
-    from lms_reflex.services.learning import lessons as learning
-    from lms_reflex.state.catalog.listings import _home_listings
+    """Each page's named read, as its event handler hands it to `as_actor` (or `with_top_bar`)."""
+    from functools import partial
+
+    from lms_reflex.services.accounts import top_bar
+    from lms_reflex.services.catalog import page_views, search
+    from lms_reflex.services.learning import player_page
 
     slug, course_id, lesson_id = world["slug"], world["course_id"], world["lesson_id"]
-
-    def top_bar(session: Any, actor: Any) -> Any:
-        return profiles.avatar_url_of(session=session, actor=actor), catalog.list_categories(
-            session=session
-        )
-
-    def course_page(session: Any, actor: Any) -> Any:
-        course = catalog.get_course_detail(session=session, actor=actor, slug=slug)
-        return course, enrollment.enrollment_status(
-            session=session, actor=actor, course_id=course_id
-        )
-
-    def course_reviews(session: Any, actor: Any) -> Any:
-        return reviews.list_reviews(
-            session=session, actor=actor, course_id=course_id
-        ), reviews.find_my_review(session=session, actor=actor, course_id=course_id)
-
-    def player(session: Any, actor: Any) -> Any:
-        view = learning.get_lesson_for_player(
-            session=session, actor=actor, course_slug=slug, lesson_id=lesson_id
-        )
-        return view, reviews.find_my_review(session=session, actor=actor, course_id=course_id)
-
     return {
         "session check only": lambda session, actor: None,
-        "top bar (every page)": top_bar,
-        "home listings": lambda session, actor: _home_listings(session=session),
-        "search 'course'": lambda session, actor: search.search_courses(
-            session=session, query="course"
-        ),
-        "course page": course_page,
-        "course page reviews": course_reviews,
-        "player": player,
+        "top bar (every page)": partial(top_bar.read_top_bar, with_menu=True),
+        "home listings": page_views.home_view,
+        "search 'course'": partial(search.search_courses, query="course"),
+        "course page": partial(page_views.course_view, slug=slug),
+        "course page reviews": partial(page_views.reviews_view, course_id=course_id),
+        "player": partial(player_page.player_view, course_slug=slug, lesson_id=lesson_id),
     }
 
 

@@ -10,21 +10,17 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import reflex as rx
 from reflex.state import BaseState
-from sqlmodel import Session
 
 from lms_reflex import routes
 from lms_reflex.api.auth_cookie import actor_from_token, token_from_cookie_header
 from lms_reflex.db import call_service
 from lms_reflex.net import client_address
-from lms_reflex.services.accounts import profiles, sessions
+from lms_reflex.services.accounts import sessions, top_bar
 from lms_reflex.services.actor import Actor
-from lms_reflex.services.catalog import listings as catalog
-from lms_reflex.services.errors import DomainError
 from lms_reflex.services.views import CategoryView
 from lms_reflex.settings import get_settings
 
@@ -45,21 +41,24 @@ async def current_actor(state: rx.State, *, touch: bool = True) -> Actor | None:
 
 async def as_actor(
     state: rx.State,
-    work: Callable[[Session, Actor | None], T],
+    service: Callable[..., T],
+    /,
     *,
     readonly: bool = True,
     touch: bool = True,
+    **args: Any,
 ) -> T:
-    """Run `work(session, actor)` in one worker-thread hop and one transaction.
+    """Run `service(session=, actor=, **args)` in one thread hop and one transaction.
 
     The busiest handlers (page loads, progress) use this instead of `current_actor`
-    followed by `call_service`. The idle clock is touched in a separate write when due,
-    and only for what a person did: events the browser sends by itself (the player's
-    progress reports) pass `touch=False`, so they keep no idle session alive.
+    followed by `call_service`; `service` is a named service, never a closure that reads
+    the database here (docs/architecture.md). The idle clock is touched in a separate
+    write when due, and only for what a person did: events the browser sends by itself
+    (the player's progress reports) pass `touch=False`, so they keep no idle session alive.
     """
     token = session_token(state)
     result, due = await call_service(
-        sessions.as_session_user, readonly=readonly, token=token, work=work
+        sessions.as_session_user, readonly=readonly, token=token, work=service, args=args
     )
     if due and touch:
         await call_service(sessions.touch_session, token=token)
@@ -116,22 +115,6 @@ def sign_in_redirect(ticket: sessions.LoginTicket, next_path: str) -> rx.event.E
     )
 
 
-@dataclass(frozen=True)
-class TopBar:
-    """What the top bar shows; `categories` is None when the menu was not read again."""
-
-    actor: Actor | None
-    avatar_url: str
-    categories: list[CategoryView] | None
-
-
-def read_top_bar(session: Session, actor: Actor | None, *, with_menu: bool) -> TopBar:
-    """The top bar's reads, inside the caller's transaction."""
-    avatar = profiles.avatar_url_of(session=session, actor=actor) if actor else ""
-    menu = catalog.list_categories(session=session) if with_menu else None
-    return TopBar(actor, avatar, menu)
-
-
 class SessionState(rx.State):
     """The top bar: who is signed in (display only, never access control), the categories."""
 
@@ -155,7 +138,7 @@ class SessionState(rx.State):
         """
         return time.time() - self._categories_at >= CATEGORIES_REFRESH_S
 
-    def _show(self, bar: TopBar) -> None:
+    def _show(self, bar: top_bar.TopBar) -> None:
         self.signed_in = bar.actor is not None
         self.first_name = bar.actor.first_name if bar.actor else ""
         self.role = bar.actor.role if bar.actor else ""
@@ -167,29 +150,23 @@ class SessionState(rx.State):
     async def load(self) -> None:
         """Refresh the top bar on pages whose own load does not (see `with_top_bar`)."""
         stale = self._menu_stale()
-        self._show(await as_actor(self, lambda s, a: read_top_bar(s, a, with_menu=stale)))
+        self._show(await as_actor(self, top_bar.read_top_bar, with_menu=stale))
 
 
-async def with_top_bar(state: rx.State, work: Callable[[Session, Actor | None], T]) -> T:
+async def with_top_bar(state: rx.State, service: Callable[..., T], /, **args: Any) -> T:
     """`as_actor` for a page's own load that also refreshes the top bar, in the same event.
 
     The busiest pages (home, search, course, player) register without SessionState.load:
     a page's on_load events run one after another, each a round trip and a pass through
     Reflex's event machinery, so folding the top bar into the page's load saves one of
-    each per page view. The top bar is shown even when `work` refuses (NotFound,
+    each per page view. The top bar is shown even when `service` refuses (NotFound,
     NotSignedIn...), whose error is then raised to the handler as before.
     """
     top = await state.get_state(SessionState)
     stale = top._menu_stale()
-
-    def both(session: Session, actor: Actor | None) -> tuple[TopBar, T | None, Exception | None]:
-        bar = read_top_bar(session, actor, with_menu=stale)
-        try:
-            return bar, work(session, actor), None
-        except DomainError as exc:
-            return bar, None, exc
-
-    bar, result, error = await as_actor(state, both)
+    bar, result, error = await as_actor(
+        state, top_bar.page_with_top_bar, with_menu=stale, read=service, args=args
+    )
     top._show(bar)
     if error is not None:
         raise error

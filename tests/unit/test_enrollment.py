@@ -95,7 +95,16 @@ def test_a_verified_student_enrolls_in_a_free_course(
     session: Session, student: User, free_course: Course
 ) -> None:
     result = enroll(session, student, free_course)
-    assert result == EnrollmentResult(free_course.id, "free-course", "Free course", created=True)
+    assert (result.course_id, result.course_slug, result.course_title, result.created) == (
+        free_course.id,
+        "free-course",
+        "Free course",
+        True,
+    )
+    # The service builds the confirmation; the state only sends it after its reply.
+    assert result.mail is not None and result.mail.to == student.email
+    assert "Free course" in result.mail.subject
+    assert enroll(session, student, free_course).mail is None  # a repeated click mails nothing
     (row,) = enrollments(session, free_course.id)
     assert (row.user_id, row.source) == (student.id, EnrollmentSource.SELF)
 

@@ -231,7 +231,8 @@ def wrong_tries_with_resends(run, clock, email: str, wrong: str) -> str | None:
         for _ in range(otp.MAX_ATTEMPTS):
             answer(lambda: verify(run, email, wrong))
         clock.advance(seconds=61)
-        code = run(registration.resend_signup_code, email=email)
+        sent = run(registration.resend_signup_code, email=email)
+        code = sent.code if sent else None
     return code
 
 
@@ -242,8 +243,8 @@ def test_wrong_codes_are_limited_per_hour_across_resends(run, clock) -> None:
     with pytest.raises(Throttled, match=r"Try again in \d+ minutes?\."):
         verify(run, "pending@example.org", code)  # even the right code waits
     clock.advance(hours=1)
-    code = run(registration.resend_signup_code, email="pending@example.org")
-    verify(run, "pending@example.org", code)
+    sent = run(registration.resend_signup_code, email="pending@example.org")
+    verify(run, "pending@example.org", sent.code)
 
 
 def test_the_hourly_limit_answers_alike_for_known_and_unknown(run, clock) -> None:

@@ -10,5 +10,6 @@ Modules other layers may use:
 - `sessions`
 - `sign_in`
 - `throttles`
+- `top_bar` (the top bar's reads, next to a page view)
 - `users`
 """

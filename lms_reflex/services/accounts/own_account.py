@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import delete, func, update
 from sqlmodel import Session, col, select
 
+from lms_reflex.mail import Mail, password_changed_mail
 from lms_reflex.models import (
     AuthSession,
     Course,
@@ -55,8 +56,11 @@ def change_password(
     new_password: str,
     keep_token: str | None,
     ip: str = "",
-) -> None:
+) -> Mail:
     """Change a password, proving the current one, and end the other sessions.
+
+    Returns:
+        The notice to mail the account's address (the caller sends it after its reply).
 
     Raises:
         NotSignedIn: when the account is gone or deactivated.
@@ -85,15 +89,7 @@ def change_password(
         ip=ip,
         detail={"sessions_ended": ended},
     )
-
-
-def email_of(*, session: Session, actor_id: int) -> str:
-    """The signed-in user's own email address (to mail them a notice).
-
-    Raises:
-        NotSignedIn: when the account is gone or deactivated.
-    """
-    return _active_user(session, actor_id).email
+    return password_changed_mail(user.email)
 
 
 def _plain(row: Any, *fields: str, **renamed: str) -> dict[str, Any]:

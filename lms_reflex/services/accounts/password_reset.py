@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 from sqlmodel import Session
 
 from lms_reflex import routes
+from lms_reflex.mail import Mail, reset_link_mail
 from lms_reflex.models import OtpPurpose, User, utcnow
 from lms_reflex.services.accounts import otp
 from lms_reflex.services.accounts.passwords import check_password_rules, hash_password
@@ -30,10 +31,11 @@ _RESET_LINK_MESSAGES = {
 
 @dataclass(frozen=True)
 class ResetMail:
-    """A password-reset link to mail to `email`."""
+    """A password-reset link for `email`, and the `mail` carrying it (sent after the reply)."""
 
     email: str
     link: str
+    mail: Mail
 
 
 def request_password_reset(*, session: Session, email: str, ip: str) -> ResetMail | None:
@@ -75,7 +77,8 @@ def request_password_reset(*, session: Session, email: str, ip: str) -> ResetMai
         ip=ip,
     )
     query = urlencode({"token": token, "email": email})
-    return ResetMail(email=email, link=f"{get_settings().base_url}{routes.RESET}?{query}")
+    link = f"{get_settings().base_url}{routes.RESET}?{query}"
+    return ResetMail(email=email, link=link, mail=reset_link_mail(email, link))
 
 
 def _redeem_reset_token(session: Session, email: str, token: str) -> User:

@@ -253,14 +253,22 @@ def verify_signup(*, session: Session, email: str, code: str, ip: str, attempt: 
     return user.id
 
 
-def resend_signup_code(*, session: Session, email: str) -> str | None:
+@dataclass(frozen=True)
+class NewCode:
+    """A fresh sign-up code and the mail that carries it (the caller sends it after its reply)."""
+
+    code: str
+    mail: Mail
+
+
+def resend_signup_code(*, session: Session, email: str) -> NewCode | None:
     """A new sign-up code for an unverified account (the old one stops working).
 
     The once-a-minute limit is counted from requests, not accounts, so unknown emails are
     throttled the same way and the answer does not reveal who has an account.
 
     Returns:
-        The code to mail, or None (send nothing) for unknown or already verified emails.
+        The code and its mail, or None (send nothing) for unknown or verified emails.
 
     Raises:
         Throttled: when asked again within a minute (counted per address, account or not).
@@ -276,7 +284,8 @@ def resend_signup_code(*, session: Session, email: str) -> str | None:
         otp.issue_decoy(session=session, email=email, purpose=OtpPurpose.SIGNUP)  # same work
         return None
     try:
-        return otp.issue_code(session=session, email=email, purpose=OtpPurpose.SIGNUP)
+        code = otp.issue_code(session=session, email=email, purpose=OtpPurpose.SIGNUP)
     except Throttled:  # a forged resend inside the minute: answer as for anyone else
         otp.start_round(session=session, email=email, purpose=OtpPurpose.SIGNUP)
         return None
+    return NewCode(code, signup_code_mail(user.email, code))

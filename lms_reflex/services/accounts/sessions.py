@@ -7,7 +7,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import bindparam, update
 from sqlalchemy import select as sql_select
@@ -171,19 +171,24 @@ def check_session(*, session: Session, token: str | None) -> tuple[Actor | None,
 
 
 def as_session_user(
-    *, session: Session, token: str | None, work: Callable[[Session, Actor | None], T]
+    *,
+    session: Session,
+    token: str | None,
+    work: Callable[..., T],
+    args: dict[str, Any] | None = None,
 ) -> tuple[T, bool]:
-    """Run `work` as the token's user, checked in the same transaction.
+    """Run `work(session=, actor=, **args)` as the token's user, in the same transaction.
 
     An event that first asked who is signed in and then called a service paid for two
-    transactions and two hops to a worker thread; this is one of each. `work` gets the
-    actor (None when signed out) and calls services, which check permissions as always.
+    transactions and two hops to a worker thread; this is one of each. `work` is a named
+    service (a page view, a progress report) that gets the actor (None when signed out)
+    and checks permissions as always.
 
     Returns:
         (what `work` returned, True when the caller should call `touch_session`).
     """
     actor, due = check_session(session=session, token=token)
-    return work(session, actor), due
+    return work(session=session, actor=actor, **(args or {})), due
 
 
 def touch_session(*, session: Session, token: str | None) -> None:

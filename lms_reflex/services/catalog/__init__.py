@@ -3,5 +3,6 @@
 Modules other layers may use:
 - `course_page`
 - `listings`
+- `page_views` (one read per page view: home, course page)
 - `search`
 """

@@ -23,6 +23,7 @@ from sqlmodel import Session, col, select
 
 from lms_reflex.models import Category, Course, CourseStatus, Level
 from lms_reflex.search_schema import PG_CONFIG
+from lms_reflex.services.actor import Actor
 from lms_reflex.services.catalog.listings import Order, _card_query, _ordered, _to_card, page_window
 from lms_reflex.services.errors import InvalidInput
 from lms_reflex.services.views import CourseCard
@@ -185,6 +186,7 @@ def _sorted(query: Select, sort: str, match: _Match | None) -> Select:
 def search_courses(
     *,
     session: Session,
+    actor: Actor | None = None,
     query: str,
     category_slug: str | None = None,
     level: str | None = None,
@@ -201,6 +203,7 @@ def search_courses(
 
     Args:
         session: The open session (read only).
+        actor: Who is looking (page reads pass one); everyone sees the same results.
         query: What was typed in the search box, any length, any characters.
         category_slug: Only courses of this category.
         level: Only courses of this level ("beginner", ...).

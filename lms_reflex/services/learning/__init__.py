@@ -4,6 +4,7 @@ Modules other layers may use:
 - `dashboard`
 - `enrollment`
 - `lessons`
+- `player_page` (the player's page view)
 - `progress`
 - `reviews`
 """

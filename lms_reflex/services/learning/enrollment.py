@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, select
 from sqlmodel.sql.expression import SelectOfScalar
 
+from lms_reflex.mail import Mail, enrollment_mail
 from lms_reflex.models import (
     Course,
     CourseStatus,
@@ -43,12 +44,13 @@ OWN_COURSE = "You teach this course, so you cannot enroll in it."
 
 @dataclass(frozen=True)
 class EnrollmentResult:
-    """The outcome of an enroll call; the caller mails a confirmation when `created`."""
+    """The outcome of an enroll call; `mail` (the student's confirmation) goes after the reply."""
 
     course_id: int
     course_slug: str
     course_title: str
     created: bool
+    mail: Mail | None = None
 
 
 @dataclass(frozen=True)
@@ -169,7 +171,9 @@ def enroll_student(*, session: Session, actor: Actor | None, course_id: int) -> 
     if course.price_cents > 0:
         raise PermissionDenied(NOT_ON_SALE)
     created = _insert_enrollment(session, actor.id, course.id, EnrollmentSource.SELF)
-    return EnrollmentResult(course.id, course.slug, course.title, created=created)
+    email = session.exec(select(User.email).where(User.id == actor.id)).one() if created else ""
+    mail = enrollment_mail(email, course.title, course.slug) if created else None
+    return EnrollmentResult(course.id, course.slug, course.title, created, mail)
 
 
 def _started_course(session: Session, user_id: int, course_id: int) -> bool:

@@ -9,7 +9,6 @@ import reflex as rx
 
 from lms_reflex import routes
 from lms_reflex.db import call_hashing_service, call_service
-from lms_reflex.mail import reset_link_mail, signup_code_mail
 from lms_reflex.services.accounts import password_reset, registration, sessions, sign_in
 from lms_reflex.services.errors import DomainError, InvalidInput
 from lms_reflex.state.session import client_ip, sign_in_redirect, user_agent
@@ -127,11 +126,11 @@ class VerifyState(rx.State):
     async def resend(self):
         """Mail a fresh code (at most once a minute)."""
         try:
-            code = await call_service(registration.resend_signup_code, email=self.email)
+            sent = await call_service(registration.resend_signup_code, email=self.email)
         except DomainError as exc:
             yield error_toast(exc)
             return
-        send_after_reply(signup_code_mail(self.email, code) if code else None)
+        send_after_reply(sent.mail if sent else None)
         yield rx.toast.success("If that address has an account waiting, a new code is on its way.")
         self.resend_wait_s = RESEND_WAIT_S
         yield VerifyState.count_down
@@ -176,10 +175,10 @@ class LoginState(rx.State):
     async def _verify_first(self, email: str, attempt: str) -> rx.event.EventSpec:
         """Right password, unverified email: mail a code and open the code page instead."""
         try:
-            code = await call_service(registration.resend_signup_code, email=email)
+            sent = await call_service(registration.resend_signup_code, email=email)
         except DomainError:
-            code = None  # a code went out under a minute ago; the page offers a new one
-        send_after_reply(signup_code_mail(email, code) if code else None)
+            sent = None  # a code went out under a minute ago; the page offers a new one
+        send_after_reply(sent.mail if sent else None)
         verify = await self.get_state(VerifyState)
         verify._attempt_email, verify._attempt = email, attempt
         return rx.redirect(f"{routes.VERIFY}?{urlencode({'email': email})}")
@@ -218,7 +217,7 @@ class PasswordResetState(rx.State):
             return
         except DomainError:
             mail = None  # throttled: answer as usual, so nothing is revealed
-        send_after_reply(reset_link_mail(mail.email, mail.link) if mail else None)
+        send_after_reply(mail.mail if mail else None)
         self.sent, self.busy = True, False
         yield rx.redirect(f"{routes.FORGOT}?sent=1", replace=True)
 

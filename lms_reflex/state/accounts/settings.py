@@ -8,7 +8,6 @@ import reflex as rx
 
 from lms_reflex import routes
 from lms_reflex.db import call_hashing_service, call_service
-from lms_reflex.mail import password_changed_mail
 from lms_reflex.services.accounts import own_account as accounts
 from lms_reflex.services.accounts import sessions
 from lms_reflex.services.actor import Actor
@@ -48,7 +47,7 @@ class SettingsState(rx.State):
             return rx.toast.error(PASSWORDS_DIFFER)
         try:
             actor = await self._actor()
-            await call_hashing_service(
+            notice = await call_hashing_service(
                 accounts.change_password,
                 actor_id=actor.id,
                 current_password=field(form, "current_password", 300),
@@ -56,10 +55,9 @@ class SettingsState(rx.State):
                 keep_token=session_token(self),
                 ip=client_ip(self),
             )
-            email = await call_service(accounts.email_of, readonly=True, actor_id=actor.id)
         except DomainError as exc:
             return error_toast(exc)
-        send_after_reply(password_changed_mail(email))
+        send_after_reply(notice)
         return [
             rx.set_value("field-current_password", ""),
             rx.set_value("field-new_password", ""),

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import reflex as rx
 
 from lms_reflex import routes
 from lms_reflex.db import call_service
-from lms_reflex.models import utcnow
 from lms_reflex.services.actor import Actor, require_actor
 from lms_reflex.services.admin import overview as admin_overview
 from lms_reflex.services.admin.platform_stats import CourseCompletion, CourseCount
@@ -47,7 +46,7 @@ class AdminOverviewState(rx.State):
         actor, go_login = await actor_or_login(self, routes.ADMIN)
         if actor is None:
             return go_login
-        end = utcnow().date()
+        end = datetime.now(UTC).date()
         self.start = (end - timedelta(days=DEFAULT_DAYS - 1)).isoformat()
         self.end = end.isoformat()
         return await self._refresh(actor)
@@ -81,7 +80,7 @@ class AdminOverviewState(rx.State):
         try:
             return {"start": _parse_day(self.start), "end": _parse_day(self.end)}
         except InvalidInput:
-            end = utcnow().date()
+            end = datetime.now(UTC).date()
             return {"start": end - timedelta(days=DEFAULT_DAYS - 1), "end": end}
 
     async def _refresh(self, actor: Actor | None):

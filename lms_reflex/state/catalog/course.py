@@ -7,21 +7,17 @@ the same event; one module keeps that without an import circle.
 from __future__ import annotations
 
 import reflex as rx
-from sqlmodel import Session
 
 from lms_reflex.db import call_service
-from lms_reflex.mail import enrollment_mail
-from lms_reflex.services.accounts import own_account as accounts
-from lms_reflex.services.actor import Actor
-from lms_reflex.services.catalog import listings as catalog
+from lms_reflex.services.catalog import page_views
 from lms_reflex.services.errors import DomainError, NotFound
 from lms_reflex.services.learning import enrollment, reviews
 from lms_reflex.services.learning.enrollment import EnrollmentStatus
-from lms_reflex.services.learning.reviews import MyReview, ReviewPage
+from lms_reflex.services.learning.reviews import MyReview
 from lms_reflex.services.validation import parse_id, parse_number
 from lms_reflex.services.views import CourseDetail, ReviewView
 from lms_reflex.state.session import as_actor, current_actor, with_top_bar
-from lms_reflex.state.util import error_toast, field, route_param, send_mail_off_loop
+from lms_reflex.state.util import error_toast, field, route_param, send_after_reply
 
 
 class CourseState(rx.State):
@@ -36,26 +32,18 @@ class CourseState(rx.State):
     async def load(self) -> None:
         """Fetch the course named in the URL (drafts only for their instructor and admins)."""
         slug = route_param(self, "slug")
-
-        def work(session: Session, actor: Actor | None) -> tuple:
-            course = catalog.get_course_detail(session=session, actor=actor, slug=slug)
-            status = enrollment.enrollment_status(session=session, actor=actor, course_id=course.id)
-            found, mine = reviews.course_page_reviews(
-                session=session, actor=actor, course_id=course.id
-            )
-            return course, status, found, mine, actor
-
         # The page's reviews are shown from here so that the course page is one event (and
         # one transaction) on its first paint.
         shown = await self.get_state(ReviewsState)
         try:
-            self.course, self.status, found, mine, actor = await with_top_bar(self, work)
-            self.missing, self.busy = False, False
+            found = await with_top_bar(self, page_views.course_view, slug=slug)
         except NotFound:
             self.course, self.status, self.missing = None, None, True
-            _show_first_page(shown, None, None, None, None)
+            _show_first_page(shown, None, None)
             return
-        _show_first_page(shown, found, mine, actor, self.course)
+        self.course, self.status = found.course, found.status
+        self.missing, self.busy = False, False
+        _show_first_page(shown, found.reviews, self.course)
 
     @rx.event
     async def enroll(self):
@@ -70,11 +58,7 @@ class CourseState(rx.State):
         try:
             actor = await current_actor(self)
             result = await call_service(enrollment.enroll_student, actor=actor, course_id=course_id)
-            if result.created and actor is not None:  # created means signed in
-                email = await call_service(accounts.email_of, readonly=True, actor_id=actor.id)
-                await send_mail_off_loop(
-                    enrollment_mail(email, result.course_title, result.course_slug)
-                )
+            send_after_reply(result.mail)
             self.status = await call_service(
                 enrollment.enrollment_status,
                 readonly=True,
@@ -111,16 +95,10 @@ class ReviewsState(rx.State):
         """
         course_id = await self._course_id()
         if not course_id:
-            _show_first_page(self, None, None, None, None)
+            _show_first_page(self, None, None)
             return
-        actor, (found, mine) = await as_actor(
-            self,
-            lambda session, actor: (
-                actor,
-                reviews.course_page_reviews(session=session, actor=actor, course_id=course_id),
-            ),
-        )
-        _show_first_page(self, found, mine, actor, (await self.get_state(CourseState)).course)
+        found = await as_actor(self, page_views.reviews_view, course_id=course_id)
+        _show_first_page(self, found, (await self.get_state(CourseState)).course)
 
     @rx.event
     async def more(self):
@@ -191,19 +169,17 @@ class ReviewsState(rx.State):
 
 
 def _show_first_page(
-    shown: ReviewsState,
-    found: ReviewPage | None,
-    mine: MyReview | None,
-    actor: Actor | None,
-    course: CourseDetail | None,
+    shown: ReviewsState, found: page_views.ReviewsView | None, course: CourseDetail | None
 ) -> None:
     """Show a course's first page of reviews (None: no course on screen).
 
     A function of this module rather than a method: a public method of a state would be an
     event handler, and both states of the course page use it.
     """
-    shown.items = found.reviews if found else []
-    shown.total = found.total if found else 0
-    shown.page_number, shown.pages = (found.page, found.pages) if found else (1, 1)
-    shown.mine = mine
-    shown.is_instructor = bool(actor and course and actor.id == course.instructor_id)
+    page = found.found if found else None
+    shown.items = page.reviews if page else []
+    shown.total = page.total if page else 0
+    shown.page_number, shown.pages = (page.page, page.pages) if page else (1, 1)
+    shown.mine = found.mine if found else None
+    viewer = found.viewer_id if found else None
+    shown.is_instructor = bool(viewer and course and viewer == course.instructor_id)

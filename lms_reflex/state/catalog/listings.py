@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import reflex as rx
-from sqlmodel import Session
 
 from lms_reflex import routes
 from lms_reflex.db import call_service
 from lms_reflex.services.catalog import listings as catalog
+from lms_reflex.services.catalog.page_views import home_view
 from lms_reflex.services.errors import NotFound
 from lms_reflex.services.validation import parse_page
 from lms_reflex.services.views import CategoryView, CourseCard
@@ -26,19 +26,9 @@ class HomeState(rx.State):
     @rx.event
     async def load(self) -> None:
         """Fetch the newest and the best-rated published courses."""
-        self.newest, self.top_rated, self.popular = await with_top_bar(
-            self, lambda session, _actor: _home_listings(session=session)
-        )
+        found = await with_top_bar(self, home_view)
+        self.newest, self.top_rated, self.popular = found.newest, found.top_rated, found.popular
         self.loaded = True
-
-
-def _home_listings(*, session: Session) -> tuple[list[CourseCard], ...]:
-    """The three home lists in one transaction (one hop to a worker thread)."""
-    lists: tuple[tuple[catalog.Order, int], ...] = (("newest", 8), ("top_rated", 4), ("popular", 4))
-    return tuple(
-        catalog.list_published_courses(session=session, order=order, limit=limit)
-        for order, limit in lists
-    )
 
 
 class CategoryState(rx.State):

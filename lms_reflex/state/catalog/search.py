@@ -76,9 +76,7 @@ class SearchState(rx.State):
             "page": page,
         }  # fmt: skip
         if top_bar:
-            return await with_top_bar(
-                self, lambda session, _actor: search.search_courses(session=session, **options)
-            )
+            return await with_top_bar(self, search.search_courses, **options)
         return await call_service(search.search_courses, readonly=True, **options)
 
     def _url(self, **changes: str | int) -> str:

@@ -11,15 +11,14 @@ import math
 import time
 
 import reflex as rx
-from sqlmodel import Session
 
 from lms_reflex import routes
 from lms_reflex.db import call_service
-from lms_reflex.services.actor import Actor
 from lms_reflex.services.errors import DomainError, NotFound, NotSignedIn, PermissionDenied
 from lms_reflex.services.learning import lessons as learning
 from lms_reflex.services.learning import progress, reviews
 from lms_reflex.services.learning.lessons import PlayerView
+from lms_reflex.services.learning.player_page import player_view
 from lms_reflex.services.learning.reviews import MyReview
 from lms_reflex.services.validation import parse_id, parse_number
 from lms_reflex.state.session import as_actor, current_actor, with_top_bar
@@ -73,23 +72,16 @@ class PlayerState(rx.State):
         """Open the lesson in the URL, or say why it cannot be opened."""
         slug, lesson = route_param(self, "course_slug"), route_param(self, "lesson")
 
-        def work(session: Session, actor: Actor | None) -> tuple[PlayerView, MyReview | None]:
-            view = learning.get_lesson_for_player(
-                session=session, actor=actor, course_slug=slug, lesson_id=parse_id(lesson)
-            )
-            if not view.tracks_progress:
-                return view, None
-            return view, reviews.find_my_review(
-                session=session, actor=actor, course_id=view.course_id
-            )
-
         try:
-            view, self.my_review = await with_top_bar(self, work)
+            found = await with_top_bar(
+                self, player_view, course_slug=slug, lesson_id=parse_id(lesson)
+            )
         except NotSignedIn:
             return rx.redirect(routes.login_url(f"/learn/{slug}/{lesson}"))
         except (PermissionDenied, NotFound) as exc:
             self.view, self.problem = None, exc.message
             return None
+        view, self.my_review = found.view, found.my_review
         self._show(view)
         # A finished lesson starts again from the beginning when reopened.
         resume = view.resume_position_s >= 1 and not view.completed
@@ -123,14 +115,11 @@ class PlayerState(rx.State):
         self._last_position, self._last_report = position, now
         lesson_id = self._lesson_id
 
-        def work(session: Session, actor: Actor | None) -> progress.ProgressView:
-            return progress.record_progress(
-                session=session, actor=actor, lesson_id=lesson_id, position_s=position,
-                watched_delta_s=delta, ended=ended,
-            )  # fmt: skip
-
         try:
-            done = await as_actor(self, work, readonly=False, touch=False)
+            done = await as_actor(
+                self, progress.record_progress, readonly=False, touch=False,
+                lesson_id=lesson_id, position_s=position, watched_delta_s=delta, ended=ended,
+            )  # fmt: skip
         except NotSignedIn:
             return self._session_ended()
         except DomainError as exc:
@@ -152,10 +141,10 @@ class PlayerState(rx.State):
         slug, lesson_id = self.view.course_slug, self._lesson_id
         view = await as_actor(
             self,
-            lambda session, actor: learning.get_lesson_for_player(
-                session=session, actor=actor, course_slug=slug, lesson_id=lesson_id
-            ),
+            learning.get_lesson_for_player,
             touch=False,  # follows a report, or a click that was already counted
+            course_slug=slug,
+            lesson_id=lesson_id,
         )
         position = self._last_position
         self._show(view)
