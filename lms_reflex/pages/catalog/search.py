@@ -127,7 +127,8 @@ def did_you_mean() -> rx.Component:
         SearchState.suggestion != "",
         rx.text(
             "No courses match \u201c", SearchState.query, "\u201d. Did you mean ",
-            rx.link(SearchState.suggestion, href=SearchState.suggestion_url), "?",
+            rx.link(SearchState.suggestion, href=SearchState.suggestion_url,
+                    underline="always"), "?",
             " Showing results for \u201c", SearchState.suggestion, "\u201d.",
         ),
     )  # fmt: skip
