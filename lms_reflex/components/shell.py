@@ -46,6 +46,8 @@ def search_box() -> rx.Component:
                 type="search",
                 max_length=200,
                 width="100%",
+                default_value=SearchState.query,
+                key=SearchState.query,  # a new search's words replace the old ones
             ),
             rx.button(rx.icon("search", aria_hidden=True), "Search", type="submit"),
             spacing="2",

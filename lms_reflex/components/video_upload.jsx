@@ -29,6 +29,18 @@ function ProgressBar({ percent, label }) {
   );
 }
 
+// The picker looks like the form's other fields (Radix Themes text field colours).
+const INPUT_STYLE = {
+  width: "100%",
+  padding: "var(--space-2)",
+  border: "1px solid var(--gray-a7)",
+  borderRadius: "var(--radius-2)",
+  background: "var(--color-surface)",
+  color: "var(--gray-12)",
+  fontSize: "14px",
+  fontFamily: "inherit",
+};
+
 function messageOf(xhr) {
   const text = (xhr.responseText || "").trim();
   return text && text.length < 300 && !text.startsWith("<") ? text : FAILED;
@@ -97,6 +109,7 @@ export function VideoUpload({ uploadUrl, inputId, label, onDone, onError }) {
         type="file"
         accept="video/mp4,video/webm,video/quicktime,.mp4,.webm,.mov"
         disabled={busy}
+        style={INPUT_STYLE}
         onChange={(e) => e.target.files && e.target.files[0] && start(e.target.files[0])}
       />
       {phase !== "idle" && (

@@ -50,6 +50,15 @@ from tests.unit.test_search import (  # noqa: F401  (collected again here, on Po
     test_unknown_options_are_refused,
     test_words_around_syntax_still_find_their_course,
 )
+from tests.unit.test_search_spelling import (  # noqa: F401  (again, on PostgreSQL)
+    fresh_vocabulary,
+    test_a_swapped_letter_finds_python_courses_and_suggests_the_word,
+    test_drafts_do_not_lend_their_words_to_suggestions,
+    test_nothing_like_any_title_stays_empty_without_a_suggestion,
+    test_only_the_unknown_word_is_corrected_and_known_words_stay,
+    test_snippets_show_markdown_as_plain_text,
+    test_words_that_match_get_no_suggestion,
+)
 
 pytestmark = pytest.mark.postgres
 

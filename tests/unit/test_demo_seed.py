@@ -172,6 +172,15 @@ def test_every_lesson_owns_a_real_video(seeded: Seeded, session: Session) -> Non
         assert lesson.duration_s >= 4
 
 
+def test_every_lesson_owns_a_poster_frame(session: Session) -> None:
+    """The lesson editor and the player show it (an empty key drew an image with no src)."""
+    posters = [lesson.poster_key for lesson in session.exec(select(Lesson)).all()]
+    assert all(posters) and len(set(posters)) == len(posters)
+    for key in posters:
+        with Image.open(storage.path_for(key)) as image:
+            assert image.format == "JPEG"
+
+
 def test_every_course_has_a_16_by_9_thumbnail(session: Session) -> None:
     for course in session.exec(select(Course)).all():
         with Image.open(storage.path_for(course.thumbnail_key)) as image:

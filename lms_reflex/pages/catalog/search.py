@@ -121,6 +121,19 @@ def _empty() -> rx.Component:
     )  # fmt: skip
 
 
+def did_you_mean() -> rx.Component:
+    """When the typed words found nothing, the results are for corrected words: say which."""
+    return rx.cond(
+        SearchState.suggestion != "",
+        rx.text(
+            "No courses match \u201c", SearchState.query, "\u201d. Did you mean ",
+            rx.link(SearchState.suggestion, href=SearchState.suggestion_url,
+                    underline="always"), "?",
+            " Showing results for \u201c", SearchState.suggestion, "\u201d.",
+        ),
+    )  # fmt: skip
+
+
 def search_page() -> rx.Component:
     """Search results with filters; the URL holds everything, so results can be shared."""
     return app_shell(
@@ -130,6 +143,7 @@ def search_page() -> rx.Component:
             size="7", as_="h1",
         ),
         filters(),
+        did_you_mean(),
         rx.cond(
             SearchState.total > 0,
             rx.vstack(

@@ -101,7 +101,46 @@ def _controls() -> rx.Component:
                                   href=_lesson_href(V.next_lesson_id)),
                           as_child=True)),
         _speed(),
+        _autoplay_switch(),
         spacing="3", wrap="wrap", align="center",
+    )  # fmt: skip
+
+
+def _autoplay_switch() -> rx.Component:
+    """Whether the next lesson opens by itself after a countdown (kept in this browser)."""
+    return rx.hstack(
+        rx.switch(id="autoplay-next", checked=PlayerState.autoplay != "off",
+                  on_change=PlayerState.set_autoplay),
+        rx.el.label("Autoplay next lesson", html_for="autoplay-next", style={"font_size": "14px"}),
+        align="center", spacing="2",
+    )  # fmt: skip
+
+
+def _notices() -> rx.Component:
+    """Where playback resumed (with a way back to the start), and the autoplay countdown."""
+    return rx.fragment(
+        rx.cond(
+            PlayerState.resumed_at != "",
+            rx.hstack(
+                rx.text("Resumed at ", PlayerState.resumed_at, size="2", role="status"),
+                rx.button("Start over", on_click=PlayerState.start_over, variant="soft",
+                          size="1"),
+                align="center", spacing="3",
+            ),
+        ),
+        rx.cond(
+            PlayerState.countdown > 0,
+            rx.callout.root(
+                rx.hstack(
+                    rx.text("Next lesson in ", PlayerState.countdown.to_string(), " s",
+                            role="timer", aria_live="polite"),
+                    rx.button("Cancel", on_click=PlayerState.cancel_autoplay, variant="soft",
+                              size="1", aria_label="Cancel autoplay"),
+                    align="center", spacing="3",
+                ),
+                width="100%",
+            ),
+        ),
     )  # fmt: skip
 
 
@@ -155,6 +194,7 @@ def _lesson() -> rx.Component:
                          on_ended=PlayerState.ended),
             id=VIDEO_BOX_ID, width="100%", background="black",
         ),
+        _notices(),
         rx.heading(V.lesson_title, size="6", as_="h1"),
         _controls(),
         rx.html(V.lesson_description_html),

@@ -48,8 +48,12 @@ def _video_part() -> rx.Component:
         rx.cond(
             lesson.has_video,
             rx.hstack(
-                rx.image(src=lesson.poster_url, alt="Poster frame of " + lesson.title,
-                         width="160px", border_radius="var(--radius-2)"),
+                rx.cond(
+                    lesson.poster_url != "",
+                    rx.image(src=lesson.poster_url, alt="Poster frame of " + lesson.title,
+                             width="160px", border_radius="var(--radius-2)"),
+                    rx.text("No poster frame yet.", size="2", color_scheme="gray"),
+                ),
                 rx.text("Duration: ", lesson.duration_s.to_string(), " seconds", size="2"),
                 align="center", spacing="3",
             ),

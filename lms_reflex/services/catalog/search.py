@@ -8,14 +8,19 @@ What people type never reaches the search engine's query language: it is cut int
 (letters and digits only), each word quoted and prefix-matched by our own construction,
 so quotes, `*`, `NEAR(`, `AND`, `'`, `%` or `_` are plain text, never syntax (docs/security.md
 36). Highlights are plain text: matched words are marked by our own markers, and HTML tags
-of the course text are dropped, so the UI renders them as text (docs/security.md case 35).
+and markdown syntax of the course text are dropped, so the UI renders them as text
+(docs/security.md case 35).
+
+A search that finds nothing tries once more with each unknown word replaced by the closest
+word of a published course's title or tags (trigram similarity, see `spelling`), and says
+so with `suggestion`, so "pyhton" finds Python courses and offers "Did you mean python?".
 """
 
 from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal, TypeVar
 
 from sqlalchemy import ColumnElement, Select, TableClause, column, func, literal_column, table
@@ -25,6 +30,7 @@ from lms_reflex.models import Category, Course, CourseStatus, Level
 from lms_reflex.search_schema import PG_CONFIG
 from lms_reflex.services.actor import Actor
 from lms_reflex.services.catalog.listings import Order, _card_query, _ordered, _to_card, page_window
+from lms_reflex.services.catalog.spelling import corrected_terms
 from lms_reflex.services.errors import InvalidInput
 from lms_reflex.services.views import CourseCard
 
@@ -43,6 +49,13 @@ _OPERATORS = frozenset({"and", "or", "not", "near"})
 _TAG = re.compile(r"<!--.*?(?:-->|$)|</?[A-Za-z][^<>]*(?:>|$)", re.DOTALL)
 _MARKED = re.compile(f"({_MARK_START}[^{_MARK_START}{_MARK_END}]*{_MARK_END})")
 _SPACES = re.compile(r"\s+")
+# Markdown that would show as raw characters: links and images keep their text; heading,
+# quote and list markers at a line start, emphasis and code marks go.
+_MD_LINK = re.compile(r"!?\[([^\[\]]*)\]\([^()\s]*\)")
+_MD_CUT_LINK = re.compile(r"\]\([^()\s]*(?:\)|$)|!?\[(?=[^\[\]]*$)")
+_MD_LINE_START = re.compile(r"(^|\n)[ \t]*(?:[-*+]|\d+[.)])[ \t]+")
+_MD_HEADING = re.compile(r"(^|\s)(?:#{1,6}|>)[ \t]+")  # engines may join lines into one
+_MD_MARKS = re.compile(r"\*+|`+|~~|(?<![^\W_])_+|_+(?![^\W_])")
 _PG_CONFIG = literal_column(f"'{PG_CONFIG}'::regconfig")
 _HEADLINE_OPTIONS = (
     f"StartSel={_MARK_START}, StopSel={_MARK_END}, MaxWords=18, MinWords=6, "
@@ -73,6 +86,7 @@ class SearchPage:
     page: int
     pages: int
     terms: tuple[str, ...] = ()
+    suggestion: str = ""  # the corrected words searched instead, when the typed ones found none
 
 
 @dataclass(frozen=True)
@@ -213,7 +227,9 @@ def search_courses(
         page_size: Results per page (1..100).
 
     Returns:
-        The page of hits with highlights, the total and the number of pages.
+        The page of hits with highlights, the total and the number of pages; when the
+        typed words found nothing but corrected ones did, the corrected results with
+        `suggestion` set to the corrected words.
 
     Raises:
         InvalidInput: unknown sort, level or price value.
@@ -224,12 +240,32 @@ def search_courses(
     browsing = not query.strip() and bool(category_slug or level or price)
     if not terms and not browsing:
         return SearchPage([], 0, page, 1, ())
+    filters = (category_slug, level, price)
+    found = _search_terms(session, terms, filters, sort, (page, size, offset))
+    if found.total or not terms:
+        return found
+    corrected = corrected_terms(session, terms)
+    if corrected == terms:
+        return found
+    retry = _search_terms(session, corrected, filters, sort, (page, size, offset))
+    return replace(retry, suggestion=" ".join(corrected)) if retry.total else found
+
+
+def _search_terms(
+    session: Session,
+    terms: list[str],
+    filters: tuple[str | None, str | None, str | None],
+    sort: str,
+    window: tuple[int, int, int],
+) -> SearchPage:
+    """One count and one page of the courses matching every term (or browsing, no terms)."""
+    page, size, offset = window
     match = _match_for(session, terms) if terms else None
-    count = _narrowed(select(func.count()).select_from(Course), match, category_slug, level, price)
+    count = _narrowed(select(func.count()).select_from(Course), match, *filters)
     total = int(session.exec(count).one())
     hits: list[SearchHit] = []
     if offset < total:
-        hits = _page_of_hits(session, match, sort, size, offset, (category_slug, level, price))
+        hits = _page_of_hits(session, match, sort, size, offset, filters)
     return SearchPage(hits, total, page, max(1, math.ceil(total / size)), tuple(terms))
 
 
@@ -253,14 +289,26 @@ def _hit(card: CourseCard, excerpt: str) -> SearchHit:
     return SearchHit(card=card, highlight=shown, segments=segments)
 
 
+def strip_markdown(text: str) -> str:
+    """`text` without markdown syntax: link and image text stays, markers and URLs go.
+
+    Also handles a link cut off at either edge of an excerpt.
+    """
+    text = _MD_LINK.sub(r"\1", text)
+    text = _MD_CUT_LINK.sub("", text)
+    text = _MD_LINE_START.sub(r"\1", text)
+    text = _MD_HEADING.sub(r"\1", text)
+    return _MD_MARKS.sub("", text)
+
+
 def highlight_segments(excerpt: str) -> tuple[tuple[str, bool], ...]:
     """Split an engine excerpt into (text, is_match) pieces of plain text.
 
-    HTML tags (also ones cut off at the excerpt's edge) and comments are removed, spaces
-    collapsed, and any marker without a partner dropped.
+    HTML tags (also ones cut off at the excerpt's edge), comments and markdown syntax are
+    removed, spaces collapsed, and any marker without a partner dropped.
     """
     segments: list[tuple[str, bool]] = []
-    for piece in _MARKED.split(_TAG.sub(" ", excerpt)):
+    for piece in _MARKED.split(strip_markdown(_TAG.sub(" ", excerpt))):
         is_match = piece.startswith(_MARK_START) and piece.endswith(_MARK_END)
         piece = _SPACES.sub(" ", piece.replace(_MARK_START, "").replace(_MARK_END, ""))
         if piece:

@@ -45,6 +45,7 @@ from lms_reflex.services.demo.content import (
     CourseSpec,
 )
 from lms_reflex.services.errors import DomainError
+from lms_reflex.services.teaching import course_media
 from lms_reflex.settings import get_settings
 
 PASSWORD_FILE = "demo-passwords.txt"  # noqa: S105 - a file name, not a password
@@ -101,7 +102,7 @@ class _Run:
 
     session: Session
     log: Log
-    clips: list[tuple[bytes, int]] = field(default_factory=list)  # (mp4 bytes, seconds)
+    clips: list[tuple[bytes, int, bytes]] = field(default_factory=list)  # (mp4, s, poster)
     user_ids: dict[str, int] = field(default_factory=dict)
     course_ids: dict[str, int] = field(default_factory=dict)
     written_keys: list[str] = field(default_factory=list)
@@ -257,7 +258,7 @@ def _reset_password(session: Session, user_id: int, password: str) -> None:
 # --- courses, sections, lessons, media ---------------------------------------------------
 
 
-def _clips(run: _Run, cache_dir: Path) -> list[tuple[bytes, int]]:
+def _clips(run: _Run, cache_dir: Path) -> list[tuple[bytes, int, bytes]]:
     """The shared demo clips, generated once into the cache (and reused on later runs)."""
     if run.clips:
         return run.clips
@@ -269,7 +270,8 @@ def _clips(run: _Run, cache_dir: Path) -> list[tuple[bytes, int]]:
             tmp = path.with_name(f"{path.stem}.part.mp4")
             duration = samples.make_test_video(tmp, seconds=seconds, color=color, label=label)
             os.replace(tmp, path)
-        run.clips.append((path.read_bytes(), round(duration)))
+        poster = course_media.poster_from_video(path, duration)  # as an upload gets one
+        run.clips.append((path.read_bytes(), round(duration), poster))
     return run.clips
 
 
@@ -351,24 +353,22 @@ def _add_lesson(
     section_id: int,
     position: int,
     title: str,
-    clip: tuple[bytes, int],
+    clip: tuple[bytes, int, bytes],
     *,
     preview: bool,
 ) -> None:
-    """Copy a clip under a new key, so every lesson owns (and may delete) its own file."""
-    data, seconds = clip
+    """Copy a clip and its poster under new keys, so every lesson owns its own files."""
+    data, seconds, poster = clip
     key = storage.new_key("videos", ".mp4")
     storage.write_atomic(key, data)
-    run.written_keys.append(key)
+    poster_key = storage.new_key("posters", ".jpg")
+    storage.write_atomic(poster_key, poster)
+    run.written_keys.extend((key, poster_key))
     lesson = Lesson(
-        section_id=section_id,
-        title=title,
+        section_id=section_id, title=title, video_key=key, poster_key=poster_key,
         description=f"{title}. Watch the video, then try it yourself before moving on.",
-        video_key=key,
-        duration_s=seconds,
-        position=position,
-        is_preview=preview,
-    )
+        duration_s=seconds, position=position, is_preview=preview,
+    )  # fmt: skip
     run.session.add(lesson)
     run.added += 1
 

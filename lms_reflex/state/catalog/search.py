@@ -50,6 +50,8 @@ class SearchState(rx.State):
     pages: int = 1
     total: int = 0
     results: list[ResultRow] = []
+    suggestion: str = ""  # the corrected words shown instead, when the typed ones found none
+    suggestion_url: str = ""
     loaded: bool = False
 
     @rx.event
@@ -65,6 +67,8 @@ class SearchState(rx.State):
             self.level, self.price, self.sort = "", "", "relevance"
             found = await self._run(1)
         self.results = [_row(hit) for hit in found.results]
+        self.suggestion = found.suggestion
+        self.suggestion_url = self._url(q=found.suggestion) if found.suggestion else ""
         self.total, self.page_number, self.pages = found.total, found.page, found.pages
         self.loaded = True
 

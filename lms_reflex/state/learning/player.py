@@ -6,6 +6,7 @@ the last report), so a forged event cannot claim more watching than really passe
 
 from __future__ import annotations
 
+import asyncio
 import json
 import math
 import time
@@ -14,6 +15,7 @@ import reflex as rx
 
 from lms_reflex import routes
 from lms_reflex.db import call_service
+from lms_reflex.services import formatting as fmt
 from lms_reflex.services.errors import DomainError, NotFound, NotSignedIn, PermissionDenied
 from lms_reflex.services.learning import lessons as learning
 from lms_reflex.services.learning import progress, reviews
@@ -25,6 +27,7 @@ from lms_reflex.state.session import as_actor, current_actor, with_top_bar
 from lms_reflex.state.util import error_toast, field, route_param
 
 VIDEO_BOX_ID = "lesson-video"
+AUTOPLAY_SECONDS = 5
 SESSION_ENDED = "Your session has ended. Sign in again to keep saving your progress."
 
 
@@ -62,6 +65,12 @@ class PlayerState(rx.State):
     course_done: bool = False
     my_review: MyReview | None = None
     busy: bool = False
+    resumed_at: str = ""  # "2:31" while the notice "Resumed at 2:31" is on screen
+    # A playback preference of this browser, like volume: local storage needs no account,
+    # no migration and no server write, and a phone may want it off while a desktop wants it on.
+    autoplay: str = rx.LocalStorage("on", name="lms_autoplay", sync=True)
+    countdown: int = 0  # seconds left before the next lesson opens; 0 = no countdown
+    _countdown_run: int = 0  # bumped to stop a running countdown
     _lesson_id: int = 0
     _last_position: float = 0.0
     _last_report: float = 0.0
@@ -83,8 +92,10 @@ class PlayerState(rx.State):
             return None
         view, self.my_review = found.view, found.my_review
         self._show(view)
+        self._stop_countdown()
         # A finished lesson starts again from the beginning when reopened.
         resume = view.resume_position_s >= 1 and not view.completed
+        self.resumed_at = fmt.clock_label(view.resume_position_s) if resume else ""
         keys = rx.call_script(KEYS_SCRIPT)
         return [keys, seek_script(view.resume_position_s)] if resume else keys
 
@@ -165,9 +176,55 @@ class PlayerState(rx.State):
 
     @rx.event
     async def ended(self):
-        """The video reached its end: the lesson is complete."""
+        """The video reached its end: the lesson is complete; count down to the next one."""
         duration = float(self.view.duration_s) if self.view else 0.0
-        return await self._record(max(self._last_position, duration), ended=True, moved=False)
+        done = await self._record(max(self._last_position, duration), ended=True, moved=False)
+        if self.autoplay == "off" or self.view is None or not self.view.next_lesson_id:
+            return done
+        self._stop_countdown()
+        self.countdown = AUTOPLAY_SECONDS
+        return [done, PlayerState.count_down] if done is not None else PlayerState.count_down
+
+    def _stop_countdown(self) -> None:
+        self.countdown = 0
+        self._countdown_run += 1
+
+    @rx.event(background=True)
+    async def count_down(self):
+        """Tick the countdown once a second, then open the next lesson (display only)."""
+        async with self:
+            run = self._countdown_run
+        while True:
+            await asyncio.sleep(1)
+            async with self:
+                if run != self._countdown_run or self.countdown <= 0 or self.view is None:
+                    return
+                self.countdown -= 1
+                if self.countdown > 0:
+                    continue
+                next_id = self.view.next_lesson_id
+                url = f"/learn/{self.view.course_slug}/{next_id}" if next_id else ""
+            if url:
+                yield rx.redirect(url)
+            return
+
+    @rx.event
+    def cancel_autoplay(self):
+        """Stay on this lesson: stop the countdown."""
+        self._stop_countdown()
+
+    @rx.event
+    def set_autoplay(self, value: bool):
+        """The switch under the video: open the next lesson by itself, or not."""
+        self.autoplay = "on" if value is True else "off"
+        if self.autoplay == "off":
+            self._stop_countdown()
+
+    @rx.event
+    def start_over(self):
+        """Back to 0:00; the video's own `seeked` event then stores the new position."""
+        self.resumed_at = ""
+        return seek_script(0)
 
     @rx.event
     async def toggle_complete(self):
