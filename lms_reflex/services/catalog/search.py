@@ -211,9 +211,8 @@ def search_courses(
 ) -> SearchPage:
     """Published courses matching the words of `query`, best first, one page at a time.
 
-    A blank query with a filter browses every published course that passes the filters;
-    a blank query without filters, or one with no words left, finds nothing. Two
-    statements whatever the page size: a count, then the page.
+    A blank query with a filter browses the courses that pass it; without filters, or with
+    no words left, it finds nothing. Two statements per page: a count, then the page.
 
     Args:
         session: The open session (read only).
@@ -227,9 +226,8 @@ def search_courses(
         page_size: Results per page (1..100).
 
     Returns:
-        The page of hits with highlights, the total and the number of pages; when the
-        typed words found nothing but corrected ones did, the corrected results with
-        `suggestion` set to the corrected words.
+        The page of hits with highlights, the total and the page count; when only corrected
+        words found something, their results with `suggestion` set to those words.
 
     Raises:
         InvalidInput: unknown sort, level or price value.
