@@ -87,7 +87,7 @@ def _choose_password_fields() -> rx.Component:
             type="password",
             autocomplete="new-password",
             hint=PASSWORD_HINT,
-            error=VerifyState.password_error,
+            error=VerifyState.choice_error,
         ),
         labeled_input(
             "Confirm password",
@@ -121,7 +121,7 @@ def verify_page() -> rx.Component:
                         pattern="[0-9]{6}",
                         max_length=6,
                     ),
-                    rx.cond(VerifyState.needs_password, _choose_password_fields()),
+                    rx.cond(VerifyState.must_choose, _choose_password_fields()),
                     submit_button("Verify email", VerifyState.busy),
                     spacing="3",
                     width="100%",

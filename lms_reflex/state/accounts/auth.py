@@ -71,8 +71,8 @@ class VerifyState(rx.State):
     busy: bool = False
     # Whoever proves the mailbox chooses the password: a tab that did not choose the
     # account's current password shows "Choose a password" (docs/security.md).
-    needs_password: bool = False
-    password_error: str = ""
+    must_choose: bool = False
+    choice_error: str = ""
     confirm_error: str = ""
     _ticking: bool = False
     # Which sign-up (or sign-in) of this tab the code must confirm: the password chosen
@@ -94,8 +94,8 @@ class VerifyState(rx.State):
         """
         self.email = route_param(self, "email")[:320]
         self.busy = False
-        self.needs_password = not self._tab_attempt()
-        self.password_error = self.confirm_error = ""
+        self.must_choose = not self._tab_attempt()
+        self.choice_error = self.confirm_error = ""
         self.resend_wait_s = RESEND_WAIT_S
         return VerifyState.count_down
 
@@ -118,17 +118,17 @@ class VerifyState(rx.State):
         """Put a password refusal next to its field; anything else becomes a toast."""
         self.busy = False
         if isinstance(exc, registration.ChoosePassword):
-            self.needs_password = True  # someone signed up again since this tab did
+            self.must_choose = True  # someone signed up again since this tab did
         if isinstance(exc, (registration.ChoosePassword, registration.PasswordRefused)):
-            self.password_error = exc.message
+            self.choice_error = exc.message
             return None
         return error_toast(exc)
 
     @rx.event
     async def verify(self, form: dict):
         """Check the code (and the password chosen here, if any); then sign the user in."""
-        self.password_error = self.confirm_error = ""
-        password = field(form, "password", 300) if self.needs_password else ""
+        self.choice_error = self.confirm_error = ""
+        password = field(form, "password", 300) if self.must_choose else ""
         if password and passwords_differ(form, "password", "confirm_password"):
             self.confirm_error = PASSWORDS_DIFFER
             return
