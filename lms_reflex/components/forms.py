@@ -25,10 +25,17 @@ def labeled_input(
     autocomplete: str = "",
     required: bool = True,
     hint: str = "",
+    error: rx.Var[str] | str = "",
     **props,
 ) -> rx.Component:
-    """A label above its input; the id ties them together for screen readers and tests."""
+    """A label above its input; the id ties them together for screen readers and tests.
+
+    `error` (a state var) is shown right under the input and named by aria-describedby,
+    so a refusal sits next to the field it is about.
+    """
     input_id = f"field-{name}"
+    if isinstance(error, rx.Var):
+        props.setdefault("aria_describedby", f"{input_id}-error")
     return rx.vstack(
         rx.el.label(label, html_for=input_id, style={"font_weight": "500", "font_size": "14px"}),
         rx.input(
@@ -42,9 +49,19 @@ def labeled_input(
             **props,
         ),
         rx.cond(hint != "", rx.text(hint, size="1", color_scheme="gray")),
+        _field_error(input_id, error),
         spacing="1",
         width="100%",
         align="start",
+    )
+
+
+def _field_error(input_id: str, error: rx.Var[str] | str) -> rx.Component:
+    """The refusal under a field, announced to screen readers when it appears."""
+    if not isinstance(error, rx.Var):
+        return rx.fragment()
+    return rx.text(
+        error, id=f"{input_id}-error", role="alert", size="2", color_scheme="red", weight="medium"
     )
 
 

@@ -15,6 +15,7 @@ from tests.e2e.smtp_sink import SmtpSink, body_text, find_code
 pytestmark = pytest.mark.e2e
 
 ATTACKER_PASSWORD = "attacker keeps this one 13"
+OWNER_CHOICE = "the owner picks this at the code"
 
 
 def fill_signup(page: Page, email: str, password: str, first: str = "Eve") -> None:
@@ -89,6 +90,52 @@ def test_attacker_who_signed_up_first_is_locked_out_once_the_owner_verifies(
     sign_in(again, victim_email, PASSWORD)
     expect(again).to_have_url(re.compile(r"/dashboard/?$"))
     fresh.close()
+
+
+def test_a_code_entered_in_another_browser_makes_the_owner_choose_the_password(
+    page: Page, smtp: SmtpSink, browser: Browser, base_url: str, app_env: dict[str, str]
+) -> None:
+    """The attacker signs up after the owner; the owner types the newest code elsewhere."""
+    victim_email = new_email("victim")
+    fill_signup(page, victim_email, PASSWORD, first="Grace")  # the owner, browser A
+    as_if_minutes_passed(app_env, victim_email)
+    before = len(smtp.messages_to(victim_email))
+    attacker = browser.new_context(base_url=base_url)
+    fill_signup(attacker.new_page(), victim_email, ATTACKER_PASSWORD)  # restarts the sign-up
+    code = find_code(smtp.wait_for(victim_email, subject_contains="code", count=before + 1))
+
+    # Browser C (say, the phone that got the mail) holds no sign-up of its own.
+    other = browser.new_context(base_url=base_url)
+    phone = other.new_page()
+    phone.goto(f"/verify?email={victim_email}")
+    expect(phone.get_by_role("heading", name="Check your email")).to_be_visible()
+    phone.get_by_label("Verification code").fill(code)
+    phone.get_by_label("Choose a password").fill("short")
+    phone.get_by_label("Confirm password").fill("short")
+    phone.get_by_role("button", name="Verify email").click()
+    expect(phone.get_by_label("Choose a password")).to_have_accessible_description(
+        re.compile("at least 8 characters")
+    )
+    phone.get_by_label("Choose a password").fill(OWNER_CHOICE)
+    phone.get_by_label("Confirm password").fill(OWNER_CHOICE + " typo")
+    phone.get_by_role("button", name="Verify email").click()
+    expect(phone.get_by_label("Confirm password")).to_have_accessible_description(
+        "The two passwords are not the same."
+    )
+    phone.get_by_label("Confirm password").fill(OWNER_CHOICE)
+    phone.get_by_role("button", name="Verify email").click()
+    expect(phone).to_have_url(re.compile(r"/dashboard/?$"))
+    other.close()
+
+    # Neither the attacker's password nor any earlier one opens the account now.
+    tab = attacker.new_page()
+    for password in (ATTACKER_PASSWORD, PASSWORD):
+        sign_in(tab, victim_email, password)
+        expect(tab.get_by_text("Email or password is incorrect.")).to_be_visible()
+    assert not has_session(attacker)
+    sign_in(tab, victim_email, OWNER_CHOICE)
+    expect(tab).to_have_url(re.compile(r"/dashboard/?$"))
+    attacker.close()
 
 
 def test_signing_up_with_a_taken_address_looks_new_and_tells_the_owner(

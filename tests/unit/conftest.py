@@ -208,7 +208,11 @@ def _sign_up(
     assert result.code is not None, f"{email} already exists"
     if verified:
         return registration.verify_signup(
-            session=session, email=result.email, code=result.code, ip="127.0.0.1"
+            session=session,
+            email=result.email,
+            code=result.code,
+            ip="127.0.0.1",
+            attempt=result.attempt,
         )
     user = users.find_user_by_email(session=session, email=result.email)
     assert user is not None and user.id is not None

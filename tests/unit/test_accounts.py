@@ -146,7 +146,13 @@ def test_taken_email_still_pays_for_a_hash(run, monkeypatch: pytest.MonkeyPatch)
 def test_password_is_never_stored_or_logged(run, session, caplog) -> None:
     caplog.set_level(logging.DEBUG)
     result = sign_up(run)
-    run(registration.verify_signup, email=result.email, code=result.code, ip=IP)
+    run(
+        registration.verify_signup,
+        email=result.email,
+        code=result.code,
+        ip=IP,
+        attempt=result.attempt,
+    )
     log_in(run, result.email, DEFAULT_PASSWORD)
     refused_login(run, result.email, "wrong " + DEFAULT_PASSWORD)
     assert DEFAULT_PASSWORD not in every_stored_text(session)
@@ -159,7 +165,13 @@ def test_password_is_never_stored_or_logged(run, session, caplog) -> None:
 
 def test_right_code_verifies_the_email(run, session: Session) -> None:
     result = sign_up(run)
-    user_id = run(registration.verify_signup, email=result.email, code=result.code, ip=IP)
+    user_id = run(
+        registration.verify_signup,
+        email=result.email,
+        code=result.code,
+        ip=IP,
+        attempt=result.attempt,
+    )
     assert user_row(session, result.email).id == user_id
     assert user_row(session, result.email).email_verified_at is not None
 
@@ -196,7 +208,7 @@ def test_resend_gives_a_new_code_that_replaces_the_old(run, clock) -> None:
     if code != first.code:
         with pytest.raises(InvalidInput):
             run(registration.verify_signup, email=first.email, code=first.code, ip=IP)
-    run(registration.verify_signup, email=first.email, code=code, ip=IP)
+    run(registration.verify_signup, email=first.email, code=code, ip=IP, attempt=first.attempt)
 
 
 def test_resend_for_unknown_or_verified_email_sends_nothing(run, make_user) -> None:
@@ -595,7 +607,13 @@ def test_deleted_email_can_sign_up_again(run, make_user) -> None:
 
 def test_signup_code_is_not_in_the_audit_trail(run, session: Session) -> None:
     result = sign_up(run)
-    run(registration.verify_signup, email=result.email, code=result.code, ip=IP)
+    run(
+        registration.verify_signup,
+        email=result.email,
+        code=result.code,
+        ip=IP,
+        attempt=result.attempt,
+    )
     trail = repr(session.exec(select(AuditEvent)).all())
     assert result.code not in trail
     assert {"signup", "email_verified"} <= set(session.exec(select(AuditEvent.action)).all())

@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 from lms_reflex.mail import Mail, set_backend
 from lms_reflex.models import AuthSession, User
 from lms_reflex.services.accounts import otp, password_reset, registration, sessions, sign_in
+from lms_reflex.services.accounts.users import find_user_by_email as users_find
 from lms_reflex.services.errors import DomainError, InvalidInput, Throttled
 from lms_reflex.state import util as state_util
 from lms_reflex.state.accounts import auth as auth_state
@@ -30,8 +31,9 @@ def sign_up(run, email: str = VICTIM, password: str = DEFAULT_PASSWORD):
     return run(registration.signup, email=email, password=password, **fields)
 
 
-def verify(run, email: str, code: str, attempt: str = "") -> int:
-    return run(registration.verify_signup, email=email, code=code, ip=IP, attempt=attempt)
+def verify(run, email: str, code: str, attempt: str = "", new_password: str = "") -> int:
+    fields = {"attempt": attempt, "new_password": new_password}
+    return run(registration.verify_signup, email=email, code=code, ip=IP, **fields)
 
 
 def log_in(run, email: str, password: str) -> int:
@@ -75,8 +77,8 @@ def test_the_earlier_claimants_code_dies_when_someone_signs_up_again(run, clock)
     clock.advance(seconds=20)  # within the minute: no new code yet, but the old one is dead
     again = sign_up(run, password=DEFAULT_PASSWORD)
     assert again.code is None and again.mail is None
-    with pytest.raises(InvalidInput):
-        verify(run, VICTIM, attacker.code)
+    with pytest.raises(otp.CodeRefused):
+        verify(run, VICTIM, attacker.code, attacker.attempt)
 
 
 def test_starting_over_ends_the_earlier_claimants_sessions(run, session, clock) -> None:
@@ -92,7 +94,7 @@ def test_verifying_ends_every_other_session(run, session) -> None:
     result = sign_up(run, password=ATTACKER_PASSWORD)
     user_id = user_id_of(session, VICTIM)
     token = run(sessions.create_session, user_id=user_id, ip=IP, user_agent="attacker")
-    verify(run, VICTIM, result.code)
+    verify(run, VICTIM, result.code, result.attempt)
     assert live_sessions(session, user_id) == []
     assert run(sessions.resolve_session, token=token) is None
 
@@ -104,15 +106,78 @@ def test_unverified_account_gets_no_session_at_sign_in(run, session) -> None:
     assert session.exec(select(AuthSession)).all() == []
 
 
-def test_a_code_from_a_later_sign_up_does_not_confirm_this_tabs_sign_up(run, clock) -> None:
+def test_a_session_of_an_unverified_user_is_refused_in_one_query(run, session, make_user) -> None:
+    """Sessions made before unverified accounts stopped getting one are dead now."""
+    verified = make_user(email="known@example.org")
+    live = run(sessions.create_session, user_id=verified.id, ip=IP, user_agent="pytest")
+    sign_up(run, password=ATTACKER_PASSWORD)
+    user_id = user_id_of(session, VICTIM)
+    token = run(sessions.create_session, user_id=user_id, ip=IP, user_agent="made before")
+    assert run(sessions.check_session, token=token) == (None, False)
+    assert run(sessions.as_session_user, token=token, work=lambda _s, a: a) == (None, False)
+    assert run(sessions.resolve_session, token=token) is None
+    assert run(sessions.check_session, token=live)[0] is not None
+    cost = [
+        statements(session, lambda t=t: run(sessions.check_session, token=t)) for t in (token, live)
+    ]
+    assert cost[0] == cost[1]  # no extra query: the verified column was read anyway
+
+
+def test_a_code_from_a_later_sign_up_needs_a_password_in_this_tab(run, clock) -> None:
     owner = sign_up(run, password=DEFAULT_PASSWORD)
     clock.advance(minutes=2)
     attacker = sign_up(run, password=ATTACKER_PASSWORD)  # mails a code to the owner
     assert attacker.code is not None
-    with pytest.raises(InvalidInput, match="sign up again"):
+    with pytest.raises(registration.ChoosePassword):
         verify(run, VICTIM, attacker.code, owner.attempt)  # the owner's tab, the newest mail
-    with pytest.raises(InvalidInput):  # and that code is dead now
-        verify(run, VICTIM, attacker.code)
+    user_id = verify(run, VICTIM, attacker.code, owner.attempt, new_password=OWNER_CHOICE)
+    with pytest.raises(InvalidInput, match="incorrect"):
+        log_in(run, VICTIM, ATTACKER_PASSWORD)
+    assert log_in(run, VICTIM, OWNER_CHOICE) == user_id
+
+
+OWNER_CHOICE = "the owner chose this at the code form"
+
+
+def test_a_right_code_in_another_browser_must_choose_the_password(run, session, clock) -> None:
+    sign_up(run, password=DEFAULT_PASSWORD)  # the victim, in browser A
+    clock.advance(minutes=2)
+    attacker = sign_up(run, password=ATTACKER_PASSWORD)  # the code goes to the victim
+    user_id = user_id_of(session, VICTIM)
+    token = run(sessions.create_session, user_id=user_id, ip=IP, user_agent="attacker")
+    with pytest.raises(registration.ChoosePassword, match="choose a password"):
+        verify(run, VICTIM, attacker.code)  # browser B holds no fingerprint
+    assert run(users_find, email=VICTIM).email_verified_at is None
+    verify(run, VICTIM, attacker.code, new_password=OWNER_CHOICE)  # the code still works
+    with pytest.raises(InvalidInput, match="incorrect"):
+        log_in(run, VICTIM, ATTACKER_PASSWORD)
+    assert log_in(run, VICTIM, OWNER_CHOICE) == user_id
+    assert run(sessions.resolve_session, token=token) is None
+
+
+def test_the_tab_that_signed_up_keeps_its_password(run) -> None:
+    result = sign_up(run, password=DEFAULT_PASSWORD)
+    user_id = verify(run, VICTIM, result.code, result.attempt)
+    assert log_in(run, VICTIM, DEFAULT_PASSWORD) == user_id
+
+
+def test_a_password_chosen_at_the_code_form_follows_the_rules(run) -> None:
+    result = sign_up(run, password=DEFAULT_PASSWORD)
+    with pytest.raises(registration.PasswordRefused):
+        verify(run, VICTIM, result.code, new_password="short")
+    assert run(users_find, email=VICTIM).email_verified_at is None
+    verify(run, VICTIM, result.code, new_password=OWNER_CHOICE)  # no try was spent
+    assert log_in(run, VICTIM, OWNER_CHOICE)
+
+
+def test_a_right_code_to_an_unknown_tab_does_not_reveal_accounts(run, known) -> None:
+    """Without a right code, an address with or without an account answers alike."""
+    sign_up(run, email=NOBODY)
+    seen = {
+        email: answer(lambda e=email: verify(run, e, "123456x", new_password=OWNER_CHOICE))
+        for email in (known, NOBODY, "never@example.org")
+    }
+    assert len(set(seen.values())) == 1, seen
 
 
 # --- enumeration: the five flows answer alike ----------------------------------------------
@@ -244,7 +309,7 @@ def test_wrong_codes_are_limited_per_hour_across_resends(run, clock) -> None:
         verify(run, "pending@example.org", code)  # even the right code waits
     clock.advance(hours=1)
     sent = run(registration.resend_signup_code, email="pending@example.org")
-    verify(run, "pending@example.org", sent.code)
+    verify(run, "pending@example.org", sent.code, result.attempt)
 
 
 def test_the_hourly_limit_answers_alike_for_known_and_unknown(run, clock) -> None:

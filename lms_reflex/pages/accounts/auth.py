@@ -69,6 +69,38 @@ def signup_page() -> rx.Component:
     )
 
 
+def _choose_password_fields() -> rx.Component:
+    """Shown when this browser did not choose the account's password: the verifier does.
+
+    docs/security.md, "Account pre-hijacking": whoever proves the mailbox chooses the
+    password, so a password set by someone else never survives verification.
+    """
+    return rx.vstack(
+        rx.text(
+            "This browser did not choose the password of this account, so choose one now. "
+            "It replaces any password set before and signs out every other session.",
+            size="2",
+        ),
+        labeled_input(
+            "Choose a password",
+            "password",
+            type="password",
+            autocomplete="new-password",
+            hint=PASSWORD_HINT,
+            error=VerifyState.choice_error,
+        ),
+        labeled_input(
+            "Confirm password",
+            "confirm_password",
+            type="password",
+            autocomplete="new-password",
+            error=VerifyState.confirm_error,
+        ),
+        spacing="3",
+        width="100%",
+    )
+
+
 def verify_page() -> rx.Component:
     """Enter the 6-digit code from the email."""
     return app_shell(
@@ -89,7 +121,9 @@ def verify_page() -> rx.Component:
                         pattern="[0-9]{6}",
                         max_length=6,
                     ),
+                    rx.cond(VerifyState.must_choose, _choose_password_fields()),
                     submit_button("Verify email", VerifyState.busy),
+                    spacing="3",
                     width="100%",
                 ),
                 on_submit=VerifyState.verify,

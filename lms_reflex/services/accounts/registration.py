@@ -4,7 +4,8 @@ The answers do not reveal who has an account: a taken email is answered like a n
 (its owner is mailed instead), and the resend limit counts requests, not accounts. An
 unverified account is only a claim: a new sign-up for it starts over with the new
 password, and whoever enters the mailed code gets the account with every other session
-ended (docs/security.md, "Account pre-hijacking").
+ended; a tab that did not choose the account's current password must choose one then
+(docs/security.md, "Account pre-hijacking").
 """
 
 from __future__ import annotations
@@ -30,9 +31,9 @@ from lms_reflex.services.errors import InvalidInput, Throttled
 
 NAME_MAX_LENGTH = 80
 OWNER_NOTICE_INTERVAL = timedelta(minutes=15)  # at most one "someone tried" mail per 15 min
-SIGNED_UP_AGAIN = (
-    "Someone signed up again with this address after you, so this code does not confirm "
-    "your sign-up. Please sign up again."
+MAILBOX_OWNER_CHOOSES = (
+    "Your code is right. To finish, choose a password for your account: whoever reads "
+    "this mailbox sets it."
 )
 
 
@@ -192,23 +193,55 @@ def signup(
     return _taken(session, user, fresh, ip)
 
 
-def _check_attempt(session: Session, user: User, attempt: str) -> None:
-    """Refuse (and kill the code) when the account's password is not this tab's sign-up's.
+class ChoosePassword(InvalidInput):
+    """A right code from a tab that did not choose the account's current password."""
 
-    The code proves the mailbox, but a later sign-up by someone else may have replaced the
-    password meanwhile; confirming then would hand the owner an account with that other
-    person's password.
+
+class PasswordRefused(InvalidInput):
+    """The password chosen while verifying breaks a password rule (shown by its field)."""
+
+
+def _new_password_hash(new_password: str) -> str:
+    """The hash of the password chosen in the code form ("" when none was chosen).
 
     Raises:
-        InvalidInput: SIGNED_UP_AGAIN, after committing the dead code.
+        PasswordRefused: when it breaks a password rule.
     """
-    if attempt and not hmac.compare_digest(attempt, attempt_of(user.password_hash)):
-        otp.kill_codes(session=session, email=user.email, purpose=OtpPurpose.SIGNUP)
-        session.commit()
-        raise InvalidInput(SIGNED_UP_AGAIN)
+    if not new_password:
+        return ""
+    try:
+        check_password_rules(new_password)
+    except InvalidInput as exc:
+        raise PasswordRefused(exc.message) from None
+    return hash_password(new_password)
 
 
-def verify_signup(*, session: Session, email: str, code: str, ip: str, attempt: str = "") -> int:
+def _settle_password(session: Session, user: User, attempt: str, new_hash: str) -> bool:
+    """Whoever proves the mailbox chooses the password (docs/security.md, pre-hijacking).
+
+    The tab that signed up (its fingerprint matches the account's password) keeps it.
+    Any other tab, or one whose sign-up was replaced by a later one (maybe an attacker's),
+    must choose a password now, so no password chosen by someone else survives.
+
+    Returns:
+        True when the password was replaced by the one chosen here.
+
+    Raises:
+        ChoosePassword: when a password is needed and none was chosen (the caller rolls
+            back, so the right code stays usable for the next try).
+    """
+    if new_hash:
+        user.password_hash = new_hash
+        session.add(user)
+        return True
+    if attempt and hmac.compare_digest(attempt, attempt_of(user.password_hash)):
+        return False
+    raise ChoosePassword(MAILBOX_OWNER_CHOOSES)
+
+
+def verify_signup(
+    *, session: Session, email: str, code: str, ip: str, attempt: str = "", new_password: str = ""
+) -> int:
     """Mark the email verified when the sign-up code is right, ending every other session.
 
     Args:
@@ -216,32 +249,35 @@ def verify_signup(*, session: Session, email: str, code: str, ip: str, attempt: 
         email: The address the code was mailed to.
         code: What the user typed.
         ip: The client address, for the audit trail.
-        attempt: The `SignupResult.attempt` this tab got ("" when the tab has none, e.g.
-            a code mailed by an admin): when given, the account's password must still be
-            the one chosen in that sign-up.
+        attempt: The `SignupResult.attempt` this tab got ("" when the tab has none): when
+            it names the account's current password, that password stays.
+        new_password: The password chosen in the code form; required when `attempt` does
+            not name the account's current password. Slow (argon2) when given.
 
     Returns:
         The user id (the caller signs the user in with a fresh session).
 
     Raises:
+        PasswordRefused: the chosen password breaks a rule (checked before the code).
         InvalidInput: (otp.CodeRefused) wrong, expired, used or too many tries; an unknown
-            email gets the same answer as a wrong code. SIGNED_UP_AGAIN when someone
-            signed up again since this tab's sign-up.
+            email gets the same answer as a wrong code. ChoosePassword after a right code
+            when a password must be chosen and none was.
         Throttled: too many wrong codes for this address in the last hour.
     """
+    new_hash = _new_password_hash(new_password)
     email = _lookup_email(email)
     with record_failures(session=session, action="signup_verify_failed", subject=email, ip=ip):
         otp.verify_code(session=session, email=email, purpose=OtpPurpose.SIGNUP, code=code)
         user = _find_user(session, email)
         if user is None or user.id is None:
             raise otp.CodeRefused(otp.WRONG)
-    _check_attempt(session, user, attempt)
+    chosen = _settle_password(session, user, attempt, new_hash)
     if user.email_verified_at is None:
         user.email_verified_at = utcnow()
         session.add(user)
     # Sessions made before the mailbox was proven (an earlier claimant's) end here.
     ended = revoke_all_sessions(session=session, user_id=user.id)
-    detail = {"sessions_ended": ended}
+    detail = {"sessions_ended": ended, "chosen_at_verify": chosen}
     record_event(
         session=session,
         action="email_verified",

@@ -111,13 +111,13 @@ def resolve_session(*, session: Session, token: str | None, touch: bool = True) 
 
     Returns:
         The Actor, or None when the token is unknown, revoked, idle or absolutely expired,
-        or the user is gone or deactivated.
+        or the user is gone, deactivated or not verified.
     """
     row = _find_live(session, token)
     if row is None:
         return None
     actor = load_actor(session, row.user_id)
-    if actor is None:
+    if actor is None or not actor.is_verified:
         return None
     now = utcnow()
     if touch and now - row.last_seen_at >= TOUCH_INTERVAL:
@@ -164,9 +164,12 @@ def check_session(*, session: Session, token: str | None) -> tuple[Actor | None,
     if row is None:
         return None, False
     expires_at, last_seen_at, user_id, role, verified_at, first_name, last_name = tuple(row)
-    if not _in_time(expires_at, last_seen_at):
+    # An unverified account gets no session (docs/security.md, "Account pre-hijacking"):
+    # one made before that rule, or by any other path, is refused here, from the columns
+    # this one query reads anyway.
+    if verified_at is None or not _in_time(expires_at, last_seen_at):
         return None, False
-    actor = Actor(user_id, role, verified_at is not None, first_name, last_name)
+    actor = Actor(user_id, role, True, first_name, last_name)
     return actor, utcnow() - last_seen_at >= TOUCH_INTERVAL
 
 

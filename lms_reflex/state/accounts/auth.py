@@ -68,11 +68,20 @@ class VerifyState(rx.State):
     email: str = ""
     resend_wait_s: int = 0
     busy: bool = False
+    # Whoever proves the mailbox chooses the password: a tab that did not choose the
+    # account's current password shows "Choose a password" (docs/security.md).
+    must_choose: bool = False
+    choice_error: str = ""
+    confirm_error: str = ""
     _ticking: bool = False
     # Which sign-up (or sign-in) of this tab the code must confirm: the password chosen
     # there, by fingerprint. Server-side only (a backend var never reaches the browser).
     _attempt_email: str = ""
     _attempt: str = ""
+
+    def _tab_attempt(self) -> str:
+        """This tab's fingerprint of the password it chose for this email ("" if none)."""
+        return self._attempt if self._attempt_email == self.email else ""
 
     @rx.event
     def load(self):
@@ -80,9 +89,12 @@ class VerifyState(rx.State):
 
         The countdown always starts at a minute: reading the real wait from the database
         would show 0 for addresses that got no code, revealing that they have an account.
+        The password fields depend only on this tab, never on the account.
         """
         self.email = route_param(self, "email")[:320]
         self.busy = False
+        self.must_choose = not self._tab_attempt()
+        self.choice_error = self.confirm_error = ""
         self.resend_wait_s = RESEND_WAIT_S
         return VerifyState.count_down
 
@@ -101,24 +113,39 @@ class VerifyState(rx.State):
                     self._ticking = False
                     return
 
+    def _refused(self, exc: DomainError) -> rx.event.EventSpec | None:
+        """Put a password refusal next to its field; anything else becomes a toast."""
+        self.busy = False
+        if isinstance(exc, registration.ChoosePassword):
+            self.must_choose = True  # someone signed up again since this tab did
+        if isinstance(exc, (registration.ChoosePassword, registration.PasswordRefused)):
+            self.choice_error = exc.message
+            return None
+        return error_toast(exc)
+
     @rx.event
     async def verify(self, form: dict):
-        """Check the code; on success sign the user in and go to the dashboard."""
+        """Check the code (and the password chosen here, if any); then sign the user in."""
+        self.choice_error = self.confirm_error = ""
+        password = field(form, "password", 300) if self.must_choose else ""
+        if password and passwords_differ(form, "password", "confirm_password"):
+            self.confirm_error = PASSWORDS_DIFFER
+            return
         self.busy = True
         yield
-        attempt = self._attempt if self._attempt_email == self.email else ""
+        call = call_hashing_service if password else call_service
         try:
-            user_id = await call_service(
+            user_id = await call(
                 registration.verify_signup,
                 email=self.email,
                 code=field(form, "code", 20).strip(),
                 ip=client_ip(self),
-                attempt=attempt,
+                attempt=self._tab_attempt(),
+                new_password=password,
             )
             ticket = await call_service(sessions.issue_login_ticket, user_id=user_id)
         except DomainError as exc:
-            self.busy = False
-            yield error_toast(exc)
+            yield self._refused(exc)
             return
         yield sign_in_redirect(ticket, routes.DASHBOARD)
 
