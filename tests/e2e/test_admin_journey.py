@@ -266,6 +266,7 @@ def test_a_deactivated_students_open_tab_fails_its_next_event(
     page.goto("/admin/users")
     _find_user(page, student_email)
     page.get_by_role("button", name="Deactivate Grace Hopper").click()
+    page.get_by_role("alertdialog").get_by_role("button", name="Deactivate").click()
     expect(page.get_by_role("button", name="Reactivate Grace Hopper")).to_be_visible()
 
     refused = send_event(student, base_url, "DashboardState.load", {}, path="/dashboard")

@@ -103,3 +103,12 @@ def test_promotion_is_for_admins_only(session: Session, admin, learner) -> None:
         user_changes.promote_to_admin(
             session=session, actor=actor(learner), user_id=learner.id, password=PASSWORD
         )
+
+
+def test_an_admin_is_told_at_once_they_cannot_change_themselves(session: Session, admin) -> None:
+    with pytest.raises(InvalidInput, match="your own admin rights"):
+        user_changes.role_change_preview(
+            session=session, actor=actor(admin), user_id=admin.id, role="student"
+        )
+    with pytest.raises(InvalidInput, match="deactivate yourself"):
+        user_changes.deactivation_preview(session=session, actor=actor(admin), user_id=admin.id)

@@ -276,7 +276,6 @@ def _password_field() -> rx.Component:
             id="promote-password-error",
             color_scheme="red",
             size="2",
-            role=rx.cond(bad, "alert", "none"),
         ),
         spacing="1",
         width="100%",

@@ -22,6 +22,7 @@ from lms_reflex.services.audit import record_failures
 from lms_reflex.services.errors import InvalidInput
 
 PROMOTE_FAILED = "admin_promote_failed"
+SELF_CHANGE = "You cannot remove your own admin rights or deactivate yourself."
 
 
 @dataclass(frozen=True)
@@ -71,12 +72,14 @@ def role_change_preview(
         NotFound: unknown user.
         InvalidInput: an unknown role, or the role the user already has.
     """
-    require_admin(actor)
+    actor = require_admin(actor)
     if not isinstance(role, str) or role not in set(Role):
         raise InvalidInput("Please choose student, instructor or admin.")
     user = _user(session, user_id)
     if user.role == role:
         raise InvalidInput(f"{user.full_name} is already a {role}.")
+    if user.id == actor.id:
+        raise InvalidInput(SELF_CHANGE)
     return PendingChange(
         user.id or 0, user.full_name, role, _role_effect(user, role), role == Role.ADMIN
     )
@@ -90,10 +93,12 @@ def deactivation_preview(*, session: Session, actor: Actor | None, user_id: int)
         NotFound: unknown user.
         InvalidInput: the account is already deactivated.
     """
-    require_admin(actor)
+    actor = require_admin(actor)
     user = _user(session, user_id)
     if not user.is_active:
         raise InvalidInput(f"{user.full_name} is already deactivated.")
+    if user.id == actor.id:
+        raise InvalidInput(SELF_CHANGE)
     count = active_sessions(session, user.id or 0)
     effect = f"They cannot sign in until reactivated. {_sessions_text(count)}"
     return PendingChange(user.id or 0, user.full_name, user.role, effect)

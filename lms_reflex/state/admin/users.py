@@ -141,7 +141,7 @@ class AdminUsersState(rx.State):
         self.confirm_open, self.pending_kind, self.password_error = False, "", ""
         refresh = AdminUsersState.go_to_page(self.page_number)
         if kind != "deactivate":
-            return [rx.toast.success(f"{name} is now a {self.pending_role}."), refresh]
+            return [rx.toast.success(f"Role of {name}: {self.pending_role}."), refresh]
         undo = rx.toast.success(
             f"{name} is deactivated.",
             duration=8000,
