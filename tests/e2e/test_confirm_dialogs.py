@@ -150,3 +150,19 @@ def test_a_review_needs_a_rating_picked_by_keyboard_and_deleting_asks_first(
     dialog.get_by_role("button", name="Delete review").click()
     expect(page.get_by_text("Your review is deleted.")).to_be_visible()
     assert _review_count(app_env, email) == 0
+
+
+def test_sign_out_everywhere_asks_first(page: Page, smtp: SmtpSink) -> None:
+    sign_up(page, smtp, new_email())
+    page.goto("/settings")
+    page.get_by_role("button", name="Sign out everywhere").click()
+    dialog = page.get_by_role("alertdialog", name="Sign out everywhere?")
+    expect(dialog.get_by_role("button", name="Cancel")).to_be_focused()
+    dialog.get_by_role("button", name="Cancel").click()
+    expect(dialog).to_have_count(0)
+    page.goto("/dashboard")
+    expect(page.get_by_role("heading", level=1, name="My learning")).to_be_visible()
+    page.goto("/settings")
+    page.get_by_role("button", name="Sign out everywhere").click()
+    dialog.get_by_role("button", name="Sign out everywhere").click()
+    expect(page).to_have_url(re.compile(r"/login"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from lms_reflex.components.confirm import confirm_dialog
 from lms_reflex.components.forms import labeled_input, ready_to_submit
 from lms_reflex.components.shell import app_shell
 from lms_reflex.state.accounts.settings import SettingsState
@@ -74,8 +75,13 @@ def settings_page() -> rx.Component:
         _password_form(),
         rx.vstack(
             rx.heading("Sessions", size="5", as_="h2"),
-            rx.button(
-                "Sign out everywhere", on_click=SettingsState.sign_out_everywhere, variant="soft"
+            confirm_dialog(
+                title="Sign out everywhere?",
+                description="Every browser and device signed in to your account is signed "
+                "out, this one included.",
+                confirm_label="Sign out everywhere",
+                on_confirm=SettingsState.sign_out_everywhere,
+                trigger=rx.button("Sign out everywhere", type="button", variant="soft"),
             ),
             align="start",
         ),
