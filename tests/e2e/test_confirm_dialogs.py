@@ -166,3 +166,22 @@ def test_sign_out_everywhere_asks_first(page: Page, smtp: SmtpSink) -> None:
     page.get_by_role("button", name="Sign out everywhere").click()
     dialog.get_by_role("button", name="Sign out everywhere").click()
     expect(page).to_have_url(re.compile(r"/login"))
+
+
+def test_deleting_the_account_asks_first_with_the_password(
+    page: Page, app_env: dict[str, str], smtp: SmtpSink
+) -> None:
+    email = new_email()
+    sign_up(page, smtp, email)
+    page.goto("/settings")
+    page.get_by_role("button", name="Delete my account").click()
+    dialog = page.get_by_role("alertdialog", name="Delete your account?")
+    expect(dialog.get_by_role("button", name="Cancel")).to_be_focused()
+    dialog.get_by_role("button", name="Cancel").click()
+    expect(dialog).to_have_count(0)
+    assert db_rows(app_env, 'SELECT id FROM "user" WHERE email = :e', e=email)
+    page.get_by_role("button", name="Delete my account").click()
+    dialog.get_by_label("Password to confirm").fill(PASSWORD)
+    dialog.get_by_role("button", name="Delete my account").click()
+    expect(page).not_to_have_url(re.compile(r"/settings"))
+    assert not db_rows(app_env, 'SELECT id FROM "user" WHERE email = :e', e=email)
