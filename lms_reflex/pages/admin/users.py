@@ -258,7 +258,7 @@ def _enrollments_panel() -> rx.Component:
 
 def _password_field() -> rx.Component:
     """The acting admin's password, asked before anyone becomes an admin."""
-    bad = S.password_error != ""
+    bad = S.proof_error != ""
     return rx.vstack(
         _label("Your password", "promote-password"),
         rx.input(
@@ -272,7 +272,7 @@ def _password_field() -> rx.Component:
             width="100%",
         ),
         rx.text(
-            S.password_error,
+            S.proof_error,
             id="promote-password-error",
             color_scheme="red",
             size="2",
@@ -291,7 +291,7 @@ def _confirm_change() -> rx.Component:
                       "Make " + S.pending_name + " " + S.pending_role + "?"),
         description=S.pending_effect,
         confirm_label=rx.cond(deactivate, "Deactivate", "Change role"),
-        extra=rx.cond(S.pending_password, _password_field()),
+        extra=rx.cond(S.needs_proof, _password_field()),
         on_submit=S.confirm_pending,
         open=S.confirm_open,
         on_open_change=S.close_confirm,

@@ -50,9 +50,9 @@ class AdminUsersState(rx.State):
     pending_name: str = ""
     pending_role: str = ""
     pending_effect: str = ""
-    pending_password: bool = False
+    needs_proof: bool = False
     confirm_open: bool = False
-    password_error: str = ""
+    proof_error: str = ""
 
     @rx.event
     async def load(self):
@@ -102,7 +102,7 @@ class AdminUsersState(rx.State):
     def close_confirm(self, open: bool):
         """Cancel or Escape: forget the pending change; nothing was changed."""
         if open is False:
-            self.confirm_open, self.pending_kind, self.password_error = False, "", ""
+            self.confirm_open, self.pending_kind, self.proof_error = False, "", ""
 
     @rx.event
     async def confirm_pending(self, form: dict):
@@ -112,7 +112,7 @@ class AdminUsersState(rx.State):
             actor = require_admin(await current_actor(self))  # also when nothing is pending
             if kind == "deactivate":
                 await call_service(admin_users.deactivate_user, actor=actor, user_id=user_id)
-            elif kind == "role" and self.pending_password:
+            elif kind == "role" and self.needs_proof:
                 await call_hashing_service(
                     user_changes.promote_to_admin,
                     actor=actor,
@@ -130,15 +130,15 @@ class AdminUsersState(rx.State):
             else:
                 return None
         except DomainError as exc:
-            if self.pending_password and kind:  # the wrong password, or "try again in N seconds"
-                self.password_error = exc.message
+            if self.needs_proof and kind:  # the wrong password, or "try again in N seconds"
+                self.proof_error = exc.message
                 return None
             return error_toast(exc)
         return self._confirmed(kind, user_id)
 
     def _confirmed(self, kind: str, user_id: int):
         name = self.pending_name
-        self.confirm_open, self.pending_kind, self.password_error = False, "", ""
+        self.confirm_open, self.pending_kind, self.proof_error = False, "", ""
         refresh = AdminUsersState.go_to_page(self.page_number)
         if kind != "deactivate":
             return [rx.toast.success(f"Role of {name}: {self.pending_role}."), refresh]
@@ -158,7 +158,7 @@ class AdminUsersState(rx.State):
             return [error_toast(exc), AdminUsersState.go_to_page(self.page_number)]
         self.pending_kind, self.pending_user, self.pending_name = kind, found.user_id, found.name
         self.pending_role, self.pending_effect = found.role, found.effect
-        self.pending_password, self.password_error = found.needs_password, ""
+        self.needs_proof, self.proof_error = found.needs_password, ""
         self.confirm_open = True
         return None
 
