@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import reflex as rx
 
+from lms_reflex.components.confirm import confirm_dialog
 from lms_reflex.components.forms import labeled_input, ready_to_submit
 from lms_reflex.components.shell import app_shell
 from lms_reflex.state.accounts.settings import SettingsState
+
+DELETE_EFFECT = (
+    "This removes your profile, enrollments and progress. Reviews stay, without your name. "
+    "It cannot be undone."
+)
 
 
 def _password_form() -> rx.Component:
@@ -38,33 +44,27 @@ def _password_form() -> rx.Component:
 
 
 def _delete_form() -> rx.Component:
-    return rx.form(
-        rx.vstack(
-            rx.heading("Delete account", size="5", as_="h2"),
-            rx.text(
-                "This removes your profile, enrollments and progress. Reviews stay, without "
-                "your name. It cannot be undone.",
-                size="2",
+    """The password is asked in the confirmation itself: one deliberate step, not two."""
+    return rx.vstack(
+        rx.heading("Delete account", size="5", as_="h2"),
+        rx.text(DELETE_EFFECT, size="2"),
+        confirm_dialog(
+            title="Delete your account?",
+            description=DELETE_EFFECT,
+            confirm_label="Delete my account",
+            trigger=rx.button("Delete my account", type="button", color_scheme="red",
+                              variant="outline"),
+            extra=rx.box(
+                labeled_input("Password to confirm", "delete_password", type="password",
+                              autocomplete="current-password"),
+                margin_top="1rem",
             ),
-            labeled_input(
-                "Password to confirm",
-                "delete_password",
-                type="password",
-                autocomplete="current-password",
-            ),
-            rx.button(
-                "Delete my account",
-                type="submit",
-                color_scheme="red",
-                high_contrast=True,
-                disabled=~ready_to_submit(),
-            ),
-            width="100%",
-            max_width="28rem",
-            align="start",
+            on_submit=SettingsState.delete_account,
         ),
-        on_submit=SettingsState.delete_account,
-    )
+        width="100%",
+        max_width="28rem",
+        align="start",
+    )  # fmt: skip
 
 
 def settings_page() -> rx.Component:
@@ -74,8 +74,13 @@ def settings_page() -> rx.Component:
         _password_form(),
         rx.vstack(
             rx.heading("Sessions", size="5", as_="h2"),
-            rx.button(
-                "Sign out everywhere", on_click=SettingsState.sign_out_everywhere, variant="soft"
+            confirm_dialog(
+                title="Sign out everywhere?",
+                description="Every browser and device signed in to your account is signed "
+                "out, this one included.",
+                confirm_label="Sign out everywhere",
+                on_confirm=SettingsState.sign_out_everywhere,
+                trigger=rx.button("Sign out everywhere", type="button", variant="soft"),
             ),
             align="start",
         ),

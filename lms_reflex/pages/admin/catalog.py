@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from lms_reflex.components.admin_nav import admin_page, pager
+from lms_reflex.components.confirm import confirm_dialog
 from lms_reflex.components.forms import ready_to_submit
 from lms_reflex.services.admin.catalog import AdminCourseRow
 from lms_reflex.services.admin.moderation import ModeratedReview
@@ -75,14 +76,20 @@ def _category(cat: rx.Var[CategoryView], index: rx.Var[int]) -> rx.Component:
                         disabled=index == C.categories.length() - 1,
                         aria_label="Move " + cat.name + " down",
                     ),
-                    rx.button(
-                        "Delete",
-                        type="button",
-                        variant="soft",
-                        color_scheme="red",
-                        high_contrast=True,
-                        on_click=C.delete(cat.id),
-                        aria_label="Delete " + cat.name,
+                    confirm_dialog(
+                        title="Delete the category " + cat.name + "?",
+                        description="It leaves the catalog. Categories that still hold "
+                        "courses cannot be deleted.",
+                        confirm_label="Delete category",
+                        on_confirm=C.delete(cat.id),
+                        trigger=rx.button(
+                            "Delete",
+                            type="button",
+                            variant="soft",
+                            color_scheme="red",
+                            high_contrast=True,
+                            aria_label="Delete " + cat.name,
+                        ),
                     ),
                     spacing="2",
                     wrap="wrap",

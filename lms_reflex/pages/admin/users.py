@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from lms_reflex.components.admin_nav import admin_page, pager
+from lms_reflex.components.confirm import confirm_dialog
 from lms_reflex.components.forms import ready_to_submit
 from lms_reflex.services.admin.moderation import CourseChoice, UserEnrollment
 from lms_reflex.services.admin.users import AdminUserRow
@@ -53,7 +54,7 @@ def _role_picker(row: rx.Var[AdminUserRow]) -> rx.Component:
         rx.el.option("Instructor", value="instructor"),
         rx.el.option("Admin", value="admin"),
         value=row.role,
-        on_change=lambda value: S.change_role(row.id, value),
+        on_change=lambda value: S.ask_role(row.id, value),
         aria_label="Role of " + row.name,
         style={"padding": "0.3rem"},
     )
@@ -111,7 +112,7 @@ def _actions(row: rx.Var[AdminUserRow]) -> rx.Component:
                 variant="soft",
                 color_scheme="red",
                 high_contrast=True,
-                on_click=S.set_active(row.id, False),
+                on_click=S.ask_deactivate(row.id),
                 aria_label="Deactivate " + row.name,
             ),
             rx.button(
@@ -255,6 +256,48 @@ def _enrollments_panel() -> rx.Component:
     )
 
 
+def _password_field() -> rx.Component:
+    """The acting admin's password, asked before anyone becomes an admin."""
+    bad = S.proof_error != ""
+    return rx.vstack(
+        _label("Your password", "promote-password"),
+        rx.input(
+            id="promote-password",
+            name="password",
+            type="password",
+            auto_complete="current-password",
+            max_length=200,
+            aria_invalid=rx.cond(bad, "true", "false"),
+            aria_describedby="promote-password-error",
+            width="100%",
+        ),
+        rx.text(
+            S.proof_error,
+            id="promote-password-error",
+            color_scheme="red",
+            size="2",
+        ),
+        spacing="1",
+        width="100%",
+        margin_top="1rem",
+    )
+
+
+def _confirm_change() -> rx.Component:
+    """One dialog for the pending role change or deactivation, naming user and effect."""
+    deactivate = S.pending_kind == "deactivate"
+    return confirm_dialog(
+        title=rx.cond(deactivate, "Deactivate " + S.pending_name + "?",
+                      "Make " + S.pending_name + " " + S.pending_role + "?"),
+        description=S.pending_effect,
+        confirm_label=rx.cond(deactivate, "Deactivate", "Change role"),
+        extra=rx.cond(S.needs_proof, _password_field()),
+        on_submit=S.confirm_pending,
+        open=S.confirm_open,
+        on_open_change=S.close_confirm,
+    )  # fmt: skip
+
+
 def admin_users_page() -> rx.Component:
     """Everyone with an account, 25 a page."""
     return admin_page(
@@ -268,4 +311,5 @@ def admin_users_page() -> rx.Component:
         _users_table(),
         pager("users", S.page_number, S.pages, S.go_to_page),
         rx.cond(S.picked_user > 0, _enrollments_panel()),
+        _confirm_change(),
     )

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import reflex as rx
 
+from lms_reflex.components.confirm import confirm_dialog
 from lms_reflex.components.course_card import rating_line, thumbnail
 from lms_reflex.components.forms import loading
 from lms_reflex.components.shell import app_shell
+from lms_reflex.components.star_rating import star_rating
 from lms_reflex.services.views import LessonRow, ReviewView, SectionView
 from lms_reflex.state.catalog.course import CourseState, ReviewsState
 from lms_reflex.state.session import SessionState
@@ -150,20 +152,26 @@ def _star_bar(stars: int) -> rx.Component:
     )
 
 
+def _delete_review() -> rx.Component:
+    return confirm_dialog(
+        title="Delete your review?",
+        description="Your rating and your text leave the course page. This cannot be undone.",
+        confirm_label="Delete review",
+        on_confirm=ReviewsState.delete,
+        trigger=rx.button("Delete my review", type="button", variant="outline",
+                          color_scheme="red"),
+    )  # fmt: skip
+
+
 def _my_review_form() -> rx.Component:
     """Enrolled students write one review and can edit or delete it."""
     mine = ReviewsState.mine
     return rx.form(
         rx.vstack(
             rx.heading(rx.cond(mine, "Your review", "Review this course"), size="4", as_="h3"),
-            rx.el.label("Your rating", html_for="field-rating", style={"font_weight": "500"}),
-            rx.el.select(
-                *[rx.el.option(f"{n} star{'s' if n > 1 else ''}", value=str(n))
-                  for n in (5, 4, 3, 2, 1)],
-                id="field-rating", name="rating", style={"padding": "0.4rem"},
-                default_value=rx.cond(mine, mine.rating.to_string(), "5"),
-                key=rx.cond(mine, mine.id.to_string(), "new"),
-            ),
+            star_rating(name="rating", legend="Your rating", chosen=rx.cond(mine, mine.rating, 0),
+                        error=ReviewsState.rating_error,
+                        key=rx.cond(mine, mine.id.to_string() + mine.rating.to_string(), "new")),
             rx.el.label("Your review", html_for="field-body", style={"font_weight": "500"}),
             rx.text_area(id="field-body", name="body", max_length=2000, width="100%", rows="4",
                          default_value=rx.cond(mine, mine.body, ""),
@@ -171,8 +179,7 @@ def _my_review_form() -> rx.Component:
             rx.hstack(
                 rx.button(rx.cond(mine, "Save changes", "Post review"), type="submit",
                           disabled=~rx.State.is_hydrated),
-                rx.cond(mine, rx.button("Delete my review", type="button", variant="outline",
-                                        color_scheme="red", on_click=ReviewsState.delete)),
+                rx.cond(mine, _delete_review()),
             ),
             width="100%", max_width="36rem", align="start",
         ),

@@ -6,6 +6,7 @@ import reflex as rx
 
 from lms_reflex.components.forms import loading, ready_to_submit
 from lms_reflex.components.shell import app_shell
+from lms_reflex.components.star_rating import star_rating
 from lms_reflex.components.video import lesson_video
 from lms_reflex.services.learning.lessons import PlayerLesson, PlayerSection
 from lms_reflex.state.learning.player import VIDEO_BOX_ID, PlayerState, ResumeState
@@ -148,12 +149,8 @@ def _review_box() -> rx.Component:
     """After the last lesson: a moment of success and an invitation to review."""
     form = rx.form(
         rx.vstack(
-            rx.el.label("Your rating", html_for="field-rating", style={"font_weight": "500"}),
-            rx.el.select(
-                *[rx.el.option(f"{n} star{'s' if n > 1 else ''}", value=str(n))
-                  for n in (5, 4, 3, 2, 1)],
-                id="field-rating", name="rating", style={"padding": "0.4rem"},
-            ),
+            star_rating(name="rating", legend="Your rating", chosen=0,
+                        error=PlayerState.rating_error, key="new"),
             rx.el.label("Your review", html_for="field-body", style={"font_weight": "500"}),
             rx.text_area(id="field-body", name="body", max_length=2000, width="100%", rows="4"),
             rx.button("Post review", type="submit", disabled=~ready_to_submit()),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from lms_reflex.components.builder_nav import builder_nav
+from lms_reflex.components.confirm import confirm_dialog
 from lms_reflex.components.forms import labeled_input, loading, ready_to_submit
 from lms_reflex.components.shell import app_shell
 from lms_reflex.components.sortable import (
@@ -160,22 +161,14 @@ def _delete_dialog() -> rx.Component:
         "The section, its lessons and their videos are deleted. This cannot be undone.",
         "The lesson and its video are deleted. This cannot be undone.",
     )
-    return rx.alert_dialog.root(
-        rx.alert_dialog.content(
-            rx.alert_dialog.title("Delete ", what, " \u201c", C.delete_title, "\u201d?"),
-            rx.alert_dialog.description(explain, size="2"),
-            rx.cond(C.delete_warning != "",
-                    rx.callout(C.delete_warning, icon="triangle_alert", color_scheme="red",
-                               role="alert", margin_top="1rem")),
-            rx.hstack(
-                rx.alert_dialog.cancel(rx.button("Cancel", variant="soft", color_scheme="gray")),
-                rx.button(rx.cond(C.delete_warning != "", "Delete with student progress",
-                                  "Delete"),
-                          color_scheme="red", high_contrast=True,  # AA contrast
-                          on_click=C.confirm_delete),
-                justify="end", spacing="3", margin_top="1rem",
-            ),
-        ),
+    return confirm_dialog(
+        title=rx.fragment("Delete ", what, " \u201c", C.delete_title, "\u201d?"),
+        description=explain,
+        confirm_label=rx.cond(C.delete_warning != "", "Delete with student progress", "Delete"),
+        on_confirm=C.confirm_delete,
+        extra=rx.cond(C.delete_warning != "",
+                      rx.callout(C.delete_warning, icon="triangle_alert", color_scheme="red",
+                                 role="alert", margin_top="1rem")),
         open=C.delete_open,
         on_open_change=C.set_delete_open,
     )  # fmt: skip

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from lms_reflex.components.builder_nav import builder_nav
+from lms_reflex.components.confirm import confirm_dialog
 from lms_reflex.components.forms import labeled_input, loading
 from lms_reflex.components.shell import app_shell
 from lms_reflex.components.teach_fields import refused_notice, status_badge
@@ -178,25 +179,15 @@ def _check_item(item: rx.Var[ChecklistItem]) -> rx.Component:
 
 def _delete_dialog() -> rx.Component:
     """A confirmation that names the course; the service refuses joined or published ones."""
-    return rx.alert_dialog.root(
-        rx.alert_dialog.trigger(
-            rx.button("Delete course", color_scheme="red", variant="outline",
-                      disabled=P.busy | (P.status == "published")),
-        ),
-        rx.alert_dialog.content(
-            rx.alert_dialog.title("Delete \u201c", P.title, "\u201d?"),
-            rx.alert_dialog.description(
-                "This removes the course with its sections, lessons, videos and pictures. "
-                "It cannot be undone.", size="2"),
-            rx.flex(
-                rx.alert_dialog.cancel(rx.button("Keep the course", variant="soft",
-                                                 color_scheme="gray")),
-                rx.alert_dialog.action(rx.button("Delete for good", color_scheme="red",
-                                                 high_contrast=True, on_click=P.delete_course)),
-                spacing="3", justify="end", margin_top="1rem",
-            ),
-            max_width="30rem",
-        ),
+    return confirm_dialog(
+        title=rx.fragment("Delete \u201c", P.title, "\u201d?"),
+        description="This removes the course with its sections, lessons, videos and pictures. "
+        "It cannot be undone.",
+        confirm_label="Delete for good",
+        on_confirm=P.delete_course,
+        cancel_label="Keep the course",
+        trigger=rx.button("Delete course", type="button", color_scheme="red", variant="outline",
+                          disabled=P.busy | (P.status == "published")),
     )  # fmt: skip
 
 

@@ -233,13 +233,16 @@ def change_role(*, session: Session, actor: Actor | None, user_id: int, role: st
         NotSignedIn: for anonymous callers.
         PermissionDenied: anyone but an admin.
         NotFound: unknown user.
-        InvalidInput: an unknown role, demoting oneself, or demoting the last active admin.
+        InvalidInput: an unknown role, demoting oneself or the last active admin, or a
+            promotion to admin (that needs a password: user_changes.promote_to_admin).
     """
     admin = require_admin(actor)
     if not isinstance(role, str) or role not in set(Role):
         raise InvalidInput("Please choose student, instructor or admin.")
     user = _user(session, user_id)
     before = user.role
+    if role == Role.ADMIN and before != Role.ADMIN:
+        raise InvalidInput("Promoting to admin needs your password.")
     if before == Role.ADMIN and role != Role.ADMIN:
         _keep_an_admin(session, admin, user)
     user.role = role

@@ -12,15 +12,17 @@ from typing import Any
 import reflex as rx
 
 from lms_reflex import routes
-from lms_reflex.db import call_service
+from lms_reflex.db import call_hashing_service, call_service
+from lms_reflex.services.actor import require_admin
 from lms_reflex.services.admin import moderation as admin_moderation
+from lms_reflex.services.admin import user_changes
 from lms_reflex.services.admin import users as admin_users
 from lms_reflex.services.admin.moderation import CourseChoice, UserEnrollment
 from lms_reflex.services.admin.users import AdminUserRow
 from lms_reflex.services.errors import DomainError, PermissionDenied
 from lms_reflex.services.learning import enrollment
 from lms_reflex.services.validation import parse_id, parse_page
-from lms_reflex.state.session import actor_or_login, current_actor
+from lms_reflex.state.session import actor_or_login, client_ip, current_actor
 from lms_reflex.state.util import MAIL_FAILED, error_toast, field, send_mail_off_loop
 
 PAGE_SIZE = 25
@@ -42,6 +44,15 @@ class AdminUsersState(rx.State):
     picked_name: str = ""
     picked_enrollments: list[UserEnrollment] = []
     course_choices: list[CourseChoice] = []
+    # The change waiting for the admin's confirmation (issue 17): "role" or "deactivate".
+    pending_kind: str = ""
+    pending_user: int = 0
+    pending_name: str = ""
+    pending_role: str = ""
+    pending_effect: str = ""
+    needs_proof: bool = False
+    confirm_open: bool = False
+    proof_error: str = ""
 
     @rx.event
     async def load(self):
@@ -72,6 +83,84 @@ class AdminUsersState(rx.State):
     async def change_role(self, user_id: int, role: str):
         """Make a user a student, an instructor or an admin (never the last admin away)."""
         return await self._act(admin_users.change_role, "Role changed.", user_id, role=role)
+
+    @rx.event
+    async def ask_role(self, user_id: int, role: str):
+        """Open the confirmation for a role change, naming the user and the effect."""
+        return await self._ask(
+            "role", user_changes.role_change_preview, user_id=parse_id(user_id), role=role
+        )
+
+    @rx.event
+    async def ask_deactivate(self, user_id: int):
+        """Open the confirmation for a deactivation, with the sessions it ends."""
+        return await self._ask(
+            "deactivate", user_changes.deactivation_preview, user_id=parse_id(user_id)
+        )
+
+    @rx.event
+    def close_confirm(self, open: bool):
+        """Cancel or Escape: forget the pending change; nothing was changed."""
+        if open is False:
+            self.confirm_open, self.pending_kind, self.proof_error = False, "", ""
+
+    @rx.event
+    async def confirm_pending(self, form: dict):
+        """Do the confirmed change; the service checks the admin (and password) again."""
+        kind, user_id = self.pending_kind, self.pending_user
+        try:
+            actor = require_admin(await current_actor(self))  # also when nothing is pending
+            if kind == "deactivate":
+                await call_service(admin_users.deactivate_user, actor=actor, user_id=user_id)
+            elif kind == "role" and self.needs_proof:
+                await call_hashing_service(
+                    user_changes.promote_to_admin,
+                    actor=actor,
+                    user_id=user_id,
+                    password=field(form, "password", 200),
+                    ip=client_ip(self),
+                )
+            elif kind == "role":
+                await call_service(
+                    admin_users.change_role,
+                    actor=actor,
+                    user_id=user_id,
+                    role=self.pending_role,
+                )
+            else:
+                return None
+        except DomainError as exc:
+            if self.needs_proof and kind:  # the wrong password, or "try again in N seconds"
+                self.proof_error = exc.message
+                return None
+            return error_toast(exc)
+        return self._confirmed(kind, user_id)
+
+    def _confirmed(self, kind: str, user_id: int):
+        name = self.pending_name
+        self.confirm_open, self.pending_kind, self.proof_error = False, "", ""
+        refresh = AdminUsersState.go_to_page(self.page_number)
+        if kind != "deactivate":
+            return [rx.toast.success(f"Role of {name}: {self.pending_role}."), refresh]
+        undo = rx.toast.success(
+            f"{name} is deactivated.",
+            duration=8000,
+            action={"label": "Undo", "on_click": AdminUsersState.set_active(user_id, True)},
+        )
+        return [undo, refresh]
+
+    async def _ask(self, kind: str, preview: Callable[..., Any], **kwargs: Any):
+        try:
+            found = await call_service(
+                preview, readonly=True, actor=await current_actor(self), **kwargs
+            )
+        except DomainError as exc:
+            return [error_toast(exc), AdminUsersState.go_to_page(self.page_number)]
+        self.pending_kind, self.pending_user, self.pending_name = kind, found.user_id, found.name
+        self.pending_role, self.pending_effect = found.role, found.effect
+        self.needs_proof, self.proof_error = found.needs_password, ""
+        self.confirm_open = True
+        return None
 
     @rx.event
     async def approve(self, user_id: int):

@@ -19,6 +19,9 @@ from lms_reflex.services.views import CourseDetail, ReviewView
 from lms_reflex.state.session import as_actor, current_actor, with_top_bar
 from lms_reflex.state.util import error_toast, field, route_param, send_after_reply
 
+# Focus moves to the first error (issue 17): the first star of the review's rating picker.
+FOCUS_FIRST_STAR = "document.getElementById('rating-star-1')?.focus()"
+
 
 class CourseState(rx.State):
     """The course page and its enroll button."""
@@ -82,6 +85,7 @@ class ReviewsState(rx.State):
     total: int = 0
     mine: MyReview | None = None
     is_instructor: bool = False  # shows reply forms; the service decides who may reply
+    rating_error: str = ""  # shown under the star picker (components/star_rating.py)
 
     async def _course_id(self) -> int:
         course = (await self.get_state(CourseState)).course
@@ -121,11 +125,12 @@ class ReviewsState(rx.State):
     @rx.event
     async def save(self, form: dict):
         """Write or edit the visitor's review; the service checks enrollment and values."""
-        rating = field(form, "rating", 2)
-        values = {
-            "rating": parse_number(rating),
-            "body": field(form, "body", 2100),
-        }
+        rating = parse_number(field(form, "rating", 2))
+        if rating is None or not 1 <= rating <= 5:  # no default: the student must choose
+            self.rating_error = reviews.RATING_REFUSED
+            return rx.call_script(FOCUS_FIRST_STAR)
+        self.rating_error = ""
+        values = {"rating": rating, "body": field(form, "body", 2100)}
         try:
             actor = await current_actor(self)
             if self.mine is None:
@@ -183,3 +188,4 @@ def _show_first_page(
     shown.mine = found.mine if found else None
     viewer = found.viewer_id if found else None
     shown.is_instructor = bool(viewer and course and viewer == course.instructor_id)
+    shown.rating_error = ""

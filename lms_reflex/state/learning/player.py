@@ -64,6 +64,7 @@ class PlayerState(rx.State):
     problem: str = ""
     course_done: bool = False
     my_review: MyReview | None = None
+    rating_error: str = ""  # shown under the star picker of the review box
     busy: bool = False
     resumed_at: str = ""  # "2:31" while the notice "Resumed at 2:31" is on screen
     # A playback preference of this browser, like volume: local storage needs no account,
@@ -247,14 +248,18 @@ class PlayerState(rx.State):
         """Rate the course once it is finished (the service checks enrollment again)."""
         if self.view is None:
             return None
-        rating = field(form, "rating", 2)
+        rating = parse_number(field(form, "rating", 2))
+        if rating is None or not 1 <= rating <= 5:  # no default: the student must choose
+            self.rating_error = reviews.RATING_REFUSED
+            return rx.call_script("document.getElementById('rating-star-1')?.focus()")
+        self.rating_error = ""
         try:
             self.my_review = await call_service(
                 reviews.write_review,
                 actor=await current_actor(self),
                 course_id=self.view.course_id,
                 body=field(form, "body", 2100),
-                rating=parse_number(rating),
+                rating=rating,
             )
         except DomainError as exc:
             return error_toast(exc)
