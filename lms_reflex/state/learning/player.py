@@ -15,15 +15,18 @@ from sqlmodel import Session
 
 from lms_reflex import routes
 from lms_reflex.db import call_service
+from lms_reflex.mail import enrollment_mail
+from lms_reflex.services.accounts import own_account as accounts
 from lms_reflex.services.actor import Actor
 from lms_reflex.services.errors import DomainError, NotFound, NotSignedIn, PermissionDenied
+from lms_reflex.services.learning import enrollment, progress, reviews
 from lms_reflex.services.learning import lessons as learning
-from lms_reflex.services.learning import progress, reviews
+from lms_reflex.services.learning.lesson_offer import LessonOffer, lesson_offer
 from lms_reflex.services.learning.lessons import PlayerView
 from lms_reflex.services.learning.reviews import MyReview
 from lms_reflex.services.validation import parse_id, parse_number
 from lms_reflex.state.session import as_actor, current_actor, with_top_bar
-from lms_reflex.state.util import error_toast, field, route_param
+from lms_reflex.state.util import error_toast, field, route_param, send_after_reply
 
 VIDEO_BOX_ID = "lesson-video"
 SESSION_ENDED = "Your session has ended. Sign in again to keep saving your progress."
@@ -62,6 +65,7 @@ class PlayerState(rx.State):
     problem: str = ""
     course_done: bool = False
     my_review: MyReview | None = None
+    offer: LessonOffer | None = None  # a locked lesson: its course's enroll button
     busy: bool = False
     _lesson_id: int = 0
     _last_position: float = 0.0
@@ -89,6 +93,8 @@ class PlayerState(rx.State):
             return rx.redirect(routes.login_url(f"/learn/{slug}/{lesson}"))
         except (PermissionDenied, NotFound) as exc:
             self.view, self.problem = None, exc.message
+            locked = isinstance(exc, PermissionDenied)
+            self.offer = await self._find_offer(slug, lesson) if locked else None
             return None
         self._show(view)
         # A finished lesson starts again from the beginning when reopened.
@@ -96,8 +102,45 @@ class PlayerState(rx.State):
         keys = rx.call_script(KEYS_SCRIPT)
         return [keys, seek_script(view.resume_position_s)] if resume else keys
 
+    async def _find_offer(self, slug: str, lesson: str) -> LessonOffer | None:
+        """The enroll choice shown on a locked lesson, so the page is not a dead end."""
+        try:
+            return await call_service(
+                lesson_offer,
+                readonly=True,
+                actor=await current_actor(self),
+                course_slug=slug,
+                lesson_id=parse_id(lesson),
+            )
+        except DomainError:
+            return None
+
+    @rx.event
+    async def enroll(self):
+        """Enroll from a locked lesson, then play it.
+
+        The course is the one this tab found for the lesson it could not open (no id comes
+        from the browser); the service checks the user, the course and the price again.
+        """
+        course_id = self.offer.course_id if self.offer is not None else 0
+        self.busy = True
+        yield
+        try:
+            actor = await current_actor(self)
+            result = await call_service(enrollment.enroll_student, actor=actor, course_id=course_id)
+            if result.created and actor is not None:  # created means signed in
+                email = await call_service(accounts.email_of, readonly=True, actor_id=actor.id)
+                send_after_reply(enrollment_mail(email, result.course_title, result.course_slug))
+        except DomainError as exc:
+            yield error_toast(exc)
+            return
+        finally:
+            self.busy = False
+        yield rx.toast.success(f"You are enrolled in {result.course_title}.")
+        yield PlayerState.load
+
     def _show(self, view: PlayerView) -> None:
-        self.view, self.problem = view, ""
+        self.view, self.problem, self.offer = view, "", None
         self._lesson_id = view.lesson_id
         self._last_position, self._last_report = view.resume_position_s, time.time()
         self._told_session_ended = False
