@@ -84,3 +84,19 @@ def test_an_instructor_without_enrollments_lands_on_teach(
     email, _ = create_user(app_env, "instructor", "lander")
     sign_in(page, email)
     expect(page).to_have_url(re.compile(r"/teach/?$"))
+
+
+def test_an_admin_lands_on_the_console_and_an_empty_period_says_so(
+    page: Page, app_env: dict[str, str], check_a11y
+) -> None:
+    email, _ = create_user(app_env, "admin", "console")
+    sign_in(page, email)
+    expect(page).to_have_url(re.compile(r"/admin/?$"))
+    start = page.get_by_label("From", exact=True)
+    expect(start).not_to_have_value("")  # the page set its default range (re-keys the field)
+    start.fill("2001-01-01")
+    page.get_by_label("To", exact=True).fill("2001-01-31")
+    page.get_by_role("button", name="Show").click()
+    expect(page.get_by_text("No sign-ups in this period.")).to_be_visible()
+    expect(page.get_by_text("No enrollments in this period.")).to_be_visible()
+    check_a11y(page)
