@@ -67,6 +67,8 @@ RULES: dict[str, tuple[str, dict]] = {
     # The player: preview lessons are public; everything else is checked by the learning
     # service (enrolled student, the course's instructor, or an admin).
     "PlayerState.load": (PUBLIC, {}),
+    # Enrolls the caller only, in the course of the locked lesson this tab loaded.
+    "PlayerState.enroll": (SELF, {}),
     "PlayerState.report": (ENROLLED, {"seconds": 1e12}),
     "PlayerState.seeked": (ENROLLED, {"seconds": -5}),
     "PlayerState.ended": (ENROLLED, {}),

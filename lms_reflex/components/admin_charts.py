@@ -2,16 +2,36 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import reflex as rx
+from reflex.vars.base import Var
 
 ACCENT = "var(--indigo-9)"
 
 
-def line_chart(data: rx.Var[list[dict[str, Any]]], x: str, y: str) -> rx.Component:
-    """A line per day; the table next to it carries the same numbers as text."""
-    return rx.box(
+def has_values(data: rx.Var[list[dict[str, Any]]], y: str) -> rx.Var[bool]:
+    """True when some row's `y` is above zero: an all-zero chart is an empty 0-4 axis."""
+    expr = f"(({data}) || []).some((row) => Number(row[{json.dumps(y)}]) > 0)"
+    return Var(_js_expr=expr, _var_type=bool, _var_data=data._get_all_var_data())
+
+
+def or_empty(chart: rx.Component, shown: rx.Var[bool], empty: str | None) -> rx.Component:
+    """The chart, or a sentence saying there is nothing to draw yet."""
+    if empty is None:
+        return chart
+    return rx.cond(shown, chart, rx.text(empty, size="2", color_scheme="gray"))
+
+
+def line_chart(
+    data: rx.Var[list[dict[str, Any]]], x: str, y: str, *, empty: str | None = None
+) -> rx.Component:
+    """A line per day; the table next to it carries the same numbers as text.
+
+    With `empty`, a period with nothing in it says so instead of drawing a flat line.
+    """
+    chart = rx.box(
         rx.recharts.line_chart(
             rx.recharts.cartesian_grid(stroke_dasharray="3 3"),
             rx.recharts.line(data_key=y, stroke=ACCENT, dot=False, is_animation_active=False),
@@ -24,12 +44,18 @@ def line_chart(data: rx.Var[list[dict[str, Any]]], x: str, y: str) -> rx.Compone
         width="100%",
         height="220px",
     )
+    return or_empty(chart, has_values(data, y), empty)
 
 
 def bar_chart(
-    data: rx.Var[list[dict[str, Any]]], x: str, y: str, *, vertical: bool = False
+    data: rx.Var[list[dict[str, Any]]],
+    x: str,
+    y: str,
+    *,
+    vertical: bool = False,
+    empty: str | None = None,
 ) -> rx.Component:
-    """Bars per category (funnel steps, lessons, stars)."""
+    """Bars per category (funnel steps, lessons, stars); `empty` as for line_chart."""
     axes = (
         [
             rx.recharts.x_axis(type_="number", allow_decimals=False),
@@ -38,7 +64,7 @@ def bar_chart(
         if vertical
         else [rx.recharts.x_axis(data_key=x), rx.recharts.y_axis(allow_decimals=False)]
     )
-    return rx.box(
+    chart = rx.box(
         rx.recharts.bar_chart(
             rx.recharts.cartesian_grid(stroke_dasharray="3 3"),
             rx.recharts.bar(data_key=y, fill=ACCENT, is_animation_active=False),
@@ -51,6 +77,7 @@ def bar_chart(
         width="100%",
         height="240px",
     )
+    return or_empty(chart, has_values(data, y), empty)
 
 
 def numbers_table(

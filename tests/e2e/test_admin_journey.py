@@ -113,10 +113,9 @@ def test_admin_runs_the_platform_and_the_instructor_sees_progress(
     student = browser.new_context(base_url=base_url).new_page()
     sign_up(student, smtp, student_email)
 
-    # The admin finds the console from the dashboard menu.
+    # With no course of their own, the admin lands on the console.
     sign_in(page, admin_email)
-    expect(page).to_have_url(re.compile(r"/dashboard/?$"))
-    page.get_by_role("navigation", name="Dashboard").get_by_role("link", name="Admin").click()
+    expect(page).to_have_url(re.compile(r"/admin/?$"))
     expect(page.get_by_role("heading", level=1, name="Platform overview")).to_be_visible()
     expect(page.locator(".recharts-surface").first).to_be_visible()  # the charts drew
     page.get_by_text("Sign-ups: the numbers as a table").click()
@@ -158,7 +157,7 @@ def test_admin_runs_the_platform_and_the_instructor_sees_progress(
     # The course's instructor sees it on the analytics page.
     instructor = browser.new_context(base_url=base_url).new_page()
     sign_in(instructor, INSTRUCTOR, _instructor_password(app_env))
-    expect(instructor).to_have_url(re.compile(r"/dashboard/?$"))
+    expect(instructor).to_have_url(re.compile(r"/teach/?$"))
     instructor.goto(f"/teach/courses/{course_id}/analytics")
     expect(instructor.get_by_role("heading", level=1, name=COURSE_TITLE)).to_be_visible()
     row = instructor.get_by_role("row").filter(has_text="Grace Hopper")
@@ -197,7 +196,7 @@ def test_admin_edits_categories_and_a_used_one_cannot_be_deleted(
     page: Page, app_env: dict[str, str], check_a11y
 ) -> None:
     sign_in(page, _make_admin(app_env))
-    expect(page).to_have_url(re.compile(r"/dashboard/?$"))
+    expect(page).to_have_url(re.compile(r"/admin/?$"))
     page.goto("/admin/categories")
     page.get_by_label("Name", exact=True).fill("Photography")
     page.get_by_label("Description", exact=True).fill("Light, lenses and composition")
@@ -230,7 +229,7 @@ def test_admin_turns_down_a_request_keeps_their_own_role_and_hides_a_review(
     _sign_up_wanting_to_teach(asker, smtp, asker_email, "Rex", "Asker")
     admin_email = _make_admin(app_env)
     sign_in(page, admin_email)
-    expect(page).to_have_url(re.compile(r"/dashboard/?$"))
+    expect(page).to_have_url(re.compile(r"/admin/?$"))
     page.goto("/admin/users")
 
     _find_user(page, asker_email)
@@ -270,7 +269,7 @@ def test_a_deactivated_students_open_tab_fails_its_next_event(
     assert "/login?next=" not in json.dumps(ok["updates"])
 
     sign_in(page, _make_admin(app_env))
-    expect(page).to_have_url(re.compile(r"/dashboard/?$"))
+    expect(page).to_have_url(re.compile(r"/admin/?$"))
     page.goto("/admin/users")
     _find_user(page, student_email)
     page.get_by_role("button", name="Deactivate Grace Hopper").click()

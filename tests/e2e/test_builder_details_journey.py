@@ -78,7 +78,7 @@ def settled(locator) -> None:
 
 def sign_in_as_priya(page: Page, app_env: dict[str, str]) -> None:
     sign_in(page, PRIYA, demo_password(app_env, "instructor"))
-    expect(page).to_have_url(re.compile(r"/dashboard/?$"))
+    expect(page).to_have_url(re.compile(r"/teach/?$"))
 
 
 def open_new_course(page: Page, title: str, check_a11y) -> int:
@@ -312,7 +312,7 @@ def test_a_new_instructor_is_invited_to_create_a_first_course(
         capture_output=True,
     )  # fmt: skip
     sign_in(page, email)
-    expect(page).to_have_url(re.compile(r"/dashboard/?$"))
+    expect(page).to_have_url(re.compile(r"/teach/?$"))
     page.goto("/teach")
     expect(page.get_by_role("heading", name="Create your first course")).to_be_visible()
     expect(page.get_by_role("radio")).to_have_count(0)  # no filter over an empty list

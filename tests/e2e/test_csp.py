@@ -63,7 +63,7 @@ def test_signed_in_pages_run_under_the_policy_and_sign_out_works(
 ) -> None:
     violations = Violations(page)
     sign_in(page, "ada.instructor@demo.lms", demo_password(app_env, "instructor"))
-    expect(page).to_have_url(re.compile(r"/dashboard/?$"))
+    expect(page).to_have_url(re.compile(r"/teach/?$"))
     violations.check()
     for path in ("/dashboard", "/teach", "/settings", "/profile", COURSE):
         visit(page, violations, path)
@@ -74,7 +74,7 @@ def test_signed_in_pages_run_under_the_policy_and_sign_out_works(
 
 def test_a_cross_site_sign_out_is_refused(page: Page, app_env: dict[str, str]) -> None:
     sign_in(page, "ada.instructor@demo.lms", demo_password(app_env, "instructor"))
-    expect(page).to_have_url(re.compile(r"/dashboard/?$"))
+    expect(page).to_have_url(re.compile(r"/teach/?$"))
     forged = page.context.request.post(
         "/api/auth/logout", headers={"Origin": "https://evil.example"}, max_redirects=0
     )

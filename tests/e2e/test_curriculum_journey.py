@@ -227,7 +227,7 @@ def test_instructor_builds_uploads_and_reorders_the_curriculum(
     """Issue 5's journey: create in the browser, build, upload, reorder, publish, find."""
     title = f"Curriculum journey {uuid.uuid4().hex[:6]}"
     sign_in(page, INSTRUCTOR, demo_password(app_env, "instructor"))
-    expect(page).to_have_url(re.compile(r"/dashboard/?$"))
+    expect(page).to_have_url(re.compile(r"/teach/?$"))
     course_id = open_new_course(page, title, check_a11y)
     page.get_by_label("Description", exact=True).fill("Learn **by building** a real project.")
     page.get_by_label("Category", exact=True).select_option(label="Programming")
@@ -328,7 +328,7 @@ def test_rename_edit_delete_twice_and_a_refused_order_snaps_back(
     title = f"Curriculum edits {uuid.uuid4().hex[:6]}"
     course_id = new_draft_course(app_env, INSTRUCTOR, title)
     sign_in(page, INSTRUCTOR, demo_password(app_env, "instructor"))
-    expect(page).to_have_url(re.compile(r"/dashboard/?$"))
+    expect(page).to_have_url(re.compile(r"/teach/?$"))
     page.goto(f"/teach/courses/{course_id}/curriculum")
     expect(page.get_by_role("heading", level=1, name=title)).to_be_visible()
     tag = uuid.uuid4().hex[:6]
@@ -383,7 +383,7 @@ def test_another_instructor_cannot_open_the_curriculum(
     page.goto(f"/teach/courses/{course_id}/curriculum")
     expect(page).to_have_url(re.compile(r"/login\?next="))
     sign_in(page, "marco.instructor@demo.lms", demo_password(app_env, "instructor"))
-    expect(page).to_have_url(re.compile(r"/dashboard/?$"))
+    expect(page).to_have_url(re.compile(r"/teach/?$"))
     page.goto(f"/teach/courses/{course_id}/curriculum")
     expect(page.get_by_role("alert")).to_contain_text("We could not find that course.")
     expect(page.get_by_role("button", name="Add section")).to_have_count(0)
@@ -395,7 +395,7 @@ def test_an_upload_can_be_cancelled_and_a_fake_video_is_refused(
 ) -> None:
     course_id = new_draft_course(app_env, INSTRUCTOR, f"Uploads {uuid.uuid4().hex[:6]}")
     sign_in(page, INSTRUCTOR, demo_password(app_env, "instructor"))
-    expect(page).to_have_url(re.compile(r"/dashboard/?$"))
+    expect(page).to_have_url(re.compile(r"/teach/?$"))
     page.goto(f"/teach/courses/{course_id}/curriculum")
     name_something(page, "Add section", "Section title", "Only section")
     name_something(page, "Add lesson to Only section", "Lesson title", "Only lesson")

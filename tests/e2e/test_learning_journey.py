@@ -149,7 +149,7 @@ def test_the_instructor_replies_to_a_review_once(page: Page, app_env: dict[str, 
     expect(page.get_by_label("Reply as the instructor")).to_have_count(0)  # visitors: no form
 
     sign_in(page, "ada.instructor@demo.lms", demo_password(app_env, "instructor"))
-    expect(page).to_have_url(re.compile(r"/dashboard/?$"))
+    expect(page).to_have_url(re.compile(r"/teach/?$"))
     page.goto(COURSE)
     boxes = page.get_by_label("Reply as the instructor")
     expect(boxes.first).to_be_visible()

@@ -42,7 +42,7 @@ def _status(app_env: dict[str, str], slug: str) -> str:
 def _instructor(browser: Browser, base_url: str, app_env: dict[str, str]) -> Page:
     page = browser.new_context(base_url=base_url).new_page()
     sign_in(page, INSTRUCTOR, _instructor_password(app_env))
-    expect(page).to_have_url(re.compile(r"/dashboard/?$"))
+    expect(page).to_have_url(re.compile(r"/teach/?$"))
     return page
 
 
@@ -110,7 +110,7 @@ def test_a_moderated_course_stays_down_until_an_admin_lifts_it(
 
     # The admin unpublishes the course with a reason.
     sign_in(page, admin_email)
-    expect(page).to_have_url(re.compile(r"/dashboard/?$"))
+    expect(page).to_have_url(re.compile(r"/admin/?$"))
     page.goto("/admin/courses")
     _find_course(page, HELD_TITLE)
     page.get_by_role("button", name=f"Unpublish {HELD_TITLE}").click()

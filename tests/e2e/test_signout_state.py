@@ -83,7 +83,7 @@ def test_sign_out_then_reload_back_and_a_new_sign_in_show_no_previous_data(
     frames = Frames(page)
 
     sign_in(page, admin)
-    expect(page).to_have_url(re.compile(r"/dashboard/?$"))
+    expect(page).to_have_url(re.compile(r"/admin/?$"))
     page.goto("/admin/users")
     expect(page.get_by_role("heading", level=1, name="Users")).to_be_visible()
     expect(page.get_by_role("cell", name=student)).to_be_visible()

@@ -383,8 +383,8 @@ def test_button_for_visitors_students_and_priced_courses(
     assert (ready.enrolled, ready.can_enroll, ready.label) == (False, True, "Enroll for free")
     for who in (None, student):
         priced = status_for(session, who, paid_course)
-        assert (priced.can_enroll, priced.label) == (False, "Not on sale online yet")
-        assert priced.reason == "This course is not on sale online yet."
+        assert (priced.can_enroll, priced.label) == (False, "Available soon")
+        assert priced.reason == enrollment.SOLD_LATER
 
 
 def test_button_for_unverified_users_and_the_instructor(

@@ -28,19 +28,35 @@ def admin_audit_page() -> rx.Component:
         "Audit trail",
         S.denied,
         rx.text(S.total.to_string(), " admin actions recorded", size="2"),
-        rx.box(
-            rx.table.root(
-                rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in headers])),
-                rx.table.body(rx.foreach(S.rows, _row)),
-                size="1",
-                width="100%",
-            ),
-            overflow_x="auto",
-            width="100%",
-            # A scrolling region without buttons must be reachable by keyboard (axe).
-            tab_index=0,
-            role="region",
-            aria_label="Audit trail table",
-        ),
+        rx.cond(S.total == 0, _nothing_yet(), _table(headers)),
         pager("admin actions", S.page_number, S.pages, S.go_to_page),
+    )
+
+
+def _nothing_yet() -> rx.Component:
+    """An empty table of six headers says less than one sentence."""
+    return rx.callout(
+        "No admin actions yet. Role changes, deactivations, moderation and manual "
+        "enrollments appear here, newest first.",
+        icon="info",
+        color_scheme="gray",
+        high_contrast=True,
+        width="100%",
+    )
+
+
+def _table(headers: list[str]) -> rx.Component:
+    return rx.box(
+        rx.table.root(
+            rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in headers])),
+            rx.table.body(rx.foreach(S.rows, _row)),
+            size="1",
+            width="100%",
+        ),
+        overflow_x="auto",
+        width="100%",
+        # A scrolling region without buttons must be reachable by keyboard (axe).
+        tab_index=0,
+        role="region",
+        aria_label="Audit trail table",
     )

@@ -48,7 +48,7 @@ def _range_form() -> rx.Component:
 def _series(title: str, table: str, data: rx.Var) -> rx.Component:
     return chart_with_table(
         title,
-        line_chart(data, "day", "count"),
+        line_chart(data, "day", "count", empty=f"No {title.lower()} in this period."),
         numbers_table(f"{title} per day", ["Day", title], data, lambda r: [r["day"], r["count"]]),
         download=_download(table, f"{title.lower()} per day"),
     )

@@ -17,25 +17,31 @@ C = CourseState.course
 S = CourseState.status
 
 
+def _lesson_href(lesson: rx.Var[LessonRow]) -> rx.Var[str]:
+    return "/learn/" + C.slug + "/" + lesson.id.to_string()
+
+
 def _lesson(lesson: rx.Var[LessonRow]) -> rx.Component:
+    """Enrolled students open any lesson; others a preview, or see what unlocks the rest."""
+    opens = S & S.opens_all
     return rx.hstack(
-        rx.icon("circle-play", size=16, aria_hidden=True),
+        rx.cond(opens | lesson.is_preview,
+                rx.icon("circle-play", size=16, aria_hidden=True),
+                rx.icon("lock", size=16, aria_hidden=True)),
+        rx.cond(opens, rx.link(lesson.title, href=_lesson_href(lesson), size="2"),
+                rx.text(lesson.title, size="2")),
         rx.cond(
-            lesson.is_preview,
-            rx.link(
-                lesson.title,
-                href="/learn/" + C.slug + "/" + lesson.id.to_string(),
-                size="2",
-                aria_label="Watch the free preview: " + lesson.title,
-            ),
-            rx.text(lesson.title, size="2"),
+            ~opens,
+            rx.cond(lesson.is_preview,
+                    rx.link("Preview", href=_lesson_href(lesson), size="2",
+                            aria_label="Watch the free preview: " + lesson.title),
+                    rx.text("Enroll to unlock", size="2", color_scheme="gray")),
         ),
-        rx.cond(lesson.is_preview, rx.badge("Preview", color_scheme="green", high_contrast=True)),
         rx.spacer(),
         rx.text(lesson.duration_label, size="2", color_scheme="gray"),
         width="100%",
         align="center",
-    )
+    )  # fmt: skip
 
 
 def _section(section: rx.Var[SectionView]) -> rx.Component:
@@ -221,8 +227,15 @@ def _enroll_action() -> rx.Component:
                 ~SessionState.signed_in & (S.label == "Sign in to enroll"),
                 rx.button(rx.link(S.label, href="/login?next=/courses/" + C.slug), size="3",
                           width="100%", as_child=True),
-                rx.vstack(rx.button(S.label, disabled=True, size="3", width="100%"),
-                          rx.text(S.reason, size="2", color_scheme="gray"), width="100%"),
+                rx.cond(
+                    S.label == "Available soon",
+                    # No button that cannot be pressed: the price stays above as information.
+                    rx.callout(rx.text(rx.text.strong("Available soon. "), S.reason),
+                               icon="info", color_scheme="gray", high_contrast=True,
+                               width="100%"),
+                    rx.vstack(rx.button(S.label, disabled=True, size="3", width="100%"),
+                              rx.text(S.reason, size="2", color_scheme="gray"), width="100%"),
+                ),
             ),
         ),
     )  # fmt: skip

@@ -200,6 +200,23 @@ def _lesson() -> rx.Component:
     )  # fmt: skip
 
 
+def _offer() -> rx.Component:
+    """A locked lesson offers its course's enroll button (or says the course is priced)."""
+    status = PlayerState.offer.status
+    return rx.vstack(
+        rx.text("This lesson is part of ", rx.link(PlayerState.offer.course_title,
+                href="/courses/" + PlayerState.offer.course_slug), "."),
+        rx.cond(
+            status.can_enroll,
+            rx.button(status.label, on_click=PlayerState.enroll, loading=PlayerState.busy,
+                      disabled=~ready_to_submit(), size="3"),
+            rx.callout(status.label + ": " + status.reason, icon="info", color_scheme="gray",
+                       high_contrast=True),
+        ),
+        align="start",
+    )  # fmt: skip
+
+
 def player_page() -> rx.Component:
     """The lesson, or why it cannot be shown."""
     return app_shell(
@@ -210,6 +227,7 @@ def player_page() -> rx.Component:
                 PlayerState.problem != "",
                 rx.vstack(rx.heading("This lesson is not open to you", size="7", as_="h1"),
                           rx.text(PlayerState.problem),
+                          rx.cond(PlayerState.offer, _offer()),
                           rx.link("Back to the catalog", href="/")),
                 loading("Loading the lesson"),
             ),

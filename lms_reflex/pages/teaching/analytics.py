@@ -18,7 +18,7 @@ from lms_reflex.state.teaching.analytics import AnalyticsState as S
 def _enrollments() -> rx.Component:
     return chart_with_table(
         "Enrollments, last 30 days",
-        line_chart(S.per_day, "day", "count"),
+        line_chart(S.per_day, "day", "count", empty="No enrollments in this period."),
         numbers_table(
             "Enrollments per day",
             ["Day", "Enrollments"],
@@ -32,7 +32,7 @@ def _enrollments() -> rx.Component:
 def _funnel() -> rx.Component:
     return chart_with_table(
         "Completion funnel",
-        bar_chart(S.funnel, "step", "students", vertical=True),
+        bar_chart(S.funnel, "step", "students", vertical=True, empty="No students yet."),
         numbers_table(
             "Students at each step",
             ["Step", "Students", "Share of enrolled"],
@@ -50,7 +50,12 @@ def _lessons() -> rx.Component:
                 "Reached: the share of students who started the course and opened the lesson.",
                 size="2",
             ),
-            bar_chart(S.per_lesson.to(list[dict]), "title", "reached_percent"),
+            bar_chart(
+                S.per_lesson.to(list[dict]),
+                "title",
+                "reached_percent",
+                empty="No student has opened a lesson yet.",
+            ),
             numbers_table(
                 "Drop-off and average watch time per lesson",
                 ["Lesson", "Reached", "Average watch time (s)"],
@@ -66,7 +71,7 @@ def _lessons() -> rx.Component:
 def _ratings() -> rx.Component:
     return chart_with_table(
         "Ratings",
-        bar_chart(S.ratings, "stars", "reviews"),
+        bar_chart(S.ratings, "stars", "reviews", empty="No ratings yet."),
         numbers_table(
             "Reviews per rating",
             ["Rating", "Reviews"],

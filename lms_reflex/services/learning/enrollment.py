@@ -38,6 +38,8 @@ from lms_reflex.services.errors import Conflict, InvalidInput, NotFound, Permiss
 from lms_reflex.services.learning.dashboard import percent
 
 NOT_ON_SALE = "This course is not on sale online yet."
+AVAILABLE_SOON = "Available soon"  # priced courses until checkout exists: a note, no button
+SOLD_LATER = "Online checkout is not open yet; the price is shown for information."
 NOT_OPEN = "This course is not open for new students."
 OWN_COURSE = "You teach this course, so you cannot enroll in it."
 
@@ -67,7 +69,8 @@ class EnrollmentStatus:
     """What the course page button says and does for this visitor.
 
     `label` is the button text ("Enroll for free", "Go to course", "Sign in to enroll",
-    "Not on sale online yet"); `reason` explains a disabled button in a sentence.
+    "Available soon"); `reason` explains a disabled button in a sentence. `opens_all`:
+    every lesson of the syllabus opens for this visitor (enrolled, or teaching it).
     """
 
     enrolled: bool
@@ -76,6 +79,7 @@ class EnrollmentStatus:
     reason: str
     next_lesson_id: int | None
     progress_percent: int
+    opens_all: bool = False
 
 
 def _visible_course(session: Session, actor: Actor | None, course_id: int) -> Course:
@@ -359,6 +363,7 @@ def _enrolled_status(session: Session, actor: Actor, course_id: int) -> Enrollme
         reason="",
         next_lesson_id=_resume_point(lessons),
         progress_percent=percent(done, len(lessons)),
+        opens_all=True,
     )
 
 
@@ -386,11 +391,11 @@ def enrollment_status(*, session: Session, actor: Actor | None, course_id: int) 
     if actor is not None and _find_enrollment(session, actor.id, course.id):
         return _enrolled_status(session, actor, course.id)
     if actor is not None and course.instructor_id == actor.id:
-        return _closed("You teach this course", OWN_COURSE)
+        return EnrollmentStatus(False, False, "You teach this course", OWN_COURSE, None, 0, True)
     if course.status != CourseStatus.PUBLISHED:
         return _closed("Not open for enrollment", NOT_OPEN)
     if course.price_cents > 0:
-        return _closed("Not on sale online yet", NOT_ON_SALE)
+        return _closed(AVAILABLE_SOON, SOLD_LATER)
     if actor is None:
         return _closed("Sign in to enroll", "Sign in to enroll in this course.")
     if not actor.is_verified:

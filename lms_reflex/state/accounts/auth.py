@@ -10,6 +10,7 @@ import reflex as rx
 from lms_reflex import routes
 from lms_reflex.db import call_hashing_service, call_service
 from lms_reflex.services.accounts import password_reset, registration, sessions, sign_in
+from lms_reflex.services.accounts.landing import landing_path
 from lms_reflex.services.errors import DomainError, InvalidInput
 from lms_reflex.state.session import client_ip, sign_in_redirect, user_agent
 from lms_reflex.state.util import (
@@ -197,7 +198,10 @@ class LoginState(rx.State):
             self.busy = False
             yield error_toast(exc)
             return
-        yield sign_in_redirect(ticket, route_param(self, "next") or routes.DASHBOARD)
+        landing = route_param(self, "next") or await call_service(
+            landing_path, readonly=True, user_id=user_id
+        )
+        yield sign_in_redirect(ticket, landing)
 
     async def _verify_first(self, email: str, attempt: str) -> rx.event.EventSpec:
         """Right password, unverified email: mail a code and open the code page instead."""

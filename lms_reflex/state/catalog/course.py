@@ -6,6 +6,8 @@ the same event; one module keeps that without an import circle.
 
 from __future__ import annotations
 
+import dataclasses
+
 import reflex as rx
 
 from lms_reflex.db import call_service
@@ -73,6 +75,9 @@ class CourseState(rx.State):
             return
         finally:
             self.busy = False
+        if result.created and self.course is not None:  # the count on screen, at once
+            count = self.course.student_count + 1
+            self.course = dataclasses.replace(self.course, student_count=count)
         yield rx.toast.success(f"You are enrolled in {result.course_title}.")
 
 

@@ -17,14 +17,15 @@ from lms_reflex import routes
 from lms_reflex.db import call_service
 from lms_reflex.services import formatting as fmt
 from lms_reflex.services.errors import DomainError, NotFound, NotSignedIn, PermissionDenied
+from lms_reflex.services.learning import enrollment, progress, reviews
 from lms_reflex.services.learning import lessons as learning
-from lms_reflex.services.learning import progress, reviews
+from lms_reflex.services.learning.lesson_offer import LessonOffer, lesson_offer
 from lms_reflex.services.learning.lessons import PlayerView
 from lms_reflex.services.learning.player_page import player_view
 from lms_reflex.services.learning.reviews import MyReview
 from lms_reflex.services.validation import parse_id, parse_number
 from lms_reflex.state.session import as_actor, current_actor, with_top_bar
-from lms_reflex.state.util import error_toast, field, route_param
+from lms_reflex.state.util import error_toast, field, route_param, send_after_reply
 
 VIDEO_BOX_ID = "lesson-video"
 AUTOPLAY_SECONDS = 5
@@ -65,6 +66,7 @@ class PlayerState(rx.State):
     course_done: bool = False
     my_review: MyReview | None = None
     rating_error: str = ""  # shown under the star picker of the review box
+    offer: LessonOffer | None = None  # a locked lesson: its course's enroll button
     busy: bool = False
     resumed_at: str = ""  # "2:31" while the notice "Resumed at 2:31" is on screen
     # A playback preference of this browser, like volume: local storage needs no account,
@@ -90,6 +92,8 @@ class PlayerState(rx.State):
             return rx.redirect(routes.login_url(f"/learn/{slug}/{lesson}"))
         except (PermissionDenied, NotFound) as exc:
             self.view, self.problem = None, exc.message
+            locked = isinstance(exc, PermissionDenied)
+            self.offer = await self._find_offer(slug, lesson) if locked else None
             return None
         view, self.my_review = found.view, found.my_review
         self._show(view)
@@ -100,8 +104,43 @@ class PlayerState(rx.State):
         keys = rx.call_script(KEYS_SCRIPT)
         return [keys, seek_script(view.resume_position_s)] if resume else keys
 
+    async def _find_offer(self, slug: str, lesson: str) -> LessonOffer | None:
+        """The enroll choice shown on a locked lesson, so the page is not a dead end."""
+        try:
+            return await call_service(
+                lesson_offer,
+                readonly=True,
+                actor=await current_actor(self),
+                course_slug=slug,
+                lesson_id=parse_id(lesson),
+            )
+        except DomainError:
+            return None
+
+    @rx.event
+    async def enroll(self):
+        """Enroll from a locked lesson, then play it.
+
+        The course is the one this tab found for the lesson it could not open (no id comes
+        from the browser); the service checks the user, the course and the price again.
+        """
+        course_id = self.offer.course_id if self.offer is not None else 0
+        self.busy = True
+        yield
+        try:
+            actor = await current_actor(self)
+            result = await call_service(enrollment.enroll_student, actor=actor, course_id=course_id)
+            send_after_reply(result.mail)  # built by the service; None on a repeated click
+        except DomainError as exc:
+            yield error_toast(exc)
+            return
+        finally:
+            self.busy = False
+        yield rx.toast.success(f"You are enrolled in {result.course_title}.")
+        yield PlayerState.load
+
     def _show(self, view: PlayerView) -> None:
-        self.view, self.problem = view, ""
+        self.view, self.problem, self.offer = view, "", None
         self._lesson_id = view.lesson_id
         self._last_position, self._last_report = view.resume_position_s, time.time()
         self._told_session_ended = False
