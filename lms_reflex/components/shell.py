@@ -66,7 +66,14 @@ def site_name() -> str:
 
 def skip_link() -> rx.Component:
     """The first thing a keyboard reaches: jump past the top bar (styled in assets/app.css)."""
-    return rx.el.a("Skip to content", href="#main", class_name="skip-link")
+    # The hash jump alone leaves focus on the link once the router has handled it, so the
+    # click moves focus into <main> itself (it has tabindex -1 for this).
+    return rx.el.a(
+        "Skip to content",
+        href="#main",
+        class_name="skip-link",
+        on_click=rx.call_script("document.getElementById('main').focus()"),
+    )
 
 
 def navbar() -> rx.Component:
