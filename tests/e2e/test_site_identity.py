@@ -53,3 +53,14 @@ def test_the_header_links_instructors_to_teach_and_admins_to_admin(page: Page, a
         expect(header.get_by_role("link", name=label, exact=True)).to_be_visible()
         expect(header.get_by_role("link", name=other, exact=True)).to_have_count(0)
         sign_out(page)
+
+
+def test_card_thumbnails_fill_the_card_width(page: Page) -> None:
+    page.set_viewport_size({"width": 1280, "height": 860})
+    page.goto("/")
+    card = page.get_by_role("link", name="Git and GitHub Essentials").first
+    picture = card.get_by_role("img", name="Thumbnail of Git and GitHub Essentials")
+    expect(picture).to_be_visible()
+    card_box, picture_box = card.bounding_box(), picture.bounding_box()
+    assert card_box is not None and picture_box is not None
+    assert picture_box["width"] >= card_box["width"] - 2  # no white strip beside the picture
