@@ -144,13 +144,16 @@ def _initials(title: str) -> str:
     return "".join(w[0] for w in words[:2]).upper() or "?"
 
 
+_HALF = [level // 2 for level in range(256)]  # a lookup table: each grey level halved
+
+
 def _gradient(color: Color) -> Image.Image:
     """A diagonal blend from `color` (top left) to a deeper shade (bottom right)."""
     deep = (int(color[0] * 0.45), int(color[1] * 0.35), min(255, int(color[2] * 0.6) + 40))
     square = Image.linear_gradient("L")
-    down = square.resize(THUMBNAIL_SIZE).point(lambda p: p // 2)
+    down = square.resize(THUMBNAIL_SIZE).point(_HALF)
     across = square.rotate(90)  # the dark top row becomes the left column
-    mask = ImageChops.add(down, across.resize(THUMBNAIL_SIZE).point(lambda p: p // 2))
+    mask = ImageChops.add(down, across.resize(THUMBNAIL_SIZE).point(_HALF))
     solid, dark = Image.new("RGB", THUMBNAIL_SIZE, color), Image.new("RGB", THUMBNAIL_SIZE, deep)
     return Image.composite(dark, solid, mask)
 
