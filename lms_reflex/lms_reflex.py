@@ -37,6 +37,7 @@ from lms_reflex.pages.teaching.analytics import analytics_page
 from lms_reflex.pages.teaching.curriculum import curriculum_page
 from lms_reflex.pages.teaching.teach import publish_page, teach_page
 from lms_reflex.pages.teaching.teach_details import course_details_page
+from lms_reflex.settings import get_settings
 from lms_reflex.state.accounts.auth import LoginState, PasswordResetState, VerifyState
 from lms_reflex.state.accounts.profile import InstructorState, ProfileState
 from lms_reflex.state.accounts.settings import SettingsState
@@ -65,6 +66,8 @@ app = rx.App(
     # security headers (also on the built pages and on refusals); the worker tag outermost
     # so every answer says which worker gave it.
     api_transformer=[build_api(), limit_upload_size, add_security_headers, tag_worker],
+    # Focus rings and the skip link (components/shell.py).
+    stylesheets=["/app.css"],
     # Plain toasts: sonner's rich colours put red text on pink below WCAG AA contrast.
     toaster=rx.toast.provider(position="top-center", close_button=True, rich_colors=False),
 )
@@ -74,13 +77,13 @@ app.add_middleware(TabOwnerMiddleware())
 # Partial uploads left by a crash are swept at every start, then every few minutes.
 app.register_lifespan_task(sweep_temp_uploads)
 
-SITE = "lms_reflex"
+SITE = get_settings().site_name
 
 
 def page(
     route: str,
     component: Callable[[], rx.Component],
-    title: str,
+    title: str | rx.Var[str],
     *loads,
     top_bar_in_load: bool = False,
 ) -> None:
@@ -92,13 +95,14 @@ def page(
     app.add_page(
         component,
         route=route,
-        title=f"{title} | {SITE}",
+        # A state var in the title follows the loaded data ("Git and GitHub Essentials · Site").
+        title=f"{title} · {SITE}",
         on_load=list(loads) if top_bar_in_load else [SessionState.load, *loads],
     )
 
 
 page(routes.HOME, home_page, "Courses", HomeState.load, top_bar_in_load=True)
-page(routes.COURSE, course_page, "Course", CourseState.load, top_bar_in_load=True)
+page(routes.COURSE, course_page, CourseState.page_title, CourseState.load, top_bar_in_load=True)
 page(routes.CATEGORY, category_page, "Category", CategoryState.load)
 page(routes.SEARCH, search_page, "Search", SearchState.load, top_bar_in_load=True)
 page(routes.SIGNUP, signup_page, "Sign up")
@@ -110,7 +114,7 @@ page(routes.DASHBOARD, dashboard_page, "My learning", DashboardState.load)
 page(routes.MY_COURSES, dashboard_page, "My courses", DashboardState.load)
 page(routes.SETTINGS, settings_page, "Settings", SettingsState.load)
 page(routes.PROFILE, profile_page, "Your profile", ProfileState.load)
-page(routes.LEARN, player_page, "Lesson", PlayerState.load, top_bar_in_load=True)
+page(routes.LEARN, player_page, PlayerState.page_title, PlayerState.load, top_bar_in_load=True)
 page(routes.RESUME, resume_page, "Continue learning", ResumeState.load)
 page(routes.INSTRUCTOR, instructor_page, "Instructor", InstructorState.load)
 page(routes.TEACH, teach_page, "Teaching", TeachState.load)

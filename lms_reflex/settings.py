@@ -13,8 +13,10 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from lms_reflex.net import Network, cached_networks, parse_networks
+from lms_reflex.services.validation import has_control_chars
 
 PRODUCT_NAME = "lms_reflex"
+MAX_SITE_NAME = 60
 _MIN_SECRET_LEN = 32
 
 
@@ -48,6 +50,8 @@ class Settings(BaseSettings):
     # Proxies (addresses or CIDRs, comma separated) whose X-Forwarded-For / Forwarded
     # header names the client; from anyone else the header is ignored. Default: none.
     trusted_proxies: str = ""
+    # The name people see in the header, page titles, mails and the footer.
+    site_name: str = PRODUCT_NAME
 
     @field_validator("base_url")
     @classmethod
@@ -64,6 +68,16 @@ class Settings(BaseSettings):
             return None
         if not (value.startswith("/") and value.endswith("/")) or "//" in value:
             raise ValueError("must be an nginx location such as /_protected_media/")
+        return value
+
+    @field_validator("site_name")
+    @classmethod
+    def _site_name_is_a_short_line(cls, value: str) -> str:
+        value = value.strip()
+        if not value or len(value) > MAX_SITE_NAME:
+            raise ValueError(f"must be 1 to {MAX_SITE_NAME} characters")
+        if has_control_chars(value):
+            raise ValueError("must be one line without control characters")
         return value
 
     @field_validator("trusted_proxies")

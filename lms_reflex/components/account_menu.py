@@ -27,6 +27,15 @@ def account_controls() -> rx.Component:
         SessionState.signed_in,
         rx.hstack(
             rx.link("My learning", href=routes.DASHBOARD, weight="medium"),
+            # Display only: the teach and admin pages ask the services on every call.
+            rx.cond(
+                SessionState.is_admin,
+                rx.link("Admin", href=routes.ADMIN, weight="medium"),
+                rx.cond(
+                    SessionState.can_teach,
+                    rx.link("Teach", href=routes.TEACH, weight="medium"),
+                ),
+            ),
             rx.menu.root(
                 rx.menu.trigger(
                     rx.button(

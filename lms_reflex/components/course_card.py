@@ -34,6 +34,9 @@ def thumbnail(url: rx.Var[str], title: rx.Var[str]) -> rx.Component:
                     width="100%",
                     height="100%",
                     object_fit="cover",
+                    # A block image: an inline one sits on the text baseline and leaves a
+                    # strip of background under the picture.
+                    display="block",
                     loading="lazy",
                 ),
                 rx.center(
@@ -56,9 +59,10 @@ def course_card(card: rx.Var[CourseCard]) -> rx.Component:
             rx.vstack(
                 rx.inset(
                     thumbnail(card.thumbnail_url, card.title),
+                    # No width here: the inset widens itself past the card's padding, and a
+                    # 100% width cut it short, leaving a white strip at the right.
                     side="top",
                     pb="current",
-                    width="100%",
                 ),
                 rx.heading(card.title, size="3", as_="h3", trim="both"),
                 rx.text(card.instructor_name, size="2", color_scheme="gray"),

@@ -7,6 +7,7 @@ import reflex as rx
 from lms_reflex import routes
 from lms_reflex.components.account_menu import account_controls
 from lms_reflex.services.views import CategoryView
+from lms_reflex.settings import get_settings
 from lms_reflex.state.catalog.search import SearchState
 from lms_reflex.state.session import SessionState
 
@@ -60,15 +61,32 @@ def search_box() -> rx.Component:
     )
 
 
+def site_name() -> str:
+    """LMS_SITE_NAME, written into the pages when the frontend is built."""
+    return get_settings().site_name
+
+
+def skip_link() -> rx.Component:
+    """The first thing a keyboard reaches: jump past the top bar (styled in assets/app.css)."""
+    # The hash jump alone leaves focus on the link once the router has handled it, so the
+    # click moves focus into <main> itself (it has tabindex -1 for this).
+    return rx.el.a(
+        "Skip to content",
+        href="#main",
+        class_name="skip-link",
+        on_click=rx.call_script("document.getElementById('main').focus()"),
+    )
+
+
 def navbar() -> rx.Component:
     """The top bar: logo, categories, search, then account controls."""
     return rx.el.header(
         rx.flex(
             rx.link(
-                rx.text("lms_reflex", size="5", weight="bold"),
+                rx.text(site_name(), size="5", weight="bold"),
                 href=routes.HOME,
                 underline="none",
-                aria_label="lms_reflex home",
+                aria_label=f"{site_name()} home",
             ),
             categories_menu(),
             search_box(),
@@ -87,7 +105,11 @@ def navbar() -> rx.Component:
 def footer() -> rx.Component:
     """A quiet footer."""
     return rx.el.footer(
-        rx.text("lms_reflex: a self-hosted course platform.", size="1", color_scheme="gray"),
+        rx.text(
+            f"{site_name()} · runs on lms_reflex, a self-hosted course platform.",
+            size="1",
+            color_scheme="gray",
+        ),
         padding="1.5rem 1.25rem",
         style={"border_top": "1px solid var(--gray-a5)"},
     )
@@ -96,6 +118,7 @@ def footer() -> rx.Component:
 def app_shell(*children: rx.Component) -> rx.Component:
     """Every page: top bar, one <main>, footer."""
     return rx.box(
+        skip_link(),
         navbar(),
         rx.el.main(
             rx.container(
@@ -105,6 +128,8 @@ def app_shell(*children: rx.Component) -> rx.Component:
                 padding_x="1rem",
             ),
             id="main",
+            # Focusable by the skip link only, so focus lands inside the page.
+            tab_index=-1,
         ),
         footer(),
         min_height="100vh",

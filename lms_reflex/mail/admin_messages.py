@@ -5,8 +5,8 @@ from __future__ import annotations
 from html import escape
 
 from lms_reflex import routes
-from lms_reflex.mail.message import Mail
-from lms_reflex.settings import PRODUCT_NAME, get_settings
+from lms_reflex.mail.message import Mail, site_name
+from lms_reflex.settings import get_settings
 
 
 def _html(paragraphs: list[str], *, link: str | None = None) -> str:
@@ -17,7 +17,7 @@ def _html(paragraphs: list[str], *, link: str | None = None) -> str:
         body += f'<p><a href="{href}">{href}</a></p>'
     return (
         '<!doctype html><html><body style="font-family: sans-serif; line-height: 1.5">'
-        f"{body}<p>&mdash; {escape(PRODUCT_NAME)}</p></body></html>"
+        f"{body}<p>&mdash; {escape(site_name())}</p></body></html>"
     )
 
 
@@ -31,28 +31,28 @@ def instructor_approved_mail(email: str, first_name: str) -> Mail:
     link = f"{get_settings().base_url}{routes.LOGIN}"
     paragraphs = [
         f"Hello {first_name},",
-        f"Your request to teach on {PRODUCT_NAME} was approved. You can now create courses.",
+        f"Your request to teach on {site_name()} was approved. You can now create courses.",
         "Sign in to start:",
     ]
-    return _mail(email, f"You can now teach on {PRODUCT_NAME}", paragraphs, link)
+    return _mail(email, f"You can now teach on {site_name()}", paragraphs, link)
 
 
 def instructor_rejected_mail(email: str, first_name: str, reason: str = "") -> Mail:
     """Tell a user their request to teach was not approved, with the admin's reason if any."""
     paragraphs = [
         f"Hello {first_name},",
-        f"Your request to teach on {PRODUCT_NAME} was not approved this time.",
+        f"Your request to teach on {site_name()} was not approved this time.",
     ]
     if reason:
         paragraphs.append(f"The reason given: {reason}")
     paragraphs.append("You can keep learning as before, and ask again later.")
-    return _mail(email, f"Your request to teach on {PRODUCT_NAME}", paragraphs)
+    return _mail(email, f"Your request to teach on {site_name()}", paragraphs)
 
 
 def course_unpublished_mail(email: str, course_title: str, reason: str) -> Mail:
     """Tell an instructor an admin took their course out of the catalog, and why."""
     paragraphs = [
-        f"An administrator unpublished your course \u201c{course_title}\u201d on {PRODUCT_NAME}.",
+        f"An administrator unpublished your course \u201c{course_title}\u201d on {site_name()}.",
         f"The reason given: {reason}",
         "It stays a draft until an administrator lifts this decision. Fix what is needed,"
         " then ask for a review on the course's Publish step.",
@@ -63,7 +63,7 @@ def course_unpublished_mail(email: str, course_title: str, reason: str) -> Mail:
 def course_archived_mail(email: str, course_title: str, reason: str) -> Mail:
     """Tell an instructor an admin archived their course, and why."""
     paragraphs = [
-        f"An administrator archived your course \u201c{course_title}\u201d on {PRODUCT_NAME}.",
+        f"An administrator archived your course \u201c{course_title}\u201d on {site_name()}.",
         f"The reason given: {reason}",
         "Students already enrolled keep their progress; nobody new can enroll.",
         "To have it reviewed, ask on the course's Publish step.",

@@ -7,7 +7,7 @@ from html import escape
 from urllib.parse import urlencode
 
 from lms_reflex import routes
-from lms_reflex.settings import PRODUCT_NAME, get_settings
+from lms_reflex.settings import get_settings
 
 
 @dataclass(frozen=True)
@@ -20,6 +20,11 @@ class Mail:
     html: str
 
 
+def site_name() -> str:
+    """The site's own name (LMS_SITE_NAME), read at send time so every mail agrees."""
+    return get_settings().site_name
+
+
 def _html(before: list[str], *, link: str | None = None, after: tuple[str, ...] = ()) -> str:
     """Wrap already-escaped paragraphs around an escaped link in a minimal page."""
     body = "".join(f"<p>{p}</p>" for p in before)
@@ -29,7 +34,7 @@ def _html(before: list[str], *, link: str | None = None, after: tuple[str, ...] 
     body += "".join(f"<p>{p}</p>" for p in after)
     return (
         '<!doctype html><html><body style="font-family: sans-serif; line-height: 1.5">'
-        f"{body}<p>&mdash; {escape(PRODUCT_NAME)}</p></body></html>"
+        f"{body}<p>&mdash; {escape(site_name())}</p></body></html>"
     )
 
 
@@ -37,20 +42,20 @@ def signup_code_mail(email: str, code: str) -> Mail:
     """The sign-up code mail. The code goes in the body only, never in the subject or link."""
     page = f"{get_settings().base_url}{routes.VERIFY}?{urlencode({'email': email})}"
     text = (
-        f"Your {PRODUCT_NAME} sign-up code is: {code}\n\n"
+        f"Your {site_name()} sign-up code is: {code}\n\n"
         f"It works once, for 10 minutes. Enter it on the sign-up page:\n{page}\n\n"
         "If you did not sign up, ignore this mail.\n"
     )
     html = _html(
         [
-            f"Your {escape(PRODUCT_NAME)} sign-up code is:",
+            f"Your {escape(site_name())} sign-up code is:",
             f'<strong style="font-size: 1.6em; letter-spacing: 0.2em">{escape(code)}</strong>',
             "It works once, for 10 minutes. Enter it on the sign-up page:",
         ],
         link=page,
         after=("If you did not sign up, ignore this mail.",),
     )
-    return Mail(to=email, subject=f"Your {PRODUCT_NAME} sign-up code", text=text, html=html)
+    return Mail(to=email, subject=f"Your {site_name()} sign-up code", text=text, html=html)
 
 
 def signup_attempt_mail(email: str, first_name: str) -> Mail:
@@ -63,7 +68,7 @@ def signup_attempt_mail(email: str, first_name: str) -> Mail:
     sign_in, reset = f"{base}{routes.LOGIN}", f"{base}{routes.FORGOT}"
     text = (
         f"Hello {first_name},\n\n"
-        f"Someone just tried to sign up on {PRODUCT_NAME} with this address, which already "
+        f"Someone just tried to sign up on {site_name()} with this address, which already "
         "has an account. No new account was made and no code will come.\n\n"
         f"If it was you, sign in here:\n{sign_in}\n\n"
         f"Forgot your password? Choose a new one here:\n{reset}\n\n"
@@ -72,7 +77,7 @@ def signup_attempt_mail(email: str, first_name: str) -> Mail:
     html = _html(
         [
             f"Hello {escape(first_name)},",
-            f"Someone just tried to sign up on {escape(PRODUCT_NAME)} with this address, "
+            f"Someone just tried to sign up on {escape(site_name())} with this address, "
             "which already has an account. No new account was made and no code will come.",
             "If it was you, sign in here:",
         ],
@@ -83,57 +88,57 @@ def signup_attempt_mail(email: str, first_name: str) -> Mail:
             "If it was not you, you can ignore this mail: nothing changed.",
         ),
     )
-    subject = f"Someone tried to sign up on {PRODUCT_NAME} with your address"
+    subject = f"Someone tried to sign up on {site_name()} with your address"
     return Mail(to=email, subject=subject, text=text, html=html)
 
 
 def reset_link_mail(email: str, link: str) -> Mail:
     """The password-reset mail; `link` is built on LMS_BASE_URL by the accounts service."""
     text = (
-        f"Someone asked to reset the password of your {PRODUCT_NAME} account.\n\n"
+        f"Someone asked to reset the password of your {site_name()} account.\n\n"
         f"To choose a new password, open this link (it works once, for 30 minutes):\n{link}\n\n"
         "If it was not you, ignore this mail: your password stays the same.\n"
     )
     html = _html(
         [
-            f"Someone asked to reset the password of your {escape(PRODUCT_NAME)} account.",
+            f"Someone asked to reset the password of your {escape(site_name())} account.",
             "To choose a new password, open this link (it works once, for 30 minutes):",
         ],
         link=link,
         after=("If it was not you, ignore this mail: your password stays the same.",),
     )
-    return Mail(to=email, subject=f"Reset your {PRODUCT_NAME} password", text=text, html=html)
+    return Mail(to=email, subject=f"Reset your {site_name()} password", text=text, html=html)
 
 
 def password_changed_mail(email: str) -> Mail:
     """A notice after a password change or reset, so an owner notices a takeover."""
     page = f"{get_settings().base_url}{routes.FORGOT}"
     text = (
-        f"The password of your {PRODUCT_NAME} account was just changed, and your other "
+        f"The password of your {site_name()} account was just changed, and your other "
         "sessions were signed out.\n\n"
         f"If this was not you, reset your password now:\n{page}\n"
     )
     html = _html(
         [
-            f"The password of your {escape(PRODUCT_NAME)} account was just changed, and your "
+            f"The password of your {escape(site_name())} account was just changed, and your "
             "other sessions were signed out.",
             "If this was not you, reset your password now:",
         ],
         link=page,
     )
-    return Mail(to=email, subject=f"Your {PRODUCT_NAME} password was changed", text=text, html=html)
+    return Mail(to=email, subject=f"Your {site_name()} password was changed", text=text, html=html)
 
 
 def enrollment_mail(email: str, course_title: str, course_slug: str) -> Mail:
     """A confirmation after enrolling, with a link back to the course."""
     link = f"{get_settings().base_url}{routes.course_url(course_slug)}"
     text = (
-        f"You are enrolled in \u201c{course_title}\u201d on {PRODUCT_NAME}.\n\n"
+        f"You are enrolled in \u201c{course_title}\u201d on {site_name()}.\n\n"
         f"Start learning here:\n{link}\n"
     )
     html = _html(
         [
-            f"You are enrolled in \u201c{escape(course_title)}\u201d on {escape(PRODUCT_NAME)}.",
+            f"You are enrolled in \u201c{escape(course_title)}\u201d on {escape(site_name())}.",
             "Start learning here:",
         ],
         link=link,

@@ -13,7 +13,7 @@ from typing import cast
 import av
 from av.container import InputContainer
 from av.error import FFmpegError
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageChops, ImageDraw, ImageFont
 
 Color = tuple[int, int, int]
 
@@ -135,23 +135,61 @@ def _duration(container: InputContainer, stream: av.VideoStream) -> float:
     return 0.0
 
 
+_SMALL_WORDS = {"a", "an", "and", "for", "from", "in", "of", "on", "the", "to", "with"}
+
+
+def _initials(title: str) -> str:
+    """Two capitals from the title's main words ("Git and GitHub Essentials" -> "GG")."""
+    words = [w for w in title.split() if w[:1].isalnum() and w.lower() not in _SMALL_WORDS]
+    return "".join(w[0] for w in words[:2]).upper() or "?"
+
+
+_HALF = [level // 2 for level in range(256)]  # a lookup table: each grey level halved
+
+
+def _gradient(color: Color) -> Image.Image:
+    """A diagonal blend from `color` (top left) to a deeper shade (bottom right)."""
+    deep = (int(color[0] * 0.45), int(color[1] * 0.35), min(255, int(color[2] * 0.6) + 40))
+    square = Image.linear_gradient("L")
+    down = square.resize(THUMBNAIL_SIZE).point(_HALF)
+    across = square.rotate(90)  # the dark top row becomes the left column
+    mask = ImageChops.add(down, across.resize(THUMBNAIL_SIZE).point(_HALF))
+    solid, dark = Image.new("RGB", THUMBNAIL_SIZE, color), Image.new("RGB", THUMBNAIL_SIZE, deep)
+    return Image.composite(dark, solid, mask)
+
+
 def make_thumbnail(path: Path | str, *, title: str, color: Color) -> None:
-    """Write a 1280x720 (16:9) JPEG with `title` on a solid colour, like a course cover."""
+    """Write a 1280x720 (16:9) JPEG that looks like course art: a gradient, rings, initials.
+
+    Deterministic: the same title and colour always give the same picture (demo data and
+    screenshots stay stable).
+    """
     width, height = THUMBNAIL_SIZE
-    image = Image.new("RGB", THUMBNAIL_SIZE, color)
+    image = _gradient(color)
+    overlay = Image.new("RGBA", THUMBNAIL_SIZE, (0, 0, 0, 0))
+    rings = ImageDraw.Draw(overlay)
+    for radius, alpha in ((520, 28), (380, 36), (240, 44)):
+        box = (width - 180 - radius, -120 - radius, width - 180 + radius, -120 + radius)
+        rings.ellipse(box, outline=(255, 255, 255, alpha), width=36)
+    rings.rounded_rectangle((80, 80, 260, 260), radius=36, fill=(255, 255, 255, 54))
+    image = Image.alpha_composite(image.convert("RGBA"), overlay).convert("RGB")
     draw = ImageDraw.Draw(image)
-    ink = _contrast(color)
-    shade = tuple(int(c * 0.7) for c in color)
-    draw.rectangle((0, height - 48, width, height), fill=shade)
-    font = ImageFont.load_default(size=76)
-    text = "\n".join(textwrap.wrap(title, width=26)[:4])
-    draw.multiline_text(
-        (width // 2, height // 2),
-        text,
-        fill=ink,
-        font=font,
+    draw.text(
+        (170, 170),
+        _initials(title),
+        fill="white",
+        font=ImageFont.load_default(size=96),
         anchor="mm",
-        align="center",
+    )
+    text = "\n".join(textwrap.wrap(title, width=26)[:3])
+    draw.multiline_text(
+        (80, height - 90),
+        text,
+        fill="white",
+        font=ImageFont.load_default(size=76),
+        anchor="ld",
         spacing=18,
+        stroke_width=2,
+        stroke_fill=tuple(int(c * 0.4) for c in color),
     )
     image.save(path, format="JPEG", quality=85, optimize=True)

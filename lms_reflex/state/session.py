@@ -130,6 +130,11 @@ class SessionState(rx.State):
         """Whether to show links to /teach (the pages themselves ask the services)."""
         return self.role in ("instructor", "admin")
 
+    @rx.var
+    def is_admin(self) -> bool:
+        """Whether to show the Admin link (display only: every admin service checks again)."""
+        return self.role == "admin"
+
     def _menu_stale(self) -> bool:
         """Whether to read the menu again (at most once a minute per tab).
 

@@ -24,6 +24,7 @@ from lms_reflex.mail import (
     send_mail,
     signup_code_mail,
 )
+from lms_reflex.mail.admin_messages import instructor_approved_mail
 from lms_reflex.settings import get_settings
 
 CODE = "493017"
@@ -59,6 +60,17 @@ def test_signup_mail_has_the_code_in_the_body_but_not_the_subject(settings_env) 
     assert CODE in mail.text and CODE in mail.html
     assert CODE not in mail.subject
     assert "lms_reflex" in mail.subject
+
+
+def test_mails_carry_the_site_name_escaped(settings_env) -> None:
+    settings_env(site_name="Tom & Jerry's <School>")
+    mail = signup_code_mail("ada@example.org", CODE)
+    assert "Tom & Jerry's <School>" in mail.subject and "lms_reflex" not in mail.subject
+    assert "Tom &amp; Jerry&#x27;s &lt;School&gt;" in mail.html
+    assert "<School>" not in mail.html
+    approved = instructor_approved_mail("ada@example.org", "Ada")
+    assert "Tom & Jerry's <School>" in approved.subject
+    assert "&mdash; Tom &amp; Jerry" in approved.html
 
 
 def test_reset_mail_carries_the_link_and_escapes_it_in_html(settings_env) -> None:

@@ -85,9 +85,9 @@ def test_thumbnail_is_a_16_by_9_jpeg_with_the_title_drawn(tmp_path: Path) -> Non
     with Image.open(path) as image:
         assert image.format == "JPEG"
         assert image.size == (1280, 720)
-        middle = image.convert("L").crop((200, 300, 1080, 420))
-        low, high = middle.getextrema()
-    assert high - low > 100  # text drawn across the middle, not a flat colour
+        caption = image.convert("L").crop((80, 540, 1200, 640))
+        low, high = caption.getextrema()
+    assert high - low > 100  # the title drawn at the bottom, not a flat colour
 
 
 @pytest.mark.parametrize("image_format", ["JPEG", "PNG", "GIF"])
@@ -96,3 +96,16 @@ def test_a_still_image_renamed_mp4_is_not_a_video(tmp_path: Path, image_format: 
     Image.new("RGB", (64, 64), (255, 0, 0)).save(fake, format=image_format)
     with pytest.raises(ValueError):
         probe_video(fake)
+
+
+def test_thumbnail_is_course_art_not_a_flat_rectangle_and_always_the_same(tmp_path: Path) -> None:
+    first, again = tmp_path / "a.jpg", tmp_path / "b.jpg"
+    for path in (first, again):
+        make_thumbnail(path, title="Git and GitHub Essentials", color=(234, 88, 12))
+    assert first.read_bytes() == again.read_bytes()  # demo data and screenshots stay stable
+    with Image.open(first) as image:
+        rgb = image.convert("RGB")
+        # A gradient: the corners of the background differ clearly, not one flat colour.
+        top_left, bottom_right = rgb.getpixel((20, 20)), rgb.getpixel((1260, 600))
+    assert isinstance(top_left, tuple) and isinstance(bottom_right, tuple)
+    assert sum(abs(a - b) for a, b in zip(top_left, bottom_right, strict=True)) > 80

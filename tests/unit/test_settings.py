@@ -9,7 +9,7 @@ from lms_reflex.settings import ConfigError, Settings, get_settings, reset_setti
 
 @pytest.fixture(autouse=True)
 def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path):
-    for key in ("LMS_ENV", "LMS_SECRET_KEY", "LMS_BASE_URL", "LMS_MAX_UPLOAD_MB"):
+    for key in ("LMS_ENV", "LMS_SECRET_KEY", "LMS_BASE_URL", "LMS_MAX_UPLOAD_MB", "LMS_SITE_NAME"):
         monkeypatch.delenv(key, raising=False)
     monkeypatch.setenv("LMS_DATA_DIR", str(tmp_path))
     reset_settings_cache()
@@ -55,6 +55,20 @@ def test_bad_values_name_their_variable(monkeypatch) -> None:
     monkeypatch.setenv("LMS_MAX_UPLOAD_MB", "5")
     monkeypatch.setenv("LMS_BASE_URL", "localhost:3000")
     with pytest.raises(ConfigError, match="LMS_BASE_URL"):
+        get_settings()
+
+
+def test_the_site_name_defaults_to_the_product_and_is_trimmed(monkeypatch) -> None:
+    assert get_settings().site_name == "lms_reflex"
+    reset_settings_cache()
+    monkeypatch.setenv("LMS_SITE_NAME", "  Acme Academy  ")
+    assert get_settings().site_name == "Acme Academy"
+
+
+@pytest.mark.parametrize("name", ["", "   ", "x" * 61, "Acme\nAcademy", "Acme\x1b[31m"])
+def test_a_bad_site_name_is_refused_naming_the_variable(monkeypatch, name: str) -> None:
+    monkeypatch.setenv("LMS_SITE_NAME", name)
+    with pytest.raises(ConfigError, match="LMS_SITE_NAME"):
         get_settings()
 
 

@@ -33,6 +33,11 @@ class CourseState(rx.State):
     missing: bool = False
     busy: bool = False
 
+    @rx.var
+    def page_title(self) -> str:
+        """The tab's title: the course once loaded (the site name is added by the page)."""
+        return self.course.title if self.course else "Course"
+
     @rx.event
     async def load(self) -> None:
         """Fetch the course named in the URL (drafts only for their instructor and admins)."""

@@ -79,6 +79,13 @@ class PlayerState(rx.State):
     _last_report: float = 0.0
     _told_session_ended: bool = False
 
+    @rx.var
+    def page_title(self) -> str:
+        """The tab's title: lesson and course once loaded (the page adds the site name)."""
+        if self.view is None:
+            return "Lesson"
+        return f"{self.view.lesson_title} · {self.view.course_title}"
+
     @rx.event
     async def load(self):
         """Open the lesson in the URL, or say why it cannot be opened."""
