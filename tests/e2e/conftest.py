@@ -238,6 +238,13 @@ SETTLE_ANIMATIONS = """() => Promise.race([
 
 
 @pytest.fixture
+def _without_leaving_toasts(violation: dict) -> dict:
+    """A toast that started to leave while axe ran (sonner marks it data-removed) is fading
+    out half-transparent; nobody reads it, so its contrast is not measured."""
+    nodes = [n for n in violation["nodes"] if 'data-removed="true"' not in str(n["target"])]
+    return {**violation, "nodes": nodes}
+
+
 def check_a11y(axe: Axe):
     """Fail on serious or critical axe-core violations of the page as it is now."""
 
@@ -252,7 +259,9 @@ def check_a11y(axe: Axe):
         )
         result = axe.run(page)
         bad = [
-            v for v in result.response["violations"] if v.get("impact") in ("serious", "critical")
+            v
+            for v in map(_without_leaving_toasts, result.response["violations"])
+            if v.get("impact") in ("serious", "critical") and v["nodes"]
         ]
         details = "\n".join(
             f"{v['id']} ({v['impact']}): {v['help']} -> "
