@@ -11,9 +11,9 @@ from lms_reflex.services.admin import catalog as admin_catalog
 from lms_reflex.services.admin import moderation as admin_moderation
 from lms_reflex.services.admin import users as admin_users
 from lms_reflex.services.admin.audit_trail import list_admin_events
+from lms_reflex.services.admin.enrollments import admin_enroll
 from lms_reflex.services.errors import NotFound, NotSignedIn, PermissionDenied
 from lms_reflex.services.learning import reviews
-from lms_reflex.services.learning.enrollment import admin_enroll
 from tests.unit._helpers import count_selects
 from tests.unit.catalog_fixtures import actor, add_course, add_user
 

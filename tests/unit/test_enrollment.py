@@ -26,6 +26,7 @@ from lms_reflex.models import (
     User,
     utcnow,
 )
+from lms_reflex.services.admin import enrollments as admin_enrollments
 from lms_reflex.services.errors import (
     Conflict,
     InvalidInput,
@@ -291,7 +292,7 @@ def test_progress_in_another_course_does_not_block_leaving(
 def test_a_student_cannot_drop_an_enrollment_an_admin_made(
     session: Session, student: User, admin: User, paid_course: Course
 ) -> None:
-    enrollment.admin_enroll(
+    admin_enrollments.admin_enroll(
         session=session, actor=actor(admin), user_id=student.id, course_id=paid_course.id
     )
     with pytest.raises(PermissionDenied, match="administrator"):
@@ -305,13 +306,13 @@ def test_a_student_cannot_drop_an_enrollment_an_admin_made(
 def test_an_admin_enrolls_a_student_in_a_priced_course(
     session: Session, student: User, admin: User, paid_course: Course
 ) -> None:
-    result = enrollment.admin_enroll(
+    result = admin_enrollments.admin_enroll(
         session=session, actor=actor(admin), user_id=student.id, course_id=paid_course.id
     )
     assert (result.created, result.course_title) == (True, "Paid course")
     (row,) = enrollments(session, paid_course.id)
     assert (row.user_id, row.source) == (student.id, EnrollmentSource.ADMIN)
-    again = enrollment.admin_enroll(
+    again = admin_enrollments.admin_enroll(
         session=session, actor=actor(admin), user_id=student.id, course_id=paid_course.id
     )
     assert again.created is False
@@ -325,8 +326,8 @@ def test_only_admins_enroll_or_remove_others(
 ) -> None:
     caller = teacher if role == Role.INSTRUCTOR else add_user(session, "x@example.org")
     calls: list[Callable[..., object]] = [
-        enrollment.admin_enroll,
-        enrollment.admin_remove_enrollment,
+        admin_enrollments.admin_enroll,
+        admin_enrollments.admin_remove_enrollment,
     ]
     for call in calls:
         with pytest.raises(PermissionDenied):
@@ -342,15 +343,21 @@ def test_admin_enroll_refuses_drafts_unknown_ids_and_the_courses_instructor(
     draft = add_course(session, teacher, "draft", status=CourseStatus.DRAFT)
     who = actor(admin)
     with pytest.raises(InvalidInput, match="Publish"):
-        enrollment.admin_enroll(session=session, actor=who, user_id=student.id, course_id=draft.id)
+        admin_enrollments.admin_enroll(
+            session=session, actor=who, user_id=student.id, course_id=draft.id
+        )
     with pytest.raises(InvalidInput, match="teaches"):
-        enrollment.admin_enroll(
+        admin_enrollments.admin_enroll(
             session=session, actor=who, user_id=teacher.id, course_id=free_course.id
         )
     with pytest.raises(NotFound):
-        enrollment.admin_enroll(session=session, actor=who, user_id=999, course_id=free_course.id)
+        admin_enrollments.admin_enroll(
+            session=session, actor=who, user_id=999, course_id=free_course.id
+        )
     with pytest.raises(NotFound):
-        enrollment.admin_enroll(session=session, actor=who, user_id=student.id, course_id=999)
+        admin_enrollments.admin_enroll(
+            session=session, actor=who, user_id=student.id, course_id=999
+        )
 
 
 def test_an_admin_removes_an_enrollment_even_with_progress(
@@ -360,7 +367,7 @@ def test_an_admin_removes_an_enrollment_even_with_progress(
     lesson = lessons_of(session, free_course)[0]
     session.add(LessonProgress(user_id=student.id, lesson_id=lesson.id))
     session.flush()
-    removed = enrollment.admin_remove_enrollment(
+    removed = admin_enrollments.admin_remove_enrollment(
         session=session, actor=actor(admin), user_id=student.id, course_id=free_course.id
     )
     assert removed.removed and enrollments(session, free_course.id) == []

@@ -114,7 +114,10 @@ def test_a_session_of_an_unverified_user_is_refused_in_one_query(run, session, m
     user_id = user_id_of(session, VICTIM)
     token = run(sessions.create_session, user_id=user_id, ip=IP, user_agent="made before")
     assert run(sessions.check_session, token=token) == (None, False)
-    assert run(sessions.as_session_user, token=token, work=lambda _s, a: a) == (None, False)
+    assert run(sessions.as_session_user, token=token, work=lambda session, actor: actor) == (
+        None,
+        False,
+    )
     assert run(sessions.resolve_session, token=token) is None
     assert run(sessions.check_session, token=live)[0] is not None
     cost = [

@@ -1,7 +1,7 @@
 """Admin read models for moderation: recent reviews (hidden ones too) and a user's enrollments.
 
-The writes live elsewhere (`reviews.hide_review`, `enrollment.admin_enroll`,
-`enrollment.admin_remove_enrollment`); these lists feed the admin pages that call them.
+The writes live elsewhere (`reviews.hide_review`, `admin.enrollments.admin_enroll`,
+`admin.enrollments.admin_remove_enrollment`); these lists feed the admin pages that call them.
 """
 
 from __future__ import annotations

@@ -14,13 +14,13 @@ import reflex as rx
 from lms_reflex import routes
 from lms_reflex.db import call_hashing_service, call_service
 from lms_reflex.services.actor import require_admin
+from lms_reflex.services.admin import enrollments as admin_enrollments
 from lms_reflex.services.admin import moderation as admin_moderation
 from lms_reflex.services.admin import user_changes
 from lms_reflex.services.admin import users as admin_users
 from lms_reflex.services.admin.moderation import CourseChoice, UserEnrollment
 from lms_reflex.services.admin.users import AdminUserRow
 from lms_reflex.services.errors import DomainError, PermissionDenied
-from lms_reflex.services.learning import enrollment
 from lms_reflex.services.validation import parse_id, parse_page
 from lms_reflex.state.session import actor_or_login, client_ip, current_actor
 from lms_reflex.state.util import MAIL_FAILED, error_toast, field, send_mail_off_loop
@@ -221,7 +221,7 @@ class AdminUsersState(rx.State):
         """Enroll the picked user in the chosen course (a bank transfer, a gift)."""
         try:
             result = await call_service(
-                enrollment.admin_enroll,
+                admin_enrollments.admin_enroll,
                 actor=await current_actor(self),
                 user_id=parse_id(field(form, "user_id", 12)),
                 course_id=parse_id(field(form, "course_id", 12)),
@@ -239,7 +239,7 @@ class AdminUsersState(rx.State):
         """Take a user out of a course (progress rows are kept)."""
         try:
             result = await call_service(
-                enrollment.admin_remove_enrollment,
+                admin_enrollments.admin_remove_enrollment,
                 actor=await current_actor(self),
                 user_id=parse_id(user_id),
                 course_id=parse_id(course_id),
