@@ -7,7 +7,6 @@ next event is refused (SECURITY-CASES 18); deactivation also revokes every sessi
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,8 +20,8 @@ from lms_reflex.services import formatting as fmt
 from lms_reflex.services.accounts import otp
 from lms_reflex.services.accounts.sessions import revoke_all_sessions
 from lms_reflex.services.actor import Actor, require_admin
+from lms_reflex.services.admin.listing import Page, read_page
 from lms_reflex.services.audit import record_event
-from lms_reflex.services.catalog.listings import page_window
 from lms_reflex.services.errors import InvalidInput, NotFound
 from lms_reflex.services.text import contains_pattern
 
@@ -50,14 +49,7 @@ class AdminUserRow:
     instructor_requested: bool
 
 
-@dataclass(frozen=True)
-class UserPage:
-    """One page of the admin user list."""
-
-    rows: list[AdminUserRow]
-    total: int
-    page: int
-    pages: int
+UserPage = Page[AdminUserRow]
 
 
 @dataclass(frozen=True)
@@ -177,21 +169,17 @@ def list_users(
     clauses = _filters(query, role)
     if asks_to_teach is True:
         clauses.append(col(User.instructor_requested_at).is_not(None))
-    page, size, offset = page_window(page, page_size)
-    total = int(session.exec(select(func.count(col(User.id))).where(*clauses)).one())
     taught, enrolled = _courses_counts()
-    rows = session.exec(
-        select(User, taught, enrolled)
+    return read_page(
+        session,
+        id_column=col(User.id),
+        clauses=clauses,
+        rows_query=select(User, taught, enrolled)
         .where(*clauses)
-        .order_by(col(User.created_at).desc(), col(User.id).desc())
-        .limit(size)
-        .offset(offset)
-    ).all()
-    return UserPage(
-        rows=[_row(user, t, e) for user, t, e in rows],
-        total=total,
+        .order_by(col(User.created_at).desc(), col(User.id).desc()),
+        to_rows=lambda results: [_row(user, t, e) for user, t, e in results],
         page=page,
-        pages=max(1, math.ceil(total / size)),
+        page_size=page_size,
     )
 
 
