@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar, Unpack
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Select
 from sqlmodel import Session, func, select
@@ -35,7 +35,7 @@ def read_page(
     *,
     id_column: Any,
     clauses: Sequence[Any],
-    rows_query: Select[Unpack[tuple[Any, ...]]],
+    rows_query: Select[*tuple[Any, ...]],
     to_rows: Callable[[Sequence[Any]], list[T]],
     page: int,
     page_size: int,
