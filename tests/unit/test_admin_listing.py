@@ -6,6 +6,7 @@ from sqlmodel import Session, col, select
 
 from lms_reflex.models import User
 from lms_reflex.services.admin.listing import read_page
+from lms_reflex.state.admin.listing import one_of
 
 
 def _read(session: Session, page: int, page_size: int):
@@ -27,3 +28,8 @@ def test_empty_list_is_page_one_of_one(session: Session) -> None:
 
 def test_page_number_is_clamped(session: Session) -> None:
     assert _read(session, page=10**9, page_size=25).page == 1000
+
+
+def test_a_filter_the_page_never_offers_means_any() -> None:
+    assert one_of("published", ("draft", "published")) == "published"
+    assert one_of("'; drop table", ("draft", "published")) == ""

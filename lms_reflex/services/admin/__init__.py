@@ -3,6 +3,7 @@
 Modules other layers may use:
 - `audit_trail`
 - `catalog`
+- `listing`
 - `moderation`
 - `overview`
 - `platform_stats`
