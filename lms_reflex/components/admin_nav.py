@@ -146,3 +146,10 @@ def list_search(
         on_submit=on_submit,
         role="search",
     )
+
+
+def found_count(total: rx.Var[int], one: str) -> rx.Component:
+    """'1 user found' / '7 users found' above an admin list."""
+    return rx.text(
+        total.to_string(), rx.cond(total == 1, f" {one} found", f" {one}s found"), size="2"
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from lms_reflex.components.admin_nav import admin_page, field_label, list_search, pager
+from lms_reflex.components.admin_nav import admin_page, field_label, found_count, list_search, pager
 from lms_reflex.components.forms import ready_to_submit
 from lms_reflex.services.admin.catalog import AdminCourseRow
 from lms_reflex.services.admin.moderation import ModeratedReview
@@ -260,9 +260,7 @@ def admin_courses_page() -> rx.Component:
         "Courses and reviews",
         S.denied,
         _course_search(),
-        rx.text(
-            S.total.to_string(), rx.cond(S.total == 1, " course found", " courses found"), size="2"
-        ),
+        found_count(S.total, "course"),
         _courses_table(),
         pager("courses", S.page_number, S.pages, S.go_to_page),
         rx.heading("Newest reviews", size="5", as_="h2"),

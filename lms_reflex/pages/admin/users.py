@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from lms_reflex.components.admin_nav import admin_page, field_label, list_search, pager
+from lms_reflex.components.admin_nav import admin_page, field_label, found_count, list_search, pager
 from lms_reflex.services.admin.moderation import CourseChoice, UserEnrollment
 from lms_reflex.services.admin.users import AdminUserRow
 from lms_reflex.state.admin.users import AdminUsersState as S
@@ -242,9 +242,7 @@ def admin_users_page() -> rx.Component:
         "Users",
         S.denied,
         _search(),
-        rx.text(
-            S.total.to_string(), rx.cond(S.total == 1, " user found", " users found"), size="2"
-        ),
+        found_count(S.total, "user"),
         _users_table(),
         pager("users", S.page_number, S.pages, S.go_to_page),
         rx.cond(S.picked_user > 0, _enrollments_panel()),

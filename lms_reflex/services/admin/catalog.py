@@ -17,7 +17,7 @@ from lms_reflex.mail.message import Mail
 from lms_reflex.models import Category, Course, CourseStatus, Enrollment, User, utcnow
 from lms_reflex.services import formatting as fmt
 from lms_reflex.services.actor import Actor, require_admin
-from lms_reflex.services.admin.listing import Page, read_page
+from lms_reflex.services.admin.listing import Page, read_page, search_text
 from lms_reflex.services.audit import record_event
 from lms_reflex.services.errors import Conflict, InvalidInput, NotFound
 from lms_reflex.services.teaching.course_moderation import set_hold
@@ -28,7 +28,6 @@ from lms_reflex.services.views import CategoryView
 MAX_NAME_LEN = 80
 MAX_DESCRIPTION_LEN = 2000
 MAX_REASON_LEN = 1000
-MAX_QUERY_LEN = 200
 CATEGORY_SLUG_MAX = 70
 STALE_ORDER = "The list of categories changed meanwhile. Please reload and try again."
 
@@ -240,9 +239,7 @@ def _course_filters(query: str, status: str | None) -> list[Any]:
         if status not in set(CourseStatus):
             raise InvalidInput("Please choose draft, published or archived.")
         clauses.append(col(Course.status) == status)
-    text = query.strip() if isinstance(query, str) else ""
-    if len(text) > MAX_QUERY_LEN:
-        raise InvalidInput("That search is too long.")
+    text = search_text(query)
     if text:
         clauses.append(func.lower(col(Course.title)).like(contains_pattern(text), escape="\\"))
     return clauses

@@ -16,8 +16,11 @@ from sqlalchemy import Select
 from sqlmodel import Session, func, select
 
 from lms_reflex.services.catalog.listings import page_window
+from lms_reflex.services.errors import InvalidInput
 
 T = TypeVar("T")
+
+MAX_QUERY_LEN = 200
 
 
 @dataclass(frozen=True)
@@ -54,3 +57,15 @@ def read_page(
         page=page,
         pages=max(1, math.ceil(total / size)),
     )
+
+
+def search_text(query: str) -> str:
+    """The search box's text, trimmed; "" for a non-string (any event can send anything).
+
+    Raises:
+        InvalidInput: a search text over 200 characters.
+    """
+    text = query.strip() if isinstance(query, str) else ""
+    if len(text) > MAX_QUERY_LEN:
+        raise InvalidInput("That search is too long.")
+    return text

@@ -20,12 +20,11 @@ from lms_reflex.services import formatting as fmt
 from lms_reflex.services.accounts import otp
 from lms_reflex.services.accounts.sessions import revoke_all_sessions
 from lms_reflex.services.actor import Actor, require_admin
-from lms_reflex.services.admin.listing import Page, read_page
+from lms_reflex.services.admin.listing import Page, read_page, search_text
 from lms_reflex.services.audit import record_event
 from lms_reflex.services.errors import InvalidInput, NotFound
 from lms_reflex.services.text import contains_pattern
 
-MAX_QUERY_LEN = 200
 MAX_REASON_LEN = 1000
 LAST_ADMIN = "This is the last active admin; make someone else an admin first."
 
@@ -91,9 +90,7 @@ def _filters(query: str, role: str | None) -> list[Any]:
         if role not in set(Role):
             raise InvalidInput("Please choose student, instructor or admin.")
         clauses.append(col(User.role) == role)
-    text = query.strip() if isinstance(query, str) else ""
-    if len(text) > MAX_QUERY_LEN:
-        raise InvalidInput("That search is too long.")
+    text = search_text(query)
     if text:
         pattern = contains_pattern(text)
         name = func.lower(col(User.first_name) + " " + col(User.last_name))
