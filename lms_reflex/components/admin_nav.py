@@ -1,4 +1,4 @@
-"""Pieces shared by the admin pages: the side navigation, the refusal and the pager."""
+"""Pieces shared by the admin pages: the side navigation, the refusal, the list search and pager."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import Callable
 import reflex as rx
 
 from lms_reflex import routes
+from lms_reflex.components.forms import ready_to_submit
 from lms_reflex.components.shell import app_shell
 
 SECTIONS = (
@@ -98,4 +99,57 @@ def pager(
         ),
         align="center",
         spacing="3",
+    )
+
+
+def field_label(text: str | rx.Var[str], for_id: str | rx.Var[str]) -> rx.Component:
+    """A visible label tied to its control by id, as on every admin form."""
+    return rx.el.label(text, html_for=for_id, style={"font_weight": "500", "font_size": "14px"})
+
+
+def list_search(
+    what: str,
+    text_label: str,
+    filter_label: str,
+    filter_name: str,
+    choices: list[tuple[str, str]],
+    on_submit: rx.event.EventHandler,
+) -> rx.Component:
+    """The search box and one filter above an admin list, e.g. users by text and role.
+
+    `what` names the list ("users", "courses"): it makes the ids and the button text.
+    `choices` are (label, value) pairs; the first should be the "any" choice with value "".
+    """
+    text_id, filter_id = f"admin-{what.rstrip('s')}-q", f"admin-{what.rstrip('s')}-{filter_name}"
+    return rx.form(
+        rx.hstack(
+            rx.vstack(
+                field_label(text_label, text_id),
+                rx.input(id=text_id, name="q", type="search", max_length=200),
+                spacing="1",
+            ),
+            rx.vstack(
+                field_label(filter_label, filter_id),
+                rx.el.select(
+                    *[rx.el.option(label, value=value) for label, value in choices],
+                    id=filter_id,
+                    name=filter_name,
+                    style={"padding": "0.4rem"},
+                ),
+                spacing="1",
+            ),
+            rx.button(f"Search {what}", type="submit", disabled=~ready_to_submit()),
+            align="end",
+            spacing="3",
+            wrap="wrap",
+        ),
+        on_submit=on_submit,
+        role="search",
+    )
+
+
+def found_count(total: rx.Var[int], one: str) -> rx.Component:
+    """'1 user found' / '7 users found' above an admin list."""
+    return rx.text(
+        total.to_string(), rx.cond(total == 1, f" {one} found", f" {one}s found"), size="2"
     )

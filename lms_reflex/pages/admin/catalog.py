@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from lms_reflex.components.admin_nav import admin_page, pager
+from lms_reflex.components.admin_nav import admin_page, field_label, found_count, list_search, pager
 from lms_reflex.components.confirm import confirm_dialog
 from lms_reflex.components.forms import ready_to_submit
 from lms_reflex.services.admin.catalog import AdminCourseRow
@@ -14,18 +14,14 @@ from lms_reflex.state.admin.catalog import AdminCategoriesState as C
 from lms_reflex.state.admin.catalog import AdminCoursesState as S
 
 
-def _label(text: str | rx.Var[str], for_id: str | rx.Var[str]) -> rx.Component:
-    return rx.el.label(text, html_for=for_id, style={"font_weight": "500", "font_size": "14px"})
-
-
 def _new_category() -> rx.Component:
     return rx.card(
         rx.form(
             rx.vstack(
                 rx.heading("New category", size="4", as_="h2"),
-                _label("Name", "new-category-name"),
+                field_label("Name", "new-category-name"),
                 rx.input(id="new-category-name", name="name", max_length=80, required=True),
-                _label("Description", "new-category-description"),
+                field_label("Description", "new-category-description"),
                 rx.text_area(id="new-category-description", name="description", max_length=2000),
                 rx.button("Add category", type="submit", disabled=~ready_to_submit()),
                 align="start",
@@ -45,11 +41,11 @@ def _category(cat: rx.Var[CategoryView], index: rx.Var[int]) -> rx.Component:
         rx.form(
             rx.vstack(
                 rx.el.input(type="hidden", name="category_id", value=cat.id.to_string()),
-                _label("Name of " + cat.name, name_id),
+                field_label("Name of " + cat.name, name_id),
                 rx.input(
                     id=name_id, name="name", default_value=cat.name, key=cat.name, max_length=80
                 ),
-                _label("Description of " + cat.name, text_id),
+                field_label("Description of " + cat.name, text_id),
                 rx.text_area(
                     id=text_id,
                     name="description",
@@ -129,7 +125,7 @@ def _moderate_dialog(row: rx.Var[AdminCourseRow], action: str, verb: str) -> rx.
                 rx.vstack(
                     rx.el.input(type="hidden", name="course_id", value=row.id.to_string()),
                     rx.el.input(type="hidden", name="action", value=action),
-                    _label("Reason for the instructor", reason_id),
+                    field_label("Reason for the instructor", reason_id),
                     rx.text_area(
                         id=reason_id, name="reason", max_length=1000, required=True, width="100%"
                     ),
@@ -197,33 +193,18 @@ def _course_row(row: rx.Var[AdminCourseRow]) -> rx.Component:
 
 
 def _course_search() -> rx.Component:
-    return rx.form(
-        rx.hstack(
-            rx.vstack(
-                _label("Search course titles", "admin-course-q"),
-                rx.input(id="admin-course-q", name="q", type="search", max_length=200),
-                spacing="1",
-            ),
-            rx.vstack(
-                _label("Status", "admin-course-status"),
-                rx.el.select(
-                    rx.el.option("Any status", value=""),
-                    rx.el.option("Published", value="published"),
-                    rx.el.option("Draft", value="draft"),
-                    rx.el.option("Archived", value="archived"),
-                    id="admin-course-status",
-                    name="status",
-                    style={"padding": "0.4rem"},
-                ),
-                spacing="1",
-            ),
-            rx.button("Search courses", type="submit", disabled=~ready_to_submit()),
-            align="end",
-            spacing="3",
-            wrap="wrap",
-        ),
-        on_submit=S.search,
-        role="search",
+    return list_search(
+        "courses",
+        "Search course titles",
+        "Status",
+        "status",
+        [
+            ("Any status", ""),
+            ("Published", "published"),
+            ("Draft", "draft"),
+            ("Archived", "archived"),
+        ],
+        S.search,
     )
 
 
@@ -286,9 +267,7 @@ def admin_courses_page() -> rx.Component:
         "Courses and reviews",
         S.denied,
         _course_search(),
-        rx.text(
-            S.total.to_string(), rx.cond(S.total == 1, " course found", " courses found"), size="2"
-        ),
+        found_count(S.total, "course"),
         _courses_table(),
         pager("courses", S.page_number, S.pages, S.go_to_page),
         rx.heading("Newest reviews", size="5", as_="h2"),

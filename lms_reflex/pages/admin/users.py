@@ -4,47 +4,27 @@ from __future__ import annotations
 
 import reflex as rx
 
-from lms_reflex.components.admin_nav import admin_page, pager
+from lms_reflex.components.admin_nav import admin_page, field_label, found_count, list_search, pager
 from lms_reflex.components.confirm import confirm_dialog
-from lms_reflex.components.forms import ready_to_submit
 from lms_reflex.services.admin.moderation import CourseChoice, UserEnrollment
 from lms_reflex.services.admin.users import AdminUserRow
 from lms_reflex.state.admin.users import AdminUsersState as S
 
 
-def _label(text: str, for_id: str) -> rx.Component:
-    return rx.el.label(text, html_for=for_id, style={"font_weight": "500", "font_size": "14px"})
-
-
 def _search() -> rx.Component:
-    return rx.form(
-        rx.hstack(
-            rx.vstack(
-                _label("Search name or email", "admin-user-q"),
-                rx.input(id="admin-user-q", name="q", type="search", max_length=200),
-                spacing="1",
-            ),
-            rx.vstack(
-                _label("Role", "admin-user-role"),
-                rx.el.select(
-                    rx.el.option("Any role", value=""),
-                    rx.el.option("Students", value="student"),
-                    rx.el.option("Instructors", value="instructor"),
-                    rx.el.option("Admins", value="admin"),
-                    rx.el.option("Asking to teach", value="asks_to_teach"),
-                    id="admin-user-role",
-                    name="role",
-                    style={"padding": "0.4rem"},
-                ),
-                spacing="1",
-            ),
-            rx.button("Search users", type="submit", disabled=~ready_to_submit()),
-            align="end",
-            spacing="3",
-            wrap="wrap",
-        ),
-        on_submit=S.search,
-        role="search",
+    return list_search(
+        "users",
+        "Search name or email",
+        "Role",
+        "role",
+        [
+            ("Any role", ""),
+            ("Students", "student"),
+            ("Instructors", "instructor"),
+            ("Admins", "admin"),
+            ("Asking to teach", "asks_to_teach"),
+        ],
+        S.search,
     )
 
 
@@ -73,7 +53,7 @@ def _reject_dialog(row: rx.Var[AdminUserRow]) -> rx.Component:
             rx.form(
                 rx.vstack(
                     rx.el.input(type="hidden", name="user_id", value=row.id.to_string()),
-                    _label("Reason (optional)", "reject-reason"),
+                    field_label("Reason (optional)", "reject-reason"),
                     rx.text_area(id="reject-reason", name="reason", max_length=1000, width="100%"),
                     rx.hstack(
                         rx.dialog.close(rx.button("Cancel", variant="soft", type="button")),
@@ -215,7 +195,7 @@ def _enrollments_panel() -> rx.Component:
                 rx.hstack(
                     rx.el.input(type="hidden", name="user_id", value=S.picked_user.to_string()),
                     rx.vstack(
-                        _label("Course to enroll in", "admin-enroll-course"),
+                        field_label("Course to enroll in", "admin-enroll-course"),
                         rx.el.select(
                             rx.foreach(S.course_choices, _course_option),
                             id="admin-enroll-course",
@@ -260,7 +240,7 @@ def _password_field() -> rx.Component:
     """The acting admin's password, asked before anyone becomes an admin."""
     bad = S.proof_error != ""
     return rx.vstack(
-        _label("Your password", "promote-password"),
+        field_label("Your password", "promote-password"),
         rx.input(
             id="promote-password",
             name="password",
@@ -305,9 +285,7 @@ def admin_users_page() -> rx.Component:
         "Users",
         S.denied,
         _search(),
-        rx.text(
-            S.total.to_string(), rx.cond(S.total == 1, " user found", " users found"), size="2"
-        ),
+        found_count(S.total, "user"),
         _users_table(),
         pager("users", S.page_number, S.pages, S.go_to_page),
         rx.cond(S.picked_user > 0, _enrollments_panel()),

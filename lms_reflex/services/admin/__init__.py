@@ -4,6 +4,7 @@ Modules other layers may use:
 - `audit_trail`
 - `catalog`
 - `enrollments`
+- `listing`
 - `moderation`
 - `overview`
 - `platform_stats`

@@ -8,16 +8,15 @@ actions, so the trail lists the admin actions by name.
 from __future__ import annotations
 
 import json
-import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from lms_reflex.models import AuditEvent, Course, User
 from lms_reflex.services.actor import Actor, require_admin
-from lms_reflex.services.catalog.listings import page_window
+from lms_reflex.services.admin.listing import Page, read_page
 
 # action name -> what a person reads on the audit page
 ADMIN_ACTIONS: dict[str, str] = {
@@ -58,14 +57,7 @@ class AuditRow:
     after: str
 
 
-@dataclass(frozen=True)
-class AuditPage:
-    """One page of the audit trail, newest first."""
-
-    rows: list[AuditRow]
-    total: int
-    page: int
-    pages: int
+AuditPage = Page[AuditRow]
 
 
 def _text(value: Any) -> str:
@@ -161,21 +153,22 @@ def list_admin_events(
         PermissionDenied: anyone but an admin.
     """
     require_admin(actor)
-    page, size, offset = page_window(page, page_size)
     admin_action = col(AuditEvent.action).in_(list(ADMIN_ACTIONS))
-    total = int(session.exec(select(func.count(col(AuditEvent.id))).where(admin_action)).one())
-    rows = session.exec(
-        select(AuditEvent, User.first_name, User.last_name)
+    return read_page(
+        session,
+        id_column=col(AuditEvent.id),
+        clauses=[admin_action],
+        rows_query=select(AuditEvent, User.first_name, User.last_name)
         .outerjoin(User, col(User.id) == col(AuditEvent.actor_id))
         .where(admin_action)
-        .order_by(col(AuditEvent.at).desc(), col(AuditEvent.id).desc())
-        .limit(size)
-        .offset(offset)
-    ).all()
-    names = _names(session, [event for event, _, _ in rows])
-    return AuditPage(
-        rows=[_row(event, first, last, names) for event, first, last in rows],
-        total=total,
+        .order_by(col(AuditEvent.at).desc(), col(AuditEvent.id).desc()),
+        to_rows=lambda results: _rows(session, results),
         page=page,
-        pages=max(1, math.ceil(total / size)),
+        page_size=page_size,
     )
+
+
+def _rows(session: Session, results: Sequence[Any]) -> list[AuditRow]:
+    """The audit rows of one page, with the names its events mention read in one go."""
+    names = _names(session, [event for event, _, _ in results])
+    return [_row(event, first, last, names) for event, first, last in results]

@@ -6,7 +6,6 @@ Hiding reviews is `reviews.hide_review`; it is not repeated here.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,8 +17,8 @@ from lms_reflex.mail.message import Mail
 from lms_reflex.models import Category, Course, CourseStatus, Enrollment, User, utcnow
 from lms_reflex.services import formatting as fmt
 from lms_reflex.services.actor import Actor, require_admin
+from lms_reflex.services.admin.listing import Page, read_page, search_text
 from lms_reflex.services.audit import record_event
-from lms_reflex.services.catalog.listings import page_window
 from lms_reflex.services.errors import Conflict, InvalidInput, NotFound
 from lms_reflex.services.teaching.course_moderation import set_hold
 from lms_reflex.services.text import contains_pattern
@@ -29,7 +28,6 @@ from lms_reflex.services.views import CategoryView
 MAX_NAME_LEN = 80
 MAX_DESCRIPTION_LEN = 2000
 MAX_REASON_LEN = 1000
-MAX_QUERY_LEN = 200
 CATEGORY_SLUG_MAX = 70
 STALE_ORDER = "The list of categories changed meanwhile. Please reload and try again."
 
@@ -52,14 +50,7 @@ class AdminCourseRow:
     review_request: str = ""
 
 
-@dataclass(frozen=True)
-class AdminCoursePage:
-    """One page of the admin course list."""
-
-    rows: list[AdminCourseRow]
-    total: int
-    page: int
-    pages: int
+AdminCoursePage = Page[AdminCourseRow]
 
 
 def _view(category: Category) -> CategoryView:
@@ -248,9 +239,7 @@ def _course_filters(query: str, status: str | None) -> list[Any]:
         if status not in set(CourseStatus):
             raise InvalidInput("Please choose draft, published or archived.")
         clauses.append(col(Course.status) == status)
-    text = query.strip() if isinstance(query, str) else ""
-    if len(text) > MAX_QUERY_LEN:
-        raise InvalidInput("That search is too long.")
+    text = search_text(query)
     if text:
         clauses.append(func.lower(col(Course.title)).like(contains_pattern(text), escape="\\"))
     return clauses
@@ -293,28 +282,24 @@ def list_all_courses(
     """
     require_admin(actor)
     clauses = _course_filters(query, status)
-    page, size, offset = page_window(page, page_size)
-    total = int(session.exec(select(func.count(col(Course.id))).where(*clauses)).one())
     students = (
         select(func.count(col(Enrollment.id)))
         .where(col(Enrollment.course_id) == col(Course.id))
         .scalar_subquery()
     )
-    rows = session.execute(
-        select(Course, User.first_name, User.last_name, Category.name)
+    return read_page(
+        session,
+        id_column=col(Course.id),
+        clauses=clauses,
+        rows_query=select(Course, User.first_name, User.last_name, Category.name)
         .add_columns(students)
         .join(User, col(User.id) == col(Course.instructor_id))
         .outerjoin(Category, col(Category.id) == col(Course.category_id))
         .where(*clauses)
-        .order_by(col(Course.created_at).desc(), col(Course.id).desc())
-        .limit(size)
-        .offset(offset)
-    ).all()
-    return AdminCoursePage(
-        rows=[_course_row(*row) for row in rows],
-        total=total,
+        .order_by(col(Course.created_at).desc(), col(Course.id).desc()),
+        to_rows=lambda results: [_course_row(*row) for row in results],
         page=page,
-        pages=max(1, math.ceil(total / size)),
+        page_size=page_size,
     )
 
 

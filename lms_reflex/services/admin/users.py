@@ -7,7 +7,6 @@ next event is refused (docs/security.md case 18); deactivation also revokes ever
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,12 +20,11 @@ from lms_reflex.services import formatting as fmt
 from lms_reflex.services.accounts import otp
 from lms_reflex.services.accounts.sessions import revoke_all_sessions
 from lms_reflex.services.actor import Actor, require_admin
+from lms_reflex.services.admin.listing import Page, read_page, search_text
 from lms_reflex.services.audit import record_event
-from lms_reflex.services.catalog.listings import page_window
 from lms_reflex.services.errors import InvalidInput, NotFound
 from lms_reflex.services.text import contains_pattern
 
-MAX_QUERY_LEN = 200
 MAX_REASON_LEN = 1000
 LAST_ADMIN = "This is the last active admin; make someone else an admin first."
 
@@ -50,14 +48,7 @@ class AdminUserRow:
     instructor_requested: bool
 
 
-@dataclass(frozen=True)
-class UserPage:
-    """One page of the admin user list."""
-
-    rows: list[AdminUserRow]
-    total: int
-    page: int
-    pages: int
+UserPage = Page[AdminUserRow]
 
 
 @dataclass(frozen=True)
@@ -99,9 +90,7 @@ def _filters(query: str, role: str | None) -> list[Any]:
         if role not in set(Role):
             raise InvalidInput("Please choose student, instructor or admin.")
         clauses.append(col(User.role) == role)
-    text = query.strip() if isinstance(query, str) else ""
-    if len(text) > MAX_QUERY_LEN:
-        raise InvalidInput("That search is too long.")
+    text = search_text(query)
     if text:
         pattern = contains_pattern(text)
         name = func.lower(col(User.first_name) + " " + col(User.last_name))
@@ -177,21 +166,17 @@ def list_users(
     clauses = _filters(query, role)
     if asks_to_teach is True:
         clauses.append(col(User.instructor_requested_at).is_not(None))
-    page, size, offset = page_window(page, page_size)
-    total = int(session.exec(select(func.count(col(User.id))).where(*clauses)).one())
     taught, enrolled = _courses_counts()
-    rows = session.exec(
-        select(User, taught, enrolled)
+    return read_page(
+        session,
+        id_column=col(User.id),
+        clauses=clauses,
+        rows_query=select(User, taught, enrolled)
         .where(*clauses)
-        .order_by(col(User.created_at).desc(), col(User.id).desc())
-        .limit(size)
-        .offset(offset)
-    ).all()
-    return UserPage(
-        rows=[_row(user, t, e) for user, t, e in rows],
-        total=total,
+        .order_by(col(User.created_at).desc(), col(User.id).desc()),
+        to_rows=lambda results: [_row(user, t, e) for user, t, e in results],
         page=page,
-        pages=max(1, math.ceil(total / size)),
+        page_size=page_size,
     )
 
 

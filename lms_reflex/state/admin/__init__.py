@@ -4,6 +4,7 @@ Modules other layers may use:
 - `audit`
 - `catalog`
 - `guard`
+- `listing`
 - `overview`
 - `users`
 """

@@ -9,6 +9,7 @@ from lms_reflex.db import call_service
 from lms_reflex.services.admin.audit_trail import AuditRow, list_admin_events
 from lms_reflex.services.errors import DomainError, PermissionDenied
 from lms_reflex.services.validation import parse_page
+from lms_reflex.state.admin.listing import show_page
 from lms_reflex.state.session import actor_or_login, current_actor
 from lms_reflex.state.util import error_toast
 
@@ -53,7 +54,5 @@ class AdminAuditState(rx.State):
             return error_toast(exc)
         except DomainError as exc:
             return error_toast(exc)
-        self.denied = False
-        self.rows, self.total = found.rows, found.total
-        self.page_number, self.pages = found.page, found.pages
+        show_page(self, found)
         return None

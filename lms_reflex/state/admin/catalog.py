@@ -18,6 +18,7 @@ from lms_reflex.services.learning import reviews
 from lms_reflex.services.teaching import course_moderation
 from lms_reflex.services.validation import parse_id, parse_page
 from lms_reflex.services.views import CategoryView
+from lms_reflex.state.admin.listing import one_of, show_page
 from lms_reflex.state.session import SessionState, actor_or_login, current_actor
 from lms_reflex.state.util import MAIL_FAILED, error_toast, field, send_mail_off_loop
 
@@ -137,8 +138,7 @@ class AdminCoursesState(rx.State):
     async def search(self, form: dict):
         """Filter courses by title and status."""
         self.query = field(form, "q", 200)
-        status = field(form, "status", 20)
-        self.status_filter = status if status in STATUSES else ""
+        self.status_filter = one_of(field(form, "status", 20), STATUSES)
         self.page_number = 1
         return await self._refresh()
 
@@ -239,9 +239,7 @@ class AdminCoursesState(rx.State):
             return error_toast(exc)
         except DomainError as exc:
             return error_toast(exc)
-        self.denied = False
-        self.rows, self.total = found.rows, found.total
-        self.page_number, self.pages = found.page, found.pages
+        show_page(self, found)
         self.review_rows = recent.rows
         self.review_page, self.review_pages = recent.page, recent.pages
         return None

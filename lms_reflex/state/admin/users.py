@@ -22,6 +22,7 @@ from lms_reflex.services.admin.moderation import CourseChoice, UserEnrollment
 from lms_reflex.services.admin.users import AdminUserRow
 from lms_reflex.services.errors import DomainError, PermissionDenied
 from lms_reflex.services.validation import parse_id, parse_page
+from lms_reflex.state.admin.listing import one_of, show_page
 from lms_reflex.state.session import actor_or_login, client_ip, current_actor
 from lms_reflex.state.util import MAIL_FAILED, error_toast, field, send_mail_off_loop
 
@@ -68,8 +69,7 @@ class AdminUsersState(rx.State):
     async def search(self, form: dict):
         """Filter by text in the name or email, and by role."""
         self.query = field(form, "q", 200)
-        role = field(form, "role", 20)
-        self.role_filter = role if role in (*ROLES, ASKS_TO_TEACH) else ""
+        self.role_filter = one_of(field(form, "role", 20), (*ROLES, ASKS_TO_TEACH))
         self.page_number = 1
         return await self._refresh()
 
@@ -293,7 +293,5 @@ class AdminUsersState(rx.State):
             return error_toast(exc)
         except DomainError as exc:
             return error_toast(exc)
-        self.denied = False
-        self.rows, self.total = found.rows, found.total
-        self.page_number, self.pages = found.page, found.pages
+        show_page(self, found)
         return None
