@@ -24,7 +24,7 @@ config = rx.Config(
     # The browser reaches the backend at the public origin (same port in prod mode).
     api_url=settings.base_url,
     deploy_url=settings.base_url,
-    # Only our own origin may open the websocket (SECURITY-CASES 20).
+    # Only our own origin may open the websocket (docs/security.md case 20).
     cors_allowed_origins=[settings.base_origin],
     # Reflex's own X-Forwarded-For handling believes any peer; LMS_TRUSTED_PROXIES
     # (lms_reflex.net) replaces it, and needs session.client_ip to be the real peer.
