@@ -1,7 +1,7 @@
 """Accounts: sign-up, sign-in, sessions, passwords, profiles and a user's own account.
 
 Modules other layers may use:
-- `account`
 - `auth`
 - `profile`
+- `settings`
 """

@@ -8,5 +8,6 @@ Modules other layers may use:
 - `moderation`
 - `overview`
 - `platform_stats`
+- `user_changes`
 - `users`
 """

@@ -5,4 +5,5 @@ Modules other layers may use:
 - `listings`
 - `page_views` (one read per page view: home, course page)
 - `search`
+- `spelling`
 """

@@ -3,6 +3,7 @@
 Modules other layers may use:
 - `dashboard`
 - `enrollment`
+- `lesson_offer`
 - `lessons`
 - `player_page` (the player's page view)
 - `progress`

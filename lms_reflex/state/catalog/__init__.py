@@ -1,7 +1,7 @@
 """The public catalog: listings, search and the course page.
 
 Modules other layers may use:
+- `course`
 - `listings`
-- `reviews`
 - `search`
 """

@@ -1,5 +1,6 @@
 """Learning: enrollment, the player's lessons, progress, reviews and the dashboard.
 
 Modules other layers may use:
+- `dashboard`
 - `player`
 """
