@@ -59,7 +59,7 @@ run: deps js seed
 lint: dev-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/pyright
+	$(BIN)/pyright --project pyproject.toml
 
 unit: dev-deps
 	$(BIN)/python -m pytest tests/unit -q

@@ -237,7 +237,6 @@ SETTLE_ANIMATIONS = """() => Promise.race([
 ])"""
 
 
-@pytest.fixture
 def _without_leaving_toasts(violation: dict) -> dict:
     """A toast that started to leave while axe ran (sonner marks it data-removed) is fading
     out half-transparent; nobody reads it, so its contrast is not measured."""
@@ -245,6 +244,7 @@ def _without_leaving_toasts(violation: dict) -> dict:
     return {**violation, "nodes": nodes}
 
 
+@pytest.fixture
 def check_a11y(axe: Axe):
     """Fail on serious or critical axe-core violations of the page as it is now."""
 
