@@ -83,6 +83,7 @@ def sign_in_as_priya(page: Page, app_env: dict[str, str]) -> None:
 
 def open_new_course(page: Page, title: str, check_a11y) -> int:
     """From the dashboard's Teaching link, create a course and land on its details step."""
+    page.goto("/dashboard")
     page.get_by_role("navigation", name="Dashboard").get_by_role("link", name="Teaching").click()
     expect(page).to_have_url(re.compile(r"/teach/?$"))
     expect(page.get_by_role("heading", level=1, name="Teaching")).to_be_visible()

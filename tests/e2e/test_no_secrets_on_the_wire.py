@@ -119,10 +119,24 @@ def test_the_value_check_would_catch_a_hash_a_token_and_an_address() -> None:
     assert [item.split(":")[0] for item in found] == ["secret", "token-like", "address"]
 
 
-def _visit(page: Page, paths: list[str]) -> None:
+def _visit(page: Page, frames: FrameLog, paths: list[str]) -> None:
+    """Open each page and stay until its updates stop: "networkidle" ignores websockets."""
     for path in paths:
+        before = len(frames.received)
         page.goto(path)
         page.wait_for_load_state("networkidle")
+        _wait_until_quiet(page, frames, before)
+
+
+def _wait_until_quiet(page: Page, frames: FrameLog, before: int) -> None:
+    seen, quiet_for = len(frames.received), 0
+    for _ in range(100):  # at most ten seconds
+        page.wait_for_timeout(100)
+        now = len(frames.received)
+        quiet_for = quiet_for + 1 if now == seen else 0
+        seen = now
+        if now > before and quiet_for >= 4:
+            return
 
 
 def test_no_update_value_holds_a_secret_or_another_users_address(
@@ -137,6 +151,7 @@ def test_no_update_value_holds_a_secret_or_another_users_address(
     t = target(app_env, "python-for-absolute-beginners")
     _visit(
         page,
+        frames,
         ["/", "/search?q=python", "/categories/programming", f"/courses/{t.slug}",
          f"/learn/{t.slug}/{t.preview_lesson}", f"/instructors/{t.instructor_id}",
          "/dashboard", "/settings", "/profile"],
@@ -156,8 +171,8 @@ def test_no_update_value_holds_a_secret_or_another_users_address(
     sign_in(teacher, teacher_email)
     teacher.wait_for_url(lambda url: "/login" not in url)
     base = f"/teach/courses/{own.course_id}"
-    _visit(teacher, ["/teach", f"{base}/edit", f"{base}/curriculum", f"{base}/publish",
-                     f"{base}/analytics"])  # fmt: skip
+    _visit(teacher, frames, ["/teach", f"{base}/edit", f"{base}/curriculum", f"{base}/publish",
+                               f"{base}/analytics"])  # fmt: skip
     teacher_token = session_cookie(teacher)["value"]
     strings = received_strings(frames)
     assert len(strings) > 100
