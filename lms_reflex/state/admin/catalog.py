@@ -9,16 +9,18 @@ import reflex as rx
 
 from lms_reflex import routes
 from lms_reflex.db import call_service
+from lms_reflex.services.actor import Actor
 from lms_reflex.services.admin import catalog as admin_catalog
 from lms_reflex.services.admin import moderation as admin_moderation
 from lms_reflex.services.admin.catalog import AdminCourseRow
+from lms_reflex.services.admin.listing import Page
 from lms_reflex.services.admin.moderation import ModeratedReview
 from lms_reflex.services.errors import DomainError, PermissionDenied
 from lms_reflex.services.learning import reviews
 from lms_reflex.services.teaching import course_moderation
 from lms_reflex.services.validation import parse_id, parse_page
 from lms_reflex.services.views import CategoryView
-from lms_reflex.state.admin.listing import one_of, show_page
+from lms_reflex.state.admin.listing import AdminListState, one_of
 from lms_reflex.state.session import SessionState, actor_or_login, current_actor
 from lms_reflex.state.util import MAIL_FAILED, error_toast, field, send_mail_off_loop
 
@@ -111,16 +113,12 @@ class AdminCategoriesState(rx.State):
         return [rx.toast.success(message), AdminCategoriesState.load]
 
 
-class AdminCoursesState(rx.State):
+class AdminCoursesState(AdminListState, rx.State):
     """Every course with status and owner, and the newest reviews for moderation."""
 
     rows: list[AdminCourseRow] = []
-    total: int = 0
-    page_number: int = 1
-    pages: int = 1
     query: str = ""
     status_filter: str = ""
-    denied: bool = False
     review_rows: list[ModeratedReview] = []
     review_page: int = 1
     review_pages: int = 1
@@ -128,11 +126,10 @@ class AdminCoursesState(rx.State):
     @rx.event
     async def load(self):
         """First page of courses and of reviews."""
-        actor, go_login = await actor_or_login(self, routes.ADMIN_COURSES)
-        if actor is None:
-            return go_login
-        self.query, self.status_filter, self.page_number, self.review_page = "", "", 1, 1
-        return await self._refresh()
+        return await self._first_page(routes.ADMIN_COURSES)
+
+    def _clear_filters(self) -> None:
+        self.query, self.status_filter, self.review_page = "", "", 1
 
     @rx.event
     async def search(self, form: dict):
@@ -140,12 +137,6 @@ class AdminCoursesState(rx.State):
         self.query = field(form, "q", 200)
         self.status_filter = one_of(field(form, "status", 20), STATUSES)
         self.page_number = 1
-        return await self._refresh()
-
-    @rx.event
-    async def go_to_page(self, page: int):
-        """Another page of courses."""
-        self.page_number = parse_page(page)
         return await self._refresh()
 
     @rx.event
@@ -215,31 +206,27 @@ class AdminCoursesState(rx.State):
         message = "Review hidden." if hidden is True else "Review shown again."
         return [rx.toast.success(message), AdminCoursesState.reviews_page(self.review_page)]
 
-    async def _refresh(self):
-        try:
-            actor = await current_actor(self)
-            found = await call_service(
-                admin_catalog.list_all_courses,
-                readonly=True,
-                actor=actor,
-                query=self.query,
-                status=self.status_filter or None,
-                page=self.page_number,
-                page_size=COURSE_PAGE_SIZE,
-            )
-            recent = await call_service(
-                admin_moderation.list_recent_reviews,
-                readonly=True,
-                actor=actor,
-                page=self.review_page,
-                page_size=REVIEW_PAGE_SIZE,
-            )
-        except PermissionDenied as exc:
-            self.denied, self.rows, self.review_rows = True, [], []
-            return error_toast(exc)
-        except DomainError as exc:
-            return error_toast(exc)
-        show_page(self, found)
+    async def _fetch(self, actor: Actor | None) -> Page[AdminCourseRow]:
+        """A page of courses; the newest reviews come along in the same refresh."""
+        found = await call_service(
+            admin_catalog.list_all_courses,
+            readonly=True,
+            actor=actor,
+            query=self.query,
+            status=self.status_filter or None,
+            page=self.page_number,
+            page_size=COURSE_PAGE_SIZE,
+        )
+        recent = await call_service(
+            admin_moderation.list_recent_reviews,
+            readonly=True,
+            actor=actor,
+            page=self.review_page,
+            page_size=REVIEW_PAGE_SIZE,
+        )
         self.review_rows = recent.rows
         self.review_page, self.review_pages = recent.page, recent.pages
-        return None
+        return found
+
+    def _deny(self) -> None:
+        self.denied, self.rows, self.review_rows = True, [], []

@@ -13,17 +13,18 @@ import reflex as rx
 
 from lms_reflex import routes
 from lms_reflex.db import call_hashing_service, call_service
-from lms_reflex.services.actor import require_admin
+from lms_reflex.services.actor import Actor, require_admin
 from lms_reflex.services.admin import enrollments as admin_enrollments
 from lms_reflex.services.admin import moderation as admin_moderation
 from lms_reflex.services.admin import user_changes
 from lms_reflex.services.admin import users as admin_users
+from lms_reflex.services.admin.listing import Page
 from lms_reflex.services.admin.moderation import CourseChoice, UserEnrollment
 from lms_reflex.services.admin.users import AdminUserRow
-from lms_reflex.services.errors import DomainError, PermissionDenied
-from lms_reflex.services.validation import parse_id, parse_page
-from lms_reflex.state.admin.listing import one_of, show_page
-from lms_reflex.state.session import actor_or_login, client_ip, current_actor
+from lms_reflex.services.errors import DomainError
+from lms_reflex.services.validation import parse_id
+from lms_reflex.state.admin.listing import AdminListState, one_of
+from lms_reflex.state.session import client_ip, current_actor
 from lms_reflex.state.util import MAIL_FAILED, error_toast, field, send_mail_off_loop
 
 PAGE_SIZE = 25
@@ -31,16 +32,12 @@ ROLES = ("student", "instructor", "admin")
 ASKS_TO_TEACH = "asks_to_teach"  # a pseudo-role in the filter: pending requests to teach
 
 
-class AdminUsersState(rx.State):
+class AdminUsersState(AdminListState, rx.State):
     """One page of users, and the enrollments of the user picked for hand enrollment."""
 
     rows: list[AdminUserRow] = []
-    total: int = 0
-    page_number: int = 1
-    pages: int = 1
     query: str = ""
     role_filter: str = ""
-    denied: bool = False
     picked_user: int = 0
     picked_name: str = ""
     picked_enrollments: list[UserEnrollment] = []
@@ -58,12 +55,11 @@ class AdminUsersState(rx.State):
     @rx.event
     async def load(self):
         """First page of everyone, newest first."""
-        actor, go_login = await actor_or_login(self, routes.ADMIN_USERS)
-        if actor is None:
-            return go_login
-        self.query, self.role_filter, self.page_number = "", "", 1
+        return await self._first_page(routes.ADMIN_USERS)
+
+    def _clear_filters(self) -> None:
+        self.query, self.role_filter = "", ""
         self.picked_user, self.picked_name, self.picked_enrollments = 0, "", []
-        return await self._refresh()
 
     @rx.event
     async def search(self, form: dict):
@@ -71,12 +67,6 @@ class AdminUsersState(rx.State):
         self.query = field(form, "q", 200)
         self.role_filter = one_of(field(form, "role", 20), (*ROLES, ASKS_TO_TEACH))
         self.page_number = 1
-        return await self._refresh()
-
-    @rx.event
-    async def go_to_page(self, page: int):
-        """Another page of the same search."""
-        self.page_number = parse_page(page)
         return await self._refresh()
 
     @rx.event
@@ -276,22 +266,14 @@ class AdminUsersState(rx.State):
         refresh = AdminUsersState.go_to_page(self.page_number)
         return [rx.toast.success(message) if sent else rx.toast.error(MAIL_FAILED), refresh]
 
-    async def _refresh(self):
-        try:
-            found = await call_service(
-                admin_users.list_users,
-                readonly=True,
-                actor=await current_actor(self),
-                query=self.query,
-                role=self.role_filter if self.role_filter in ROLES else None,
-                asks_to_teach=self.role_filter == ASKS_TO_TEACH,
-                page=self.page_number,
-                page_size=PAGE_SIZE,
-            )
-        except PermissionDenied as exc:
-            self.denied, self.rows = True, []
-            return error_toast(exc)
-        except DomainError as exc:
-            return error_toast(exc)
-        show_page(self, found)
-        return None
+    async def _fetch(self, actor: Actor | None) -> Page[AdminUserRow]:
+        return await call_service(
+            admin_users.list_users,
+            readonly=True,
+            actor=actor,
+            query=self.query,
+            role=self.role_filter if self.role_filter in ROLES else None,
+            asks_to_teach=self.role_filter == ASKS_TO_TEACH,
+            page=self.page_number,
+            page_size=PAGE_SIZE,
+        )
