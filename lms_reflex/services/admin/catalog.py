@@ -364,14 +364,8 @@ def archive_course_with_reason(
 ) -> Mail:
     """Archive a draft or published course (no new students) and tell its instructor why.
 
-    Returns:
-        The mail to the instructor, for the caller to send after committing.
-
-    Raises:
-        NotSignedIn: for anonymous callers.
-        PermissionDenied: anyone but an admin.
-        NotFound: unknown course.
-        InvalidInput: no reason, a reason over 1000 characters, or an archived course.
+    Returns and raises as `unpublish_course_with_reason` does; InvalidInput also for a
+    course that is archived already.
     """
     admin = require_admin(actor)
     allowed = (CourseStatus.DRAFT, CourseStatus.PUBLISHED)

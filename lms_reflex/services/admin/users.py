@@ -288,19 +288,11 @@ def reject_instructor_request(
 ) -> Mail:
     """Turn down a request to teach; the user stays a student and may ask again.
 
-    Args:
-        session: The open session; the caller commits, then sends the mail.
-        actor: The signed-in admin.
-        user_id: The user who asked.
-        reason: An optional sentence for the user (at most 1000 characters).
-
-    Returns:
-        The mail telling the user, for the caller to send after committing.
+    Takes and returns what `approve_instructor_request` does, plus `reason`: an optional
+    sentence for the user (at most 1000 characters), stripped.
 
     Raises:
-        NotSignedIn: for anonymous callers.
-        PermissionDenied: anyone but an admin.
-        NotFound: unknown user.
+        NotSignedIn, PermissionDenied, NotFound: as `approve_instructor_request`.
         InvalidInput: no pending request, or a reason that is too long.
     """
     admin = require_admin(actor)
