@@ -20,12 +20,6 @@ from lms_reflex.services.learning.enrollment import (
     _insert_enrollment,
 )
 
-NOT_ON_SALE = "This course is not on sale online yet."
-AVAILABLE_SOON = "Available soon"  # priced courses until checkout exists: a note, no button
-SOLD_LATER = "Online checkout is not open yet; the price is shown for information."
-NOT_OPEN = "This course is not open for new students."
-OWN_COURSE = "You teach this course, so you cannot enroll in it."
-
 
 def _admin_targets(
     session: Session, actor: Actor | None, user_id: int, course_id: int
