@@ -6,7 +6,7 @@ that the caller is an admin and that the id exists, on every call.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import reflex as rx
@@ -155,19 +155,21 @@ class AdminUsersState(AdminListState, rx.State):
     @rx.event
     async def approve(self, user_id: int):
         """Grant a request to teach and mail the user."""
-        return await self._act_and_mail(
+        async for update in self._act_and_mail(
             admin_users.approve_instructor_request, "Request approved; the user was told.", user_id
-        )
+        ):
+            yield update
 
     @rx.event
     async def reject(self, form: dict):
         """Turn down a request to teach, with an optional reason, and mail the user."""
-        return await self._act_and_mail(
+        async for update in self._act_and_mail(
             admin_users.reject_instructor_request,
             "Request turned down; the user was told.",
             parse_id(field(form, "user_id", 12)),
             reason=field(form, "reason", 1100),
-        )
+        ):
+            yield update
 
     @rx.event
     async def set_active(self, user_id: int, active: bool):
@@ -181,9 +183,10 @@ class AdminUsersState(AdminListState, rx.State):
     @rx.event
     async def resend(self, user_id: int):
         """Mail a fresh sign-up code to a user who has not verified their email."""
-        return await self._act_and_mail(
+        async for update in self._act_and_mail(
             admin_users.resend_verification, "A new code was sent.", user_id
-        )
+        ):
+            yield update
 
     @rx.event
     async def pick(self, user_id: int):
@@ -253,18 +256,21 @@ class AdminUsersState(AdminListState, rx.State):
 
     async def _act_and_mail(
         self, fn: Callable[..., Any], message: str, user_id: object, **kwargs: Any
-    ):
+    ) -> AsyncIterator[Any]:
+        """Act, answer the admin, then send the service's mail (the reply never waits on it)."""
         try:
             mail = await call_service(
                 fn, actor=await current_actor(self), user_id=parse_id(user_id), **kwargs
             )
         except DomainError as exc:
-            return error_toast(exc)
+            yield error_toast(exc)
+            return
         if mail is None:
-            return rx.toast.info("Nothing to send: this user is verified or deactivated.")
-        sent = await send_mail_off_loop(mail)
-        refresh = AdminUsersState.go_to_page(self.page_number)
-        return [rx.toast.success(message) if sent else rx.toast.error(MAIL_FAILED), refresh]
+            yield rx.toast.info("Nothing to send: this user is verified or deactivated.")
+            return
+        yield [rx.toast.success(message), AdminUsersState.go_to_page(self.page_number)]
+        if not await send_mail_off_loop(mail):
+            yield rx.toast.error(MAIL_FAILED)
 
     async def _fetch(self, actor: Actor | None) -> Page[AdminUserRow]:
         return await call_service(
