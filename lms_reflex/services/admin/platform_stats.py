@@ -132,13 +132,7 @@ def signups_per_day(
 def enrollments_per_day(
     *, session: Session, actor: Actor | None, start: date, end: date
 ) -> list[DayCount]:
-    """New enrollments per UTC day from `start` to `end` inclusive.
-
-    Raises:
-        NotSignedIn: for anonymous callers.
-        PermissionDenied: anyone but an admin.
-        InvalidInput: a bad range (end before start, over 366 days, not dates).
-    """
+    """New enrollments per UTC day; the same range rules and refusals as `signups_per_day`."""
     require_admin(actor)
     return daily_counts(session, col(Enrollment.created_at), start, end)
 

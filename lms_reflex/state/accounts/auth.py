@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
 
 import reflex as rx
@@ -182,14 +184,13 @@ class LoginState(rx.State):
         self.busy = True
         yield
         try:
-            user_id = await call_hashing_service(
+            user_id, ticket = await _signed_in(
                 sign_in.login,
                 email=field(form, "email", 320),
                 password=field(form, "password", 300),
                 ip=client_ip(self),
                 user_agent=user_agent(self),
             )
-            ticket = await call_service(sessions.issue_login_ticket, user_id=user_id)
         except sign_in.VerifyEmailFirst as exc:
             self.busy = False
             yield await self._verify_first(exc.email, exc.attempt)
@@ -213,6 +214,16 @@ class LoginState(rx.State):
         verify = await self.get_state(VerifyState)
         verify._attempt_email, verify._attempt = email, attempt
         return rx.redirect(f"{routes.VERIFY}?{urlencode({'email': email})}")
+
+
+async def _signed_in(check: Callable[..., int], **kwargs: Any) -> tuple[int, sessions.LoginTicket]:
+    """Run a password check off the loop, then mint the one-time ticket the cookie route takes.
+
+    Sign-in and password reset both end in a fresh session, and both must go through the
+    cookie route (docs/architecture.md, "Cookies": handlers cannot set HttpOnly cookies).
+    """
+    user_id = await call_hashing_service(check, **kwargs)
+    return user_id, await call_service(sessions.issue_login_ticket, user_id=user_id)
 
 
 class PasswordResetState(rx.State):
@@ -261,14 +272,13 @@ class PasswordResetState(rx.State):
         self.busy = True
         yield
         try:
-            user_id = await call_hashing_service(
+            _, ticket = await _signed_in(
                 password_reset.reset_password,
                 email=route_param(self, "email")[:320],
                 token=route_param(self, "token")[:200],
                 new_password=field(form, "password", 300),
                 ip=client_ip(self),
             )
-            ticket = await call_service(sessions.issue_login_ticket, user_id=user_id)
         except DomainError as exc:
             self.busy = False
             yield error_toast(exc)
