@@ -178,12 +178,9 @@ def finished_enrollments() -> Any:
 def completions_per_day(
     *, session: Session, actor: Actor | None, start: date, end: date
 ) -> list[DayCount]:
-    """Courses finished per UTC day (the day of a student's last lesson completion).
+    """Courses finished per UTC day, dated by a student's last lesson completion.
 
-    Raises:
-        NotSignedIn: for anonymous callers.
-        PermissionDenied: anyone but an admin.
-        InvalidInput: a bad range (end before start, over 366 days, not dates).
+    The same range rules and refusals as `signups_per_day`.
     """
     require_admin(actor)
     finished = finished_enrollments()
