@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
+from babel.numbers import list_currencies
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -52,6 +53,17 @@ class Settings(BaseSettings):
     trusted_proxies: str = ""
     # The name people see in the header, page titles, mails and the footer.
     site_name: str = PRODUCT_NAME
+    # Payments (docs/architecture.md, "Payments"): one site currency, ISO 4217.
+    currency: str = "USD"
+    # Stripe Checkout is on when both keys are set; bank transfer is always offered.
+    stripe_secret_key: SecretStr | None = None
+    stripe_webhook_secret: SecretStr | None = None
+    # Tests point the stripe library at a local stand-in (tests/stripe_standin.py).
+    stripe_api_base: str | None = None
+    bank_instructions: str = "Pay by bank transfer; quote the order reference."
+    # Printed on receipts.
+    legal_name: str = PRODUCT_NAME
+    legal_address: str = ""
 
     @field_validator("base_url")
     @classmethod
@@ -80,6 +92,14 @@ class Settings(BaseSettings):
             raise ValueError("must be one line without control characters")
         return value
 
+    @field_validator("currency")
+    @classmethod
+    def _currency_is_iso(cls, value: str) -> str:
+        value = value.strip().upper()
+        if value not in list_currencies():
+            raise ValueError("must be an ISO 4217 currency code such as USD or EUR")
+        return value
+
     @field_validator("trusted_proxies")
     @classmethod
     def _proxies_are_networks(cls, value: str) -> str:
@@ -90,6 +110,11 @@ class Settings(BaseSettings):
     def trusted_networks(self) -> tuple[Network, ...]:
         """LMS_TRUSTED_PROXIES parsed (once per value)."""
         return cached_networks(self.trusted_proxies)
+
+    @property
+    def stripe_enabled(self) -> bool:
+        """Stripe Checkout is offered only when both of its secrets are configured."""
+        return bool(self.stripe_secret_key and self.stripe_webhook_secret)
 
     @property
     def is_prod(self) -> bool:

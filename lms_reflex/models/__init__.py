@@ -4,12 +4,30 @@ from lms_reflex.models.auth import AuditEvent, AuthSession, EmailOtp, OtpPurpose
 from lms_reflex.models.base import UtcDateTime, utcnow
 from lms_reflex.models.course import Category, Course, CourseStatus, Lesson, Level, Section
 from lms_reflex.models.learning import Enrollment, EnrollmentSource, LessonProgress, Review
+from lms_reflex.models.payments import (
+    CartItem,
+    Coupon,
+    CouponKind,
+    CouponRedemption,
+    CouponScope,
+    Order,
+    OrderLine,
+    OrderStatus,
+    ProcessedWebhook,
+    Provider,
+    WishlistItem,
+)
 from lms_reflex.models.user import Profile, Role, User
 
 __all__ = [
     "AuditEvent",
     "AuthSession",
+    "CartItem",
     "Category",
+    "Coupon",
+    "CouponKind",
+    "CouponRedemption",
+    "CouponScope",
     "Course",
     "CourseStatus",
     "EmailOtp",
@@ -18,12 +36,18 @@ __all__ = [
     "Lesson",
     "LessonProgress",
     "Level",
+    "Order",
+    "OrderLine",
+    "OrderStatus",
     "OtpPurpose",
+    "ProcessedWebhook",
     "Profile",
+    "Provider",
     "Review",
     "Role",
     "Section",
     "User",
     "UtcDateTime",
+    "WishlistItem",
     "utcnow",
 ]

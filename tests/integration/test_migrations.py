@@ -32,6 +32,13 @@ TABLES = {
     "lesson_progress",
     "review",
     "audit_event",
+    "order",
+    "order_line",
+    "coupon",
+    "coupon_redemption",
+    "cart_item",
+    "wishlist_item",
+    "processed_webhook",
 }
 
 

@@ -1,0 +1,4 @@
+"""Paid courses (docs/architecture.md, "Payments").
+
+Modules: pricing (totals and coupon arithmetic, no database).
+"""
