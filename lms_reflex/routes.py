@@ -110,3 +110,17 @@ ADMIN_USERS = "/admin/users"
 ADMIN_CATEGORIES = "/admin/categories"
 ADMIN_COURSES = "/admin/courses"
 ADMIN_AUDIT = "/admin/audit"
+
+
+CART = "/cart"
+WISHLIST = "/wishlist"
+# The page a buyer lands on after paying (Stripe's success_url) or to read bank details.
+ORDER = "/orders/[reference]"
+ADMIN_ORDERS = "/admin/orders"
+COUPONS = "/coupons"
+WEBHOOK_STRIPE = "/api/payments/stripe/webhook"
+
+
+def order_url(reference: str) -> str:
+    """Link to one order's status page (its owner only)."""
+    return f"/orders/{quote(reference)}"

@@ -29,6 +29,7 @@ def upgrade() -> None:
         sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
         sa.Column("provider", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
         sa.Column("provider_ref", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True),
+        sa.Column("payment_ref", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True),
         sa.Column("currency", sqlmodel.sql.sqltypes.AutoString(length=3), nullable=False),
         sa.Column("subtotal_minor", sa.Integer(), nullable=False),
         sa.Column("discount_minor", sa.Integer(), nullable=False),

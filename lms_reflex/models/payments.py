@@ -80,7 +80,10 @@ class Order(SQLModel, table=True):
     )
     status: str = Field(default=OrderStatus.PENDING, max_length=20, index=True)
     provider: str = Field(max_length=16)
+    # Stripe: the Checkout Session id (set at checkout) and the PaymentIntent (set when the
+    # signed webhook says it is paid; refunds name it). Bank: unused.
     provider_ref: str | None = Field(default=None, max_length=255, index=True)
+    payment_ref: str | None = Field(default=None, max_length=255)
     currency: str = Field(max_length=3)
     subtotal_minor: int = 0
     discount_minor: int = 0
