@@ -28,7 +28,16 @@ from lms_reflex.models import (
     utcnow,
 )
 from lms_reflex.services.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from lms_reflex.services.payments import cart, checkout, coupons, fulfilment, refunds, webhooks
+from lms_reflex.services.payments import (
+    cart,
+    checkout,
+    coupons,
+    fulfilment,
+    orders,
+    refunds,
+    revenue,
+    webhooks,
+)
 from lms_reflex.services.payments.coupons import CouponDraft
 from tests.stripe_standin import SECRET_KEY, WEBHOOK_SECRET, StripeStandin, sign
 from tests.unit.catalog_fixtures import actor, add_course, add_user
@@ -398,3 +407,48 @@ def test_refund_one_line_then_the_rest(
     assert order.status == OrderStatus.REFUNDED and not enrolled(session, student, python)
     assert [r["amount"] for r in stripe_on.refunds] == [4999, 1999]
     assert audit_actions(session).count("order_refunded") == 2
+
+
+# --- reading orders and revenue -------------------------------------------------------------
+
+
+def test_order_pages_are_private_and_the_admin_list_searches(
+    session, student, admin, python, settings_env
+) -> None:
+    settings_env(bank_instructions="IBAN XX00 1234")
+    cart.add_to_cart(session=session, actor=actor(student), course_id=python.id)
+    result = checkout.checkout(session=session, actor=actor(student), provider="bank")
+    view = orders.order_page(session=session, actor=actor(student), reference=result.reference)
+    assert (view.status_label, view.total_label) == ("Waiting for payment", "$19.99")
+    assert view.bank_instructions == "IBAN XX00 1234"
+    stranger = add_user(session, "stranger@example.org")
+    with pytest.raises(NotFound):
+        orders.order_page(session=session, actor=actor(stranger), reference=result.reference)
+    assert [o.reference for o in orders.my_purchases(session=session, actor=actor(student))] == [
+        result.reference
+    ]
+    found = orders.admin_orders(session=session, actor=actor(admin), query="student@")
+    assert [o.reference for o in found.rows] == [result.reference] and found.total == 1
+    assert orders.admin_orders(session=session, actor=actor(admin), status="paid").total == 0
+    with pytest.raises(PermissionDenied):
+        orders.admin_orders(session=session, actor=actor(student))
+
+
+def test_revenue_per_day_and_per_course(
+    session, stripe_on, student, admin, teacher, python, rust
+) -> None:
+    _, order = stripe_checkout(session, student, python.id, rust.id)
+    deliver(session, stripe_on.completed_event(order.provider_ref or ""))
+    line = session.exec(select(OrderLine).where(OrderLine.course_id == rust.id)).one()
+    refunds.refund_order(session=session, actor=actor(admin), order_id=order.id, line_ids=[line.id])
+    today = utcnow().date()
+    (day,) = revenue.revenue_per_day(session=session, actor=actor(admin), start=today, end=today)
+    assert (day.gross_minor, day.refunds_minor, day.net_minor) == (6998, 4999, 1999)
+    money = revenue.course_revenue(session=session, actor=actor(teacher), course_id=rust.id)
+    assert (money.gross_label, money.refunds_label, money.net_label) == (
+        "$49.99",
+        "$49.99",
+        "$0.00",
+    )
+    with pytest.raises(PermissionDenied):
+        revenue.revenue_per_day(session=session, actor=actor(teacher), start=today, end=today)
