@@ -117,6 +117,7 @@ WISHLIST = "/wishlist"
 # The page a buyer lands on after paying (Stripe's success_url) or to read bank details.
 ORDER = "/orders/[reference]"
 ADMIN_ORDERS = "/admin/orders"
+PURCHASES = "/purchases"
 COUPONS = "/coupons"
 WEBHOOK_STRIPE = "/api/payments/stripe/webhook"
 

@@ -217,7 +217,7 @@ def test_instructors_make_coupons_for_their_own_courses_only(
     coupons.create_coupon(
         session=session, actor=actor(admin), draft=CouponDraft("ALL5", "fixed", "5", "all")
     )
-    assert [r.code for r in coupons.list_coupons(session=session, actor=actor(teacher))] == ["HALF"]
+    assert [r.coupon for r in coupons.list_coupons(session=session, actor=actor(teacher))] == ["HALF"]
     assert len(coupons.list_coupons(session=session, actor=actor(admin))) == 2
     with pytest.raises(PermissionDenied):
         coupons.list_coupons(session=session, actor=actor(add_user(session, "s@example.org")))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from lms_reflex import routes
 from lms_reflex.components.confirm import confirm_dialog
 from lms_reflex.components.forms import labeled_input, ready_to_submit
 from lms_reflex.components.shell import app_shell
@@ -81,6 +82,15 @@ def settings_page() -> rx.Component:
                 confirm_label="Sign out everywhere",
                 on_confirm=SettingsState.sign_out_everywhere,
                 trigger=rx.button("Sign out everywhere", type="button", variant="soft"),
+            ),
+            align="start",
+        ),
+        rx.vstack(
+            rx.heading("My purchases", size="5", as_="h2"),
+            rx.text(
+                "Your orders, their receipts and refunds. ",
+                rx.link("See my purchases", href=routes.PURCHASES),
+                ".",
             ),
             align="start",
         ),

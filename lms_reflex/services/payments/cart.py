@@ -129,6 +129,17 @@ def toggle_wishlist(*, session: Session, actor: Actor | None, course_id: object)
     return True
 
 
+def remove_from_wishlist(*, session: Session, actor: Actor | None, course_id: object) -> None:
+    """Forget a saved course (nothing happens when it was not saved)."""
+    actor = require_verified(actor)
+    session.exec(
+        delete(WishlistItem).where(
+            col(WishlistItem.user_id) == actor.id,
+            col(WishlistItem.course_id) == parse_id(course_id),
+        )
+    )
+
+
 def _lines(session: Session, table: type[CartItem] | type[WishlistItem], user_id: int):
     query = (
         select(Course)

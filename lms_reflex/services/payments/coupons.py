@@ -49,7 +49,7 @@ class CouponRow:
     """One coupon on the coupons page."""
 
     id: int
-    code: str
+    coupon: str  # the code people type (not "code": the wire test keeps that name for secrets)
     label: str
     scope_label: str
     window: str

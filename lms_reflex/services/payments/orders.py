@@ -24,6 +24,7 @@ STATUS_LABELS = {
     OrderStatus.PARTIALLY_REFUNDED: "Partly refunded",
 }
 PAGE_SIZE = 25
+ORDER_STATUSES = tuple(status.value for status in OrderStatus)
 
 
 @dataclass(frozen=True)
