@@ -18,6 +18,12 @@ def site_currency() -> str:
     return get_settings().currency
 
 
+def major_units(amount_minor: int, currency: str | None = None) -> Decimal:
+    """Minor units as an exact decimal amount (1999 cents -> 19.99) for CSV files."""
+    code = currency or site_currency()
+    return Decimal(amount_minor).scaleb(-get_currency_precision(code))
+
+
 def money_label(amount_minor: int, currency: str | None = None) -> str:
     """An amount in minor units (cents) as people read it, e.g. '$19.99', '¥500', '€5.00'.
 
@@ -25,9 +31,7 @@ def money_label(amount_minor: int, currency: str | None = None) -> str:
     number of decimals comes from ISO 4217 through Babel, so JPY has none.
     """
     code = currency or site_currency()
-    digits = get_currency_precision(code)
-    amount = Decimal(amount_minor).scaleb(-digits)
-    return format_currency(amount, code, locale=_LOCALE)
+    return format_currency(major_units(amount_minor, code), code, locale=_LOCALE)
 
 
 def price_label(price_minor: int) -> str:

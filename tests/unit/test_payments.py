@@ -27,6 +27,7 @@ from lms_reflex.models import (
     User,
     utcnow,
 )
+from lms_reflex.services.admin import overview as admin_overview
 from lms_reflex.services.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from lms_reflex.services.payments import (
     cart,
@@ -217,7 +218,9 @@ def test_instructors_make_coupons_for_their_own_courses_only(
     coupons.create_coupon(
         session=session, actor=actor(admin), draft=CouponDraft("ALL5", "fixed", "5", "all")
     )
-    assert [r.coupon for r in coupons.list_coupons(session=session, actor=actor(teacher))] == ["HALF"]
+    assert [r.coupon for r in coupons.list_coupons(session=session, actor=actor(teacher))] == [
+        "HALF"
+    ]
     assert len(coupons.list_coupons(session=session, actor=actor(admin))) == 2
     with pytest.raises(PermissionDenied):
         coupons.list_coupons(session=session, actor=actor(add_user(session, "s@example.org")))
@@ -452,3 +455,20 @@ def test_revenue_per_day_and_per_course(
     )
     with pytest.raises(PermissionDenied):
         revenue.revenue_per_day(session=session, actor=actor(teacher), start=today, end=today)
+
+
+def test_overview_charts_net_revenue_and_its_csv(session, admin, student, python) -> None:
+    cart.add_to_cart(session=session, actor=actor(student), course_id=python.id)
+    checkout.checkout(session=session, actor=actor(student), provider="bank")
+    order = session.exec(select(Order)).one()
+    fulfilment.admin_mark_paid(session=session, actor=actor(admin), order_id=order.id)
+    today = utcnow().date()
+    found = admin_overview.overview(session=session, actor=actor(admin), start=today, end=today)
+    assert found.series["revenue"] == [{"day": today.isoformat(), "count": 19.99}]
+    text = admin_overview.table_csv(
+        session=session, actor=actor(admin), table="revenue", start=today, end=today
+    )
+    assert text.splitlines() == [
+        "day,gross (USD),refunds (USD),net (USD)",
+        f"{today.isoformat()},19.99,0.00,19.99",
+    ]

@@ -89,7 +89,7 @@ def settings_page() -> rx.Component:
             rx.heading("My purchases", size="5", as_="h2"),
             rx.text(
                 "Your orders, their receipts and refunds. ",
-                rx.link("See my purchases", href=routes.PURCHASES),
+                rx.link("See my purchases", href=routes.PURCHASES, underline="always"),
                 ".",
             ),
             align="start",

@@ -82,7 +82,8 @@ def cart_page() -> rx.Component:
                 width="100%",
                 align="start",
             ),
-            rx.text("Your cart is empty. ", rx.link("Browse courses", href=routes.HOME), "."),
+            rx.text("Your cart is empty. ",
+                    rx.link("Browse courses", href=routes.HOME, underline="always"), "."),
         ),
     )  # fmt: skip
 
@@ -114,7 +115,8 @@ def _order_body(order: rx.Var[OrderView]) -> rx.Component:
                           rx.text("Confirming your payment\u2026"), align="center")),
         rx.cond(order.status == "paid",
                 rx.text("Your courses are ready. ",
-                        rx.link("Go to my courses", href=routes.MY_COURSES), ".")),
+                        rx.link("Go to my courses", href=routes.MY_COURSES,
+                                underline="always"), ".")),
         spacing="4",
         width="100%",
         align="start",

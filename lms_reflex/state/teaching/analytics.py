@@ -14,6 +14,7 @@ from lms_reflex import routes
 from lms_reflex.db import call_service
 from lms_reflex.services.errors import DomainError, NotFound
 from lms_reflex.services.learning.dashboard import percent
+from lms_reflex.services.payments.revenue import CourseMoney, course_revenue
 from lms_reflex.services.teaching.course_analytics import (
     LessonStat,
     StudentProgress,
@@ -37,6 +38,7 @@ class AnalyticsState(rx.State):
     per_lesson: list[LessonStat] = []
     ratings: list[dict[str, Any]] = []
     students: list[StudentProgress] = []
+    revenue: CourseMoney | None = None
 
     @rx.event
     async def load(self):
@@ -77,6 +79,10 @@ class AnalyticsState(rx.State):
             for i, n in enumerate(found.rating_distribution)
         ]
         self.students = found.students
+        # Money has its own service (services/payments/revenue.py), asked after the numbers.
+        self.revenue = await call_service(
+            course_revenue, readonly=True, actor=actor, course_id=found.course_id
+        )
         return None
 
     def _forget(self) -> None:
