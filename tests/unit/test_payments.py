@@ -241,29 +241,35 @@ def test_coupon_limit_holds_under_twenty_concurrent_checkouts(
             return db.exec(select(Coupon)).one()
 
         monkeypatch.setattr(coupons, "find_coupon", blind)
-    barrier = threading.Barrier(20)
-    outcomes: list = [None] * 20
+    outcomes = race_checkouts([actor(b) for b in buyers], "SAVE10")
+    errors = [str(o) for o in outcomes if isinstance(o, BaseException)]
+    assert errors == [coupons.USED_UP] * 15
+    session.expire_all()
+    assert session.exec(select(Coupon.used_count)).one() == 5
+    assert len(session.exec(select(Order)).all()) == 5
+
+
+def race_checkouts(buyers: list, code: str) -> list:
+    """Check out from one thread per buyer at once, each in its own session."""
+    barrier = threading.Barrier(len(buyers))
+    outcomes: list = [None] * len(buyers)
 
     def buy(i: int) -> None:
         barrier.wait()
         try:
             with session_scope() as db:
                 outcomes[i] = checkout.checkout(
-                    session=db, actor=actor(buyers[i]), provider="bank", coupon_code="SAVE10"
+                    session=db, actor=buyers[i], provider="bank", coupon_code=code
                 )
-        except BaseException as exc:
+        except BaseException as exc:  # recorded, so the test names what went wrong
             outcomes[i] = exc
 
-    threads = [threading.Thread(target=buy, args=(i,)) for i in range(20)]
+    threads = [threading.Thread(target=buy, args=(i,)) for i in range(len(buyers))]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
-    errors = [str(o) for o in outcomes if isinstance(o, BaseException)]
-    assert errors == [coupons.USED_UP] * 15
-    session.expire_all()
-    assert session.exec(select(Coupon.used_count)).one() == 5
-    assert len(session.exec(select(Order)).all()) == 5
+    return outcomes
 
 
 # --- bank transfer --------------------------------------------------------------------------
