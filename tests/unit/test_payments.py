@@ -3,6 +3,7 @@ bank transfers and refunds (docs/security.md cases 55 and 70-72)."""
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterator
 from datetime import timedelta
@@ -16,6 +17,7 @@ from lms_reflex.models import (
     CartItem,
     Coupon,
     CouponKind,
+    CouponRedemption,
     CouponScope,
     Course,
     Enrollment,
@@ -298,6 +300,24 @@ def test_bank_order_waits_for_the_admin(session, student, admin, python, mailbox
     assert session.exec(select(CartItem)).all() == []
 
 
+def test_an_admin_cancels_an_unpaid_order_and_the_coupon_is_free_again(
+    session, student, admin, python
+) -> None:
+    add_coupon(session, usage_limit=1)
+    cart.add_to_cart(session=session, actor=actor(student), course_id=python.id)
+    checkout.checkout(session=session, actor=actor(student), provider="bank", coupon_code="SAVE10")
+    order = session.exec(select(Order)).one()
+    with pytest.raises(PermissionDenied):
+        fulfilment.admin_cancel_order(session=session, actor=actor(student), order_id=order.id)
+    fulfilment.admin_cancel_order(session=session, actor=actor(admin), order_id=order.id)
+    assert order.status == OrderStatus.FAILED
+    assert session.exec(select(Coupon.used_count)).one() == 0
+    assert "admin_order_cancelled" in audit_actions(session)
+    with pytest.raises(Conflict):
+        fulfilment.admin_mark_paid(session=session, actor=actor(admin), order_id=order.id)
+    checkout.checkout(session=session, actor=actor(student), provider="bank", coupon_code="SAVE10")
+
+
 def test_stripe_is_refused_when_not_configured(session, student, python) -> None:
     cart.add_to_cart(session=session, actor=actor(student), course_id=python.id)
     with pytest.raises(InvalidInput, match="not available"):
@@ -358,6 +378,21 @@ def test_bad_signature_mismatch_and_unknown_session_are_refused_and_logged(
     assert "stripe webhook refused" in caplog.text
     session.refresh(order)
     assert order.status == OrderStatus.PENDING
+
+
+def test_an_expired_session_fails_the_order_and_gives_the_coupon_back(
+    session, stripe_on, student, python
+) -> None:
+    add_coupon(session, usage_limit=1)
+    _, order = stripe_checkout(session, student, python.id, code="SAVE10")
+    assert session.exec(select(Coupon.used_count)).one() == 1
+    expired = json.loads(stripe_on.completed_event(order.provider_ref or "", event_id="evt_x"))
+    expired["type"] = "checkout.session.expired"
+    assert deliver(session, json.dumps(expired).encode()).note == "expired"
+    session.refresh(order)
+    assert order.status == OrderStatus.FAILED and not enrolled(session, student, python)
+    assert session.exec(select(Coupon.used_count)).one() == 0
+    assert session.exec(select(CouponRedemption)).all() == []
 
 
 def test_two_tabs_pay_twice_one_enrollment_second_flagged(

@@ -132,3 +132,31 @@ def admin_mark_paid(*, session: Session, actor: Actor | None, order_id: object) 
         detail={"order_id": order.id, "total_minor": order.total_minor},
     )
     return outcome
+
+
+def admin_cancel_order(*, session: Session, actor: Actor | None, order_id: object) -> str:
+    """Cancel a pending order that will not be paid; returns the order's reference.
+
+    No transfer came, or the buyer changed their mind: the order fails and its coupon use
+    is given back.
+
+    Raises:
+        NotSignedIn, PermissionDenied: not a verified admin.
+        NotFound: unknown order.
+        Conflict: an order that is not pending.
+    """
+    admin = require_admin(actor)
+    order = session.get(Order, parse_id(order_id), with_for_update=True)
+    if order is None:
+        raise NotFound("We could not find that order.")
+    if order.status != OrderStatus.PENDING:
+        raise Conflict("Only a pending order can be cancelled.")
+    fail_order(session, order, "cancelled by an admin")
+    record_event(
+        session=session,
+        action="admin_order_cancelled",
+        actor_id=admin.id,
+        subject=order.reference,
+        detail={"order_id": order.id},
+    )
+    return order.reference

@@ -27,7 +27,7 @@ class AdminOrdersState(AdminListState, rx.State):
     rows: list[OrderView] = []
     query: str = ""
     status: str = ""
-    # What the open confirm dialog will do: "paid" or "refund", on which order and line
+    # What the open confirm dialog will do: "paid", "cancel" or "refund", on which order and line
     # (line 0: the whole order). Re-checked by the service when confirmed.
     confirm_kind: str = ""
     confirm_order: int = 0
@@ -74,7 +74,12 @@ class AdminOrdersState(AdminListState, rx.State):
             return error_toast(exc)
         line = next((li for li in order.lines if li.id == parse_id(line_id)), None)
         self.confirm_order, self.confirm_line = order.id, line.id if line else 0
-        if kind == "paid":
+        if kind == "cancel":
+            self.confirm_text = (
+                f"Cancel {order.reference}? It can no longer be paid, "
+                "and its coupon can be used again."
+            )
+        elif kind == "paid":
             self.confirm_text = (
                 f"Mark {order.reference} ({order.total_label}) as paid? "
                 "Its buyer is enrolled at once."
@@ -88,7 +93,7 @@ class AdminOrdersState(AdminListState, rx.State):
             self.confirm_text = (
                 f"Refund everything left in {order.reference}? The student loses those courses."
             )
-        self.confirm_kind = "paid" if kind == "paid" else "refund"
+        self.confirm_kind = kind if kind in ("paid", "cancel") else "refund"
         return None
 
     @rx.event
@@ -110,6 +115,11 @@ class AdminOrdersState(AdminListState, rx.State):
                 )
                 send_after_reply(*done.mails)
                 message = f"Order {done.reference} is paid and its buyer enrolled."
+            elif kind == "cancel":
+                reference = await call_service(
+                    fulfilment.admin_cancel_order, actor=actor, order_id=order_id
+                )
+                message = f"Order {reference} is cancelled."
             elif kind == "refund":
                 lines = [line_id] if line_id else None
                 back = await call_service(
