@@ -158,6 +158,7 @@ class Settings(BaseSettings):
         Raises:
             ConfigError: naming the variable to fix.
         """
+        self._check_stripe()
         if not self.is_prod:
             return
         key = self.secret_key.get_secret_value() if self.secret_key else ""
@@ -170,6 +171,13 @@ class Settings(BaseSettings):
             raise ConfigError(
                 "LMS_BASE_URL must be https:// when LMS_ENV=prod (session cookies need Secure)"
             )
+
+    def _check_stripe(self) -> None:
+        """Half a Stripe configuration would take card payments that never get confirmed."""
+        if bool(self.stripe_secret_key) == bool(self.stripe_webhook_secret):
+            return
+        missing = "WEBHOOK_SECRET" if self.stripe_secret_key else "SECRET_KEY"
+        raise ConfigError(f"LMS_STRIPE_{missing} is required when the other Stripe key is set")
 
 
 @functools.cache

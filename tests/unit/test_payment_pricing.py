@@ -80,3 +80,10 @@ def test_unknown_currency_is_refused(settings_env) -> None:
 
     with pytest.raises(ConfigError, match="LMS_CURRENCY"):
         settings_env(currency="XYZ1")
+
+
+def test_half_a_stripe_configuration_is_refused(settings_env) -> None:
+    from lms_reflex.settings import ConfigError
+
+    with pytest.raises(ConfigError, match="LMS_STRIPE_WEBHOOK_SECRET"):
+        settings_env(stripe_secret_key="sk_test_x")
