@@ -145,6 +145,8 @@ RULES: dict[str, tuple[str, dict]] = {
     "LessonEditorState.upload_failed": (OWNER, {"message": "<script>x</script>"}),
     # The course's own instructor or an admin; everyone else gets "not found" from the service.
     "AnalyticsState.load": (OWNER, {}),
+    # The course this tab loaded; the revenue service checks the staff rule again.
+    "AnalyticsState.download_revenue": (OWNER, {}),
 }
 
 ADMIN_RANGE = {"form": {"start": "2026-01-01", "end": "2026-01-31"}}

@@ -513,3 +513,26 @@ def test_overview_charts_net_revenue_and_its_csv(session, admin, student, python
         "day,gross (USD),refunds (USD),net (USD)",
         f"{today.isoformat()},19.99,0.00,19.99",
     ]
+
+
+def test_course_revenue_csv_for_its_staff_with_negative_days(
+    session, stripe_on, student, admin, teacher, python, clock
+) -> None:
+    _, order = stripe_checkout(session, student, python.id)
+    deliver(session, stripe_on.completed_event(order.provider_ref or ""))
+    paid_day = clock.now.date()
+    clock.advance(days=1)
+    refunds.refund_order(session=session, actor=actor(admin), order_id=order.id)
+    days = {"start": paid_day, "end": clock.now.date()}
+    text = revenue.course_revenue_csv(
+        session=session, actor=actor(teacher), course_id=python.id, **days
+    )
+    assert text.splitlines()[1:] == [
+        f"{paid_day.isoformat()},19.99,0.00,19.99",
+        f"{clock.now.date().isoformat()},0.00,19.99,-19.99",  # a number, not a quoted text
+    ]
+    stranger = add_user(session, "other@example.org", Role.INSTRUCTOR)
+    with pytest.raises(NotFound):
+        revenue.course_revenue_csv(
+            session=session, actor=actor(stranger), course_id=python.id, **days
+        )

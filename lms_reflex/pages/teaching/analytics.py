@@ -114,6 +114,8 @@ def _revenue() -> rx.Component:
                 " \u00b7 refunds ", money.refunds_label, " \u00b7 net ",
                 rx.text.strong(money.net_label),
             ),
+            rx.button(rx.icon("download", aria_hidden=True), "Download revenue per day (CSV)",
+                      on_click=S.download_revenue, variant="soft", size="1"),
             align="start",
         ),
     )  # fmt: skip
