@@ -136,3 +136,38 @@ def test_bank_transfer_is_enrolled_when_the_admin_marks_it_paid(
     assert db_rows(app_env, enrolled, e=email) == [(1,)]
     my_courses(page)
     expect(page.get_by_role("heading", name=FINANCE[1])).to_be_visible()
+
+
+def test_wishlist_purchases_coupons_and_orders_pages(
+    page: Page, browser: Browser, base_url: str, app_env, smtp: SmtpSink, check_a11y
+) -> None:
+    teacher_email, _ = create_user(app_env, "instructor", "couponer")
+    teacher = browser.new_context(base_url=base_url).new_page()
+    sign_in(teacher, teacher_email)
+    expect(teacher).to_have_url(re.compile(r"/teach/?$"))
+    teacher.goto("/coupons")
+    wait_for_app(teacher)
+    teacher.get_by_label("Code").fill("MINE20")
+    teacher.get_by_label("Percent or amount").fill("20")
+    teacher.get_by_label("Applies to").select_option("instructor")
+    teacher.get_by_role("button", name="Create coupon").click()
+    expect(teacher.get_by_text("Coupon MINE20 is ready.")).to_be_visible()
+    expect(teacher.get_by_role("row", name=re.compile("MINE20"))).to_be_visible()
+    check_a11y(teacher)
+
+    sign_up(page, smtp, new_email("saver"))
+    page.goto(f"/courses/{ML[0]}")
+    page.get_by_role("button", name=f"Save {ML[1]} to your wishlist").click()
+    expect(page.get_by_text("Saved to your wishlist.")).to_be_visible()
+    page.goto("/wishlist")
+    expect(page.get_by_role("row", name=re.compile(ML[1]))).to_be_visible()
+    check_a11y(page)
+    page.get_by_role("button", name=f"Add {ML[1]} to the cart").click()
+    expect(page.get_by_text(f"{ML[1]} is in your cart.")).to_be_visible()
+    page.goto("/purchases")
+    expect(page.get_by_text("You have not bought anything yet.")).to_be_visible()
+    check_a11y(page)
+
+    admin = admin_page(browser, base_url, app_env)
+    open_orders(admin)
+    check_a11y(admin)
