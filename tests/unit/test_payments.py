@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, delete, select
 
 from lms_reflex.db import session_scope
 from lms_reflex.models import (
@@ -393,6 +393,32 @@ def test_an_expired_session_fails_the_order_and_gives_the_coupon_back(
     assert order.status == OrderStatus.FAILED and not enrolled(session, student, python)
     assert session.exec(select(Coupon.used_count)).one() == 0
     assert session.exec(select(CouponRedemption)).all() == []
+
+
+def test_a_delayed_payment_pays_on_its_later_event(session, stripe_on, student, python) -> None:
+    _, order = stripe_checkout(session, student, python.id)
+    ref = order.provider_ref or ""
+    unpaid = stripe_on.completed_event(ref, event_id="evt_a", payment_status="unpaid")
+    assert deliver(session, unpaid).note == "waiting for the payment"
+    assert not enrolled(session, student, python)
+    later = json.loads(stripe_on.completed_event(ref, event_id="evt_b"))
+    later["type"] = "checkout.session.async_payment_succeeded"
+    assert deliver(session, json.dumps(later).encode()).status == 200
+    assert enrolled(session, student, python)
+
+
+def test_a_buyer_who_deletes_their_account_leaves_the_order_in_the_books(
+    session, student, admin, python
+) -> None:
+    cart.add_to_cart(session=session, actor=actor(student), course_id=python.id)
+    checkout.checkout(session=session, actor=actor(student), provider="bank")
+    order = session.exec(select(Order)).one()
+    fulfilment.admin_mark_paid(session=session, actor=actor(admin), order_id=order.id)
+    session.exec(delete(Enrollment))
+    session.delete(student)
+    session.commit()
+    session.refresh(order)
+    assert (order.user_id, order.status, order.total_minor) == (None, "paid", 1999)
 
 
 def test_two_tabs_pay_twice_one_enrollment_second_flagged(

@@ -26,6 +26,10 @@ from lms_reflex.settings import get_settings
 
 log = logging.getLogger(__name__)
 
+# A delayed method (a bank debit) completes the session unpaid and pays it later.
+PAYS = ("checkout.session.completed", "checkout.session.async_payment_succeeded")
+FAILS = ("checkout.session.expired", "checkout.session.async_payment_failed")
+
 
 @dataclass(frozen=True)
 class WebhookOutcome:
@@ -96,7 +100,7 @@ def _expired(session: Session, obj: dict[str, Any], row: ProcessedWebhook) -> We
     order = _order_for(session, obj)
     if order is not None:
         row.order_id = order.id
-        fail_order(session, order, "checkout session expired")
+        fail_order(session, order, "checkout session expired or its payment failed")
     return WebhookOutcome(200, "expired")
 
 
@@ -116,9 +120,9 @@ def handle_stripe_webhook(*, session: Session, payload: bytes, signature: str) -
     if row is None:
         return WebhookOutcome(200, "already handled")
     obj: dict[str, Any] = event.data.object.to_dict()
-    if event_type == "checkout.session.completed":
+    if event_type in PAYS:
         return _completed(session, event_id, obj, row)
-    if event_type == "checkout.session.expired":
+    if event_type in FAILS:
         return _expired(session, obj, row)
     row.note = "ignored"
     return WebhookOutcome(200, "ignored")
