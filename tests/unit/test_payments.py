@@ -421,6 +421,20 @@ def test_a_buyer_who_deletes_their_account_leaves_the_order_in_the_books(
     assert (order.user_id, order.status, order.total_minor) == (None, "paid", 1999)
 
 
+def test_the_data_export_lists_the_buyers_orders(session, student, python) -> None:
+    from lms_reflex.services.accounts import own_account
+
+    cart.add_to_cart(session=session, actor=actor(student), course_id=python.id)
+    result = checkout.checkout(session=session, actor=actor(student), provider="bank")
+    (order,) = own_account.export_my_data(session=session, actor_id=student.id)["orders"]
+    assert (order["reference"], order["status"], order["total_minor"]) == (
+        result.reference,
+        "pending",
+        1999,
+    )
+    assert [line["course_title"] for line in order["lines"]] == ["Python"]
+
+
 def test_two_tabs_pay_twice_one_enrollment_second_flagged(
     session, stripe_on, student, admin, python
 ) -> None:
