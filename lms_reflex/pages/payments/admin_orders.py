@@ -80,6 +80,11 @@ def admin_orders_page() -> rx.Component:
         S.denied,
         list_search("orders", "Reference, provider id or email", "Status", "status",
                     STATUS_CHOICES, S.search),
+        rx.cond(S.flagged > 0,
+                rx.callout(S.flagged.to_string() + " paid line(s) bought a course the buyer "
+                           "already had (two tabs paying at once). They are marked "
+                           "\u201calready owned: refund\u201d below.",
+                           icon="triangle-alert", color_scheme="amber", high_contrast=True)),
         found_count(S.total, "order"),
         rx.box(
             rx.table.root(

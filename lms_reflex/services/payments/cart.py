@@ -192,10 +192,3 @@ def wishlist_view(*, session: Session, actor: Actor | None) -> tuple[CartLine, .
     actor = require_verified(actor)
     courses = _lines(session, WishlistItem, actor.id)
     return tuple(_line(c) for c in courses if c.status == CourseStatus.PUBLISHED)
-
-
-def cart_count(*, session: Session, actor: Actor | None) -> int:
-    """How many courses are in the cart (the top bar's badge)."""
-    if actor is None:
-        return 0
-    return len(session.exec(select(CartItem.id).where(CartItem.user_id == actor.id)).all())

@@ -25,6 +25,7 @@ class AdminOrdersState(AdminListState, rx.State):
     """One page of orders and the action waiting for the admin's confirmation."""
 
     rows: list[OrderView] = []
+    flagged: int = 0  # paid lines for courses their buyers already had (two tabs)
     query: str = ""
     status: str = ""
     # What the open confirm dialog will do: "paid", "cancel" or "refund", on which order and line
@@ -43,7 +44,7 @@ class AdminOrdersState(AdminListState, rx.State):
         self.query, self.status = "", ""
 
     async def _fetch(self, actor: Actor | None) -> Page[OrderView]:
-        return await call_service(
+        found = await call_service(
             orders.admin_orders,
             readonly=True,
             actor=actor,
@@ -51,6 +52,8 @@ class AdminOrdersState(AdminListState, rx.State):
             status=self.status,
             page=self.page_number,
         )
+        self.flagged = await call_service(refunds.flagged_lines, readonly=True, actor=actor)
+        return found
 
     @rx.event
     async def search(self, form: dict):
