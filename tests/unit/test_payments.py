@@ -224,6 +224,9 @@ def test_instructors_make_coupons_for_their_own_courses_only(
         "HALF"
     ]
     assert len(coupons.list_coupons(session=session, actor=actor(admin))) == 2
+    mine = coupons.coupon_courses(session=session, actor=actor(teacher))
+    assert [c.title for c in mine] == ["Python"]  # not the other instructor's course
+    assert len(coupons.coupon_courses(session=session, actor=actor(admin))) == 2
     with pytest.raises(PermissionDenied):
         coupons.list_coupons(session=session, actor=actor(add_user(session, "s@example.org")))
 

@@ -33,7 +33,14 @@ def _form() -> rx.Component:
             _select("Applies to", "scope", [("One course", "course"),
                                              ("All my courses", "instructor"),
                                              ("Every course (admins)", "all")]),
-            labeled_input("Course id (for one course)", "course_id", required=False),
+            rx.vstack(
+                field_label("Course (for one course)", "field-course_id"),
+                rx.el.select(rx.el.option("Choose a course", value=""),
+                             rx.foreach(S.courses, lambda c: rx.el.option(c.title, value=c.id)),
+                             id="field-course_id", name="course_id",
+                             style={"padding": "0.4rem"}),
+                spacing="1",
+            ),
             rx.hstack(
                 labeled_input("Starts", "starts", type="date", required=False),
                 labeled_input("Ends", "ends", type="date", required=False),

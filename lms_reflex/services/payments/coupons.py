@@ -252,6 +252,24 @@ def _row(coupon: Coupon, titles: dict[int, str]) -> CouponRow:
     return CouponRow(coupon.id, coupon.code, label, scope, window, uses)
 
 
+@dataclass(frozen=True)
+class CourseChoice:
+    """A course the new-coupon form may name (its instructor's own; any for admins)."""
+
+    id: int
+    title: str
+
+
+def coupon_courses(*, session: Session, actor: Actor | None) -> tuple[CourseChoice, ...]:
+    """The priced courses the actor may make a one-course coupon for, by title."""
+    actor = require_role(actor, Role.INSTRUCTOR)
+    query = select(Course.id, Course.title).where(Course.price_cents > 0)
+    if not actor.is_admin:
+        query = query.where(Course.instructor_id == actor.id)
+    rows = session.exec(query.order_by(col(Course.title)).limit(500)).all()
+    return tuple(CourseChoice(cid or 0, title) for cid, title in rows)
+
+
 def list_coupons(*, session: Session, actor: Actor | None) -> tuple[CouponRow, ...]:
     """The coupons the actor manages, newest first."""
     actor = require_role(actor, Role.INSTRUCTOR)

@@ -10,7 +10,7 @@ from lms_reflex import routes
 from lms_reflex.db import call_service
 from lms_reflex.services.errors import DomainError, InvalidInput
 from lms_reflex.services.payments import coupons
-from lms_reflex.services.payments.coupons import CouponDraft, CouponRow
+from lms_reflex.services.payments.coupons import CouponDraft, CouponRow, CourseChoice
 from lms_reflex.state.session import actor_or_login, current_actor
 from lms_reflex.state.util import error_toast, field
 
@@ -32,6 +32,7 @@ class CouponsState(rx.State):
     """The coupons the caller manages, and the new-coupon form's error."""
 
     rows: list[CouponRow] = []
+    courses: list[CourseChoice] = []
     form_error: str = ""
     denied: bool = False
 
@@ -45,13 +46,13 @@ class CouponsState(rx.State):
 
     async def _show(self):
         try:
-            found = await call_service(
-                coupons.list_coupons, readonly=True, actor=await current_actor(self)
-            )
+            actor = await current_actor(self)
+            found = await call_service(coupons.list_coupons, readonly=True, actor=actor)
+            choices = await call_service(coupons.coupon_courses, readonly=True, actor=actor)
         except DomainError as exc:
-            self.denied, self.rows = True, []
+            self.denied, self.rows, self.courses = True, [], []
             return error_toast(exc)
-        self.denied, self.rows = False, list(found)
+        self.denied, self.rows, self.courses = False, list(found), list(choices)
         return None
 
     @rx.event
