@@ -69,7 +69,8 @@ app = rx.App(
     # Focus rings and the skip link (components/shell.py).
     stylesheets=["/app.css"],
     # Plain toasts: sonner's rich colours put red text on pink below WCAG AA contrast.
-    toaster=rx.toast.provider(position="top-center", close_button=True, rich_colors=False),
+    # Bottom-right, so a toast never covers the header's search, menu or sign-out.
+    toaster=rx.toast.provider(position="bottom-right", close_button=True, rich_colors=False),
 )
 # A tab's state is reset when its session changes (sign-out, sign-in, expiry).
 app.add_middleware(TabOwnerMiddleware())

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 
 class DomainError(Exception):
-    """Base for every error a service raises on purpose."""
+    """Base for every error a service raises on purpose.
 
-    def __init__(self, message: str) -> None:
+    `field` names the form input the refusal is about ("email", "title"), so the page can
+    show it next to that input and move focus there; "" when it belongs to no one input.
+    """
+
+    def __init__(self, message: str, *, field: str = "") -> None:
         super().__init__(message)
         self.message = message
+        self.field = field
 
 
 class NotFound(DomainError):

@@ -49,7 +49,7 @@ class CodeRefused(InvalidInput):
     }
 
     def __init__(self, reason: str) -> None:
-        super().__init__(self.MESSAGES[reason])
+        super().__init__(self.MESSAGES[reason], field="code")
         self.reason = reason
 
 

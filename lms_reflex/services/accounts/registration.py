@@ -60,11 +60,13 @@ def attempt_of(password_hash: str) -> str:
 
 
 def _clean_name(value: str, label: str) -> str:
-    name = value.strip()
+    name, field = value.strip(), label.replace(" ", "_")
     if not name:
-        raise InvalidInput(f"Please enter your {label}.")
+        raise InvalidInput(f"Please enter your {label}.", field=field)
     if len(name) > NAME_MAX_LENGTH:
-        raise InvalidInput(f"Your {label} can be at most {NAME_MAX_LENGTH} characters.")
+        raise InvalidInput(
+            f"Your {label} can be at most {NAME_MAX_LENGTH} characters.", field=field
+        )
     return name
 
 
@@ -212,7 +214,7 @@ def _new_password_hash(new_password: str) -> str:
     try:
         check_password_rules(new_password)
     except InvalidInput as exc:
-        raise PasswordRefused(exc.message) from None
+        raise PasswordRefused(exc.message, field="password") from None
     return hash_password(new_password)
 
 
@@ -236,7 +238,7 @@ def _settle_password(session: Session, user: User, attempt: str, new_hash: str) 
         return True
     if attempt and hmac.compare_digest(attempt, attempt_of(user.password_hash)):
         return False
-    raise ChoosePassword(MAILBOX_OWNER_CHOOSES)
+    raise ChoosePassword(MAILBOX_OWNER_CHOOSES, field="password")
 
 
 def verify_signup(
