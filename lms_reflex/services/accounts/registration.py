@@ -27,7 +27,7 @@ from lms_reflex.services.accounts.sessions import revoke_all_sessions
 from lms_reflex.services.accounts.throttles import throttle_signups
 from lms_reflex.services.accounts.users import _find_user, _lookup_email, normalize_email
 from lms_reflex.services.audit import last_event_at, record_event, record_failures
-from lms_reflex.services.errors import InvalidInput, Throttled
+from lms_reflex.services.errors import InvalidInput, Throttled, try_again_in
 
 NAME_MAX_LENGTH = 80
 OWNER_NOTICE_INTERVAL = timedelta(minutes=15)  # at most one "someone tried" mail per 15 min
@@ -315,7 +315,8 @@ def resend_signup_code(*, session: Session, email: str) -> NewCode | None:
     last = last_event_at(session=session, actions=("signup_code_resend",), subject=email)
     wait = 0 if last is None else (otp.RESEND_INTERVAL - (utcnow() - last)).total_seconds()
     if wait > 0:
-        raise Throttled(f"Please wait {math.ceil(wait)} seconds before asking for a new code.")
+        wait_s = math.ceil(wait)
+        raise Throttled(f"A code was sent less than a minute ago. {try_again_in(wait_s)}", wait_s)
     record_event(session=session, action="signup_code_resend", subject=email)
     user = _find_user(session, email)
     if user is None or user.email_verified_at is not None or not user.is_active:

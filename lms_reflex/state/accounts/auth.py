@@ -13,7 +13,7 @@ from lms_reflex import routes
 from lms_reflex.db import call_hashing_service, call_service
 from lms_reflex.services.accounts import password_reset, registration, sessions, sign_in
 from lms_reflex.services.accounts.landing import landing_path
-from lms_reflex.services.errors import DomainError, InvalidInput
+from lms_reflex.services.errors import DomainError, InvalidInput, Throttled
 from lms_reflex.state.form_errors import FieldErrors
 from lms_reflex.state.session import client_ip, sign_in_redirect, user_agent
 from lms_reflex.state.util import (
@@ -156,6 +156,10 @@ class VerifyState(FieldErrors, rx.State):
         """Mail a fresh code (at most once a minute)."""
         try:
             sent = await call_service(registration.resend_signup_code, email=self.email)
+        except Throttled as exc:  # "Try again in N seconds": the button counts it down
+            self.resend_wait_s = exc.retry_after_s or RESEND_WAIT_S
+            yield [error_toast(exc), VerifyState.count_down]
+            return
         except DomainError as exc:
             yield error_toast(exc)
             return
