@@ -48,8 +48,26 @@ def _section(section: rx.Var[PlayerSection]) -> rx.Component:
     )  # fmt: skip
 
 
+# On a phone the syllabus sits under the lesson, folded (assets/app.css, .syllabus): this
+# button unfolds it. Pure browser work: nothing to store.
+_TOGGLE_SYLLABUS_JS = (
+    "const s = document.getElementById('syllabus');"
+    " const open = s.toggleAttribute('data-open');"
+    " document.getElementById('syllabus-toggle').setAttribute('aria-expanded', String(open));"
+)
+
+
+def _syllabus_toggle() -> rx.Component:
+    return rx.button(
+        rx.icon("list", aria_hidden=True), "Show or hide the lessons",
+        id="syllabus-toggle", aria_expanded="false", aria_controls="syllabus-body",
+        on_click=rx.call_script(_TOGGLE_SYLLABUS_JS), variant="soft", width="100%",
+        display=rx.breakpoints(initial="flex", md="none"),
+    )  # fmt: skip
+
+
 def syllabus() -> rx.Component:
-    """Course progress and every lesson, the current one in bold."""
+    """Course progress and every lesson, the current one in bold (folded on a phone)."""
     return rx.el.nav(
         rx.vstack(
             rx.heading("Course content", size="4", as_="h2"),
@@ -59,10 +77,12 @@ def syllabus() -> rx.Component:
                 rx.text(V.completed_lessons.to_string(), " of ", V.total_lessons.to_string(),
                         " lessons complete \u00b7 ", V.course_percent.to_string(), "%", size="2"),
                 width="100%")),
-            rx.foreach(V.syllabus, _section),
+            _syllabus_toggle(),
+            rx.vstack(rx.foreach(V.syllabus, _section), id="syllabus-body",
+                      class_name="syllabus-body", width="100%", spacing="3"),
             width="100%", spacing="3",
         ),
-        aria_label="Course content",
+        aria_label="Course content", id="syllabus", class_name="syllabus",
         style={"flex": "1", "min_width": "16rem"},
     )  # fmt: skip
 
