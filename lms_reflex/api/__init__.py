@@ -7,9 +7,12 @@ from starlette.applications import Starlette
 from lms_reflex.api.auth import routes as auth_routes
 from lms_reflex.api.health import routes as health_routes
 from lms_reflex.api.media import routes as media_routes
+from lms_reflex.api.site import routes as site_routes
 from lms_reflex.api.uploads import routes as upload_routes
 
 
 def build_api() -> Starlette:
-    """Our HTTP routes: health, auth cookie, media and lesson video uploads."""
-    return Starlette(routes=[*health_routes, *auth_routes, *media_routes, *upload_routes])
+    """Our HTTP routes: health, auth cookie, media, lesson video uploads and the site logo."""
+    return Starlette(
+        routes=[*health_routes, *auth_routes, *media_routes, *upload_routes, *site_routes]
+    )

@@ -7,7 +7,7 @@ import reflex as rx
 from lms_reflex import routes
 from lms_reflex.components.account_menu import account_controls, phone_menu
 from lms_reflex.services.views import CategoryView
-from lms_reflex.settings import get_settings
+from lms_reflex.settings import LOGO_ROUTE, get_settings
 from lms_reflex.state.catalog.search import SearchState
 from lms_reflex.state.session import SessionState
 
@@ -96,6 +96,13 @@ def site_name() -> str:
     return get_settings().site_name
 
 
+def site_logo(height: str) -> rx.Component:
+    """LMS_SITE_LOGO beside the name (decorative: the name says the same), if there is one."""
+    if get_settings().site_logo is None:
+        return rx.fragment()
+    return rx.image(src=LOGO_ROUTE, alt="", height=height, width="auto", flex_shrink="0")
+
+
 def skip_link() -> rx.Component:
     """The first thing a keyboard reaches: jump past the top bar (styled in assets/app.css)."""
     # The hash jump alone leaves focus on the link once the router has handled it, so the
@@ -117,6 +124,7 @@ def navbar() -> rx.Component:
     return rx.el.header(
         rx.flex(
             rx.link(
+                site_logo("28px"),
                 rx.text(
                     site_name(),
                     size="5",
@@ -129,6 +137,9 @@ def navbar() -> rx.Component:
                 underline="none",
                 aria_label=f"{site_name()} home",
                 min_width="0",
+                display="flex",
+                align_items="center",
+                gap="0.5rem",
             ),
             rx.box(categories_menu(), display=ON_DESKTOP),
             search_box(),
@@ -156,10 +167,15 @@ def navbar() -> rx.Component:
 def footer() -> rx.Component:
     """A quiet footer."""
     return rx.el.footer(
-        rx.text(
-            f"{site_name()} · runs on lms_reflex, a self-hosted course platform.",
-            size="1",
-            color_scheme="gray",
+        rx.hstack(
+            site_logo("20px"),
+            rx.text(
+                f"{site_name()} · runs on lms_reflex, a self-hosted course platform.",
+                size="1",
+                color_scheme="gray",
+            ),
+            align="center",
+            spacing="2",
         ),
         padding="1.5rem 1.25rem",
         style={"border_top": "1px solid var(--gray-a5)"},
