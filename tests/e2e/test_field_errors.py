@@ -147,6 +147,20 @@ def test_builder_refusals_sit_under_their_fields(
     expect_accepted(price)
     expect(page.get_by_text("All changes saved")).to_be_visible()
 
+    # The curriculum's name dialog: a too-short section title is refused at its field.
+    page.get_by_role("link", name="Curriculum").click()
+    page.get_by_role("button", name="Add section").click()
+    dialog = page.get_by_role("dialog", name="New section")
+    dialog.get_by_label("Section title").fill("  x ")
+    dialog.get_by_role("button", name="Save").click()
+    expect_refused(
+        dialog.get_by_label("Section title"), "The section title needs at least 3 characters."
+    )
+    dialog.get_by_label("Section title").fill("Getting started")
+    dialog.get_by_role("button", name="Save").click()
+    expect(dialog).to_have_count(0)
+    expect(page.get_by_role("heading", name="Getting started")).to_be_visible()
+
 
 def test_toasts_never_cover_the_header(page: Page, smtp: SmtpSink) -> None:
     sign_up(page, smtp, new_email())
