@@ -11,6 +11,7 @@ import pytest
 from lms_reflex.services.accounts import own_account, passwords, profiles, registration, sign_in
 from lms_reflex.services.accounts.users import normalize_email
 from lms_reflex.services.errors import DomainError, InvalidInput, NotFound
+from lms_reflex.services.learning import reviews
 from lms_reflex.services.teaching import course_details
 from lms_reflex.services.teaching.builder import clean_text, clean_title
 from lms_reflex.state.form_errors import refused_field
@@ -47,6 +48,7 @@ def test_a_domain_error_names_no_field_unless_told() -> None:
         (lambda: course_details._clean_level("expert"), "level"),
         (lambda: course_details._clean_list(["x" * 500], "requirements", "requirements"),
          "requirements"),
+        (lambda: reviews._text("x\x00", what="review", field="body"), "body"),
     ],
 )  # fmt: skip
 def test_validators_name_their_input(call: Callable[[], Any], field: str) -> None:

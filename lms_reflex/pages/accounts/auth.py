@@ -218,7 +218,8 @@ def forgot_password_page() -> rx.Component:
                 PasswordResetState.sent,
                 rx.callout(
                     "If an account uses that address, we have sent it a link to reset the "
-                    "password. The link works for 30 minutes.",
+                    "password. The link works for 30 minutes. If it does not arrive, you can "
+                    "ask for another one after a minute.",
                     icon="mail",
                 ),
                 rx.form(

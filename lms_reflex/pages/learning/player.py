@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from lms_reflex.components.forms import loading, ready_to_submit
+from lms_reflex.components.forms import field_error, invalid_props, loading, ready_to_submit
 from lms_reflex.components.shell import app_shell
 from lms_reflex.components.star_rating import star_rating
 from lms_reflex.components.video import lesson_video
@@ -167,12 +167,15 @@ def _notices() -> rx.Component:
 
 def _review_box() -> rx.Component:
     """After the last lesson: a moment of success and an invitation to review."""
+    body_error = PlayerState.field_errors.get("body", "")
     form = rx.form(
         rx.vstack(
             star_rating(name="rating", legend="Your rating", chosen=0,
                         error=PlayerState.rating_error, key="new"),
             rx.el.label("Your review", html_for="field-body", style={"font_weight": "500"}),
-            rx.text_area(id="field-body", name="body", max_length=2000, width="100%", rows="4"),
+            rx.text_area(id="field-body", name="body", max_length=2000, width="100%", rows="4",
+                         **invalid_props("field-body", body_error)),
+            field_error("field-body", body_error),
             rx.button("Post review", type="submit", disabled=~ready_to_submit()),
             width="100%", align="start",
         ),
