@@ -50,26 +50,27 @@ class FieldErrors(rx.State, mixin=True):
     def _clear_field_errors(self) -> None:
         self.field_errors = {}
 
-    def _field_error(self, name: str, message: str) -> rx.event.EventSpec:
-        """Show `message` under the input `name` and move focus to it."""
+    def _field_error(self, name: str, message: str, prefix: str = "field-") -> rx.event.EventSpec:
+        """Show `message` under the input `name` (id `<prefix><name>`) and move focus to it."""
         self.field_errors = {**self.field_errors, name: message}
-        return focus_field(name)
+        return focus_field(name, prefix)
 
     def _refuse(
         self,
         exc: Exception,
         fields: Iterable[str],
         rename: Mapping[str, str] | None = None,
+        prefix: str = "field-",
     ) -> rx.event.EventSpec:
         """Put a refusal under its input when this form has it; otherwise a toast.
 
         `fields` are the input names of this form; `rename` maps a service's field name to
         the form's where they differ (a service's "password" is a settings form's
-        "new_password").
+        "new_password"); `prefix` starts the ids of the form's inputs.
         """
         name = refused_field(exc, fields, rename)
         if name and isinstance(exc, DomainError):
-            return self._field_error(name, exc.message)
+            return self._field_error(name, exc.message, prefix)
         return error_toast(exc)
 
     def _mark(

@@ -9,9 +9,10 @@ import re
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from tests.e2e.accounts import PASSWORD, new_email, sign_up
+from tests.e2e.accounts import PASSWORD, new_email, sign_in, sign_up
 from tests.e2e.personas import create_user
 from tests.e2e.smtp_sink import SmtpSink
+from tests.e2e.test_admin_journey import _make_admin
 
 pytestmark = pytest.mark.e2e
 
@@ -172,3 +173,22 @@ def test_toasts_never_cover_the_header(page: Page, smtp: SmtpSink) -> None:
     box = toast.bounding_box()
     assert header is not None and box is not None
     assert box["y"] >= header["y"] + header["height"], (box, header)
+
+
+def test_a_taken_category_name_is_refused_at_its_field(
+    page: Page, app_env: dict[str, str], check_a11y
+) -> None:
+    sign_in(page, _make_admin(app_env))
+    expect(page).to_have_url(re.compile(r"/admin/?$"))
+    page.goto("/admin/categories")
+    name = page.get_by_label("Name", exact=True)
+    name.fill("programming")
+    page.get_by_role("button", name="Add category").click()
+    expect_refused(name, "A category called \u201cprogramming\u201d already exists.")
+    expect(name).to_have_value("programming")  # what was typed stays to be corrected
+    check_a11y(page)
+    name.fill("Woodwork")
+    page.get_by_role("button", name="Add category").click()
+    expect(page.get_by_text("Category added.")).to_be_visible()
+    expect(name).to_have_value("")
+    expect_accepted(name)
