@@ -64,6 +64,9 @@ RULES: dict[str, tuple[str, dict]] = {
     # The course's own instructor only; the service checks the review's course.
     "ReviewsState.reply": (OWNER, {"form": {"review_id": "1", "reply": "forged"}}),
     "InstructorState.load": (PUBLIC, {}),
+    # Reads one certificate by the code in the URL (public by design, issue 18); counted
+    # per address, and shows only what was printed on it (docs/security.md case 58).
+    "CertificateState.load": (PUBLIC, {}),
     # The player: preview lessons are public; everything else is checked by the learning
     # service (enrolled student, the course's instructor, or an admin).
     "PlayerState.load": (PUBLIC, {}),

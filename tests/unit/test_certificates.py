@@ -263,7 +263,7 @@ def test_reissue_after_a_name_change_keeps_the_old_code_verifiable(
     assert new_page.status == CertificateStatus.VALID and new_page.holder_name == "Ada Lovelace"
     assert new_page.issued_label == old_page.issued_label
     [listed] = mine.my_certificates(session=session, actor=actor(student))
-    assert listed.code == new_code and not listed.name_outdated
+    assert listed.number == new_code and not listed.name_outdated
 
 
 def test_reissue_is_only_for_the_holder(
@@ -329,7 +329,7 @@ def test_admin_search_by_code_name_or_course(
     code = finish(session, student, course).certificate.code  # type: ignore[union-attr]
     for query in (codes.grouped(code), "ada", "RUST", ""):
         found = cert_admin.list_certificates(session=session, actor=actor(admin), query=query)
-        assert [row.code for row in found.rows] == [code], query
+        assert [row.number for row in found.rows] == [code], query
     assert cert_admin.list_certificates(session=session, actor=actor(admin), query="zzz").rows == []
 
 

@@ -40,7 +40,7 @@ def _filters(query: str) -> list[Any]:
 
 def _row(row: Certificate) -> AdminCertificate:
     return AdminCertificate(
-        code=row.code,
+        number=row.code,
         holder_name=row.printed_name,
         course_title=row.course_title,
         issued_label=day_label(row.issued_at),

@@ -40,7 +40,7 @@ def _revoked_page(row: Certificate) -> CertificatePage:
     """A revoked certificate whose holder deleted their account shows its state only."""
     gone = row.user_id is None
     return CertificatePage(
-        code=grouped(row.code),
+        number=grouped(row.code),
         status=CertificateStatus.REVOKED,
         holder_name="" if gone else row.printed_name,
         course_title="" if gone else row.course_title,
@@ -60,7 +60,7 @@ def page_of(session: Session, row: Certificate) -> CertificatePage:
     if status == CertificateStatus.REVOKED:
         return _revoked_page(row)
     return CertificatePage(
-        code=grouped(row.code),
+        number=grouped(row.code),
         status=status,
         holder_name=row.printed_name,
         course_title=row.course_title,

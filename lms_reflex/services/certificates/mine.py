@@ -23,7 +23,7 @@ NAME_UNCHANGED = "Your certificate already shows your current name."
 def _mine(row: Certificate, name: str) -> MyCertificate:
     status = status_of(row)
     return MyCertificate(
-        code=row.code,
+        number=row.code,
         course_id=row.course_id,
         course_title=row.course_title,
         printed_name=row.printed_name,
