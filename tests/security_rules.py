@@ -95,6 +95,9 @@ RULES: dict[str, tuple[str, dict]] = {
     "PasswordResetState.set_new_password": (PUBLIC, {"form": FORGED_FORM}),
     "DashboardState.load": (SELF, {}),
     "DashboardState.set_show": (PUBLIC, {"value": "completed"}),  # display filter only
+    # The caller's own certificate only: the service reads the holder from the session and
+    # refuses a course where they hold no valid certificate (issue 18).
+    "DashboardState.reissue_certificate": (SELF, {"course_id": 1}),
     "SettingsState.load": (SELF, {}),
     "SettingsState.change_password": (SELF, {"form": FORGED_FORM}),
     "SettingsState.sign_out_everywhere": (SELF, {}),
@@ -114,6 +117,7 @@ RULES: dict[str, tuple[str, dict]] = {
     "TeachState.set_show": (PUBLIC, {"value": "archived"}),  # display filter only
     "TeachState.create_course": (SELF, {"form": {"title": "Forged course"}}),
     "CourseEditorState.load": (OWNER, {}),
+    "CourseEditorState.set_certificate_switch": (OWNER, {"value": False}),
     "CourseEditorState.edit_field": (OWNER, {"name": "title", "value": "Hijacked"}),
     "CourseEditorState.add_line": (OWNER, {"name": "learn"}),  # local blank line only
     "CourseEditorState.edit_line": (OWNER, {"name": "learn", "index": 0, "value": "x"}),

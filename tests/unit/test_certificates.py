@@ -382,3 +382,54 @@ def test_deleting_the_account_leaves_only_revoked(
     )
     count = session.exec(select(func.count()).select_from(Certificate)).one()
     assert count == 1
+
+
+# ------------------------------------------------------------------ where students see it
+
+
+def test_the_dashboard_and_the_player_offer_the_certificate(
+    session: Session, student: User, course: Course
+) -> None:
+    from lms_reflex.services.learning import dashboard, player_page
+
+    [card] = dashboard.list_my_courses(session=session, actor=actor(student))
+    assert card.certificate_url == ""
+    code = finish(session, student, course).certificate.code  # type: ignore[union-attr]
+    [card] = dashboard.list_my_courses(session=session, actor=actor(student))
+    assert card.certificate_url == f"/certificates/{code}" and not card.certificate_outdated
+    page = player_page.player_view(
+        session=session,
+        actor=actor(student),
+        course_slug=course.slug,
+        lesson_id=lessons_of(session, course)[0].id,
+    )
+    assert page.certificate_url == f"/certificates/{code}"
+    rename(session, student, "Ada", "Lovelace")
+    [card] = dashboard.list_my_courses(session=session, actor=actor(student))
+    assert card.certificate_outdated
+
+
+def test_only_the_course_staff_switch_certificates_off(
+    session: Session, student: User, teacher: User, course: Course, admin: User
+) -> None:
+    from lms_reflex.services.teaching import course_details
+
+    other = add_user(session, "other@example.org", Role.INSTRUCTOR)
+    for who in (None, actor(student), actor(other)):
+        with pytest.raises((NotSignedIn, PermissionDenied, NotFound)):
+            course_details.set_certificate_on_completion(
+                session=session, actor=who, course_id=course.id, enabled=False
+            )
+    with pytest.raises(InvalidInput):
+        course_details.set_certificate_on_completion(
+            session=session, actor=actor(teacher), course_id=course.id, enabled="off"
+        )
+    for who in (teacher, admin):
+        assert (
+            course_details.set_certificate_on_completion(
+                session=session, actor=actor(who), course_id=course.id, enabled=False
+            )
+            is False
+        )
+    session.commit()
+    assert finish(session, student, course).certificate is None

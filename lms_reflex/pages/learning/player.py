@@ -164,6 +164,18 @@ def _review_box() -> rx.Component:
             rx.vstack(
                 rx.heading("You completed the course!", size="4", as_="h2"),
                 rx.cond(
+                    PlayerState.certificate_url != "",
+                    rx.button(
+                        rx.link(
+                            "Certificate",
+                            href=PlayerState.certificate_url,
+                            aria_label="Certificate for " + V.course_title,
+                        ),
+                        as_child=True,
+                        color_scheme="green",
+                    ),
+                ),
+                rx.cond(
                     PlayerState.my_review,
                     rx.text(
                         "Thank you for your review (",

@@ -51,6 +51,26 @@ def my_certificates(*, session: Session, actor: Actor | None) -> list[MyCertific
     return [_mine(row, name) for row in rows]
 
 
+def valid_certificates(
+    session: Session, user_id: int, course_ids: list[int]
+) -> dict[int, tuple[str, str]]:
+    """Course id -> (code, printed name) of the user's valid certificates, in one query.
+
+    For the dashboard and the player, which show "Certificate" where one exists.
+    """
+    if not course_ids:
+        return {}
+    rows = session.exec(
+        select(Certificate.course_id, Certificate.code, Certificate.printed_name).where(
+            Certificate.user_id == user_id,
+            col(Certificate.course_id).in_(course_ids),
+            col(Certificate.replaced_by).is_(None),
+            col(Certificate.revoked_at).is_(None),
+        )
+    ).all()
+    return {course_id: (code, name) for course_id, code, name in rows}
+
+
 def reissue_certificate(*, session: Session, actor: Actor | None, course_id: int) -> str:
     """Print the actor's certificate again under the name their account has now.
 
