@@ -25,6 +25,7 @@ from lms_reflex.pages.accounts.profile import instructor_page, profile_page
 from lms_reflex.pages.accounts.settings import settings_page
 from lms_reflex.pages.admin.audit import admin_audit_page
 from lms_reflex.pages.admin.catalog import admin_categories_page, admin_courses_page
+from lms_reflex.pages.admin.certificates import admin_certificates_page
 from lms_reflex.pages.admin.overview import admin_overview_page
 from lms_reflex.pages.admin.users import admin_users_page
 from lms_reflex.pages.catalog.course import course_page
@@ -44,6 +45,7 @@ from lms_reflex.state.accounts.profile import InstructorState, ProfileState
 from lms_reflex.state.accounts.settings import SettingsState
 from lms_reflex.state.admin.audit import AdminAuditState
 from lms_reflex.state.admin.catalog import AdminCategoriesState, AdminCoursesState
+from lms_reflex.state.admin.certificates import AdminCertificatesState
 from lms_reflex.state.admin.overview import AdminOverviewState
 from lms_reflex.state.admin.users import AdminUsersState
 from lms_reflex.state.catalog.course import CourseState
@@ -131,6 +133,12 @@ page(routes.ADMIN_USERS, admin_users_page, "Users", AdminUsersState.load)
 page(routes.ADMIN_CATEGORIES, admin_categories_page, "Categories", AdminCategoriesState.load)
 page(routes.ADMIN_COURSES, admin_courses_page, "Courses and reviews", AdminCoursesState.load)
 page(routes.ADMIN_AUDIT, admin_audit_page, "Audit trail", AdminAuditState.load)
+page(
+    routes.ADMIN_CERTIFICATES,
+    admin_certificates_page,
+    "Certificates",
+    AdminCertificatesState.load,
+)
 page(
     routes.CERTIFICATE,
     certificate_page,

@@ -184,6 +184,13 @@ RULES |= {
     ),
     "AdminCategoriesState.move": (ADMIN, {"category_id": 1, "step": 1}),
     "AdminCategoriesState.delete": (ADMIN, {"category_id": 1}),
+    "AdminCertificatesState.load": (ADMIN, {}),
+    "AdminCertificatesState.search": (ADMIN, {"form": {"q": "x"}}),
+    "AdminCertificatesState.go_to_page": (ADMIN, {"page": 2}),
+    "AdminCertificatesState.revoke": (
+        ADMIN,
+        {"form": {"number": "7KQ2M9XDABCDEFGH0123", "reason": "forged"}},
+    ),
     "AdminCoursesState.load": (ADMIN, {}),
     "AdminCoursesState.search": (ADMIN, {"form": {"q": "x", "status": "draft"}}),
     "AdminCoursesState.go_to_page": (ADMIN, {"page": 2}),
