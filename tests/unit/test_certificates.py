@@ -433,3 +433,27 @@ def test_only_the_course_staff_switch_certificates_off(
         )
     session.commit()
     assert finish(session, student, course).certificate is None
+
+
+def test_platform_numbers_and_course_analytics_count_certificates(
+    session: Session, student: User, teacher: User, course: Course, admin: User
+) -> None:
+    from lms_reflex.models import utcnow
+    from lms_reflex.services.admin import platform_stats
+    from lms_reflex.services.teaching.course_analytics import course_analytics
+
+    finish(session, student, course)
+    rename(session, student, "Ada", "Lovelace")
+    mine.reissue_certificate(session=session, actor=actor(student), course_id=course.id)
+    session.commit()
+    today = utcnow().date()
+    days = platform_stats.certificates_per_day(
+        session=session, actor=actor(admin), start=today, end=today
+    )
+    assert [d.count for d in days] == [1]  # the reissue replaces, it does not add
+    with pytest.raises(PermissionDenied):
+        platform_stats.certificates_per_day(
+            session=session, actor=actor(teacher), start=today, end=today
+        )
+    found = course_analytics(session=session, actor=actor(teacher), course_id=course.id)
+    assert found.certificates_issued == 1
