@@ -7,11 +7,12 @@ docs/security.md cases 57 (exactly once), 58 (verify shows no private data, thro
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 
 import pytest
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, SQLModel, col, func, select
 
-from lms_reflex.db import session_scope
+from lms_reflex.db import dispose_engines, make_engine, session_scope
 from lms_reflex.models import (
     AuditEvent,
     Certificate,
@@ -35,6 +36,7 @@ from lms_reflex.services.errors import (
     Throttled,
 )
 from lms_reflex.services.learning import progress
+from tests.pg import postgres_schema_url
 from tests.unit.catalog_fixtures import actor, add_course, add_user
 
 IP = "203.0.113.9"
@@ -181,15 +183,12 @@ def test_not_issued_for_an_unenrolled_or_deactivated_user(
     assert certificates(session) == []
 
 
-def test_exactly_once_under_concurrent_completion(
-    session: Session, student: User, course: Course, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def race_completion(session: Session, student: User, course: Course, clicks: int = 8) -> None:
+    """Complete the last lesson from `clicks` threads at once; exactly one issues."""
     *first, last = lessons_of(session, course)
     for lesson in first:
         complete(session, student, lesson)
-    # Every thread passes the "has one already?" check: the unique index alone decides.
-    monkeypatch.setattr(issuing, "current_certificate", lambda *_args: None)
-    who, lesson_id, clicks = actor(student), last.id, 8
+    who, lesson_id = actor(student), last.id
     barrier = threading.Barrier(clicks)
     outcomes: list[object] = [None] * clicks
 
@@ -212,6 +211,45 @@ def test_exactly_once_under_concurrent_completion(
     issued = [o for o in outcomes if isinstance(o, progress.ProgressView) and o.certificate]
     assert len(issued) == 1
     assert len(certificates(session)) == 1
+
+
+def test_exactly_once_under_concurrent_completion(
+    session: Session, student: User, course: Course, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every thread passes the "has one already?" check: the unique index alone decides.
+    monkeypatch.setattr(issuing, "current_certificate", lambda *_args: None)
+    race_completion(session, student, course)
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A fresh PostgreSQL schema; read before settings_env clears every LMS_* variable."""
+    with postgres_schema_url() as url:
+        yield url
+
+
+@pytest.fixture
+def pg_session(pg_url: str, settings_env) -> Iterator[Session]:
+    settings_env(database_url=pg_url)
+    engine = make_engine(pg_url)
+    SQLModel.metadata.create_all(engine)
+    with Session(engine, expire_on_commit=False) as db:
+        yield db
+    engine.dispose()
+    dispose_engines()  # the threads' pooled connections, before the schema is dropped
+
+
+@pytest.mark.postgres
+def test_exactly_once_under_concurrent_completion_on_postgres(
+    pg_session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    teacher = add_user(pg_session, "t@example.org", Role.INSTRUCTOR)
+    student = add_user(pg_session, "s@example.org")
+    course = add_course(pg_session, teacher, "pg-course", lessons=3)
+    pg_session.add(Enrollment(user_id=student.id, course_id=course.id))
+    pg_session.commit()
+    monkeypatch.setattr(issuing, "current_certificate", lambda *_args: None)
+    race_completion(pg_session, student, course)
 
 
 # ------------------------------------------------------------------ codes

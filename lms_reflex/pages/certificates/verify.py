@@ -24,13 +24,14 @@ def _status() -> rx.Component:
     return rx.match(
         C.status,
         ("valid", rx.callout("This certificate is valid.", icon="badge_check",
-                             color_scheme="green", role="status")),
+                             color_scheme="green", role="status", high_contrast=True)),
         ("revoked", rx.callout(rx.text("This certificate was revoked on ", C.revoked_label, "."),
-                               icon="circle_x", color_scheme="red", role="status")),
+                               icon="circle_x", color_scheme="red", role="status",
+                               high_contrast=True)),
         ("replaced", rx.callout(
             rx.text("This certificate was replaced by a newer one. ",
                     rx.link("See the current certificate", href=C.replaced_by_url), "."),
-            icon="info", color_scheme="amber", role="status")),
+            icon="info", color_scheme="amber", role="status", high_contrast=True)),
         rx.fragment(),
     )  # fmt: skip
 

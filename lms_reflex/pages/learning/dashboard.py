@@ -35,7 +35,7 @@ def _certificate_actions(course: rx.Var[MyCourse]) -> rx.Component:
         rx.button(
             rx.link("Certificate", href=course.certificate_url,
                     aria_label="Certificate for " + course.title),
-            size="2", as_child=True, color_scheme="green",
+            size="2", as_child=True, color_scheme="green", high_contrast=True,
         ),
         rx.cond(
             course.certificate_outdated,
@@ -56,7 +56,10 @@ def _my_course(course: rx.Var[MyCourse]) -> rx.Component:
                     rx.heading(course.title, size="4", as_="h3"), href="/courses/" + course.slug
                 ),
                 rx.text(course.instructor_name, size="2", color_scheme="gray"),
-                rx.cond(course.percent >= 100, rx.badge("Completed", color_scheme="green")),
+                rx.cond(
+                    course.percent >= 100,
+                    rx.badge("Completed", color_scheme="green", high_contrast=True),
+                ),
                 rx.cond(
                     course.certificate_url != "",
                     _certificate_actions(course),
