@@ -34,6 +34,7 @@ def _revoke(row: rx.Var[AdminCertificate]) -> rx.Component:
     reason_id = "revoke-reason-" + row.number
     return confirm_dialog(
         trigger=rx.button("Revoke", size="1", variant="soft", color_scheme="red",
+                          high_contrast=True,
                           aria_label="Revoke the certificate of " + row.holder_name),
         title="Revoke the certificate of " + row.holder_name + "?",
         description="Its page will say it was revoked, and the holder gets an email with "

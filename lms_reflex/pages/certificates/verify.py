@@ -49,7 +49,10 @@ def _certificate() -> rx.Component:
         _fact("Video content", C.hours_label),
         _fact("Certificate code", C.number),
         rx.cond(C.pdf_url != "",
-                rx.button(rx.link("Download PDF", href=C.pdf_url, is_external=False),
+                # rx.el.a is a router link in Reflex 0.10: without reload_document the
+                # client router would swallow the click on this Starlette route.
+                rx.button(rx.el.a("Download PDF", href=C.pdf_url, download="",
+                                  reload_document=True),
                           as_child=True)),
         spacing="3", align="start", width="100%",
     )  # fmt: skip
