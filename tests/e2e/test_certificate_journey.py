@@ -154,3 +154,57 @@ def test_an_unknown_code_gets_the_not_found_page(page: Page) -> None:
     expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
     page.goto("/certificates/not-a-code")
     expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
+
+
+def test_a_student_who_changes_their_name_reissues_and_the_old_code_says_replaced(
+    page: Page, smtp: SmtpSink, app_env: dict[str, str]
+) -> None:
+    email = new_email("renamed")
+    sign_up(page, smtp, email)
+    finish_the_course(page)
+    expect(page.get_by_role("link", name=f"Certificate for {TITLE}")).to_be_visible()
+    [(old,)] = db_rows(
+        app_env,
+        'SELECT c.code FROM certificate c JOIN "user" u ON u.id = c.user_id WHERE u.email = :e',
+        e=email,
+    )
+
+    page.goto("/profile")
+    page.get_by_label("Last name").fill("Hopper-Murray")
+    page.get_by_role("button", name="Save profile").click()
+    expect(page.get_by_text("Profile saved.")).to_be_visible()
+    page.goto("/dashboard")
+    page.get_by_role("button", name=f"Reissue the certificate for {TITLE}").click()
+    expect(page.get_by_text("Your certificate now shows your current name.")).to_be_visible()
+    expect(page.get_by_role("button", name=f"Reissue the certificate for {TITLE}")).to_have_count(0)
+
+    page.goto(f"/certificates/{old}")
+    expect(page.get_by_text("This certificate was replaced by a newer one.")).to_be_visible()
+    expect(page.get_by_role("heading", name=HOLDER, exact=True)).to_be_visible()
+    page.get_by_role("link", name="See the current certificate").click()
+    expect(page.get_by_text("This certificate is valid.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Grace Hopper-Murray")).to_be_visible()
+
+
+def test_the_instructor_switches_certificates_off_in_the_builder(
+    page: Page, app_env: dict[str, str], check_a11y
+) -> None:
+    instructor_email, instructor_id = create_user(app_env, "instructor", "builder")
+    sign_in(page, instructor_email)
+    page.wait_for_url(lambda url: "/login" not in url)
+    page.goto("/teach")
+    page.get_by_role("button", name="New course").click()
+    page.get_by_label("Course title").fill("Certificates optional")
+    page.get_by_role("button", name="Create course").click()
+    switch = page.get_by_role("switch", name="Certificate on completion")
+    expect(switch).to_be_checked()
+    check_a11y(page)
+    switch.click()
+    expect(page.get_by_text("No certificates will be issued for this course.")).to_be_visible()
+    expect(switch).not_to_be_checked()
+    rows = db_rows(
+        app_env,
+        "SELECT certificate_on_completion FROM course WHERE instructor_id = :i",
+        i=instructor_id,
+    )
+    assert [bool(on) for (on,) in rows] == [False]
