@@ -397,9 +397,25 @@ def test_revoking_needs_a_reason_is_audited_and_mailed(
 
 
 def test_export_lists_the_certificates(session: Session, student: User, course: Course) -> None:
+    from lms_reflex.services.accounts import own_account
+
     code = finish(session, student, course).certificate.code  # type: ignore[union-attr]
     [exported] = export_certificates(session, student.id)
     assert exported["code"] == codes.grouped(code) and exported["status"] == "valid"
+    data = own_account.export_my_data(session=session, actor_id=student.id)
+    assert data["certificates"] == [exported]
+
+
+def test_the_own_list_is_for_a_signed_in_holder_only(
+    session: Session, student: User, course: Course
+) -> None:
+    finish(session, student, course)
+    with pytest.raises(NotSignedIn):
+        mine.my_certificates(session=session, actor=None)
+    other = add_user(session, "other@example.org")
+    assert mine.my_certificates(session=session, actor=actor(other)) == []
+    [listed] = mine.my_certificates(session=session, actor=actor(student))
+    assert listed.status == CertificateStatus.VALID and listed.course_id == course.id
 
 
 def test_deleting_the_account_leaves_only_revoked(
