@@ -120,8 +120,12 @@ def test_unknown_malformed_and_revoked_certificates_are_not_served(
     client = TestClient(build_api())
     for key in ("certificates/7KQ2M9XDABCDEFGH0123.pdf", "certificates/../x.pdf", "certificates/a"):
         assert client.get(f"/api/media/{key}").status_code == 404
+    assert client.get(f"/api/media/certificates/{code}.pdf").status_code == 200
+    path = storage.path_for(f"certificates/{code}.pdf")
+    assert path.is_file()
     cert_admin.revoke_certificate(session=session, actor=actor(admin), code=code, reason="Fraud")
     session.commit()
+    assert not path.exists()  # the file with the holder's name is gone
     assert client.get(f"/api/media/certificates/{code}.pdf").status_code == 404
 
 

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from sqlmodel import Session, col, select
 
-from lms_reflex.media.storage import certificate_key, delete_key
 from lms_reflex.models import Certificate, utcnow
 from lms_reflex.services.certificates.codes import grouped
+from lms_reflex.services.certificates.files import forget_pdf
 from lms_reflex.services.certificates.status import page_url, status_of
 
-_log = logging.getLogger(__name__)
 ACCOUNT_DELETED = "The holder deleted their account."
 
 
@@ -55,8 +53,5 @@ def revoke_for_deleted_account(session: Session, user_id: int) -> None:
         row.printed_name = ""
         row.user_id = None
         session.add(row)
-        try:
-            delete_key(certificate_key(row.code))
-        except OSError:
-            _log.exception("could not delete the PDF of a revoked certificate")
+        forget_pdf(row.code)
     session.flush()

@@ -14,6 +14,7 @@ from lms_reflex.services.actor import Actor, require_admin
 from lms_reflex.services.admin.listing import Page, read_page, search_text
 from lms_reflex.services.audit import record_event
 from lms_reflex.services.certificates.codes import canonical, grouped
+from lms_reflex.services.certificates.files import forget_pdf
 from lms_reflex.services.certificates.status import page_url, status_of
 from lms_reflex.services.certificates.views import AdminCertificate
 from lms_reflex.services.errors import Conflict, InvalidInput, NotFound
@@ -113,6 +114,7 @@ def revoke_certificate(
         raise Conflict("That certificate is already revoked.")
     row.revoked_at, row.revoke_reason = utcnow(), text
     session.add(row)
+    forget_pdf(row.code)
     record_event(
         session=session,
         action="certificate_revoked",

@@ -74,3 +74,16 @@ def pdf_for_key(*, session: Session, key: str) -> bool:
         elapsed_ms = (time.perf_counter() - started) * 1000
         _log.info("certificate %s: PDF made in %.0f ms", grouped(row.code), elapsed_ms)
     return True
+
+
+def forget_pdf(code: str) -> None:
+    """Delete a revoked certificate's PDF (it holds the holder's name).
+
+    Safe before the commit: should the revocation roll back, the next download draws the
+    file again. A failure is logged; the file is never served anyway (the route checks the
+    row).
+    """
+    try:
+        storage.delete_key(storage.certificate_key(code))
+    except OSError:
+        _log.exception("certificate %s: could not delete its PDF", grouped(code))
