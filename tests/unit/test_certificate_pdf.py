@@ -138,3 +138,11 @@ def test_a_reissue_gets_its_own_pdf_with_the_new_name(served, session: Session) 
     session.commit()
     assert "Ada Lovelace" in text_of(client.get(f"/api/media/certificates/{new}.pdf").content)
     assert "Ada Tester" in text_of(client.get(f"/api/media/certificates/{code}.pdf").content)
+
+
+def test_the_longest_name_and_title_wrap_on_one_page() -> None:
+    """161 characters of name and 120 of title (the columns' limits) still fit one page."""
+    name, title = ("Wilhelmina " * 15)[:161].strip(), ("Version control " * 8)[:120].strip()
+    text = text_of(render_pdf(facts(name, course_title=title)))
+    assert "Wilhelmina" in text and "Version control" in text
+    assert VERIFY in text  # the footer is still printed after the wrapped lines

@@ -77,7 +77,8 @@ def _fit(pdf: FPDF, text: str, *, size: float, smallest: float, width: float) ->
 
 def _line(pdf: FPDF, text: str, *, size: float, bold: bool = False, color=INK, gap: float = 0):
     pdf.set_font(FAMILY, "B" if bold else "", size)
-    _fit(pdf, text, size=size, smallest=max(10.0, size / 2), width=WIDTH - 2 * MARGIN - 10)
+    # Shrink a long line a little, then let multi_cell wrap it: small print is hard to read.
+    _fit(pdf, text, size=size, smallest=max(10.0, size * 0.7), width=WIDTH - 2 * MARGIN - 10)
     pdf.set_text_color(*color)
     pdf.multi_cell(0, pdf.font_size * 1.35, text, align="C", new_x="LMARGIN", new_y="NEXT")
     if gap:
