@@ -2,6 +2,7 @@
 
 from lms_reflex.models.auth import AuditEvent, AuthSession, EmailOtp, OtpPurpose
 from lms_reflex.models.base import UtcDateTime, utcnow
+from lms_reflex.models.certificate import Certificate
 from lms_reflex.models.course import Category, Course, CourseStatus, Lesson, Level, Section
 from lms_reflex.models.learning import Enrollment, EnrollmentSource, LessonProgress, Review
 from lms_reflex.models.user import Profile, Role, User
@@ -10,6 +11,7 @@ __all__ = [
     "AuditEvent",
     "AuthSession",
     "Category",
+    "Certificate",
     "Course",
     "CourseStatus",
     "EmailOtp",

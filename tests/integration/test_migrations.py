@@ -32,6 +32,7 @@ TABLES = {
     "lesson_progress",
     "review",
     "audit_event",
+    "certificate",
 }
 
 

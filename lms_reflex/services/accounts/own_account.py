@@ -32,6 +32,10 @@ from lms_reflex.services.accounts.passwords import (
 from lms_reflex.services.accounts.sessions import revoke_all_sessions
 from lms_reflex.services.accounts.throttles import check_password_guess
 from lms_reflex.services.audit import record_event, record_failures
+from lms_reflex.services.certificates.account import (
+    export_certificates,
+    revoke_for_deleted_account,
+)
 from lms_reflex.services.errors import Conflict, InvalidInput, NotSignedIn
 
 
@@ -143,6 +147,7 @@ def _learning_data(session: Session, user_id: int) -> dict[str, list[dict[str, A
             | _plain(r, "rating", "body", "created_at", "updated_at")
             for r, c in reviews
         ],
+        "certificates": export_certificates(session, user_id),
     }
 
 
@@ -163,6 +168,8 @@ def export_my_data(*, session: Session, actor_id: int, ip: str = "") -> dict[str
 def _erase_user(session: Session, user: User) -> None:
     """Delete the user's rows; reviews stay, anonymised, so course ratings do not change."""
     uid = user.id
+    assert uid is not None
+    revoke_for_deleted_account(session, uid)
     session.exec(delete(AuthSession).where(col(AuthSession.user_id) == uid))
     session.exec(delete(LessonProgress).where(col(LessonProgress.user_id) == uid))
     session.exec(delete(Enrollment).where(col(Enrollment.user_id) == uid))
