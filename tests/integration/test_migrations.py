@@ -32,6 +32,8 @@ TABLES = {
     "lesson_progress",
     "review",
     "audit_event",
+    "api_session",
+    "api_refresh_token",
 }
 
 
