@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from sqlmodel import Session, select
 
 from lms_reflex.models import ApiSession, AuditEvent, Role, User, utcnow
-from lms_reflex.services.accounts import api_tokens, password_reset, sessions, sign_in
+from lms_reflex.services.accounts import api_devices, api_tokens, password_reset, sessions, sign_in
 from lms_reflex.services.accounts.own_account import change_password
 from lms_reflex.services.actor import Actor
 from lms_reflex.services.admin.users import change_role, deactivate_user
@@ -282,13 +282,13 @@ def test_devices_list_and_revoke_only_ones_own(run, session, make_user, pair_for
     pair_for(alice, "phone\x00\u202e evil")
     bobs = pair_for(bob, "bob's laptop")
     alice_actor = Actor.of(session.get(User, alice.id))
-    devices = run(api_tokens.list_devices, actor=alice_actor)
+    devices = run(api_devices.list_devices, actor=alice_actor)
     assert [d.device_name for d in devices] == ["phone evil"]
     for forged in (bobs.session_id, "1", True, -1):
         with pytest.raises(InvalidInput):
-            run(api_tokens.revoke_device, actor=alice_actor, device_id=forged)
+            run(api_devices.revoke_device, actor=alice_actor, device_id=forged)
     assert _who(session, bobs.access_token).id == bob.id
-    run(api_tokens.revoke_device, actor=alice_actor, device_id=devices[0].id)
-    assert run(api_tokens.list_devices, actor=alice_actor) == []
+    run(api_devices.revoke_device, actor=alice_actor, device_id=devices[0].id)
+    assert run(api_devices.list_devices, actor=alice_actor) == []
     with pytest.raises(NotSignedIn):
-        run(api_tokens.list_devices, actor=None)
+        run(api_devices.list_devices, actor=None)

@@ -12,10 +12,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 import jwt
 from sqlalchemy import update
@@ -27,6 +28,8 @@ from lms_reflex.services.actor import Actor
 from lms_reflex.services.audit import record_event
 from lms_reflex.services.errors import InvalidInput, NotSignedIn
 from lms_reflex.settings import get_settings
+
+T = TypeVar("T")
 
 ACCESS_LIFETIME = timedelta(minutes=10)
 REFRESH_LIFETIME = timedelta(days=30)  # absolute, from the family's first sign-in
@@ -301,57 +304,6 @@ def end_family(*, session: Session, actor: Actor, session_id: int) -> bool:
     return ended.rowcount == 1
 
 
-@dataclass(frozen=True)
-class DeviceView:
-    """One signed-in API device as the owner sees it (no token, no hash)."""
-
-    id: int
-    device_name: str
-    created_at: datetime
-    last_used_at: datetime
-
-
-def list_devices(*, session: Session, actor: Actor | None) -> list[DeviceView]:
-    """The actor's live API sessions, the most recently used first.
-
-    Raises:
-        NotSignedIn: when nobody is signed in.
-    """
-    if actor is None:
-        raise NotSignedIn()
-    rows = session.exec(
-        select(ApiSession)
-        .where(
-            col(ApiSession.user_id) == actor.id,
-            col(ApiSession.revoked_at).is_(None),
-            col(ApiSession.expires_at) > utcnow(),
-        )
-        .order_by(col(ApiSession.last_used_at).desc(), col(ApiSession.id).desc())
-    ).all()
-    return [
-        DeviceView(r.id or 0, r.device_name or "Unnamed device", r.created_at, r.last_used_at)
-        for r in rows
-    ]
-
-
-def revoke_device(*, session: Session, actor: Actor | None, device_id: object) -> None:
-    """Sign one of the actor's own devices out ("Apps and devices" in settings).
-
-    Raises:
-        NotSignedIn: when nobody is signed in.
-        InvalidInput: not a live device of the actor's (another user's id looks the same).
-    """
-    if actor is None:
-        raise NotSignedIn()
-    if not isinstance(device_id, int) or isinstance(device_id, bool):
-        raise InvalidInput("We could not find that device.")
-    if not end_family(session=session, actor=actor, session_id=device_id):
-        raise InvalidInput("We could not find that device.")
-    record_event(
-        session=session, action="api_device_revoked", actor_id=actor.id, detail={"id": device_id}
-    )
-
-
 def sign_in(
     *, session: Session, email: object, password: object, ip: str, device_name: object
 ) -> TokenPair:
@@ -375,3 +327,27 @@ def sign_in(
     except VerifyEmailFirst:
         raise InvalidInput(BAD_LOGIN) from None
     return start_family(session=session, user_id=user_id, device_name=device)
+
+
+def as_token_user(
+    *,
+    session: Session,
+    token: str | None,
+    work: Callable[..., T],
+    args: dict[str, Any] | None = None,
+    optional: bool = False,
+) -> T:
+    """Run `work(session=, actor=, **args)` as the bearer token's user, in one transaction.
+
+    The twin of `sessions.as_session_user` for the API: the user row is read in the same
+    transaction as the work, so a revoked family or a bumped token_version counts at once.
+    With `optional`, a request without a token runs as nobody (the catalog); a token that
+    is present but bad is always refused, never silently ignored.
+
+    Raises:
+        NotSignedIn: no token where one is needed, or a token that no longer counts.
+    """
+    actor = None
+    if token is not None or not optional:
+        actor = actor_for_access_token(session=session, token=token or "")
+    return work(session=session, actor=actor, **(args or {}))
