@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,11 +20,12 @@ from functools import cache
 from typing import Any, TypeVar
 
 import jwt
-from sqlalchemy import update
+from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from lms_reflex.models import ApiRefreshToken, ApiSession, User, utcnow
 from lms_reflex.services.accounts.sign_in import BAD_LOGIN, VerifyEmailFirst, login
+from lms_reflex.services.accounts.throttles import TryLater, try_again_message
 from lms_reflex.services.actor import Actor
 from lms_reflex.services.audit import record_event
 from lms_reflex.services.errors import InvalidInput, NotSignedIn
@@ -33,6 +35,8 @@ T = TypeVar("T")
 
 ACCESS_LIFETIME = timedelta(minutes=10)
 REFRESH_LIFETIME = timedelta(days=30)  # absolute, from the family's first sign-in
+REFRESH_WINDOW = timedelta(minutes=10)
+REFRESHES_PER_WINDOW = 30  # tokens issued per user, all devices: about one each is normal
 LEEWAY_S = 10  # clocks of a phone and the server may differ a little
 ALGORITHM = "HS256"
 REQUIRED_CLAIMS = ("iss", "aud", "sub", "role", "sid", "ver", "iat", "exp", "jti")
@@ -261,12 +265,33 @@ def _find_refresh(
     return (row[0], row[1], row[2]) if row is not None else None
 
 
+def _check_refresh_rate(session: Session, user_id: int) -> None:
+    """Refuse a user's refresh past REFRESHES_PER_WINDOW, counted over all their devices.
+
+    The rows counted are the refresh tokens themselves, so the limit holds across workers
+    and costs no extra write. A device refreshes about once per ACCESS_LIFETIME.
+
+    Raises:
+        TryLater: with the seconds until the oldest counted refresh leaves the window.
+    """
+    since = utcnow() - REFRESH_WINDOW
+    count, oldest = session.exec(
+        select(func.count(), func.min(ApiRefreshToken.created_at))
+        .join(ApiSession, col(ApiSession.id) == col(ApiRefreshToken.session_id))
+        .where(col(ApiSession.user_id) == user_id, col(ApiRefreshToken.created_at) >= since)
+    ).one()
+    if count >= REFRESHES_PER_WINDOW and oldest is not None:
+        wait = max(1, math.ceil((oldest + REFRESH_WINDOW - utcnow()).total_seconds()))
+        raise TryLater(try_again_message(wait), wait)
+
+
 def refresh(*, session: Session, refresh_token: object, ip: str = "") -> TokenPair:
     """Trade a refresh token for a new pair in the same family (rotation).
 
     Raises:
         NotSignedIn: unknown, expired or revoked family, a user who may no longer hold
             tokens, or a token already used (which also ends its family, audited).
+        TryLater: more than REFRESHES_PER_WINDOW refreshes and sign-ins for this user.
     """
     found = _find_refresh(session, refresh_token)
     if found is None:
@@ -274,6 +299,7 @@ def refresh(*, session: Session, refresh_token: object, ip: str = "") -> TokenPa
     row, family, user = found
     if row.used_at is not None or not _spend(session, row):
         _refuse_reuse(session, row, family, ip)
+    _check_refresh_rate(session, family.user_id)
     if not _family_alive(family) or not _user_may_hold_tokens(user):
         raise NotSignedIn(REFRESH_REFUSED)
     assert family.id is not None
