@@ -109,8 +109,9 @@ def catalog(session: Session, make_user) -> Catalog:  # noqa: F811
     free = add_course(session, user_a, "python-basics", category=category, lessons=3)
     draft = add_course(session, user_a, "secret-draft", status=CourseStatus.DRAFT)
     other = add_course(session, user_b, "rust-basics", category=category)
-    session.commit()
-    return Catalog(a.id, b.id, free, draft, other, _lesson_ids(session, free))
+    lesson_ids = _lesson_ids(session, free)
+    session.commit()  # SQLite: the app's requests need the write lock this session held
+    return Catalog(a.id, b.id, free, draft, other, lesson_ids)
 
 
 def teacher_signed(client: TestClient, email: str, password: str) -> Signed:
