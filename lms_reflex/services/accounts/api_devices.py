@@ -15,6 +15,7 @@ from lms_reflex.services.accounts.api_tokens import end_family
 from lms_reflex.services.actor import Actor
 from lms_reflex.services.audit import record_event
 from lms_reflex.services.errors import InvalidInput, NotSignedIn
+from lms_reflex.services.formatting import day_label
 
 DEVICE_NOT_FOUND = "We could not find that device."
 
@@ -27,6 +28,8 @@ class DeviceView:
     device_name: str
     created_at: datetime
     last_used_at: datetime
+    created_label: str = ""  # "5 March 2026", for the settings page
+    last_used_label: str = ""
 
 
 def list_devices(*, session: Session, actor: Actor | None) -> list[DeviceView]:
@@ -47,7 +50,14 @@ def list_devices(*, session: Session, actor: Actor | None) -> list[DeviceView]:
         .order_by(col(ApiSession.last_used_at).desc(), col(ApiSession.id).desc())
     ).all()
     return [
-        DeviceView(r.id or 0, r.device_name or "Unnamed device", r.created_at, r.last_used_at)
+        DeviceView(
+            r.id or 0,
+            r.device_name or "Unnamed device",
+            r.created_at,
+            r.last_used_at,
+            day_label(r.created_at),
+            day_label(r.last_used_at),
+        )
         for r in rows
     ]
 
