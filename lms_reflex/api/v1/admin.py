@@ -7,12 +7,12 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
 
-from lms_reflex.api.v1.deps import Limit, PageNumber, as_user
+from lms_reflex.api.v1.deps import SIGNED_IN, Limit, PageNumber, as_user
 from lms_reflex.api.v1.schemas import AdminUserOut, Page, StatsOut
 from lms_reflex.models import utcnow
 from lms_reflex.services.admin import overview, users
 
-router = APIRouter(prefix="/admin", tags=["admin"])
+router = APIRouter(prefix="/admin", tags=["admin"], dependencies=SIGNED_IN)
 DEFAULT_DAYS = 30
 
 

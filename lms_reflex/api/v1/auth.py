@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 from sqlmodel import Session
 
-from lms_reflex.api.v1.deps import as_user, bearer_token, client_ip
+from lms_reflex.api.v1.deps import SIGNED_IN, as_user, bearer_token, client_ip
 from lms_reflex.api.v1.problems import ApiProblem
 from lms_reflex.api.v1.schemas import RefreshRequest, TokenPairOut, TokenRequest
 from lms_reflex.db import call_hashing_service, call_service
@@ -48,7 +48,7 @@ def _end_this_device(*, session: Session, actor: Actor, sid: int) -> None:
     api_tokens.end_family(session=session, actor=actor, session_id=sid)
 
 
-@router.post("/logout", status_code=204, responses={401: {}})
+@router.post("/logout", status_code=204, responses={401: {}}, dependencies=SIGNED_IN)
 async def logout(request: Request) -> Response:
     """Sign this device out: its refresh token and access tokens stop working."""
     claims = api_tokens.decode_access_token(bearer_token(request) or "")
@@ -60,7 +60,7 @@ def _end_everything(*, session: Session, actor: Actor) -> None:
     sessions.revoke_all_sessions(session=session, user_id=actor.id)
 
 
-@router.post("/logout-all", status_code=204, responses={401: {}})
+@router.post("/logout-all", status_code=204, responses={401: {}}, dependencies=SIGNED_IN)
 async def logout_all(request: Request) -> Response:
     """Sign out everywhere: every device and every browser session of this account."""
     await as_user(request, _end_everything)

@@ -12,7 +12,8 @@ from collections import defaultdict, deque
 from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 
-from fastapi import Path, Query
+from fastapi import Path, Query, Security
+from fastapi.security import HTTPBearer
 from starlette.requests import Request
 
 from lms_reflex.api.client_ip import request_ip
@@ -23,6 +24,15 @@ from lms_reflex.services.actor import Actor
 from lms_reflex.services.validation import MAX_ID, MAX_PAGE
 
 T = TypeVar("T")
+
+# Declares the bearer scheme in the OpenAPI document; `as_user` does the checking, so a
+# missing or malformed header still gets our 401 problem rather than FastAPI's own answer.
+BEARER = HTTPBearer(
+    auto_error=False,
+    bearerFormat="JWT",
+    description="The access_token from POST /auth/token or /auth/refresh (10 minutes).",
+)
+SIGNED_IN = [Security(BEARER)]
 
 # Ids in paths: what a row id can be on any engine, so nothing larger reaches the database.
 RowId = Annotated[int, Path(ge=1, le=MAX_ID)]

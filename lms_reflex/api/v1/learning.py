@@ -11,7 +11,7 @@ import asyncio
 from fastapi import APIRouter, BackgroundTasks, Request
 from sqlmodel import Session
 
-from lms_reflex.api.v1.deps import RowId, Slug, as_user, counted
+from lms_reflex.api.v1.deps import SIGNED_IN, RowId, Slug, as_user, counted
 from lms_reflex.api.v1.schemas import (
     CourseProgressOut,
     EnrolledOut,
@@ -26,7 +26,7 @@ from lms_reflex.services.learning import dashboard, enrollment, progress
 from lms_reflex.services.learning.enrollment import EnrollmentResult
 from lms_reflex.services.learning.progress import CourseProgress
 
-router = APIRouter(tags=["learning"])
+router = APIRouter(tags=["learning"], dependencies=SIGNED_IN)
 _WRITE_ERRORS: dict[int | str, dict] = {401: {}, 403: {}, 404: {}, 422: {}, 429: {}}
 
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 from sqlmodel import Session
 
-from lms_reflex.api.v1.deps import RowId, as_user, counted
+from lms_reflex.api.v1.deps import SIGNED_IN, RowId, as_user, counted
 from lms_reflex.api.v1.schemas import DeviceOut, MeOut, MePatch
 from lms_reflex.services.accounts import api_devices, profiles
 from lms_reflex.services.accounts.profiles import ProfileView
 from lms_reflex.services.actor import Actor
 
-router = APIRouter(tags=["me"])
+router = APIRouter(tags=["me"], dependencies=SIGNED_IN)
 
 
 def _me(actor: Actor, view: ProfileView) -> MeOut:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 from sqlmodel import Session
 
-from lms_reflex.api.v1.deps import Limit, PageNumber, Slug, as_user, as_visitor, counted
+from lms_reflex.api.v1.deps import SIGNED_IN, Limit, PageNumber, Slug, as_user, as_visitor, counted
 from lms_reflex.api.v1.schemas import MyReviewOut, Page, ReviewIn, ReviewOut
 from lms_reflex.services.actor import Actor
 from lms_reflex.services.catalog import listings
@@ -53,6 +53,7 @@ def _put(*, session: Session, actor: Actor | None, slug: str, rating: int, body:
     "/courses/{slug}/reviews/me",
     response_model=MyReviewOut,
     responses={401: {}, 403: {}, 404: {}, 422: {}, 429: {}},
+    dependencies=SIGNED_IN,
 )
 async def put_my_review(slug: Slug, body: ReviewIn, request: Request) -> MyReviewOut:
     """Write or replace the caller's review of a course they are enrolled in."""
@@ -69,7 +70,10 @@ def _delete(*, session: Session, actor: Actor | None, slug: str) -> None:
 
 
 @router.delete(
-    "/courses/{slug}/reviews/me", status_code=204, responses={401: {}, 403: {}, 404: {}, 429: {}}
+    "/courses/{slug}/reviews/me",
+    status_code=204,
+    responses={401: {}, 403: {}, 404: {}, 429: {}},
+    dependencies=SIGNED_IN,
 )
 async def delete_my_review(slug: Slug, request: Request) -> Response:
     """Delete the caller's review."""

@@ -6,11 +6,11 @@ from datetime import date
 
 from fastapi import APIRouter, Request
 
-from lms_reflex.api.v1.deps import RowId, as_user
+from lms_reflex.api.v1.deps import SIGNED_IN, RowId, as_user
 from lms_reflex.api.v1.schemas import AnalyticsOut, TeachingCourseOut
 from lms_reflex.services.teaching import course_analytics, course_list
 
-router = APIRouter(prefix="/teach", tags=["teach"])
+router = APIRouter(prefix="/teach", tags=["teach"], dependencies=SIGNED_IN)
 
 
 @router.get("/courses", response_model=list[TeachingCourseOut], responses={401: {}, 403: {}})

@@ -116,3 +116,20 @@ def test_review_rating_out_of_range(client: TestClient, catalog: Catalog, sign_i
 def test_unknown_routes_and_methods_are_problems(client: TestClient) -> None:
     _is_problem(client.get(f"{API}/nothing-here"), 404)
     _is_problem(client.delete(f"{API}/categories"), 405)
+
+
+def test_an_unexpected_error_is_a_bare_500_problem(
+    engine, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from lms_reflex.api import build_api
+    from lms_reflex.services.catalog import listings
+
+    def broken(**_: object) -> None:
+        raise RuntimeError("secret internals /etc/passwd")
+
+    monkeypatch.setattr(listings, "list_categories", broken)
+    client = TestClient(build_api(), raise_server_exceptions=False)
+    resp = client.get(f"{API}/categories")
+    _is_problem(resp, 500)
+    assert "secret internals" not in resp.text and "RuntimeError" not in resp.text
+    assert "secret internals" in caplog.text  # the log keeps what the answer hides
