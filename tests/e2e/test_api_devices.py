@@ -12,10 +12,13 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.accounts import PASSWORD, new_email, sign_up
+from tests.e2e.conftest import SCALED
 from tests.e2e.forge import send_event
 from tests.e2e.smtp_sink import SmtpSink
 
 pytestmark = pytest.mark.e2e
+WORKER = "x-lms-worker"
+WORKER_ATTEMPTS = 10
 
 
 def _token(base_url: str, email: str, device: str) -> str:
@@ -87,3 +90,27 @@ def test_the_api_document_and_docs_are_served_by_the_app(base_url: str) -> None:
     assert "content-security-policy" in docs.headers and "<script" not in docs.text
     courses = httpx.get(f"{base_url}/api/v1/courses", params={"limit": 2}).json()
     assert courses["total"] > 0 and len(courses["items"]) == 2
+
+
+def test_refresh_reuse_on_another_worker_revokes_the_family(
+    page: Page, base_url: str, smtp: SmtpSink
+) -> None:
+    """The spent token comes back through another worker (scaled mode: 3 workers, Redis,
+    PostgreSQL); the family is read from the database, so it dies there too."""
+    email = new_email("refresh")
+    sign_up(page, smtp, email)
+    body = {"email": email, "password": PASSWORD, "device_name": "race"}
+    with httpx.Client(base_url=f"{base_url}/api/v1") as api:
+        for _ in range(WORKER_ATTEMPTS):
+            pair = api.post("/auth/token", json=body).json()
+            honest = api.post("/auth/refresh", json={"refresh_token": pair["refresh_token"]})
+            assert honest.status_code == 200, honest.text
+            reuse = api.post("/auth/refresh", json={"refresh_token": pair["refresh_token"]})
+            assert reuse.status_code == 401
+            newer = honest.json()
+            later = api.post("/auth/refresh", json={"refresh_token": newer["refresh_token"]})
+            assert later.status_code == 401  # the honest newer token died with its family
+            assert _me(base_url, newer["access_token"]) == 401
+            if not SCALED or honest.headers[WORKER] != reuse.headers[WORKER]:
+                return
+    raise AssertionError("every refresh landed on the same worker")
