@@ -6,6 +6,7 @@ import base64
 import hashlib
 import hmac
 import json
+import threading
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -17,6 +18,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from sqlmodel import Session, select
 
+from lms_reflex.db import session_scope
 from lms_reflex.models import ApiSession, AuditEvent, Role, User, utcnow
 from lms_reflex.services.accounts import api_devices, api_tokens, password_reset, sessions, sign_in
 from lms_reflex.services.accounts.own_account import change_password
@@ -292,3 +294,40 @@ def test_devices_list_and_revoke_only_ones_own(run, session, make_user, pair_for
     assert run(api_devices.list_devices, actor=alice_actor) == []
     with pytest.raises(NotSignedIn):
         run(api_devices.list_devices, actor=None)
+
+
+def race_refreshes(refresh_token: str, *, clients: int) -> list[object]:
+    """Present one refresh token from `clients` threads at once, each in its own transaction."""
+    barrier = threading.Barrier(clients)
+    outcomes: list[object] = [None] * clients
+
+    def present(i: int) -> None:
+        barrier.wait()
+        try:
+            with session_scope() as db:
+                outcomes[i] = api_tokens.refresh(session=db, refresh_token=refresh_token)
+        except BaseException as exc:  # recorded, so the test names what went wrong
+            outcomes[i] = exc
+
+    threads = [threading.Thread(target=present, args=(i,)) for i in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return outcomes
+
+
+def check_one_racing_refresh_wins(refresh_token: str) -> None:
+    """Eight copies of one token race: one new pair, seven refusals, and the family ends."""
+    outcomes = race_refreshes(refresh_token, clients=8)
+    pairs = [o for o in outcomes if isinstance(o, api_tokens.TokenPair)]
+    refused = [o for o in outcomes if isinstance(o, NotSignedIn)]
+    assert (len(pairs), len(refused)) == (1, 7), outcomes
+    with session_scope() as db, pytest.raises(NotSignedIn):
+        api_tokens.refresh(session=db, refresh_token=pairs[0].refresh_token)
+
+
+def test_racing_refreshes_of_one_token_make_one_pair_and_end_the_family(
+    make_user, pair_for
+) -> None:
+    check_one_racing_refresh_wins(pair_for(make_user()).refresh_token)
