@@ -100,17 +100,21 @@ def test_refresh_reuse_on_another_worker_revokes_the_family(
     email = new_email("refresh")
     sign_up(page, smtp, email)
     body = {"email": email, "password": PASSWORD, "device_name": "race"}
-    with httpx.Client(base_url=f"{base_url}/api/v1") as api:
-        for _ in range(WORKER_ATTEMPTS):
-            pair = api.post("/auth/token", json=body).json()
-            honest = api.post("/auth/refresh", json={"refresh_token": pair["refresh_token"]})
-            assert honest.status_code == 200, honest.text
-            reuse = api.post("/auth/refresh", json={"refresh_token": pair["refresh_token"]})
-            assert reuse.status_code == 401
-            newer = honest.json()
-            later = api.post("/auth/refresh", json={"refresh_token": newer["refresh_token"]})
-            assert later.status_code == 401  # the honest newer token died with its family
-            assert _me(base_url, newer["access_token"]) == 401
-            if not SCALED or honest.headers[WORKER] != reuse.headers[WORKER]:
-                return
+
+    def post(path: str, payload: dict) -> httpx.Response:
+        # A new connection each time: a kept-alive one stays on the worker that accepted it.
+        return httpx.post(f"{base_url}/api/v1{path}", json=payload)
+
+    for _ in range(WORKER_ATTEMPTS):
+        pair = post("/auth/token", body).json()
+        honest = post("/auth/refresh", {"refresh_token": pair["refresh_token"]})
+        assert honest.status_code == 200, honest.text
+        reuse = post("/auth/refresh", {"refresh_token": pair["refresh_token"]})
+        assert reuse.status_code == 401
+        newer = honest.json()
+        later = post("/auth/refresh", {"refresh_token": newer["refresh_token"]})
+        assert later.status_code == 401  # the honest newer token died with its family
+        assert _me(base_url, newer["access_token"]) == 401
+        if not SCALED or honest.headers[WORKER] != reuse.headers[WORKER]:
+            return
     raise AssertionError("every refresh landed on the same worker")
