@@ -46,12 +46,16 @@ _writes: defaultdict[int, deque[float]] = defaultdict(deque)
 
 
 def bearer_token(request: Request) -> str | None:
-    """The token of an `Authorization: Bearer ...` header, or None when there is none."""
+    """The token of an `Authorization: Bearer ...` header; None without one.
+
+    Another scheme (Basic, from a password-protected staging proxy) is not ours: it counts
+    as no token, so public routes still answer and signed-in ones ask for a bearer token.
+    """
     header = request.headers.get("authorization")
     if header is None:
         return None
     scheme, _, token = header.partition(" ")
-    return token.strip() if scheme.lower() == "bearer" else ""
+    return token.strip() if scheme.lower() == "bearer" else None
 
 
 def client_ip(request: Request) -> str:

@@ -94,3 +94,9 @@ def test_a_bad_authorization_header_is_401_never_500(client: TestClient) -> None
         resp = client.get(f"{API}/me", headers={"Authorization": header})
         assert resp.status_code == 401, header
         assert resp.headers["content-type"] == PROBLEM
+
+
+def test_another_scheme_counts_as_no_token_on_public_routes(client: TestClient) -> None:
+    basic = {"Authorization": "Basic c3RhZ2luZzpwYXNz"}  # a staging proxy's password
+    assert client.get(f"{API}/categories", headers=basic).status_code == 200
+    assert client.get(f"{API}/categories", headers={"Authorization": "Bearer x"}).status_code == 401
