@@ -11,13 +11,23 @@ import asyncio
 from fastapi import APIRouter, BackgroundTasks, Request
 from sqlmodel import Session
 
-from lms_reflex.api.v1.deps import SIGNED_IN, RowId, Slug, as_user, counted
+from lms_reflex.api.v1.deps import (
+    SIGNED_IN,
+    Limit,
+    PageNumber,
+    RowId,
+    Slug,
+    as_user,
+    counted,
+)
 from lms_reflex.api.v1.schemas import (
     CourseProgressOut,
     EnrolledOut,
     EnrollmentOut,
+    Page,
     ProgressIn,
     ProgressOut,
+    page_of,
 )
 from lms_reflex.mail import Mail, send_mail
 from lms_reflex.services.actor import Actor
@@ -30,11 +40,14 @@ router = APIRouter(tags=["learning"], dependencies=SIGNED_IN)
 _WRITE_ERRORS: dict[int | str, dict] = {401: {}, 403: {}, 404: {}, 422: {}, 429: {}}
 
 
-@router.get("/me/enrollments", response_model=list[EnrollmentOut], responses={401: {}})
-async def my_enrollments(request: Request) -> list[EnrollmentOut]:
-    """The caller's courses with their progress, as on the dashboard."""
+@router.get("/me/enrollments", response_model=Page[EnrollmentOut], responses={401: {}})
+async def my_enrollments(
+    request: Request, page: PageNumber = 1, limit: Limit = 20
+) -> Page[EnrollmentOut]:
+    """The caller's courses with their progress, as on the dashboard (latest joined first)."""
     views = await as_user(request, dashboard.list_my_courses, readonly=True)
-    return [EnrollmentOut.model_validate(v, from_attributes=True) for v in views]
+    items = [EnrollmentOut.model_validate(v, from_attributes=True) for v in views]
+    return Page[EnrollmentOut](**page_of(items, page=page, limit=limit))
 
 
 def _enroll(*, session: Session, actor: Actor | None, slug: str) -> EnrollmentResult:

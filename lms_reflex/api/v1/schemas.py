@@ -7,8 +7,9 @@ services' frozen views with `from_attributes`, naming only what the API promises
 
 from __future__ import annotations
 
+import math
 from datetime import date, datetime
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -35,6 +36,22 @@ class Page(View, Generic[Item]):
     page: int
     pages: int
     limit: int
+
+
+def page_of(items: list[Any], *, page: int, limit: int) -> dict[str, Any]:
+    """One page of a list a service returns whole (a user's own courses: a short list).
+
+    The fields of `Page`, so the answer has the same shape as the lists paged in SQL.
+    """
+    start = (page - 1) * limit
+    pages = max(1, math.ceil(len(items) / limit))
+    return {
+        "items": items[start : start + limit],
+        "total": len(items),
+        "page": page,
+        "pages": pages,
+        "limit": limit,
+    }
 
 
 # ------------------------------------------------------------------------------ auth

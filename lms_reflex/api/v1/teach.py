@@ -6,18 +6,21 @@ from datetime import date
 
 from fastapi import APIRouter, Request
 
-from lms_reflex.api.v1.deps import SIGNED_IN, RowId, as_user
-from lms_reflex.api.v1.schemas import AnalyticsOut, TeachingCourseOut
+from lms_reflex.api.v1.deps import SIGNED_IN, Limit, PageNumber, RowId, as_user
+from lms_reflex.api.v1.schemas import AnalyticsOut, Page, TeachingCourseOut, page_of
 from lms_reflex.services.teaching import course_analytics, course_list
 
 router = APIRouter(prefix="/teach", tags=["teach"], dependencies=SIGNED_IN)
 
 
-@router.get("/courses", response_model=list[TeachingCourseOut], responses={401: {}, 403: {}})
-async def my_teaching(request: Request) -> list[TeachingCourseOut]:
+@router.get("/courses", response_model=Page[TeachingCourseOut], responses={401: {}, 403: {}})
+async def my_teaching(
+    request: Request, page: PageNumber = 1, limit: Limit = 20
+) -> Page[TeachingCourseOut]:
     """The courses the caller teaches (an admin's own too), as on /teach."""
     views = await as_user(request, course_list.list_my_teaching, readonly=True)
-    return [TeachingCourseOut.model_validate(v, from_attributes=True) for v in views]
+    items = [TeachingCourseOut.model_validate(v, from_attributes=True) for v in views]
+    return Page[TeachingCourseOut](**page_of(items, page=page, limit=limit))
 
 
 @router.get(

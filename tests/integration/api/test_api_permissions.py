@@ -55,7 +55,9 @@ def test_instructor_a_cannot_read_bs_analytics(client: TestClient, catalog: Cata
     theirs = client.get(f"{API}/teach/courses/{catalog.other.id}/analytics", headers=a.headers)
     assert theirs.status_code == 404
     mine = client.get(f"{API}/teach/courses", headers=a.headers).json()
-    assert {c["slug"] for c in mine} == {"python-basics", "secret-draft"}
+    assert {c["slug"] for c in mine["items"]} == {"python-basics", "secret-draft"}
+    first = client.get(f"{API}/teach/courses", params={"limit": 1}, headers=a.headers).json()
+    assert (len(first["items"]), first["total"], first["pages"]) == (1, 2, 2)
 
 
 def test_a_student_reads_only_their_own_progress(
@@ -69,7 +71,7 @@ def test_a_student_reads_only_their_own_progress(
     # No route takes a user id; one added to the query or as a header changes nothing.
     forged = client.get(url, params={"user_id": alice.user.id}, headers=bob.headers)
     assert forged.json()["completed"] == 0
-    assert client.get(f"{API}/me/enrollments", headers=bob.headers).json() == []
+    assert client.get(f"{API}/me/enrollments", headers=bob.headers).json()["items"] == []
 
 
 def test_a_student_cannot_write_progress_in_a_course_they_did_not_join(
