@@ -7,6 +7,7 @@ token checked against the database inside it (docs/security.md case 54).
 
 from __future__ import annotations
 
+import threading
 import time
 from collections import defaultdict, deque
 from collections.abc import Callable
@@ -43,6 +44,7 @@ Limit = Annotated[int, Query(ge=1, le=100)]
 WRITES_PER_MINUTE = 120  # per user and worker: a script's bulk run, not a flood
 _WINDOW_S = 60.0
 _writes: defaultdict[int, deque[float]] = defaultdict(deque)
+_writes_lock = threading.Lock()  # services (and so this count) run in worker threads
 
 
 def bearer_token(request: Request) -> str | None:
@@ -90,13 +92,14 @@ def count_write(actor: Actor, *, now: float | None = None) -> None:
         TryLater: with the seconds until the oldest counted write leaves the window.
     """
     now = time.monotonic() if now is None else now
-    recent = _writes[actor.id]
-    while recent and now - recent[0] >= _WINDOW_S:
-        recent.popleft()
-    if len(recent) >= WRITES_PER_MINUTE:
-        wait = max(1, int(_WINDOW_S - (now - recent[0])) + 1)
-        raise TryLater(try_again_message(wait), wait)
-    recent.append(now)
+    with _writes_lock:
+        recent = _writes[actor.id]
+        while recent and now - recent[0] >= _WINDOW_S:
+            recent.popleft()
+        if len(recent) >= WRITES_PER_MINUTE:
+            wait = max(1, int(_WINDOW_S - (now - recent[0])) + 1)
+            raise TryLater(try_again_message(wait), wait)
+        recent.append(now)
 
 
 def counted(work: Callable[..., T]) -> Callable[..., T]:
