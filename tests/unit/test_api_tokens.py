@@ -286,7 +286,7 @@ def test_devices_list_and_revoke_only_ones_own(run, session, make_user, pair_for
     alice_actor = Actor.of(session.get(User, alice.id))
     devices = run(api_devices.list_devices, actor=alice_actor)
     assert [d.device_name for d in devices] == ["phone evil"]
-    for forged in (bobs.session_id, "1", True, -1):
+    for forged in (bobs.session_id, "1", True, -1, 2**31, 2**63):
         with pytest.raises(InvalidInput):
             run(api_devices.revoke_device, actor=alice_actor, device_id=forged)
     assert _who(session, bobs.access_token).id == bob.id

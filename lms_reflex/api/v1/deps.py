@@ -22,7 +22,7 @@ from lms_reflex.db import call_service
 from lms_reflex.services.accounts.api_tokens import as_token_user
 from lms_reflex.services.accounts.throttles import TryLater, try_again_message
 from lms_reflex.services.actor import Actor
-from lms_reflex.services.validation import MAX_ID, MAX_PAGE
+from lms_reflex.services.validation import MAX_PAGE
 
 T = TypeVar("T")
 
@@ -35,8 +35,10 @@ BEARER = HTTPBearer(
 )
 SIGNED_IN = [Security(BEARER)]
 
-# Ids in paths: what a row id can be on any engine, so nothing larger reaches the database.
-RowId = Annotated[int, Path(ge=1, le=MAX_ID)]
+# Ids in paths: the id columns are INTEGER, 32 bits on PostgreSQL, where a larger number
+# in a WHERE clause is an error, not a miss (found by the live fuzz run on PostgreSQL).
+MAX_ROW_ID = 2**31 - 1
+RowId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
 Slug = Annotated[str, Path(min_length=1, max_length=200, pattern=r"^[a-z0-9-]+$")]
 PageNumber = Annotated[int, Query(ge=1, le=MAX_PAGE)]
 Limit = Annotated[int, Query(ge=1, le=100)]

@@ -18,6 +18,7 @@ from lms_reflex.services.errors import InvalidInput, NotSignedIn
 from lms_reflex.services.formatting import day_label
 
 DEVICE_NOT_FOUND = "We could not find that device."
+_MAX_INTEGER = 2**31 - 1  # the id column is INTEGER: larger is an error on PostgreSQL
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,8 @@ def revoke_device(*, session: Session, actor: Actor | None, device_id: object) -
     if actor is None:
         raise NotSignedIn()
     if not isinstance(device_id, int) or isinstance(device_id, bool):
+        raise InvalidInput(DEVICE_NOT_FOUND)
+    if not 0 < device_id <= _MAX_INTEGER:
         raise InvalidInput(DEVICE_NOT_FOUND)
     if not end_family(session=session, actor=actor, session_id=device_id):
         raise InvalidInput(DEVICE_NOT_FOUND)

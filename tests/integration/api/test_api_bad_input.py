@@ -92,7 +92,7 @@ def test_bad_progress_bodies_are_422(
     _is_problem(client.put(url, headers=me.headers, json=body), 422)
 
 
-@pytest.mark.parametrize("lesson", ["0", "-1", "abc", str(2**63), "1.5", str(10**40)])
+@pytest.mark.parametrize("lesson", ["0", "-1", "abc", str(2**31), str(2**63), "1.5", str(10**40)])
 def test_bad_ids_in_paths_are_422(client: TestClient, sign_in, lesson: str) -> None:
     me = sign_in()
     _is_problem(client.post(f"{API}/lessons/{lesson}/completion", headers=me.headers), 422)
@@ -100,7 +100,7 @@ def test_bad_ids_in_paths_are_422(client: TestClient, sign_in, lesson: str) -> N
 
 def test_unknown_ids_are_404(client: TestClient, catalog: Catalog, sign_in) -> None:
     me = sign_in()
-    _is_problem(client.post(f"{API}/lessons/{2**62}/completion", headers=me.headers), 404)
+    _is_problem(client.post(f"{API}/lessons/{2**31 - 1}/completion", headers=me.headers), 404)
     _is_problem(client.get(f"{API}/courses/no-such-course"), 404)
     _is_problem(client.get(f"{API}/courses/NOT_A_SLUG"), 422)
 
