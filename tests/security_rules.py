@@ -101,6 +101,8 @@ RULES: dict[str, tuple[str, dict]] = {
     "SettingsState.load": (SELF, {}),
     "SettingsState.change_password": (SELF, {"form": FORGED_FORM}),
     "SettingsState.sign_out_everywhere": (SELF, {}),
+    # Only the caller's own API devices; another user's id is answered as unknown.
+    "SettingsState.revoke_device": (SELF, {"device_id": 1}),
     "SettingsState.export_data": (SELF, {}),
     "SettingsState.delete_account": (SELF, {"form": FORGED_FORM}),
     "ProfileState.load": (SELF, {}),

@@ -1,5 +1,6 @@
 """SQLModel tables. Importing this package registers every table on SQLModel.metadata."""
 
+from lms_reflex.models.api import ApiRefreshToken, ApiSession
 from lms_reflex.models.auth import AuditEvent, AuthSession, EmailOtp, OtpPurpose
 from lms_reflex.models.base import UtcDateTime, utcnow
 from lms_reflex.models.certificate import Certificate
@@ -8,6 +9,8 @@ from lms_reflex.models.learning import Enrollment, EnrollmentSource, LessonProgr
 from lms_reflex.models.user import Profile, Role, User
 
 __all__ = [
+    "ApiRefreshToken",
+    "ApiSession",
     "AuditEvent",
     "AuthSession",
     "Category",

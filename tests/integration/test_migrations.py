@@ -33,6 +33,8 @@ TABLES = {
     "review",
     "audit_event",
     "certificate",
+    "api_session",
+    "api_refresh_token",
 }
 
 
