@@ -81,15 +81,15 @@ def add_user_at_0001(session: Session, email: str, role: str = Role.STUDENT) -> 
     Returns a detached User holding only the id and email, for passing on to other builders.
     """
     now = datetime.now(UTC)
-    result = session.execute(
+    user_id = session.execute(
         text(
-            "INSERT INTO user (email, first_name, last_name, password_hash, role,"
+            'INSERT INTO "user" (email, first_name, last_name, password_hash, role,'
             " email_verified_at, is_active, created_at) VALUES"
-            " (:email, 'Old', 'Tester', 'x', :role, :now, 1, :now)"
+            " (:email, 'Old', 'Tester', 'x', :role, :now, :active, :now) RETURNING id"
         ),
-        {"email": email, "role": str(role), "now": now},
-    )
-    return User(id=result.lastrowid, email=email, first_name="Old", last_name="Tester")
+        {"email": email, "role": str(role), "now": now, "active": True},
+    ).scalar_one()
+    return User(id=user_id, email=email, first_name="Old", last_name="Tester")
 
 
 def add_course_at_0001(session: Session, teacher: User, slug: str, title: str) -> None:
