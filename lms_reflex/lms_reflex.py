@@ -26,11 +26,13 @@ from lms_reflex.pages.accounts.profile import instructor_page, profile_page
 from lms_reflex.pages.accounts.settings import settings_page
 from lms_reflex.pages.admin.audit import admin_audit_page
 from lms_reflex.pages.admin.catalog import admin_categories_page, admin_courses_page
+from lms_reflex.pages.admin.certificates import admin_certificates_page
 from lms_reflex.pages.admin.overview import admin_overview_page
 from lms_reflex.pages.admin.users import admin_users_page
 from lms_reflex.pages.catalog.course import course_page
 from lms_reflex.pages.catalog.listings import category_page, home_page
 from lms_reflex.pages.catalog.search import search_page
+from lms_reflex.pages.certificates.verify import certificate_page
 from lms_reflex.pages.errors import not_found_page
 from lms_reflex.pages.learning.dashboard import dashboard_page
 from lms_reflex.pages.learning.player import player_page, resume_page
@@ -44,11 +46,13 @@ from lms_reflex.state.accounts.profile import InstructorState, ProfileState
 from lms_reflex.state.accounts.settings import SettingsState
 from lms_reflex.state.admin.audit import AdminAuditState
 from lms_reflex.state.admin.catalog import AdminCategoriesState, AdminCoursesState
+from lms_reflex.state.admin.certificates import AdminCertificatesState
 from lms_reflex.state.admin.overview import AdminOverviewState
 from lms_reflex.state.admin.users import AdminUsersState
 from lms_reflex.state.catalog.course import CourseState
 from lms_reflex.state.catalog.listings import CategoryState, HomeState
 from lms_reflex.state.catalog.search import SearchState
+from lms_reflex.state.certificates.verify import CertificateState
 from lms_reflex.state.learning.dashboard import DashboardState
 from lms_reflex.state.learning.player import PlayerState, ResumeState
 from lms_reflex.state.session import SessionState
@@ -94,6 +98,7 @@ def page(
     title: str | rx.Var[str],
     *loads,
     top_bar_in_load: bool = False,
+    meta: list[dict[str, str]] | None = None,
 ) -> None:
     """Every page reloads the top bar (who is signed in, the categories) and then its own data.
 
@@ -106,6 +111,7 @@ def page(
         # A state var in the title follows the loaded data ("Git and GitHub Essentials · Site").
         title=f"{title} · {SITE}",
         on_load=list(loads) if top_bar_in_load else [SessionState.load, *loads],
+        meta=meta or [],
     )
 
 
@@ -135,4 +141,23 @@ page(routes.ADMIN_USERS, admin_users_page, "Users", AdminUsersState.load)
 page(routes.ADMIN_CATEGORIES, admin_categories_page, "Categories", AdminCategoriesState.load)
 page(routes.ADMIN_COURSES, admin_courses_page, "Courses and reviews", AdminCoursesState.load)
 page(routes.ADMIN_AUDIT, admin_audit_page, "Audit trail", AdminAuditState.load)
+page(
+    routes.ADMIN_CERTIFICATES,
+    admin_certificates_page,
+    "Certificates",
+    AdminCertificatesState.load,
+)
+page(
+    routes.CERTIFICATE,
+    certificate_page,
+    "Certificate",
+    CertificateState.load,
+    # A shared link previews as a certificate of this site (the page itself is public).
+    meta=[
+        {"property": "og:type", "content": "website"},
+        {"property": "og:site_name", "content": SITE},
+        {"property": "og:title", "content": f"Certificate of completion · {SITE}"},
+        {"property": "og:description", "content": f"Check a certificate issued by {SITE}."},
+    ],
+)
 page("404", not_found_page, "Page not found")

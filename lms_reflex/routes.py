@@ -110,3 +110,13 @@ ADMIN_USERS = "/admin/users"
 ADMIN_CATEGORIES = "/admin/categories"
 ADMIN_COURSES = "/admin/courses"
 ADMIN_AUDIT = "/admin/audit"
+
+
+# Certificates (issue 18). The route argument is `code`: no state var may be named so.
+CERTIFICATE = "/certificates/[code]"
+ADMIN_CERTIFICATES = "/admin/certificates"
+
+
+def certificate_url(code: str) -> str:
+    """The public verify page of a certificate (canonical code)."""
+    return f"/certificates/{quote(code)}"

@@ -15,6 +15,7 @@ SECTIONS = (
     ("users", "Users", routes.ADMIN_USERS),
     ("categories", "Categories", routes.ADMIN_CATEGORIES),
     ("courses", "Courses and reviews", routes.ADMIN_COURSES),
+    ("certificates", "Certificates", routes.ADMIN_CERTIFICATES),
     ("audit", "Audit trail", routes.ADMIN_AUDIT),
 )
 

@@ -1,15 +1,20 @@
 """SQLModel tables. Importing this package registers every table on SQLModel.metadata."""
 
+from lms_reflex.models.api import ApiRefreshToken, ApiSession
 from lms_reflex.models.auth import AuditEvent, AuthSession, EmailOtp, OtpPurpose
 from lms_reflex.models.base import UtcDateTime, utcnow
+from lms_reflex.models.certificate import Certificate
 from lms_reflex.models.course import Category, Course, CourseStatus, Lesson, Level, Section
 from lms_reflex.models.learning import Enrollment, EnrollmentSource, LessonProgress, Review
 from lms_reflex.models.user import Profile, Role, User
 
 __all__ = [
+    "ApiRefreshToken",
+    "ApiSession",
     "AuditEvent",
     "AuthSession",
     "Category",
+    "Certificate",
     "Course",
     "CourseStatus",
     "EmailOtp",

@@ -31,6 +31,7 @@ PROTECTED_TABLES = [
     "lesson",
     "category",
     "email_otp",
+    "certificate",
 ]
 
 

@@ -32,6 +32,9 @@ TABLES = {
     "lesson_progress",
     "review",
     "audit_event",
+    "certificate",
+    "api_session",
+    "api_refresh_token",
 }
 
 

@@ -7,6 +7,7 @@ import reflex as rx
 from lms_reflex.components.confirm import confirm_dialog
 from lms_reflex.components.forms import labeled_input, ready_to_submit
 from lms_reflex.components.shell import app_shell
+from lms_reflex.services.accounts.api_devices import DeviceView
 from lms_reflex.state.accounts.settings import SettingsState
 
 DELETE_EFFECT = (
@@ -77,6 +78,54 @@ def _delete_form() -> rx.Component:
     )  # fmt: skip
 
 
+def _device_row(device: DeviceView) -> rx.Component:
+    return rx.table.row(
+        rx.table.row_header_cell(device.device_name),
+        rx.table.cell(device.created_label),
+        rx.table.cell(device.last_used_label),
+        rx.table.cell(
+            confirm_dialog(
+                title="Sign this device out?",
+                description="The app or script on it must sign in again with a password.",
+                confirm_label="Sign out device",
+                on_confirm=SettingsState.revoke_device(device.id),
+                trigger=rx.button(
+                    "Sign out",
+                    type="button",
+                    variant="soft",
+                    size="1",
+                    aria_label="Sign out " + device.device_name,
+                ),
+            )
+        ),
+    )
+
+
+def _devices() -> rx.Component:
+    """API sign-ins (apps and scripts), each revocable (docs/security.md case 54)."""
+    return rx.vstack(
+        rx.heading("Apps and devices", size="5", as_="h2"),
+        rx.cond(
+            SettingsState.devices,
+            rx.table.root(
+                rx.table.header(
+                    rx.table.row(
+                        rx.table.column_header_cell("Device"),
+                        rx.table.column_header_cell("Signed in"),
+                        rx.table.column_header_cell("Last used"),
+                        rx.table.column_header_cell(rx.el.span("Action", class_name="rt-sr-only")),
+                    )
+                ),
+                rx.table.body(rx.foreach(SettingsState.devices, _device_row)),
+            ),
+            rx.text("No app or device is signed in through the API.", size="2"),
+        ),
+        align="start",
+        width="100%",
+        max_width="40rem",
+    )
+
+
 def settings_page() -> rx.Component:
     """Password, sessions, data export and deletion."""
     return app_shell(
@@ -94,6 +143,7 @@ def settings_page() -> rx.Component:
             ),
             align="start",
         ),
+        _devices(),
         rx.vstack(
             rx.heading("Your data", size="5", as_="h2"),
             rx.button(

@@ -93,6 +93,22 @@ def _words() -> rx.Component:
     )  # fmt: skip
 
 
+def _certificate_switch() -> rx.Component:
+    """Whether finishing the course issues a certificate (issue 18; on by default)."""
+    return rx.vstack(
+        rx.hstack(
+            rx.switch(id="course-certificate", checked=S.certificate_on_completion,
+                      on_change=S.set_certificate_switch),
+            rx.el.label("Certificate on completion", html_for="course-certificate",
+                        style={"font_weight": "500"}),
+            align="center", spacing="2",
+        ),
+        rx.text("Students who finish every lesson get a certificate they can download and share.",
+                size="1", color_scheme="gray"),
+        spacing="1", align="start",
+    )  # fmt: skip
+
+
 def _choices() -> rx.Component:
     category = native_select(
         "course-category", S.category, lambda v: S.edit_field("category", v),
@@ -113,6 +129,7 @@ def _choices() -> rx.Component:
         _field("Price", "price",
                _text_input("price", S.price, input_mode="decimal", max_length=12),
                "In " + S.currency + ". 0 or empty for a free course."),
+        _certificate_switch(),
         columns=rx.breakpoints(initial="1", sm="2"),
         spacing="4", width="100%",
     )  # fmt: skip

@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 
 from lms_reflex.mail import Mail, password_changed_mail
 from lms_reflex.models import (
+    ApiSession,
     AuthSession,
     Course,
     EmailOtp,
@@ -32,6 +33,10 @@ from lms_reflex.services.accounts.passwords import (
 from lms_reflex.services.accounts.sessions import revoke_all_sessions
 from lms_reflex.services.accounts.throttles import check_password_guess
 from lms_reflex.services.audit import record_event, record_failures
+from lms_reflex.services.certificates.account import (
+    export_certificates,
+    revoke_for_deleted_account,
+)
 from lms_reflex.services.errors import Conflict, InvalidInput, NotSignedIn
 
 
@@ -114,6 +119,15 @@ def _account_data(session: Session, user: User) -> dict[str, Any]:
     return account
 
 
+def _api_devices_data(session: Session, user_id: int) -> list[dict[str, Any]]:
+    """Every API sign-in ("Apps and devices"), ended ones too: they are held until deletion."""
+    rows = session.exec(
+        select(ApiSession).where(ApiSession.user_id == user_id).order_by(col(ApiSession.id))
+    ).all()
+    fields = ("device_name", "created_at", "last_used_at", "expires_at", "revoked_at")
+    return [_plain(row, *fields) for row in rows]
+
+
 def _learning_data(session: Session, user_id: int) -> dict[str, list[dict[str, Any]]]:
     enrollments = session.exec(
         select(Enrollment, Course)
@@ -145,6 +159,7 @@ def _learning_data(session: Session, user_id: int) -> dict[str, list[dict[str, A
             | _plain(r, "rating", "body", "created_at", "updated_at")
             for r, c in reviews
         ],
+        "certificates": export_certificates(session, user_id),
     }
 
 
@@ -156,6 +171,7 @@ def export_my_data(*, session: Session, actor_id: int, ip: str = "") -> dict[str
     """
     user = _active_user(session, actor_id)
     data = {"account": _account_data(session, user), **_learning_data(session, actor_id)}
+    data["api_devices"] = _api_devices_data(session, actor_id)
     record_event(
         session=session, action="data_exported", actor_id=actor_id, subject=user.email, ip=ip
     )
@@ -165,7 +181,10 @@ def export_my_data(*, session: Session, actor_id: int, ip: str = "") -> dict[str
 def _erase_user(session: Session, user: User) -> None:
     """Delete the user's rows; reviews stay, anonymised, so course ratings do not change."""
     uid = user.id
+    assert uid is not None
+    revoke_for_deleted_account(session, uid)
     session.exec(delete(AuthSession).where(col(AuthSession.user_id) == uid))
+    session.exec(delete(ApiSession).where(col(ApiSession.user_id) == uid))  # and its tokens
     session.exec(delete(LessonProgress).where(col(LessonProgress.user_id) == uid))
     session.exec(delete(Enrollment).where(col(Enrollment.user_id) == uid))
     session.exec(delete(Profile).where(col(Profile.user_id) == uid))

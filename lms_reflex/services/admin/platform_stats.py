@@ -19,6 +19,7 @@ from sqlalchemy import Date, cast, func
 from sqlmodel import Session, col, select
 
 from lms_reflex.models import (
+    Certificate,
     Course,
     Enrollment,
     Lesson,
@@ -137,6 +138,20 @@ def enrollments_per_day(
     return daily_counts(session, col(Enrollment.created_at), start, end)
 
 
+def certificates_per_day(
+    *, session: Session, actor: Actor | None, start: date, end: date
+) -> list[DayCount]:
+    """Certificates issued per UTC day (issue 18); the same rules as `signups_per_day`.
+
+    A reissue keeps its first issue date and replaces the old row, so only current
+    certificates count: one per student and course.
+    """
+    require_admin(actor)
+    return daily_counts(
+        session, col(Certificate.issued_at), start, end, col(Certificate.replaced_by).is_(None)
+    )
+
+
 def lesson_totals() -> Any:
     """Subquery (course_id, n): lessons per course; courses without lessons are absent."""
     return (
@@ -178,12 +193,9 @@ def finished_enrollments() -> Any:
 def completions_per_day(
     *, session: Session, actor: Actor | None, start: date, end: date
 ) -> list[DayCount]:
-    """Courses finished per UTC day (the day of a student's last lesson completion).
+    """Courses finished per UTC day, dated by a student's last lesson completion.
 
-    Raises:
-        NotSignedIn: for anonymous callers.
-        PermissionDenied: anyone but an admin.
-        InvalidInput: a bad range (end before start, over 366 days, not dates).
+    The same range rules and refusals as `signups_per_day`.
     """
     require_admin(actor)
     finished = finished_enrollments()

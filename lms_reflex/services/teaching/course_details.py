@@ -77,6 +77,7 @@ class EditorCourse:
     tags: list[str]
     thumbnail_url: str
     sections: list[EditorSection]
+    certificate_on_completion: bool = True
 
 
 # ------------------------------------------------------------------------------ validation
@@ -216,6 +217,7 @@ def get_course_for_editing(
         tags=list(c.tags),
         thumbnail_url=fmt.media_url(c.thumbnail_key),
         sections=editor_sections(session, c.id),
+        certificate_on_completion=c.certificate_on_completion,
     )
 
 
@@ -287,3 +289,26 @@ def parse_price(text: object) -> int:
 def description_preview(markdown: str) -> str:
     """The description as students will see it: markdown rendered and sanitised."""
     return render_markdown(markdown if isinstance(markdown, str) else "")
+
+
+def set_certificate_on_completion(
+    *, session: Session, actor: Actor | None, course_id: int, enabled: bool
+) -> bool:
+    """The instructor's switch: whether finishing the course issues a certificate.
+
+    Switching it off issues no new certificates; those already issued stay valid.
+
+    Returns:
+        The stored value.
+
+    Raises:
+        NotSignedIn, PermissionDenied, NotFound: as `update_course_details`.
+        InvalidInput: when `enabled` is not true or false.
+    """
+    if not isinstance(enabled, bool):
+        raise InvalidInput("Please switch certificates on or off.")
+    course = owned_course(session, actor, course_id)
+    course.certificate_on_completion = enabled
+    touch(session, course)
+    session.flush()
+    return enabled

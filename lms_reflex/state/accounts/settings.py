@@ -8,8 +8,9 @@ import reflex as rx
 
 from lms_reflex import routes
 from lms_reflex.db import call_hashing_service, call_service
+from lms_reflex.services.accounts import api_devices, sessions
 from lms_reflex.services.accounts import own_account as accounts
-from lms_reflex.services.accounts import sessions
+from lms_reflex.services.accounts.api_devices import DeviceView
 from lms_reflex.services.actor import Actor
 from lms_reflex.services.errors import DomainError, NotSignedIn
 from lms_reflex.state.form_errors import FieldErrors
@@ -32,17 +33,32 @@ PASSWORD_FIELDS = ("current_password", "new_password", "confirm_password")
 
 
 class SettingsState(FieldErrors, rx.State):
-    """Password, sessions, data export and account deletion."""
+    """Password, sessions, API devices, data export and account deletion."""
 
     busy: bool = False
+    devices: list[DeviceView] = []
 
     @rx.event
     async def load(self):
         """Only for signed-in users."""
         self.busy = False
         self._clear_field_errors()
-        _, go_login = await actor_or_login(self, routes.SETTINGS)
+        self.devices = []
+        actor, go_login = await actor_or_login(self, routes.SETTINGS)
+        if actor is not None:
+            self.devices = await call_service(api_devices.list_devices, actor=actor)
         return go_login
+
+    @rx.event
+    async def revoke_device(self, device_id: int):
+        """Sign one of the user's own API devices out (another user's id is not found)."""
+        try:
+            actor = await self._actor()
+            await call_service(api_devices.revoke_device, actor=actor, device_id=device_id)
+            self.devices = await call_service(api_devices.list_devices, actor=actor)
+        except DomainError as exc:
+            return error_toast(exc)
+        return rx.toast.success("That device is signed out.")
 
     @rx.event
     async def change_password(self, form: dict):

@@ -65,6 +65,7 @@ class PlayerState(FieldErrors, rx.State):
     view: PlayerView | None = None
     problem: str = ""
     course_done: bool = False
+    certificate_url: str = ""  # the verify page of the student's certificate, once issued
     my_review: MyReview | None = None
     rating_error: str = ""  # shown under the star picker of the review box
     offer: LessonOffer | None = None  # a locked lesson: its course's enroll button
@@ -104,6 +105,7 @@ class PlayerState(FieldErrors, rx.State):
             self.offer = await self._find_offer(slug, lesson) if locked else None
             return None
         view, self.my_review = found.view, found.my_review
+        self.certificate_url = found.certificate_url
         self._show(view)
         self._stop_countdown()
         # A finished lesson starts again from the beginning when reopened.
@@ -183,9 +185,17 @@ class PlayerState(FieldErrors, rx.State):
             return self._session_ended()
         except DomainError as exc:
             return error_toast(exc)
+        self._take_certificate(done)
         if done.completed and not self.view.completed:
             return await self._refresh(done.course_completed)
         return None
+
+    def _take_certificate(self, done: progress.ProgressView) -> None:
+        """This write issued the certificate: offer it, and mail its link after the reply."""
+        if done.certificate is None:
+            return
+        send_after_reply(done.certificate.mail)  # built by the service, exactly once
+        self.certificate_url = routes.certificate_url(done.certificate.code)
 
     def _session_ended(self) -> rx.event.EventSpec | None:
         """Say once, not at every report, that a video left playing outlived the session."""
@@ -280,7 +290,7 @@ class PlayerState(FieldErrors, rx.State):
         if self.view is None:
             return None
         try:
-            await call_service(
+            done = await call_service(
                 progress.set_lesson_completed,
                 actor=await current_actor(self),
                 lesson_id=self._lesson_id,
@@ -288,6 +298,7 @@ class PlayerState(FieldErrors, rx.State):
             )
         except DomainError as exc:
             return error_toast(exc)
+        self._take_certificate(done)
         return await self._refresh(False)
 
     @rx.event

@@ -65,6 +65,7 @@ class CourseEditorState(FieldErrors, rx.State):
     requirements: list[str] = []
     tags: str = ""
     thumbnail_url: str = ""
+    certificate_on_completion: bool = True
     categories: list[CategoryView] = []
     save_status: str = ""
     save_error: str = ""
@@ -110,6 +111,7 @@ class CourseEditorState(FieldErrors, rx.State):
         self.price = "" if c.price_cents == 0 else f"{c.price_cents / 100:.2f}"
         self.learn, self.requirements = c.what_you_will_learn, c.requirements
         self.tags, self.thumbnail_url = ", ".join(c.tags), c.thumbnail_url
+        self.certificate_on_completion = c.certificate_on_completion
 
     def _category_id(self) -> int | None:
         return parse_number(self.category.strip())
@@ -147,6 +149,24 @@ class CourseEditorState(FieldErrors, rx.State):
         outcome = await self._save()
         if outcome is not None:
             yield outcome
+
+    @rx.event
+    async def set_certificate_switch(self, value: bool):
+        """Issue certificates on completion, or not (the service checks the course owner)."""
+        try:
+            self.certificate_on_completion = await call_service(
+                course_details.set_certificate_on_completion,
+                actor=await current_actor(self),
+                course_id=self.course_id,
+                enabled=value,
+            )
+        except DomainError as exc:
+            return error_toast(exc)
+        return rx.toast.success(
+            "Certificates are issued on completion."
+            if self.certificate_on_completion
+            else "No certificates will be issued for this course."
+        )
 
     @rx.event
     async def edit_field(self, name: str, value: str):
