@@ -9,6 +9,7 @@ import reflex as rx
 from lms_reflex import routes
 from lms_reflex.api import build_api
 from lms_reflex.api.security_headers import add_security_headers
+from lms_reflex.api.share_meta import add_share_meta
 from lms_reflex.api.temp_cleanup import sweep_temp_uploads
 from lms_reflex.api.upload_limit import limit_upload_size
 from lms_reflex.api.worker_header import tag_worker
@@ -69,11 +70,18 @@ app = rx.App(
     # Our routes first, then the upload cap so it also guards Reflex's /_upload, then the
     # security headers (also on the built pages and on refusals); the worker tag outermost
     # so every answer says which worker gave it.
-    api_transformer=[build_api(), limit_upload_size, add_security_headers, tag_worker],
+    api_transformer=[
+        build_api(),
+        limit_upload_size,
+        add_share_meta,  # course pages' Open Graph tags, written before the headers are added
+        add_security_headers,
+        tag_worker,
+    ],
     # Focus rings and the skip link (components/shell.py).
     stylesheets=["/app.css"],
     # Plain toasts: sonner's rich colours put red text on pink below WCAG AA contrast.
-    toaster=rx.toast.provider(position="top-center", close_button=True, rich_colors=False),
+    # Bottom-right, so a toast never covers the header's search, menu or sign-out.
+    toaster=rx.toast.provider(position="bottom-right", close_button=True, rich_colors=False),
 )
 # A tab's state is reset when its session changes (sign-out, sign-in, expiry).
 app.add_middleware(TabOwnerMiddleware())

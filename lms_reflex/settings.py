@@ -17,6 +17,8 @@ from lms_reflex.services.validation import has_control_chars
 
 PRODUCT_NAME = "lms_reflex"
 MAX_SITE_NAME = 60
+LOGO_TYPES = {".png": "image/png", ".svg": "image/svg+xml"}
+LOGO_ROUTE = "/api/site/logo"
 _MIN_SECRET_LEN = 32
 
 
@@ -52,6 +54,8 @@ class Settings(BaseSettings):
     trusted_proxies: str = ""
     # The name people see in the header, page titles, mails and the footer.
     site_name: str = PRODUCT_NAME
+    # Optional logo (a PNG or SVG file) shown beside the name; served at /api/site/logo.
+    site_logo: Path | None = None
 
     @field_validator("base_url")
     @classmethod
@@ -79,6 +83,18 @@ class Settings(BaseSettings):
         if has_control_chars(value):
             raise ValueError("must be one line without control characters")
         return value
+
+    @field_validator("site_logo", mode="before")
+    @classmethod
+    def _site_logo_is_a_picture(cls, value: object) -> Path | None:
+        if value in (None, ""):
+            return None
+        path = Path(str(value))
+        if path.suffix.lower() not in LOGO_TYPES:
+            raise ValueError("must be a .png or .svg file")
+        if not path.is_file():
+            raise ValueError(f"no file at {path}")
+        return path
 
     @field_validator("trusted_proxies")
     @classmethod

@@ -115,11 +115,19 @@ def scaled_env() -> Iterator[dict[str, str]]:
     _flush_redis(REDIS_URL)
 
 
+LOGO_SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32" width="32" height="32">'
+    '<rect width="32" height="32" rx="6" fill="#3e63dd"/>'
+    '<path d="M9 8v16h14" stroke="#fff" stroke-width="4" fill="none"/></svg>'
+)
+
+
 @pytest.fixture(scope="session")
 def app_env(
     tmp_path_factory: pytest.TempPathFactory, smtp: SmtpSink, scaled_env: dict[str, str]
 ) -> dict[str, str]:
     data = tmp_path_factory.mktemp("e2e-data")
+    (data / "logo.svg").write_text(LOGO_SVG)  # LMS_SITE_LOGO: drawn in the header and footer
     env = {k: v for k, v in os.environ.items() if not k.startswith("LMS_")}
     env.update(
         {
@@ -134,6 +142,7 @@ def app_env(
             # As behind the sample nginx; browsers here send no forwarding header, so
             # their address stays the peer's (tests/e2e/test_proxy_address.py sends one).
             "LMS_TRUSTED_PROXIES": "127.0.0.1",
+            "LMS_SITE_LOGO": str(data / "logo.svg"),
             **scaled_env,
         }
     )

@@ -16,6 +16,10 @@ DELETE_EFFECT = (
 )
 
 
+def _error(name: str) -> rx.Var[str]:
+    return SettingsState.field_errors.get(name, "")
+
+
 def _password_form() -> rx.Component:
     return rx.form(
         rx.vstack(
@@ -25,15 +29,21 @@ def _password_form() -> rx.Component:
                 "current_password",
                 type="password",
                 autocomplete="current-password",
+                error=_error("current_password"),
             ),
             labeled_input(
-                "New password", "new_password", type="password", autocomplete="new-password"
+                "New password",
+                "new_password",
+                type="password",
+                autocomplete="new-password",
+                error=_error("new_password"),
             ),
             labeled_input(
                 "Confirm new password",
                 "confirm_password",
                 type="password",
                 autocomplete="new-password",
+                error=_error("confirm_password"),
             ),
             rx.button("Change password", type="submit", disabled=~ready_to_submit()),
             width="100%",
@@ -57,7 +67,7 @@ def _delete_form() -> rx.Component:
                               variant="outline"),
             extra=rx.box(
                 labeled_input("Password to confirm", "delete_password", type="password",
-                              autocomplete="current-password"),
+                              autocomplete="current-password", error=_error("delete_password")),
                 margin_top="1rem",
             ),
             on_submit=SettingsState.delete_account,

@@ -6,7 +6,7 @@ import reflex as rx
 
 from lms_reflex.components.admin_nav import admin_page, field_label, found_count, list_search, pager
 from lms_reflex.components.confirm import confirm_dialog
-from lms_reflex.components.forms import ready_to_submit
+from lms_reflex.components.forms import field_error, invalid_props, ready_to_submit
 from lms_reflex.services.admin.catalog import AdminCourseRow
 from lms_reflex.services.admin.moderation import ModeratedReview
 from lms_reflex.services.views import CategoryView
@@ -15,23 +15,29 @@ from lms_reflex.state.admin.catalog import AdminCoursesState as S
 
 
 def _new_category() -> rx.Component:
+    """Cleared once the category is added; a refusal keeps what was typed, under its field."""
+    name_error = C.field_errors.get("name", "")
+    description_error = C.field_errors.get("description", "")
     return rx.card(
         rx.form(
             rx.vstack(
                 rx.heading("New category", size="4", as_="h2"),
                 field_label("Name", "new-category-name"),
-                rx.input(id="new-category-name", name="name", max_length=80, required=True),
+                rx.input(id="new-category-name", name="name", max_length=80, required=True,
+                         **invalid_props("new-category-name", name_error)),
+                field_error("new-category-name", name_error),
                 field_label("Description", "new-category-description"),
-                rx.text_area(id="new-category-description", name="description", max_length=2000),
+                rx.text_area(id="new-category-description", name="description", max_length=2000,
+                             **invalid_props("new-category-description", description_error)),
+                field_error("new-category-description", description_error),
                 rx.button("Add category", type="submit", disabled=~ready_to_submit()),
                 align="start",
                 width="100%",
             ),
             on_submit=C.create,
-            reset_on_submit=True,
         ),
         width="100%",
-    )
+    )  # fmt: skip
 
 
 def _category(cat: rx.Var[CategoryView], index: rx.Var[int]) -> rx.Component:

@@ -254,6 +254,7 @@ def _password_field() -> rx.Component:
         rx.text(
             S.proof_error,
             id="promote-password-error",
+            role="alert",
             color_scheme="red",
             size="2",
         ),

@@ -47,10 +47,10 @@ def _active_user(session: Session, user_id: int) -> User:
     return user
 
 
-def _require_password(user: User, password: str, message: str) -> None:
+def _require_password(user: User, password: str, message: str, field: str) -> None:
     ok, _ = verify_password(password, user.password_hash)
     if not ok:
-        raise InvalidInput(message)
+        raise InvalidInput(message, field=field)
 
 
 def change_password(
@@ -82,7 +82,9 @@ def change_password(
         actor_id=actor_id,
         ip=ip,
     ):
-        _require_password(user, current_password, "Your current password is not correct.")
+        _require_password(
+            user, current_password, "Your current password is not correct.", "current_password"
+        )
     user.password_hash = hash_password(new_password)
     session.add(user)
     ended = revoke_all_sessions(session=session, user_id=actor_id, except_token=keep_token)
@@ -207,7 +209,7 @@ def delete_account(*, session: Session, actor_id: int, password: str, ip: str = 
     with record_failures(
         session=session, action="account_delete_failed", subject=email, actor_id=actor_id, ip=ip
     ):
-        _require_password(user, password, "Your password is not correct.")
+        _require_password(user, password, "Your password is not correct.", "password")
         taught = session.exec(
             select(func.count()).select_from(Course).where(Course.instructor_id == actor_id)
         ).one()

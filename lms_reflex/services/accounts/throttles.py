@@ -18,7 +18,7 @@ from sqlmodel import Session, select
 
 from lms_reflex.models import AuditEvent, utcnow
 from lms_reflex.services.audit import last_event_at, record_event
-from lms_reflex.services.errors import Throttled
+from lms_reflex.services.errors import Throttled, try_again_in
 
 WINDOW = timedelta(minutes=15)
 FREE_PER_ACCOUNT = 5
@@ -32,24 +32,12 @@ SIGNUPS_PER_ADDRESS = 50  # a class signing up together behind one school NAT st
 
 
 class TryLater(Throttled):
-    """A throttle refusal that knows when the next try will be accepted."""
-
-    def __init__(self, message: str, retry_after_s: int) -> None:
-        super().__init__(message)
-        self.retry_after_s = retry_after_s
-
-
-def when_text(seconds: int) -> str:
-    """How long, in words a person reads at once: "40 seconds", "1 second", "3 minutes"."""
-    if seconds < 60:
-        return f"{seconds} second{'s' if seconds != 1 else ''}"
-    minutes = math.ceil(seconds / 60)
-    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    """A throttle refusal of a password check or a sign-up (always knows its wait)."""
 
 
 def try_again_message(seconds: int) -> str:
-    """The sentence every throttle shows, with the time to wait."""
-    return f"Too many attempts. Try again in {when_text(seconds)}."
+    """The sentence every password throttle shows, with the time to wait."""
+    return f"Too many attempts. {try_again_in(seconds)}"
 
 
 def _failures(
@@ -155,7 +143,7 @@ def throttle_address(
     count, oldest = session.exec(query).one()
     if count >= limit and oldest is not None:
         wait = max(1, math.ceil((oldest + window - now).total_seconds()))
-        raise TryLater(f"Too many {what} from your network. Try again in {when_text(wait)}.", wait)
+        raise TryLater(f"Too many {what} from your network. {try_again_in(wait)}", wait)
     record_event(session=session, action=action, ip=ip)
 
 

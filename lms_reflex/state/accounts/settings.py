@@ -13,6 +13,7 @@ from lms_reflex.services.accounts import own_account as accounts
 from lms_reflex.services.accounts.api_devices import DeviceView
 from lms_reflex.services.actor import Actor
 from lms_reflex.services.errors import DomainError, NotSignedIn
+from lms_reflex.state.form_errors import FieldErrors
 from lms_reflex.state.session import (
     actor_or_login,
     client_ip,
@@ -28,8 +29,10 @@ from lms_reflex.state.util import (
     send_after_reply,
 )
 
+PASSWORD_FIELDS = ("current_password", "new_password", "confirm_password")
 
-class SettingsState(rx.State):
+
+class SettingsState(FieldErrors, rx.State):
     """Password, sessions, API devices, data export and account deletion."""
 
     busy: bool = False
@@ -39,6 +42,7 @@ class SettingsState(rx.State):
     async def load(self):
         """Only for signed-in users."""
         self.busy = False
+        self._clear_field_errors()
         self.devices = []
         actor, go_login = await actor_or_login(self, routes.SETTINGS)
         if actor is not None:
@@ -59,8 +63,9 @@ class SettingsState(rx.State):
     @rx.event
     async def change_password(self, form: dict):
         """Needs the current password; ends every other session and mails a notice."""
+        self._clear_field_errors()
         if passwords_differ(form, "new_password", "confirm_password"):
-            return rx.toast.error(PASSWORDS_DIFFER)
+            return self._field_error("confirm_password", PASSWORDS_DIFFER)
         try:
             actor = await self._actor()
             notice = await call_hashing_service(
@@ -72,7 +77,7 @@ class SettingsState(rx.State):
                 ip=client_ip(self),
             )
         except DomainError as exc:
-            return error_toast(exc)
+            return self._refuse(exc, PASSWORD_FIELDS, {"password": "new_password"})
         send_after_reply(notice)
         return [
             rx.set_value("field-current_password", ""),
@@ -106,6 +111,7 @@ class SettingsState(rx.State):
     @rx.event
     async def delete_account(self, form: dict):
         """Erase the account after the password is confirmed."""
+        self._clear_field_errors()
         try:
             actor = await self._actor()
             await call_hashing_service(
@@ -115,7 +121,7 @@ class SettingsState(rx.State):
                 ip=client_ip(self),
             )
         except DomainError as exc:
-            return error_toast(exc)
+            return self._refuse(exc, ["delete_password"], {"password": "delete_password"})
         return full_navigation(routes.HOME)
 
     async def _actor(self) -> Actor:

@@ -24,6 +24,7 @@ from lms_reflex.services.learning.lessons import PlayerView
 from lms_reflex.services.learning.player_page import player_view
 from lms_reflex.services.learning.reviews import MyReview
 from lms_reflex.services.validation import parse_id, parse_number
+from lms_reflex.state.form_errors import FieldErrors
 from lms_reflex.state.session import as_actor, current_actor, with_top_bar
 from lms_reflex.state.util import error_toast, field, route_param, send_after_reply
 
@@ -58,7 +59,7 @@ KEYS_SCRIPT = (
 )
 
 
-class PlayerState(rx.State):
+class PlayerState(FieldErrors, rx.State):
     """One lesson on screen. No var is named like the route args (course_slug, lesson)."""
 
     view: PlayerView | None = None
@@ -305,6 +306,7 @@ class PlayerState(rx.State):
         """Rate the course once it is finished (the service checks enrollment again)."""
         if self.view is None:
             return None
+        self._clear_field_errors()
         rating = parse_number(field(form, "rating", 2))
         if rating is None or not 1 <= rating <= 5:  # no default: the student must choose
             self.rating_error = reviews.RATING_REFUSED
@@ -319,7 +321,7 @@ class PlayerState(rx.State):
                 rating=rating,
             )
         except DomainError as exc:
-            return error_toast(exc)
+            return self._refuse(exc, ("body",))
         return rx.toast.success("Thank you! Your review is on the course page.")
 
 
