@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import reflex as rx
 
-from lms_reflex.components.admin_nav import admin_page, field_label, found_count, list_search, pager
+from lms_reflex.components.admin_nav import (
+    admin_page,
+    admin_table,
+    field_label,
+    found_count,
+    list_search,
+    pager,
+)
 from lms_reflex.components.confirm import confirm_dialog
 from lms_reflex.components.forms import field_error, invalid_props, ready_to_submit
 from lms_reflex.services.admin.catalog import AdminCourseRow
@@ -216,16 +223,7 @@ def _course_search() -> rx.Component:
 
 def _courses_table() -> rx.Component:
     headers = ["Course", "Status", "Owner", "Category", "Students", "Price", "Actions"]
-    return rx.box(
-        rx.table.root(
-            rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in headers])),
-            rx.table.body(rx.foreach(S.rows, _course_row)),
-            size="1",
-            width="100%",
-        ),
-        overflow_x="auto",
-        width="100%",
-    )
+    return admin_table(headers, S.rows, _course_row)
 
 
 def _review(review: rx.Var[ModeratedReview]) -> rx.Component:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from lms_reflex.components.admin_nav import admin_page, field_label, found_count, pager
+from lms_reflex.components.admin_nav import admin_page, admin_table, field_label, found_count, pager
 from lms_reflex.components.confirm import confirm_dialog
 from lms_reflex.components.forms import ready_to_submit
 from lms_reflex.services.certificates.admin import MAX_REASON
@@ -64,16 +64,7 @@ def _row(row: rx.Var[AdminCertificate]) -> rx.Component:
 
 def _table() -> rx.Component:
     headers = ["Code", "Holder", "Course", "Issued", "Status", "Actions"]
-    return rx.box(
-        rx.table.root(
-            rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in headers])),
-            rx.table.body(rx.foreach(S.rows, _row)),
-            size="1",
-            width="100%",
-        ),
-        overflow_x="auto",
-        width="100%",
-    )
+    return admin_table(headers, S.rows, _row)
 
 
 def admin_certificates_page() -> rx.Component:
