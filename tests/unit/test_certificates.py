@@ -6,6 +6,7 @@ docs/security.md cases 57 (exactly once), 58 (verify shows no private data, thro
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Iterator
 
@@ -37,6 +38,7 @@ from lms_reflex.services.errors import (
 )
 from lms_reflex.services.learning import progress
 from tests.pg import postgres_schema_url
+from tests.unit._helpers import count_selects
 from tests.unit.catalog_fixtures import actor, add_course, add_user
 
 IP = "203.0.113.9"
@@ -334,6 +336,20 @@ def test_unknown_and_malformed_codes_are_not_found(session: Session) -> None:
     for code in ("7KQ2-M9XD-ABCD-EFGH-0123", "nope", "", None, {"code": 1}):
         with pytest.raises(NotFound):
             lookup.verify_certificate(session=session, code=code, ip=IP)
+
+
+def test_known_and_unknown_codes_cost_the_same_statements(
+    session: Session, student: User, course: Course
+) -> None:
+    """The verify page must not time out which codes exist (docs/security.md case 58)."""
+    code = finish(session, student, course).certificate.code  # type: ignore[union-attr]
+
+    def cost(looked_up: str) -> int:
+        with count_selects(session) as seen, contextlib.suppress(NotFound):
+            lookup.verify_certificate(session=session, code=looked_up, ip=IP)
+        return seen["n"]
+
+    assert cost(code) == cost("7KQ2-M9XD-ABCD-EFGH-0123") == cost("nope")
 
 
 def test_lookups_are_throttled_per_address(session: Session) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from lms_reflex import routes
 from lms_reflex.models import Certificate, Course, CourseStatus
@@ -24,16 +24,31 @@ LOOKUPS_PER_ADDRESS = 60
 LOOKUP_WINDOW = timedelta(minutes=10)
 
 
-def _find(session: Session, code: str | None) -> Certificate | None:
-    """One indexed look-up, also for a malformed code, which so costs what an unknown one does."""
-    return session.exec(select(Certificate).where(Certificate.code == (code or ""))).first()
+def _find(session: Session, code: str | None) -> tuple[Certificate, str] | None:
+    """The row and its course link in one indexed statement, for any code.
+
+    A known, an unknown and a malformed code each cost this one statement, so the page's
+    timing does not tell which codes exist (docs/security.md case 58).
+    """
+    found = session.exec(
+        select(Certificate, Course.slug, Course.status)
+        .join(Course, col(Course.id) == col(Certificate.course_id), isouter=True)
+        .where(Certificate.code == (code or ""))
+    ).first()
+    if found is None:
+        return None
+    row, slug, status = found
+    return row, _link(slug, status)
+
+
+def _link(slug: str | None, status: str | None) -> str:
+    """Only a published course is linked: a draft or removed course's page would refuse."""
+    return routes.course_url(slug) if slug and status == CourseStatus.PUBLISHED else ""
 
 
 def _course_url(session: Session, course_id: int) -> str:
     course = session.get(Course, course_id)
-    if course is None or course.status != CourseStatus.PUBLISHED:
-        return ""
-    return routes.course_url(course.slug)
+    return _link(course.slug, course.status) if course else ""
 
 
 def _revoked_page(row: Certificate) -> CertificatePage:
@@ -56,6 +71,10 @@ def _revoked_page(row: Certificate) -> CertificatePage:
 
 def page_of(session: Session, row: Certificate) -> CertificatePage:
     """The verify page of a certificate row (also used by the admin console)."""
+    return _page(row, _course_url(session, row.course_id))
+
+
+def _page(row: Certificate, course_url: str) -> CertificatePage:
     status = status_of(row)
     if status == CertificateStatus.REVOKED:
         return _revoked_page(row)
@@ -64,7 +83,7 @@ def page_of(session: Session, row: Certificate) -> CertificatePage:
         status=status,
         holder_name=row.printed_name,
         course_title=row.course_title,
-        course_url=_course_url(session, row.course_id),
+        course_url=course_url,
         instructor_name=row.instructor_name,
         issued_label=day_label(row.issued_at),
         hours_label=length_label(row.video_seconds),
@@ -94,7 +113,7 @@ def verify_certificate(*, session: Session, code: object, ip: str) -> Certificat
         window=LOOKUP_WINDOW,
         what="certificate look-ups",
     )
-    row = _find(session, canonical(code))
-    if row is None:
+    found = _find(session, canonical(code))
+    if found is None:
         raise NotFound(CERTIFICATE_NOT_FOUND)
-    return page_of(session, row)
+    return _page(*found)
