@@ -1,12 +1,13 @@
-"""Open Graph and Twitter tags, and the page title, in the HTML of /courses/<slug>.
+"""Open Graph and Twitter tags, and the page title, in the HTML of shared pages.
 
-The pages are client-rendered: a crawler fetching a course link sees the built HTML shell,
-whose head knows nothing of the course. This middleware asks the catalog service for the
-course's preview (`services/catalog/share_meta.py`, published courses only) and writes it
-into that head. Other paths, other methods and unknown or unpublished courses pass through
-untouched. The answer is read whole before it is sent (an HTML shell of a few kilobytes):
-the request goes out without Accept-Encoding and without the pathsend extension, so the
-body arrives as plain bytes the middleware can edit.
+The pages are client-rendered: a crawler fetching a course or certificate link sees the
+built HTML shell, whose head knows nothing of the course. This middleware asks a service
+for the preview (`services/catalog/share_meta.py` for /courses/<slug>, published courses
+only; `services/certificates/share.py` for /certificates/<code>, throttled like the verify
+page) and writes it into that head. Other paths, other methods, unknown codes and unknown
+or unpublished courses pass through untouched. The answer is read whole before it is sent
+(an HTML shell of a few kilobytes): the request goes out without Accept-Encoding and
+without the pathsend extension, so the body arrives as plain bytes the middleware can edit.
 """
 
 from __future__ import annotations
@@ -15,11 +16,16 @@ import html
 import logging
 import re
 
+from starlette.requests import Request
+
+from lms_reflex.api.client_ip import request_ip
 from lms_reflex.api.upload_limit import ASGIApp, Message, Receive, Scope, Send
 from lms_reflex.db import call_service
 from lms_reflex.services.catalog.share_meta import ShareMeta, course_share_meta
+from lms_reflex.services.certificates.share import certificate_share_meta
 
 _COURSE_PATH = re.compile(r"^/courses/([A-Za-z0-9-]{1,200})/?$")
+_CERTIFICATE_PATH = re.compile(r"^/certificates/([A-Za-z0-9-]{1,64})/?$")
 _TITLE = re.compile(r"<title>.*?</title>", re.DOTALL)
 _OLD_SHARE_TAGS = re.compile(r'<meta[^>]*(?:property="og:|name="twitter:)[^>]*/?>')
 log = logging.getLogger("lms_reflex.api")
@@ -113,23 +119,27 @@ async def _send_with_meta(
     await app(_plain_request(scope), receive, collect)
 
 
-async def _meta_of(slug: str) -> ShareMeta | None:
-    """The course's preview; None (the page goes out as built) if reading it fails."""
-    try:
-        return await call_service(course_share_meta, readonly=True, slug=slug)
-    except Exception:
-        log.exception("could not read the share tags of a course page")
+async def _meta_of(scope: Scope) -> ShareMeta | None:
+    """The page's preview; None (the page goes out as built) for other pages or on failure."""
+    if scope["type"] != "http" or scope.get("method") != "GET":
         return None
+    path = scope.get("path", "")
+    try:
+        if course := _COURSE_PATH.match(path):
+            return await call_service(course_share_meta, readonly=True, slug=course.group(1))
+        if certificate := _CERTIFICATE_PATH.match(path):
+            ip = request_ip(Request(scope))
+            return await call_service(certificate_share_meta, code=certificate.group(1), ip=ip)
+    except Exception:
+        log.exception("could not read the share tags of %s", path)
+    return None
 
 
 def add_share_meta(app: ASGIApp) -> ASGIApp:
-    """Wrap the ASGI app so a published course's page carries its share tags."""
+    """Wrap the ASGI app so a published course's or a certificate's page carries its tags."""
 
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        found = None
-        if scope["type"] == "http" and scope.get("method") == "GET":
-            found = _COURSE_PATH.match(scope.get("path", ""))
-        meta = await _meta_of(found.group(1)) if found else None
+        meta = await _meta_of(scope)
         if meta is None:
             await app(scope, receive, send)
             return

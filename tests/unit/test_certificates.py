@@ -12,7 +12,13 @@ from collections.abc import Iterator
 
 import pytest
 from sqlmodel import Session, SQLModel, col, func, select
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import Route
+from starlette.testclient import TestClient
 
+from lms_reflex.api.share_meta import add_share_meta
 from lms_reflex.db import dispose_engines, make_engine, session_scope
 from lms_reflex.models import (
     AuditEvent,
@@ -27,6 +33,7 @@ from lms_reflex.models import (
 from lms_reflex.services.certificates import admin as cert_admin
 from lms_reflex.services.certificates import codes, issuing, lookup, mine
 from lms_reflex.services.certificates.account import export_certificates
+from lms_reflex.services.certificates.share import certificate_share_meta
 from lms_reflex.services.certificates.views import CertificateStatus
 from lms_reflex.services.errors import (
     Conflict,
@@ -527,3 +534,60 @@ def test_platform_numbers_and_course_analytics_count_certificates(
         )
     found = course_analytics(session=session, actor=actor(teacher), course_id=course.id)
     assert found.certificates_issued == 1
+
+
+# ------------------------------------------------------------------ shared links
+# A shared certificate link previews with its holder and course (Open Graph tags), through
+# the verify page's own throttled look-up.
+
+SHARE_SHELL = (
+    '<!DOCTYPE html><html lang="en"><head><title>Certificate · lms_reflex</title>'
+    '<meta property="og:title" content="Certificate of completion"/></head><body></body></html>'
+)
+
+
+def _shell(_request: Request) -> Response:
+    return HTMLResponse(SHARE_SHELL)
+
+
+def test_a_valid_certificate_previews_with_holder_and_course(
+    session: Session, student: User, course: Course, settings_env
+) -> None:
+    settings_env(base_url="https://lms.example.org", site_name="Guitar School")
+    code = finish(session, student, course).certificate.code  # type: ignore[union-attr]
+    meta = certificate_share_meta(session=session, code=code.lower(), ip=IP)
+    assert meta is not None
+    assert meta.title == f"Certificate: {course.title}"
+    assert meta.summary.startswith(f"Ada Tester completed {course.title}, taught by ")
+    assert meta.url == f"https://lms.example.org/certificates/{code}"
+    assert meta.site_name == "Guitar School"
+    assert "@" not in repr(meta)
+
+
+def test_unknown_throttled_and_revoked_codes_tell_no_more_than_the_page(
+    session: Session, student: User, course: Course, admin: User
+) -> None:
+    assert certificate_share_meta(session=session, code="7KQ2-M9XD-ABCD-EFGH-0123", ip=IP) is None
+    code = finish(session, student, course).certificate.code  # type: ignore[union-attr]
+    cert_admin.revoke_certificate(session=session, actor=actor(admin), code=code, reason="fraud")
+    revoked = certificate_share_meta(session=session, code=code, ip=IP)
+    assert revoked is not None
+    assert revoked.title == "Revoked certificate"
+    assert "Ada" not in revoked.summary
+    for _ in range(lookup.LOOKUPS_PER_ADDRESS):
+        certificate_share_meta(session=session, code="nope", ip="198.51.100.7")
+    assert certificate_share_meta(session=session, code=code, ip="198.51.100.7") is None
+
+
+def test_the_middleware_writes_a_certificates_tags_into_its_page(
+    session: Session, student: User, course: Course
+) -> None:
+    code = finish(session, student, course).certificate.code  # type: ignore[union-attr]
+    session.commit()
+    inner = Starlette(routes=[Route("/certificates/{code}", _shell)])
+    client = TestClient(add_share_meta(inner))
+    page = client.get(f"/certificates/{code}").text
+    assert f"<title>Certificate: {course.title} \u00b7 " in page
+    assert '<meta property="og:description" content="Ada Tester completed' in page
+    assert "Certificate of completion" not in page  # the static tag is replaced
+    assert client.get("/certificates/7KQ2-M9XD-ABCD-EFGH-0123").text == SHARE_SHELL
