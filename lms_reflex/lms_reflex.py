@@ -9,6 +9,7 @@ import reflex as rx
 from lms_reflex import routes
 from lms_reflex.api import build_api
 from lms_reflex.api.security_headers import add_security_headers
+from lms_reflex.api.share_meta import add_share_meta
 from lms_reflex.api.temp_cleanup import sweep_temp_uploads
 from lms_reflex.api.upload_limit import limit_upload_size
 from lms_reflex.api.worker_header import tag_worker
@@ -25,11 +26,13 @@ from lms_reflex.pages.accounts.profile import instructor_page, profile_page
 from lms_reflex.pages.accounts.settings import settings_page
 from lms_reflex.pages.admin.audit import admin_audit_page
 from lms_reflex.pages.admin.catalog import admin_categories_page, admin_courses_page
+from lms_reflex.pages.admin.certificates import admin_certificates_page
 from lms_reflex.pages.admin.overview import admin_overview_page
 from lms_reflex.pages.admin.users import admin_users_page
 from lms_reflex.pages.catalog.course import course_page
 from lms_reflex.pages.catalog.listings import category_page, home_page
 from lms_reflex.pages.catalog.search import search_page
+from lms_reflex.pages.certificates.verify import certificate_page
 from lms_reflex.pages.errors import not_found_page
 from lms_reflex.pages.learning.dashboard import dashboard_page
 from lms_reflex.pages.learning.player import player_page, resume_page
@@ -46,11 +49,13 @@ from lms_reflex.state.accounts.profile import InstructorState, ProfileState
 from lms_reflex.state.accounts.settings import SettingsState
 from lms_reflex.state.admin.audit import AdminAuditState
 from lms_reflex.state.admin.catalog import AdminCategoriesState, AdminCoursesState
+from lms_reflex.state.admin.certificates import AdminCertificatesState
 from lms_reflex.state.admin.overview import AdminOverviewState
 from lms_reflex.state.admin.users import AdminUsersState
 from lms_reflex.state.catalog.course import CourseState
 from lms_reflex.state.catalog.listings import CategoryState, HomeState
 from lms_reflex.state.catalog.search import SearchState
+from lms_reflex.state.certificates.verify import CertificateState
 from lms_reflex.state.learning.dashboard import DashboardState
 from lms_reflex.state.learning.player import PlayerState, ResumeState
 from lms_reflex.state.payments.admin_orders import AdminOrdersState
@@ -72,11 +77,18 @@ app = rx.App(
     # Our routes first, then the upload cap so it also guards Reflex's /_upload, then the
     # security headers (also on the built pages and on refusals); the worker tag outermost
     # so every answer says which worker gave it.
-    api_transformer=[build_api(), limit_upload_size, add_security_headers, tag_worker],
+    api_transformer=[
+        build_api(),
+        limit_upload_size,
+        add_share_meta,  # course pages' Open Graph tags, written before the headers are added
+        add_security_headers,
+        tag_worker,
+    ],
     # Focus rings and the skip link (components/shell.py).
     stylesheets=["/app.css"],
     # Plain toasts: sonner's rich colours put red text on pink below WCAG AA contrast.
-    toaster=rx.toast.provider(position="top-center", close_button=True, rich_colors=False),
+    # Bottom-right, so a toast never covers the header's search, menu or sign-out.
+    toaster=rx.toast.provider(position="bottom-right", close_button=True, rich_colors=False),
 )
 # A tab's state is reset when its session changes (sign-out, sign-in, expiry).
 app.add_middleware(TabOwnerMiddleware())
@@ -93,6 +105,7 @@ def page(
     title: str | rx.Var[str],
     *loads,
     top_bar_in_load: bool = False,
+    meta: list[dict[str, str]] | None = None,
 ) -> None:
     """Every page reloads the top bar (who is signed in, the categories) and then its own data.
 
@@ -105,6 +118,7 @@ def page(
         # A state var in the title follows the loaded data ("Git and GitHub Essentials · Site").
         title=f"{title} · {SITE}",
         on_load=list(loads) if top_bar_in_load else [SessionState.load, *loads],
+        meta=meta or [],
     )
 
 
@@ -140,4 +154,23 @@ page(routes.ORDER, order_page, "Order", OrderState.load)
 page(routes.PURCHASES, purchases_page, "My purchases", PurchasesState.load)
 page(routes.COUPONS, coupons_page, "Coupons", CouponsState.load)
 page(routes.ADMIN_ORDERS, admin_orders_page, "Orders", AdminOrdersState.load)
+page(
+    routes.ADMIN_CERTIFICATES,
+    admin_certificates_page,
+    "Certificates",
+    AdminCertificatesState.load,
+)
+page(
+    routes.CERTIFICATE,
+    certificate_page,
+    "Certificate",
+    CertificateState.load,
+    # A shared link previews as a certificate of this site (the page itself is public).
+    meta=[
+        {"property": "og:type", "content": "website"},
+        {"property": "og:site_name", "content": SITE},
+        {"property": "og:title", "content": f"Certificate of completion · {SITE}"},
+        {"property": "og:description", "content": f"Check a certificate issued by {SITE}."},
+    ],
+)
 page("404", not_found_page, "Page not found")

@@ -125,3 +125,13 @@ WEBHOOK_STRIPE = "/api/payments/stripe/webhook"
 def order_url(reference: str) -> str:
     """Link to one order's status page (its owner only)."""
     return f"/orders/{quote(reference)}"
+
+
+# Certificates (issue 18). The route argument is `code`: no state var may be named so.
+CERTIFICATE = "/certificates/[code]"
+ADMIN_CERTIFICATES = "/admin/certificates"
+
+
+def certificate_url(code: str) -> str:
+    """The public verify page of a certificate (canonical code)."""
+    return f"/certificates/{quote(code)}"

@@ -18,6 +18,8 @@ from lms_reflex.services.validation import has_control_chars
 
 PRODUCT_NAME = "lms_reflex"
 MAX_SITE_NAME = 60
+LOGO_TYPES = {".png": "image/png", ".svg": "image/svg+xml"}
+LOGO_ROUTE = "/api/site/logo"
 _MIN_SECRET_LEN = 32
 
 
@@ -64,6 +66,8 @@ class Settings(BaseSettings):
     # Printed on receipts.
     legal_name: str = PRODUCT_NAME
     legal_address: str = ""
+    # Optional logo (a PNG or SVG file) shown beside the name; served at /api/site/logo.
+    site_logo: Path | None = None
 
     @field_validator("base_url")
     @classmethod
@@ -99,6 +103,18 @@ class Settings(BaseSettings):
         if value not in list_currencies():
             raise ValueError("must be an ISO 4217 currency code such as USD or EUR")
         return value
+
+    @field_validator("site_logo", mode="before")
+    @classmethod
+    def _site_logo_is_a_picture(cls, value: object) -> Path | None:
+        if value in (None, ""):
+            return None
+        path = Path(str(value))
+        if path.suffix.lower() not in LOGO_TYPES:
+            raise ValueError("must be a .png or .svg file")
+        if not path.is_file():
+            raise ValueError(f"no file at {path}")
+        return path
 
     @field_validator("trusted_proxies")
     @classmethod

@@ -64,6 +64,9 @@ RULES: dict[str, tuple[str, dict]] = {
     # The course's own instructor only; the service checks the review's course.
     "ReviewsState.reply": (OWNER, {"form": {"review_id": "1", "reply": "forged"}}),
     "InstructorState.load": (PUBLIC, {}),
+    # Reads one certificate by the code in the URL (public by design, issue 18); counted
+    # per address, and shows only what was printed on it (docs/security.md case 58).
+    "CertificateState.load": (PUBLIC, {}),
     # The player: preview lessons are public; everything else is checked by the learning
     # service (enrolled student, the course's instructor, or an admin).
     "PlayerState.load": (PUBLIC, {}),
@@ -92,9 +95,14 @@ RULES: dict[str, tuple[str, dict]] = {
     "PasswordResetState.set_new_password": (PUBLIC, {"form": FORGED_FORM}),
     "DashboardState.load": (SELF, {}),
     "DashboardState.set_show": (PUBLIC, {"value": "completed"}),  # display filter only
+    # The caller's own certificate only: the service reads the holder from the session and
+    # refuses a course where they hold no valid certificate (issue 18).
+    "DashboardState.reissue_certificate": (SELF, {"course_id": 1}),
     "SettingsState.load": (SELF, {}),
     "SettingsState.change_password": (SELF, {"form": FORGED_FORM}),
     "SettingsState.sign_out_everywhere": (SELF, {}),
+    # Only the caller's own API devices; another user's id is answered as unknown.
+    "SettingsState.revoke_device": (SELF, {"device_id": 1}),
     "SettingsState.export_data": (SELF, {}),
     "SettingsState.delete_account": (SELF, {"form": FORGED_FORM}),
     "ProfileState.load": (SELF, {}),
@@ -111,6 +119,7 @@ RULES: dict[str, tuple[str, dict]] = {
     "TeachState.set_show": (PUBLIC, {"value": "archived"}),  # display filter only
     "TeachState.create_course": (SELF, {"form": {"title": "Forged course"}}),
     "CourseEditorState.load": (OWNER, {}),
+    "CourseEditorState.set_certificate_switch": (OWNER, {"value": False}),
     "CourseEditorState.edit_field": (OWNER, {"name": "title", "value": "Hijacked"}),
     "CourseEditorState.add_line": (OWNER, {"name": "learn"}),  # local blank line only
     "CourseEditorState.edit_line": (OWNER, {"name": "learn", "index": 0, "value": "x"}),
@@ -179,6 +188,13 @@ RULES |= {
     ),
     "AdminCategoriesState.move": (ADMIN, {"category_id": 1, "step": 1}),
     "AdminCategoriesState.delete": (ADMIN, {"category_id": 1}),
+    "AdminCertificatesState.load": (ADMIN, {}),
+    "AdminCertificatesState.search": (ADMIN, {"form": {"q": "x"}}),
+    "AdminCertificatesState.go_to_page": (ADMIN, {"page": 2}),
+    "AdminCertificatesState.revoke": (
+        ADMIN,
+        {"form": {"number": "7KQ2M9XDABCDEFGH0123", "reason": "forged"}},
+    ),
     "AdminCoursesState.load": (ADMIN, {}),
     "AdminCoursesState.search": (ADMIN, {"form": {"q": "x", "status": "draft"}}),
     "AdminCoursesState.go_to_page": (ADMIN, {"page": 2}),

@@ -1,7 +1,7 @@
 """Paid courses: orders and their lines, coupons and redemptions, carts, wishlists, webhooks.
 
 Revision ID: pay1_orders
-Revises: sec2_course_moderation
+Revises: api1_tokens
 Create Date: 2026-12-05 07:49:17
 
 Read by hand after autogenerate; the integrator chains it after the other helpers' heads.
@@ -15,7 +15,7 @@ from alembic import op
 
 
 revision: str = "pay1_orders"
-down_revision: str | None = "sec2_course_moderation"
+down_revision: str | None = "api1_tokens"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -10,6 +10,7 @@ LMS_MEDIA_ACCEL_REDIRECT set, the route only checks access and nginx sends the f
 from __future__ import annotations
 
 import mimetypes
+from pathlib import Path
 from urllib.parse import quote
 
 from starlette.requests import Request
@@ -20,9 +21,11 @@ from lms_reflex.db import call_service
 from lms_reflex.media import storage
 from lms_reflex.media.signing import verify_media_signature
 from lms_reflex.services.accounts.sessions import cookie_name
+from lms_reflex.services.certificates.files import download_name, is_certificate_key, pdf_for_key
 from lms_reflex.services.media_access import Grant, media_grant
 from lms_reflex.settings import get_settings
 
+PDF = "application/pdf"
 _TYPES = {
     ".mp4": "video/mp4",
     ".webm": "video/webm",
@@ -47,6 +50,26 @@ def _refusal(grant: Grant) -> Response | None:
     return None
 
 
+async def _serve_certificate(key: str, path: Path) -> Response:
+    """A certificate's PDF: public unless revoked, made on its first download.
+
+    Caches must ask again every time (no-cache), so a revoked certificate stops being
+    served at once (docs/security.md case 59).
+    """
+    if not await call_service(pdf_for_key, readonly=True, key=key):
+        return PlainTextResponse("Not found", status_code=404)
+    headers = {
+        "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "no-cache",
+        "Content-Disposition": f'attachment; filename="{download_name(key)}"',
+    }
+    accel = get_settings().media_accel_redirect
+    if accel:
+        headers["X-Accel-Redirect"] = accel + quote(key)
+        return Response(media_type=PDF, headers=headers)
+    return FileResponse(path, media_type=PDF, headers=headers)
+
+
 async def serve_media(request: Request) -> Response:
     """Serve one stored file if the caller may read it.
 
@@ -60,6 +83,8 @@ async def serve_media(request: Request) -> Response:
         path = storage.path_for(key)
     except ValueError:
         return PlainTextResponse("Not found", status_code=404)
+    if is_certificate_key(key):
+        return await _serve_certificate(key, path)
     token = request.cookies.get(cookie_name())
     grant = await call_service(
         media_grant,

@@ -86,3 +86,72 @@ def account_controls() -> rx.Component:
             spacing="2",
         ),
     )
+
+
+def _menu_link(text: rx.Var[str] | str, href: rx.Var[str] | str) -> rx.Component:
+    """A menu item that opens a page: a tap, a click and Enter all select it.
+
+    A link inside an item would follow only a click (Radix selects the item on Enter),
+    and Radix's as_child cannot slot onto rx.link; so selecting navigates in the browser.
+    """
+    return rx.menu.item(text, on_select=rx.redirect(href))
+
+
+def _phone_account_items() -> rx.Component:
+    signed_in = rx.fragment(
+        _menu_link("My learning", routes.DASHBOARD),
+        rx.cond(SessionState.is_admin, _menu_link("Admin", routes.ADMIN)),
+        rx.cond(SessionState.can_teach, _menu_link("Teach", routes.TEACH)),
+        _menu_link("Profile", routes.PROFILE),
+        _menu_link("Settings", routes.SETTINGS),
+    )
+    signed_out = rx.fragment(
+        _menu_link("Sign in", routes.LOGIN),
+        _menu_link("Sign up", routes.SIGNUP),
+    )
+    return rx.cond(SessionState.signed_in, signed_in, signed_out)
+
+
+def phone_menu() -> rx.Component:
+    """The phone's one menu: categories, the account, the theme and sign-out (issue 17).
+
+    A Radix dropdown menu: arrow keys move, Escape closes and focus returns to the button.
+    Hidden from the md breakpoint up, where the top bar shows these controls itself. Not
+    modal: a modal menu aria-hides the page while its links stay focusable (axe:
+    aria-hidden-focus).
+    """
+    return rx.menu.root(
+        rx.menu.trigger(
+            rx.icon_button(
+                rx.icon("menu", aria_hidden=True),
+                aria_label="Menu",
+                variant="soft",
+                size="3",
+                display=rx.breakpoints(initial="flex", md="none"),
+            )
+        ),
+        rx.menu.content(
+            rx.menu.sub(
+                rx.menu.sub_trigger("Categories"),
+                rx.menu.sub_content(
+                    rx.foreach(
+                        SessionState.categories,
+                        lambda c: _menu_link(c.name, "/categories/" + c.slug),
+                    ),
+                    max_height="70vh",
+                    overflow_y="auto",
+                ),
+            ),
+            rx.menu.separator(),
+            _phone_account_items(),
+            rx.menu.separator(),
+            rx.menu.item("Switch light or dark theme", on_select=rx.toggle_color_mode),
+            rx.cond(
+                SessionState.signed_in,
+                rx.menu.item("Sign out", on_select=rx.call_script(_SIGN_OUT_JS)),
+            ),
+            max_height="80vh",
+            overflow_y="auto",
+        ),
+        modal=False,
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import reflex as rx
 
@@ -17,6 +18,7 @@ SECTIONS = (
     ("courses", "Courses and reviews", routes.ADMIN_COURSES),
     ("orders", "Orders", routes.ADMIN_ORDERS),
     ("coupons", "Coupons", routes.COUPONS),
+    ("certificates", "Certificates", routes.ADMIN_CERTIFICATES),
     ("audit", "Audit trail", routes.ADMIN_AUDIT),
 )
 
@@ -154,4 +156,25 @@ def found_count(total: rx.Var[int], one: str) -> rx.Component:
     """'1 user found' / '7 users found' above an admin list."""
     return rx.text(
         total.to_string(), rx.cond(total == 1, f" {one} found", f" {one}s found"), size="2"
+    )
+
+
+def admin_table(
+    headers: list[str], rows: rx.Var[list[Any]], row: Callable[[Any], rx.Component], **box: Any
+) -> rx.Component:
+    """One admin list as a table that scrolls sideways on narrow screens instead of the page.
+
+    `box` goes to the scrolling box (a table with no buttons passes tab_index, role and
+    aria_label so the keyboard can scroll it: axe's scrollable-region-focusable).
+    """
+    return rx.box(
+        rx.table.root(
+            rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in headers])),
+            rx.table.body(rx.foreach(rows, row)),
+            size="1",
+            width="100%",
+        ),
+        overflow_x="auto",
+        width="100%",
+        **box,
     )

@@ -34,8 +34,7 @@ def labeled_input(
     so a refusal sits next to the field it is about.
     """
     input_id = f"field-{name}"
-    if isinstance(error, rx.Var):
-        props.setdefault("aria_describedby", f"{input_id}-error")
+    props = {**invalid_props(input_id, error), **props}
     return rx.vstack(
         rx.el.label(label, html_for=input_id, style={"font_weight": "500", "font_size": "14px"}),
         rx.input(
@@ -49,14 +48,28 @@ def labeled_input(
             **props,
         ),
         rx.cond(hint != "", rx.text(hint, size="1", color_scheme="gray")),
-        _field_error(input_id, error),
+        field_error(input_id, error),
         spacing="1",
         width="100%",
         align="start",
     )
 
 
-def _field_error(input_id: str, error: rx.Var[str] | str) -> rx.Component:
+def invalid_props(input_id: str, error: rx.Var[str] | str) -> dict[str, rx.Var | str]:
+    """aria-invalid and aria-describedby for the input `input_id` (state/form_errors.py).
+
+    For inputs drawn without `labeled_input` (text areas, selects, autosaved fields),
+    paired with `field_error(input_id, error)` under them.
+    """
+    if not isinstance(error, rx.Var):
+        return {}
+    return {
+        "aria_invalid": rx.cond(error != "", "true", "false"),
+        "aria_describedby": f"{input_id}-error",
+    }
+
+
+def field_error(input_id: str, error: rx.Var[str] | str) -> rx.Component:
     """The refusal under a field, announced to screen readers when it appears."""
     if not isinstance(error, rx.Var):
         return rx.fragment()

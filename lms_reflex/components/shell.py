@@ -5,9 +5,9 @@ from __future__ import annotations
 import reflex as rx
 
 from lms_reflex import routes
-from lms_reflex.components.account_menu import account_controls
+from lms_reflex.components.account_menu import account_controls, phone_menu
 from lms_reflex.services.views import CategoryView
-from lms_reflex.settings import get_settings
+from lms_reflex.settings import LOGO_ROUTE, get_settings
 from lms_reflex.state.catalog.search import SearchState
 from lms_reflex.state.session import SessionState
 
@@ -56,14 +56,51 @@ def search_box() -> rx.Component:
         ),
         on_submit=SearchState.submit,
         role="search",
+        id="nav-search-form",
+        class_name="nav-search-form",
         width="100%",
         max_width="28rem",
+    )
+
+
+# On a phone the search form hides behind a button (assets/app.css, .nav-search-form):
+# the button opens it under the header and puts the caret in the field. Pure browser work.
+_TOGGLE_SEARCH_JS = (
+    "const h = document.getElementById('site-header');"
+    " const open = h.toggleAttribute('data-search-open');"
+    " document.getElementById('nav-search-toggle').setAttribute('aria-expanded', String(open));"
+    " if (open) document.getElementById('nav-search').focus();"
+)
+
+ON_PHONE = rx.breakpoints(initial="flex", md="none")
+ON_DESKTOP = rx.breakpoints(initial="none", md="flex")
+
+
+def search_toggle() -> rx.Component:
+    """The phone's search button: opens the search field below the header."""
+    return rx.icon_button(
+        rx.icon("search", aria_hidden=True),
+        id="nav-search-toggle",
+        aria_label="Show search",
+        aria_expanded="false",
+        aria_controls="nav-search-form",
+        on_click=rx.call_script(_TOGGLE_SEARCH_JS),
+        variant="soft",
+        size="3",
+        display=ON_PHONE,
     )
 
 
 def site_name() -> str:
     """LMS_SITE_NAME, written into the pages when the frontend is built."""
     return get_settings().site_name
+
+
+def site_logo(height: str) -> rx.Component:
+    """LMS_SITE_LOGO beside the name (decorative: the name says the same), if there is one."""
+    if get_settings().site_logo is None:
+        return rx.fragment()
+    return rx.image(src=LOGO_ROUTE, alt="", height=height, width="auto", flex_shrink="0")
 
 
 def skip_link() -> rx.Component:
@@ -79,25 +116,50 @@ def skip_link() -> rx.Component:
 
 
 def navbar() -> rx.Component:
-    """The top bar: logo, categories, search, then account controls."""
+    """The top bar: logo, categories, search, then account controls.
+
+    Below the md breakpoint it is one row (issue 17): the logo, a search button and a menu
+    button whose menu holds the categories, the account, the theme and sign-out.
+    """
     return rx.el.header(
         rx.flex(
             rx.link(
-                rx.text(site_name(), size="5", weight="bold"),
+                site_logo("28px"),
+                rx.text(
+                    site_name(),
+                    size="5",
+                    weight="bold",
+                    white_space="nowrap",
+                    overflow="hidden",
+                    text_overflow="ellipsis",
+                ),
                 href=routes.HOME,
                 underline="none",
                 aria_label=f"{site_name()} home",
+                min_width="0",
+                display="flex",
+                align_items="center",
+                gap="0.5rem",
             ),
-            categories_menu(),
+            rx.box(categories_menu(), display=ON_DESKTOP),
             search_box(),
             rx.spacer(),
-            account_controls(),
-            rx.color_mode.button(aria_label="Switch light or dark theme"),
+            rx.flex(
+                account_controls(),
+                rx.color_mode.button(aria_label="Switch light or dark theme"),
+                align="center",
+                spacing="4",
+                display=ON_DESKTOP,
+            ),
+            search_toggle(),
+            phone_menu(),
             align="center",
             spacing="4",
-            wrap="wrap",
+            wrap=rx.breakpoints(initial="nowrap", md="wrap"),
             padding="0.75rem 1.25rem",
         ),
+        id="site-header",
+        class_name="site-header",
         style={"border_bottom": "1px solid var(--gray-a5)"},
     )
 
@@ -105,10 +167,15 @@ def navbar() -> rx.Component:
 def footer() -> rx.Component:
     """A quiet footer."""
     return rx.el.footer(
-        rx.text(
-            f"{site_name()} · runs on lms_reflex, a self-hosted course platform.",
-            size="1",
-            color_scheme="gray",
+        rx.hstack(
+            site_logo("20px"),
+            rx.text(
+                f"{site_name()} · runs on lms_reflex, a self-hosted course platform.",
+                size="1",
+                color_scheme="gray",
+            ),
+            align="center",
+            spacing="2",
         ),
         padding="1.5rem 1.25rem",
         style={"border_top": "1px solid var(--gray-a5)"},

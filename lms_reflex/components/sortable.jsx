@@ -202,7 +202,10 @@ export function SectionDrop({ sectionId, label, empty, children }) {
     id: `drop-${sectionId}`,
     data: { kind: "drop", ref: sectionId, label, empty: !!empty },
   });
+  // The full width of its section, so lesson rows do too (issue 17).
   const style = {
+    width: "100%",
+    boxSizing: "border-box",
     minHeight: "3rem",
     padding: "var(--space-2)",
     borderRadius: "var(--radius-2)",

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import reflex as rx
 
-from lms_reflex.components.forms import NATIVE_SELECT_STYLE
+from lms_reflex.components.forms import NATIVE_SELECT_STYLE, field_error
 
 LABEL_STYLE = {"font_weight": "500", "font_size": "14px"}
 STATUS_COLORS = {"draft": "amber", "published": "green", "archived": "gray"}
@@ -15,14 +15,22 @@ AUTOSAVE_DELAY_MS = 800
 
 
 def labelled(
-    label: str, input_id: str, control: rx.Component, hint: str | rx.Var[str] = ""
+    label: str,
+    input_id: str,
+    control: rx.Component,
+    hint: str | rx.Var[str] = "",
+    error: rx.Var[str] | str = "",
 ) -> rx.Component:
-    """A visible label bound by id to its control, with an optional hint below."""
+    """A visible label bound by id to its control, with an optional hint and refusal below.
+
+    The control itself carries `forms.invalid_props(input_id, error)`.
+    """
     shown = isinstance(hint, rx.Var) or bool(hint)
     return rx.vstack(
         rx.el.label(label, html_for=input_id, style=LABEL_STYLE),
         control,
         rx.text(hint, size="1", color_scheme="gray") if shown else rx.fragment(),
+        field_error(input_id, error),
         spacing="1",
         width="100%",
         align="start",
@@ -30,11 +38,11 @@ def labelled(
 
 
 def native_select(
-    input_id: str, value: rx.Var[str], on_change, *options: rx.Component
+    input_id: str, value: rx.Var[str], on_change, *options: rx.Component, **props
 ) -> rx.Component:
     """A native <select>: binds to <label for> and allows an empty 'none' value."""
     return rx.el.select(
-        *options, id=input_id, value=value, on_change=on_change, style=NATIVE_SELECT_STYLE
+        *options, id=input_id, value=value, on_change=on_change, style=NATIVE_SELECT_STYLE, **props
     )
 
 
@@ -57,6 +65,8 @@ def list_editor(
     on_remove: Callable[[rx.Var[int]], rx.event.EventSpec],
     on_add: rx.event.EventSpec,
     max_length: int,
+    error: rx.Var[str] | str = "",
+    list_id: str = "",
 ) -> rx.Component:
     """Lines under a visible legend; each line is named '<legend>, line N' for screen readers."""
 
@@ -95,10 +105,13 @@ def list_editor(
                 variant="soft",
                 size="1",
             ),
+            field_error(list_id, error) if list_id else rx.fragment(),
             spacing="2",
             width="100%",
             align="start",
         ),
+        id=list_id or None,
+        tab_index=-1 if list_id else None,
         style={"border": "none", "padding": 0, "margin": 0, "width": "100%"},
     )
 

@@ -21,7 +21,8 @@ def _html(paragraphs: list[str], *, link: str | None = None) -> str:
     )
 
 
-def _mail(to: str, subject: str, paragraphs: list[str], link: str | None = None) -> Mail:
+def mail_of(to: str, subject: str, paragraphs: list[str], link: str | None = None) -> Mail:
+    """A plain mail whose paragraphs (which may hold user text) are escaped in the HTML."""
     text = "\n\n".join(paragraphs) + (f"\n{link}\n" if link else "\n")
     return Mail(to=to, subject=subject[:150], text=text, html=_html(paragraphs, link=link))
 
@@ -34,7 +35,7 @@ def instructor_approved_mail(email: str, first_name: str) -> Mail:
         f"Your request to teach on {site_name()} was approved. You can now create courses.",
         "Sign in to start:",
     ]
-    return _mail(email, f"You can now teach on {site_name()}", paragraphs, link)
+    return mail_of(email, f"You can now teach on {site_name()}", paragraphs, link)
 
 
 def instructor_rejected_mail(email: str, first_name: str, reason: str = "") -> Mail:
@@ -46,7 +47,7 @@ def instructor_rejected_mail(email: str, first_name: str, reason: str = "") -> M
     if reason:
         paragraphs.append(f"The reason given: {reason}")
     paragraphs.append("You can keep learning as before, and ask again later.")
-    return _mail(email, f"Your request to teach on {site_name()}", paragraphs)
+    return mail_of(email, f"Your request to teach on {site_name()}", paragraphs)
 
 
 def course_unpublished_mail(email: str, course_title: str, reason: str) -> Mail:
@@ -57,7 +58,7 @@ def course_unpublished_mail(email: str, course_title: str, reason: str) -> Mail:
         "It stays a draft until an administrator lifts this decision. Fix what is needed,"
         " then ask for a review on the course's Publish step.",
     ]
-    return _mail(email, f"Your course was unpublished: {course_title}", paragraphs)
+    return mail_of(email, f"Your course was unpublished: {course_title}", paragraphs)
 
 
 def course_archived_mail(email: str, course_title: str, reason: str) -> Mail:
@@ -68,7 +69,7 @@ def course_archived_mail(email: str, course_title: str, reason: str) -> Mail:
         "Students already enrolled keep their progress; nobody new can enroll.",
         "To have it reviewed, ask on the course's Publish step.",
     ]
-    return _mail(email, f"Your course was archived: {course_title}", paragraphs)
+    return mail_of(email, f"Your course was archived: {course_title}", paragraphs)
 
 
 def review_requested_mail(
@@ -82,7 +83,7 @@ def review_requested_mail(
         f"Their message: {message}",
         "To let them publish it again, lift the moderation on the admin course list:",
     ]
-    return _mail(email, f"Review requested: {course_title}", paragraphs, link)
+    return mail_of(email, f"Review requested: {course_title}", paragraphs, link)
 
 
 def moderation_lifted_mail(email: str, course_title: str, course_id: int) -> Mail:
@@ -92,4 +93,4 @@ def moderation_lifted_mail(email: str, course_title: str, course_id: int) -> Mai
         f"An administrator lifted the moderation of your course \u201c{course_title}\u201d.",
         "You can publish it again from its Publish step:",
     ]
-    return _mail(email, f"You can publish again: {course_title}", paragraphs, link)
+    return mail_of(email, f"You can publish again: {course_title}", paragraphs, link)

@@ -7,7 +7,7 @@ from html import escape
 from urllib.parse import urlencode
 
 from lms_reflex import routes
-from lms_reflex.settings import get_settings
+from lms_reflex.settings import LOGO_ROUTE, get_settings
 
 
 @dataclass(frozen=True)
@@ -36,8 +36,17 @@ def _html(before: list[str], *, link: str | None = None, after: tuple[str, ...] 
     body += "".join(f"<p>{p}</p>" for p in after)
     return (
         '<!doctype html><html><body style="font-family: sans-serif; line-height: 1.5">'
-        f"{body}<p>&mdash; {escape(site_name())}</p></body></html>"
+        f"{_logo()}{body}<p>&mdash; {escape(site_name())}</p></body></html>"
     )
+
+
+def _logo() -> str:
+    """The site's logo (LMS_SITE_LOGO) at the top of a mail, from the site's own address."""
+    settings = get_settings()
+    if settings.site_logo is None:
+        return ""
+    src = escape(settings.base_url + LOGO_ROUTE, quote=True)
+    return f'<p><img src="{src}" alt="{escape(site_name(), quote=True)}" height="40"></p>'
 
 
 def signup_code_mail(email: str, code: str) -> Mail:

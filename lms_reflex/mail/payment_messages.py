@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from lms_reflex import routes
-from lms_reflex.mail.admin_messages import _mail
+from lms_reflex.mail.admin_messages import mail_of
 from lms_reflex.mail.message import Mail, site_name
 from lms_reflex.settings import get_settings
 
@@ -20,7 +20,7 @@ def receipt_mail(email: str, reference: str, lines: Sequence[str], total: str, p
         f"Total paid: {total}",
         "Your courses are on your dashboard:",
     ]
-    mail = _mail(email, f"Your receipt for order {reference}", paragraphs, link)
+    mail = mail_of(email, f"Your receipt for order {reference}", paragraphs, link)
     attachment = (f"receipt-{reference}.pdf", "application/pdf", pdf)
     return Mail(mail.to, mail.subject, mail.text, mail.html, (attachment,))
 
@@ -33,4 +33,4 @@ def refund_mail(email: str, reference: str, titles: Sequence[str], amount: str) 
         *titles,
         "Card refunds usually reach your account within 5 to 10 days.",
     ]
-    return _mail(email, f"Refund for order {reference}", paragraphs)
+    return mail_of(email, f"Refund for order {reference}", paragraphs)

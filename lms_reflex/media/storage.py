@@ -27,7 +27,10 @@ MAX_KEY_LENGTH = 64
 # fullmatch (not `$`, which also matches before a trailing newline) on the whole key.
 _KEY_RE = re.compile(
     r"(videos|posters|thumbnails|avatars)/[0-9a-f]{32}\.(mp4|webm|mov|jpg|png|webp)"
+    # Certificate PDFs are named by their public code (services/certificates/codes.py).
+    r"|certificates/[0-9A-HJKMNP-TV-Z]{20}\.pdf"
 )
+CERTIFICATES = "certificates"
 
 
 def dir_mode() -> int:
@@ -62,6 +65,11 @@ def new_key(kind: Kind, ext: str) -> str:
     if ext not in EXTENSIONS:
         raise ValueError(f"extension not allowed: {ext!r}")
     return f"{kind}/{uuid4().hex}{ext}"
+
+
+def certificate_key(code: str) -> str:
+    """The key of a certificate's PDF; checked like every key when it becomes a path."""
+    return f"{CERTIFICATES}/{code}.pdf"
 
 
 def is_valid_key(key: object) -> bool:

@@ -1,7 +1,9 @@
 """SQLModel tables. Importing this package registers every table on SQLModel.metadata."""
 
+from lms_reflex.models.api import ApiRefreshToken, ApiSession
 from lms_reflex.models.auth import AuditEvent, AuthSession, EmailOtp, OtpPurpose
 from lms_reflex.models.base import UtcDateTime, utcnow
+from lms_reflex.models.certificate import Certificate
 from lms_reflex.models.course import Category, Course, CourseStatus, Lesson, Level, Section
 from lms_reflex.models.learning import Enrollment, EnrollmentSource, LessonProgress, Review
 from lms_reflex.models.payments import (
@@ -20,10 +22,13 @@ from lms_reflex.models.payments import (
 from lms_reflex.models.user import Profile, Role, User
 
 __all__ = [
+    "ApiRefreshToken",
+    "ApiSession",
     "AuditEvent",
     "AuthSession",
     "CartItem",
     "Category",
+    "Certificate",
     "Coupon",
     "CouponKind",
     "CouponRedemption",

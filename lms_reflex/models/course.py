@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Integer, Text
+from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Integer, Text, true
 from sqlmodel import Field, SQLModel
 
 from lms_reflex.models.base import UtcDateTime, utcnow
@@ -90,6 +90,10 @@ class Course(SQLModel, table=True):
     # The instructor's latest "ask for review" while moderated (cleared with the hold).
     review_requested_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
     review_request: str = Field(default="", sa_type=Text)
+    # Whether finishing the course issues a certificate (issue 18); the instructor's switch.
+    certificate_on_completion: bool = Field(
+        default=True, sa_column_kwargs={"server_default": true()}
+    )
 
 
 class Section(SQLModel, table=True):

@@ -36,6 +36,9 @@ class User(SQLModel, table=True):
     instructor_requested_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
     email_verified_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
     is_active: bool = True
+    # Bumped whenever the user's API access must end at once (docs/security.md case 54):
+    # access tokens carry it and a request whose token holds an older value is refused.
+    token_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     created_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
 
     @property

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import TypeGuard
 
-MAX_ID = 2**63 - 1  # the largest BIGINT; nothing above can name a row on any engine
+# Id columns are INTEGER: on PostgreSQL a larger value is an error, not "not found".
+MAX_ID = 2**31 - 1
+MAX_NUMBER = 2**63 - 1  # the largest BIGINT
 MAX_ID_DIGITS = 18
 MAX_PAGE = 1000
 
@@ -20,7 +23,7 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _CONTROL_BUT_TAB_NEWLINE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
-def valid_id(value: object) -> bool:
+def valid_id(value: object) -> TypeGuard[int]:
     """Whether a service may look `value` up as a row id: a real int (not bool) in 1..MAX_ID.
 
     Services receive ids straight from events, so strings, floats, bools and lists are
@@ -42,7 +45,7 @@ def parse_number(value: object, *, max_digits: int = MAX_ID_DIGITS) -> int | Non
     passes through.
     """
     if type(value) is int:
-        return value if 0 <= value <= MAX_ID else None
+        return value if 0 <= value <= MAX_NUMBER else None
     if not isinstance(value, str) or not 0 < len(value) <= max_digits:
         return None
     if not (value.isascii() and value.isdigit()):

@@ -119,6 +119,13 @@ def scaled_env() -> Iterator[dict[str, str]]:
     _flush_redis(REDIS_URL)
 
 
+LOGO_SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32" width="32" height="32">'
+    '<rect width="32" height="32" rx="6" fill="#3e63dd"/>'
+    '<path d="M9 8v16h14" stroke="#fff" stroke-width="4" fill="none"/></svg>'
+)
+
+
 @pytest.fixture(scope="session")
 def stripe_standin() -> Iterator[StripeStandin]:
     """The local Stripe stand-in (tests/stripe_standin.py); its Pay button signs the webhook."""
@@ -135,6 +142,7 @@ def app_env(
     stripe_standin: StripeStandin,
 ) -> dict[str, str]:
     data = tmp_path_factory.mktemp("e2e-data")
+    (data / "logo.svg").write_text(LOGO_SVG)  # LMS_SITE_LOGO: drawn in the header and footer
     env = {k: v for k, v in os.environ.items() if not k.startswith("LMS_")}
     env.update(
         {
@@ -154,6 +162,7 @@ def app_env(
             "LMS_STRIPE_WEBHOOK_SECRET": STRIPE_WEBHOOK_SECRET,
             "LMS_STRIPE_API_BASE": stripe_standin.base_url,
             "LMS_BANK_INSTRUCTIONS": "Transfer to IBAN XX00 TEST 0000 and quote the reference.",
+            "LMS_SITE_LOGO": str(data / "logo.svg"),
             **scaled_env,
         }
     )

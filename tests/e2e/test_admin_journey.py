@@ -286,7 +286,8 @@ def test_a_student_sees_a_plain_refusal_and_a_visitor_is_sent_to_sign_in(
     page.goto("/admin/users")
     expect(page).to_have_url(re.compile(r"/login\?next=%2Fadmin%2Fusers"))
     sign_up(page, smtp, new_email())
-    for path in ("/admin", "/admin/users", "/admin/categories", "/admin/courses", "/admin/audit"):
+    for path in ("/admin", "/admin/users", "/admin/categories", "/admin/courses", "/admin/audit",
+                 "/admin/certificates"):  # fmt: skip
         page.goto(path)
         expect(page.get_by_text("This page is for administrators.")).to_be_visible()
         expect(page.get_by_role("table")).to_have_count(0)

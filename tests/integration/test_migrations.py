@@ -39,6 +39,9 @@ TABLES = {
     "cart_item",
     "wishlist_item",
     "processed_webhook",
+    "certificate",
+    "api_session",
+    "api_refresh_token",
 }
 
 

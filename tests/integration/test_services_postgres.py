@@ -23,7 +23,12 @@ from lms_reflex.services.learning import enrollment
 from lms_reflex.services.payments import coupons
 from tests.pg import postgres_schema_url
 from tests.unit._helpers import apply_env, forget_caches, lms_env
-from tests.unit.catalog_fixtures import add_course, add_course_at_0001, add_user
+from tests.unit.catalog_fixtures import (
+    add_course,
+    add_course_at_0001,
+    add_user,
+    add_user_at_0001,
+)
 from tests.unit.test_enrollment import race_enrollments
 from tests.unit.test_payments import race_checkouts
 from tests.unit.test_search import (  # noqa: F401  (collected again here, on PostgreSQL)
@@ -168,7 +173,7 @@ def test_migration_backfills_and_downgrade_removes_the_postgres_index() -> None:
         engine = make_engine(url)
         try:
             with Session(engine) as db:
-                teacher = add_user(db, "t@example.org", Role.INSTRUCTOR)
+                teacher = add_user_at_0001(db, "t@example.org", Role.INSTRUCTOR)
                 add_course_at_0001(db, teacher, "older", "Older")
                 db.commit()
             command.upgrade(config, "head")

@@ -75,6 +75,23 @@ def actor(user: User) -> Actor:
     return Actor.of(user)
 
 
+def add_user_at_0001(session: Session, email: str, role: str = Role.STUDENT) -> User:
+    """A verified user written with the columns of migration 0001 only (see add_course_at_0001).
+
+    Returns a detached User holding only the id and email, for passing on to other builders.
+    """
+    now = datetime.now(UTC)
+    user_id = session.execute(
+        text(
+            'INSERT INTO "user" (email, first_name, last_name, password_hash, role,'
+            " email_verified_at, is_active, created_at) VALUES"
+            " (:email, 'Old', 'Tester', 'x', :role, :now, :active, :now) RETURNING id"
+        ),
+        {"email": email, "role": str(role), "now": now, "active": True},
+    ).scalar_one()
+    return User(id=user_id, email=email, first_name="Old", last_name="Tester")
+
+
 def add_course_at_0001(session: Session, teacher: User, slug: str, title: str) -> None:
     """A published course written with the columns of migration 0001 only.
 

@@ -18,6 +18,8 @@ from sqlmodel import Session, SQLModel, select
 
 from lms_reflex.db import make_engine
 from lms_reflex.models import (
+    ApiRefreshToken,
+    ApiSession,
     AuditEvent,
     AuthSession,
     EmailOtp,
@@ -30,6 +32,7 @@ from lms_reflex.models import (
 )
 from lms_reflex.services import audit
 from lms_reflex.services.accounts import (
+    api_tokens,
     otp,
     password_reset,
     registration,
@@ -567,6 +570,23 @@ def test_export_holds_profile_enrollments_progress_and_reviews(run, learner_with
     assert [p["position_s"] for p in data["progress"]] == [12.5]
     assert [(r["rating"], r["body"]) for r in data["reviews"]] == [(4, "Clear.")]
     assert "password" not in json.dumps(data)
+
+
+def test_export_and_deletion_cover_api_devices(run, session: Session, learner_with_history):
+    learner, _, _ = learner_with_history
+    pair = run(
+        api_tokens.sign_in,
+        email=learner.email,
+        password=learner.password,
+        ip=IP,
+        device_name="phone",
+    )
+    data = run(accounts.export_my_data, actor_id=learner.id)
+    assert [d["device_name"] for d in data["api_devices"]] == ["phone"]
+    assert pair.refresh_token not in json.dumps(data) and "token" not in json.dumps(data)
+    run(accounts.delete_account, actor_id=learner.id, password=learner.password)
+    assert session.exec(select(ApiSession)).all() == []
+    assert session.exec(select(ApiRefreshToken)).all() == []
 
 
 def test_delete_account_removes_the_person_and_keeps_anonymous_reviews(

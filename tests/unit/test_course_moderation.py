@@ -117,8 +117,10 @@ def test_a_second_request_waits_and_says_when(
     take_down(session, world)
     ask: dict[str, Any] = {"actor": world["teacher"], "course_id": world["course"].id}
     course_moderation.request_review(session=session, message="Please", **ask)
-    with pytest.raises(Throttled, match="ask again after"):
+    with pytest.raises(Throttled, match="ask again after") as caught:
         course_moderation.request_review(session=session, message="Again", **ask)
+    assert caught.value.message.endswith("Try again in 12 hours.")
+    assert 11 * 3600 < caught.value.retry_after_s <= 12 * 3600
     clock.advance(hours=12, seconds=1)
     assert course_moderation.request_review(session=session, message="Again", **ask)
 

@@ -21,7 +21,13 @@ from lms_reflex.services.catalog import listings as catalog
 from lms_reflex.services.catalog import search
 from lms_reflex.services.errors import InvalidInput, NotFound
 from tests.unit._helpers import count_selects
-from tests.unit.catalog_fixtures import add_category, add_course, add_course_at_0001, add_user
+from tests.unit.catalog_fixtures import (
+    add_category,
+    add_course,
+    add_course_at_0001,
+    add_user,
+    add_user_at_0001,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -400,7 +406,7 @@ def test_migration_backfills_courses_that_existed_before_it(tmp_path: Path) -> N
     engine = make_engine(url)
     try:
         with Session(engine) as session:
-            teacher = add_user(session, "teacher@example.org", Role.INSTRUCTOR)
+            teacher = add_user_at_0001(session, "teacher@example.org", Role.INSTRUCTOR)
             add_course_at_0001(session, teacher, "older", "Bookbinding by hand")
             session.commit()
         command.upgrade(config, "head")

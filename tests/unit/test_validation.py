@@ -45,17 +45,24 @@ def test_hostile_text_is_no_id_and_no_number(raw: str) -> None:
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("7", 7), ("0007", 7), (7, 7), ("9" * 18, int("9" * 18)), (MAX_ID, MAX_ID)],
+    [("7", 7), ("0007", 7), (7, 7), (str(MAX_ID), MAX_ID), (MAX_ID, MAX_ID)],
 )
 def test_plain_positive_numbers_are_ids(raw: object, expected: int) -> None:
     assert parse_id(raw) == expected
 
 
 @pytest.mark.parametrize(
-    "raw", [None, True, False, 0, "0", -5, 2.0, float("nan"), [1], {"id": 1}, b"1", MAX_ID + 1]
-)
+    "raw",
+    [None, True, False, 0, "0", -5, 2.0, float("nan"), [1], {"id": 1}, b"1", MAX_ID + 1,
+     str(MAX_ID + 1), "9" * 18],
+)  # fmt: skip
 def test_other_values_are_no_id(raw: object) -> None:
+    """Past MAX_ID a PostgreSQL INTEGER column raises instead of missing, so it is no id."""
     assert parse_id(raw) == 0
+
+
+def test_numbers_past_an_id_still_parse() -> None:
+    assert parse_number("9" * 18) == int("9" * 18)
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,10 @@ from lms_reflex.state.accounts.auth import LoginState, PasswordResetState, Signu
 PASSWORD_HINT = "At least 8 characters. A few unrelated words make a strong password."  # noqa: S105
 
 
+def _signup_error(name: str) -> rx.Var[str]:
+    return SignupState.field_errors.get(name, "")
+
+
 def signup_page() -> rx.Component:
     """Create an account; a code is mailed to confirm the address."""
     return app_shell(
@@ -21,28 +25,44 @@ def signup_page() -> rx.Component:
                 rx.vstack(
                     rx.flex(
                         labeled_input(
-                            "First name", "first_name", autocomplete="given-name", max_length=80
+                            "First name",
+                            "first_name",
+                            autocomplete="given-name",
+                            max_length=80,
+                            error=_signup_error("first_name"),
                         ),
                         labeled_input(
-                            "Last name", "last_name", autocomplete="family-name", max_length=80
+                            "Last name",
+                            "last_name",
+                            autocomplete="family-name",
+                            max_length=80,
+                            error=_signup_error("last_name"),
                         ),
                         spacing="3",
                         width="100%",
                         direction=rx.breakpoints(initial="column", sm="row"),
                     ),
-                    labeled_input("Email", "email", type="email", autocomplete="email"),
+                    labeled_input(
+                        "Email",
+                        "email",
+                        type="email",
+                        autocomplete="email",
+                        error=_signup_error("email"),
+                    ),
                     labeled_input(
                         "Password",
                         "password",
                         type="password",
                         autocomplete="new-password",
                         hint=PASSWORD_HINT,
+                        error=_signup_error("password"),
                     ),
                     labeled_input(
                         "Confirm password",
                         "confirm_password",
                         type="password",
                         autocomplete="new-password",
+                        error=_signup_error("confirm_password"),
                     ),
                     rx.el.label(
                         rx.hstack(
@@ -87,14 +107,14 @@ def _choose_password_fields() -> rx.Component:
             type="password",
             autocomplete="new-password",
             hint=PASSWORD_HINT,
-            error=VerifyState.choice_error,
+            error=VerifyState.field_errors.get("password", ""),
         ),
         labeled_input(
             "Confirm password",
             "confirm_password",
             type="password",
             autocomplete="new-password",
-            error=VerifyState.confirm_error,
+            error=VerifyState.field_errors.get("confirm_password", ""),
         ),
         spacing="3",
         width="100%",
@@ -120,6 +140,7 @@ def verify_page() -> rx.Component:
                         input_mode="numeric",
                         pattern="[0-9]{6}",
                         max_length=6,
+                        error=VerifyState.field_errors.get("code", ""),
                     ),
                     rx.cond(VerifyState.must_choose, _choose_password_fields()),
                     submit_button("Verify email", VerifyState.busy),
@@ -158,9 +179,19 @@ def login_page() -> rx.Component:
             ),
             rx.form(
                 rx.vstack(
-                    labeled_input("Email", "email", type="email", autocomplete="email"),
                     labeled_input(
-                        "Password", "password", type="password", autocomplete="current-password"
+                        "Email",
+                        "email",
+                        type="email",
+                        autocomplete="email",
+                        error=LoginState.field_errors.get("email", ""),
+                    ),
+                    labeled_input(
+                        "Password",
+                        "password",
+                        type="password",
+                        autocomplete="current-password",
+                        error=LoginState.field_errors.get("password", ""),
                     ),
                     submit_button("Sign in", LoginState.busy),
                     spacing="3",
@@ -187,12 +218,19 @@ def forgot_password_page() -> rx.Component:
                 PasswordResetState.sent,
                 rx.callout(
                     "If an account uses that address, we have sent it a link to reset the "
-                    "password. The link works for 30 minutes.",
+                    "password. The link works for 30 minutes. If it does not arrive, you can "
+                    "ask for another one after a minute.",
                     icon="mail",
                 ),
                 rx.form(
                     rx.vstack(
-                        labeled_input("Email", "email", type="email", autocomplete="email"),
+                        labeled_input(
+                            "Email",
+                            "email",
+                            type="email",
+                            autocomplete="email",
+                            error=PasswordResetState.field_errors.get("email", ""),
+                        ),
                         submit_button("Send reset link", PasswordResetState.busy),
                         width="100%",
                     ),
@@ -217,12 +255,14 @@ def reset_password_page() -> rx.Component:
                         type="password",
                         autocomplete="new-password",
                         hint=PASSWORD_HINT,
+                        error=PasswordResetState.field_errors.get("password", ""),
                     ),
                     labeled_input(
                         "Confirm new password",
                         "confirm_password",
                         type="password",
                         autocomplete="new-password",
+                        error=PasswordResetState.field_errors.get("confirm_password", ""),
                     ),
                     submit_button("Save new password", PasswordResetState.busy),
                     spacing="3",

@@ -5,10 +5,22 @@ from __future__ import annotations
 import reflex as rx
 
 from lms_reflex.components.course_card import course_grid
-from lms_reflex.components.forms import NATIVE_SELECT_STYLE, labeled_input, loading, submit_button
+from lms_reflex.components.forms import (
+    NATIVE_SELECT_STYLE,
+    field_error,
+    invalid_props,
+    labeled_input,
+    loading,
+    submit_button,
+)
 from lms_reflex.components.picture_upload import PictureUpload, picture_upload_controls
 from lms_reflex.components.shell import app_shell
-from lms_reflex.services.accounts.profiles import AVATAR_MAX_BYTES, BIO_MAX_LENGTH, GENDERS
+from lms_reflex.services.accounts.profiles import (
+    AVATAR_MAX_BYTES,
+    BIO_MAX_LENGTH,
+    BIRTH,
+    GENDERS,
+)
 from lms_reflex.state.accounts.profile import AVATAR_UPLOAD_ID, InstructorState, ProfileState
 
 P = ProfileState
@@ -21,12 +33,17 @@ AVATAR_UPLOAD = PictureUpload(
 )  # fmt: skip
 
 
-def _labeled(label: str, input_id: str, control: rx.Component, hint: str = "") -> rx.Component:
+def _error(name: str) -> rx.Var[str]:
+    return P.field_errors.get(name, "")
+
+
+def _labeled(label: str, name: str, control: rx.Component, hint: str = "") -> rx.Component:
     """A visible label bound by id to a control that labeled_input does not cover."""
     return rx.vstack(
-        rx.el.label(label, html_for=input_id, style=LABEL_STYLE),
+        rx.el.label(label, html_for=f"field-{name}", style=LABEL_STYLE),
         control,
         rx.cond(hint != "", rx.text(hint, size="1", color_scheme="gray")),
+        field_error(f"field-{name}", _error(name)),
         spacing="1",
         width="100%",
         align="start",
@@ -38,13 +55,14 @@ def _gender_select() -> rx.Component:
     options = [rx.el.option(GENDER_LABELS.get(g, g.capitalize()), value=g) for g in GENDERS]
     return _labeled(
         "Gender",
-        "field-gender",
+        "gender",
         rx.el.select(
             *options,
             id="field-gender",
             name="gender",
             default_value=P.gender,
             style=NATIVE_SELECT_STYLE,
+            **invalid_props("field-gender", _error("gender")),
         ),
     )
 
@@ -52,7 +70,7 @@ def _gender_select() -> rx.Component:
 def _bio_area() -> rx.Component:
     return _labeled(
         "About you",
-        "field-bio",
+        "bio",
         rx.text_area(
             id="field-bio",
             name="bio",
@@ -61,6 +79,7 @@ def _bio_area() -> rx.Component:
             rows="6",
             width="100%",
             resize="vertical",
+            **invalid_props("field-bio", _error("bio")),
         ),
         hint=f"Shown on your instructor page if you teach. Up to {BIO_MAX_LENGTH} characters.",
     )
@@ -70,9 +89,9 @@ def _details_form() -> rx.Component:
     """The details form; uncontrolled inputs, mounted once the values are loaded."""
     names = rx.flex(
         labeled_input("First name", "first_name", autocomplete="given-name", max_length=80,
-                      default_value=P.first_name),
+                      default_value=P.first_name, error=_error("first_name")),
         labeled_input("Last name", "last_name", autocomplete="family-name", max_length=80,
-                      default_value=P.last_name),
+                      default_value=P.last_name, error=_error("last_name")),
         spacing="3", width="100%", direction=rx.breakpoints(initial="column", sm="row"),
     )  # fmt: skip
     return rx.form(
@@ -82,10 +101,11 @@ def _details_form() -> rx.Component:
             _gender_select(),
             labeled_input("Date of birth", "date_of_birth", type="date", required=False,
                           autocomplete="bday", max=P.today, default_value=P.date_of_birth,
-                          hint="Optional. You must be at least 13."),
+                          hint="Optional. You must be at least 13.", error=_error(BIRTH)),
             labeled_input("Contact number", "contact_number", type="tel", required=False,
                           autocomplete="tel", max_length=40, default_value=P.contact_number,
-                          hint="Optional. Digits, with a leading + for other countries."),
+                          hint="Optional. Digits, with a leading + for other countries.",
+                          error=_error("contact_number")),
             submit_button("Save profile", P.busy),
             spacing="4", width="100%",
         ),

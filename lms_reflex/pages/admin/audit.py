@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from lms_reflex.components.admin_nav import admin_page, pager
+from lms_reflex.components.admin_nav import admin_page, admin_table, pager
 from lms_reflex.services.admin.audit_trail import AuditRow
 from lms_reflex.state.admin.audit import AdminAuditState as S
 
@@ -46,15 +46,10 @@ def _nothing_yet() -> rx.Component:
 
 
 def _table(headers: list[str]) -> rx.Component:
-    return rx.box(
-        rx.table.root(
-            rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in headers])),
-            rx.table.body(rx.foreach(S.rows, _row)),
-            size="1",
-            width="100%",
-        ),
-        overflow_x="auto",
-        width="100%",
+    return admin_table(
+        headers,
+        S.rows,
+        _row,
         # A scrolling region without buttons must be reachable by keyboard (axe).
         tab_index=0,
         role="region",

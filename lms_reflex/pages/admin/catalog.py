@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import reflex as rx
 
-from lms_reflex.components.admin_nav import admin_page, field_label, found_count, list_search, pager
+from lms_reflex.components.admin_nav import (
+    admin_page,
+    admin_table,
+    field_label,
+    found_count,
+    list_search,
+    pager,
+)
 from lms_reflex.components.confirm import confirm_dialog
-from lms_reflex.components.forms import ready_to_submit
+from lms_reflex.components.forms import field_error, invalid_props, ready_to_submit
 from lms_reflex.services.admin.catalog import AdminCourseRow
 from lms_reflex.services.admin.moderation import ModeratedReview
 from lms_reflex.services.views import CategoryView
@@ -15,23 +22,29 @@ from lms_reflex.state.admin.catalog import AdminCoursesState as S
 
 
 def _new_category() -> rx.Component:
+    """Cleared once the category is added; a refusal keeps what was typed, under its field."""
+    name_error = C.field_errors.get("name", "")
+    description_error = C.field_errors.get("description", "")
     return rx.card(
         rx.form(
             rx.vstack(
                 rx.heading("New category", size="4", as_="h2"),
                 field_label("Name", "new-category-name"),
-                rx.input(id="new-category-name", name="name", max_length=80, required=True),
+                rx.input(id="new-category-name", name="name", max_length=80, required=True,
+                         **invalid_props("new-category-name", name_error)),
+                field_error("new-category-name", name_error),
                 field_label("Description", "new-category-description"),
-                rx.text_area(id="new-category-description", name="description", max_length=2000),
+                rx.text_area(id="new-category-description", name="description", max_length=2000,
+                             **invalid_props("new-category-description", description_error)),
+                field_error("new-category-description", description_error),
                 rx.button("Add category", type="submit", disabled=~ready_to_submit()),
                 align="start",
                 width="100%",
             ),
             on_submit=C.create,
-            reset_on_submit=True,
         ),
         width="100%",
-    )
+    )  # fmt: skip
 
 
 def _category(cat: rx.Var[CategoryView], index: rx.Var[int]) -> rx.Component:
@@ -210,16 +223,7 @@ def _course_search() -> rx.Component:
 
 def _courses_table() -> rx.Component:
     headers = ["Course", "Status", "Owner", "Category", "Students", "Price", "Actions"]
-    return rx.box(
-        rx.table.root(
-            rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in headers])),
-            rx.table.body(rx.foreach(S.rows, _course_row)),
-            size="1",
-            width="100%",
-        ),
-        overflow_x="auto",
-        width="100%",
-    )
+    return admin_table(headers, S.rows, _course_row)
 
 
 def _review(review: rx.Var[ModeratedReview]) -> rx.Component:

@@ -1,4 +1,4 @@
-"""The admin overview: sign-ups, enrollments and completions per day, learners, top courses."""
+"""The admin overview: sign-ups, enrollments, completions and certificates per day, and more."""
 
 from __future__ import annotations
 
@@ -123,6 +123,7 @@ def admin_overview_page() -> rx.Component:
         _series("Enrollments", "enrollments", S.enrollments),
         _series("Course completions", "completions", S.completions),
         _series("Net revenue", "revenue", S.revenue),
+        _series("Certificates issued", "certificates", S.certificates),
         _top_courses(),
         _completion_rates(),
     )

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import reflex as rx
 
-from lms_reflex.components.admin_nav import admin_page, field_label, found_count, list_search, pager
+from lms_reflex.components.admin_nav import (
+    admin_page,
+    admin_table,
+    field_label,
+    found_count,
+    list_search,
+    pager,
+)
 from lms_reflex.components.confirm import confirm_dialog
 from lms_reflex.services.admin.moderation import CourseChoice, UserEnrollment
 from lms_reflex.services.admin.users import AdminUserRow
@@ -152,16 +159,7 @@ def _user_row(row: rx.Var[AdminUserRow]) -> rx.Component:
 
 def _users_table() -> rx.Component:
     headers = ["Name", "Email", "Role", "Verified", "Active", "Joined", "Courses", "Actions"]
-    return rx.box(
-        rx.table.root(
-            rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in headers])),
-            rx.table.body(rx.foreach(S.rows, _user_row)),
-            size="1",
-            width="100%",
-        ),
-        overflow_x="auto",
-        width="100%",
-    )
+    return admin_table(headers, S.rows, _user_row)
 
 
 def _course_option(course: rx.Var[CourseChoice]) -> rx.Component:
@@ -254,6 +252,7 @@ def _password_field() -> rx.Component:
         rx.text(
             S.proof_error,
             id="promote-password-error",
+            role="alert",
             color_scheme="red",
             size="2",
         ),

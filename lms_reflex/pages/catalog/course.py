@@ -6,7 +6,7 @@ import reflex as rx
 
 from lms_reflex.components.confirm import confirm_dialog
 from lms_reflex.components.course_card import buy_buttons, rating_line, thumbnail, wishlist_heart
-from lms_reflex.components.forms import loading
+from lms_reflex.components.forms import field_error, invalid_props, loading
 from lms_reflex.components.shell import app_shell
 from lms_reflex.components.star_rating import star_rating
 from lms_reflex.services.views import LessonRow, ReviewView, SectionView
@@ -172,6 +172,7 @@ def _delete_review() -> rx.Component:
 def _my_review_form() -> rx.Component:
     """Enrolled students write one review and can edit or delete it."""
     mine = ReviewsState.mine
+    body_error = ReviewsState.field_errors.get("body", "")
     return rx.form(
         rx.vstack(
             rx.heading(rx.cond(mine, "Your review", "Review this course"), size="4", as_="h3"),
@@ -181,7 +182,9 @@ def _my_review_form() -> rx.Component:
             rx.el.label("Your review", html_for="field-body", style={"font_weight": "500"}),
             rx.text_area(id="field-body", name="body", max_length=2000, width="100%", rows="4",
                          default_value=rx.cond(mine, mine.body, ""),
-                         key=rx.cond(mine, mine.id.to_string() + mine.body, "new")),
+                         key=rx.cond(mine, mine.id.to_string() + mine.body, "new"),
+                         **invalid_props("field-body", body_error)),
+            field_error("field-body", body_error),
             rx.hstack(
                 rx.button(rx.cond(mine, "Save changes", "Post review"), type="submit",
                           disabled=~rx.State.is_hydrated),

@@ -29,6 +29,24 @@ def _side_menu() -> rx.Component:
     )
 
 
+def _certificate_actions(course: rx.Var[MyCourse]) -> rx.Component:
+    """The certificate instead of "Continue"; a reissue when the name on it is outdated."""
+    return rx.hstack(
+        rx.button(
+            rx.link("Certificate", href=course.certificate_url,
+                    aria_label="Certificate for " + course.title),
+            size="2", as_child=True, color_scheme="green", high_contrast=True,
+        ),
+        rx.cond(
+            course.certificate_outdated,
+            rx.button("Reissue with my current name", size="2", variant="outline",
+                      on_click=DashboardState.reissue_certificate(course.course_id),
+                      aria_label="Reissue the certificate for " + course.title),
+        ),
+        spacing="2", wrap="wrap",
+    )  # fmt: skip
+
+
 def _my_course(course: rx.Var[MyCourse]) -> rx.Component:
     return rx.card(
         rx.flex(
@@ -38,14 +56,22 @@ def _my_course(course: rx.Var[MyCourse]) -> rx.Component:
                     rx.heading(course.title, size="4", as_="h3"), href="/courses/" + course.slug
                 ),
                 rx.text(course.instructor_name, size="2", color_scheme="gray"),
-                rx.button(
-                    rx.link(
-                        rx.cond(course.percent > 0, "Continue", "Start course"),
-                        href="/learn/" + course.slug,
-                        aria_label="Continue " + course.title,
+                rx.cond(
+                    course.percent >= 100,
+                    rx.badge("Completed", color_scheme="green", high_contrast=True),
+                ),
+                rx.cond(
+                    course.certificate_url != "",
+                    _certificate_actions(course),
+                    rx.button(
+                        rx.link(
+                            rx.cond(course.percent > 0, "Continue", "Start course"),
+                            href="/learn/" + course.slug,
+                            aria_label="Continue " + course.title,
+                        ),
+                        size="2",
+                        as_child=True,
                     ),
-                    size="2",
-                    as_child=True,
                 ),
                 rx.progress(
                     value=course.percent,

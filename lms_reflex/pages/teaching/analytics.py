@@ -31,6 +31,14 @@ def _enrollments() -> rx.Component:
 
 
 def _funnel() -> rx.Component:
+    return rx.vstack(
+        _funnel_chart(),
+        rx.text(S.certificates_issued.to_string(), " certificates issued", size="3"),
+        width="100%",
+    )
+
+
+def _funnel_chart() -> rx.Component:
     return chart_with_table(
         "Completion funnel",
         bar_chart(S.funnel, "step", "students", vertical=True, empty="No students yet."),

@@ -137,7 +137,8 @@ def _name_dialog() -> rx.Component:
             rx.dialog.description("Between 3 and 120 characters.", size="2"),
             rx.form(
                 rx.vstack(
-                    labeled_input(label, "name", default_value=C.name_value, max_length=120),
+                    labeled_input(label, "name", default_value=C.name_value, max_length=120,
+                                  error=C.field_errors.get("name", "")),
                     rx.hstack(
                         rx.dialog.close(rx.button("Cancel", type="button", variant="soft",
                                                   color_scheme="gray")),

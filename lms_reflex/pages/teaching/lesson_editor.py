@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from lms_reflex.components.forms import labeled_input, ready_to_submit
+from lms_reflex.components.forms import field_error, invalid_props, labeled_input, ready_to_submit
 from lms_reflex.components.video_upload import lesson_video_url, video_upload
 from lms_reflex.services.teaching.curriculum import LESSON_DESCRIPTION_MAX
 from lms_reflex.state.teaching.lesson_editor import LessonEditorState
@@ -15,14 +15,18 @@ LABEL_STYLE = {"font_weight": "500", "font_size": "14px"}
 
 def _details_form() -> rx.Component:
     lesson = E.lesson
+    description_error = E.field_errors.get("description", "")
     return rx.form(
         rx.vstack(
-            labeled_input("Lesson title", "title", default_value=lesson.title, max_length=120),
+            labeled_input("Lesson title", "title", default_value=lesson.title, max_length=120,
+                          error=E.field_errors.get("title", "")),
             rx.vstack(
                 rx.el.label("Description", html_for="field-description", style=LABEL_STYLE),
                 rx.text_area(id="field-description", name="description",
                              default_value=lesson.description, rows="4", width="100%",
-                             max_length=LESSON_DESCRIPTION_MAX),
+                             max_length=LESSON_DESCRIPTION_MAX,
+                             **invalid_props("field-description", description_error)),
+                field_error("field-description", description_error),
                 spacing="1", width="100%",
             ),
             rx.hstack(

@@ -34,7 +34,8 @@ def _new_course_dialog() -> rx.Component:
             rx.form(
                 rx.vstack(
                     labeled_input("Course title", "title", min_length=3, max_length=TITLE_MAX,
-                                  hint="3 to 120 characters."),
+                                  hint="3 to 120 characters.",
+                                  error=T.field_errors.get("title", "")),
                     rx.hstack(
                         rx.dialog.close(rx.button("Cancel", type="button", variant="soft",
                                                   color_scheme="gray")),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from lms_reflex.components.builder_nav import builder_nav
-from lms_reflex.components.forms import loading
+from lms_reflex.components.forms import invalid_props, loading
 from lms_reflex.components.picture_upload import PictureUpload, picture_upload_controls
 from lms_reflex.components.shell import app_shell
 from lms_reflex.components.teach_fields import (
@@ -34,6 +34,10 @@ LEVELS = (
 )
 
 
+def _error(name: str) -> rx.Var[str]:
+    return S.field_errors.get(name, "")
+
+
 def _text_input(name: str, value: rx.Var[str], **props) -> rx.Component:
     """A controlled input that saves a moment after typing stops, and when left."""
     return rx.input(
@@ -42,8 +46,14 @@ def _text_input(name: str, value: rx.Var[str], **props) -> rx.Component:
         on_change=lambda v: S.edit_field(name, v),
         debounce_timeout=AUTOSAVE_DELAY_MS,
         width="100%",
+        **invalid_props(f"course-{name}", _error(name)),
         **props,
     )
+
+
+def _field(label: str, name: str, control: rx.Component, hint: str | rx.Var[str] = ""):
+    """One labelled details field with its refusal under it."""
+    return labelled(label, f"course-{name}", control, hint, error=_error(name))
 
 
 def _save_status() -> rx.Component:
@@ -66,19 +76,36 @@ def _save_status() -> rx.Component:
 
 def _words() -> rx.Component:
     return rx.vstack(
-        labelled("Title", "course-title", _text_input("title", S.title, max_length=120),
-                 "3 to 120 characters."),
-        labelled("Subtitle", "course-subtitle",
-                 _text_input("subtitle", S.subtitle, max_length=course_details.SUBTITLE_MAX)),
-        labelled(
-            "Description", "course-description",
+        _field("Title", "title", _text_input("title", S.title, max_length=120),
+               "3 to 120 characters."),
+        _field("Subtitle", "subtitle",
+               _text_input("subtitle", S.subtitle, max_length=course_details.SUBTITLE_MAX)),
+        _field(
+            "Description", "description",
             rx.text_area(id="course-description", value=S.description,
                          on_change=lambda v: S.edit_field("description", v),
                          debounce_timeout=AUTOSAVE_DELAY_MS, rows="10", width="100%",
-                         max_length=course_details.DESCRIPTION_MAX, resize="vertical"),
+                         max_length=course_details.DESCRIPTION_MAX, resize="vertical",
+                         **invalid_props("course-description", _error("description"))),
             "Markdown: **bold**, *italic*, lists, links and ## headings. See the preview.",
         ),
         spacing="4", width="100%",
+    )  # fmt: skip
+
+
+def _certificate_switch() -> rx.Component:
+    """Whether finishing the course issues a certificate (issue 18; on by default)."""
+    return rx.vstack(
+        rx.hstack(
+            rx.switch(id="course-certificate", checked=S.certificate_on_completion,
+                      on_change=S.set_certificate_switch),
+            rx.el.label("Certificate on completion", html_for="course-certificate",
+                        style={"font_weight": "500"}),
+            align="center", spacing="2",
+        ),
+        rx.text("Students who finish every lesson get a certificate they can download and share.",
+                size="1", color_scheme="gray"),
+        spacing="1", align="start",
     )  # fmt: skip
 
 
@@ -87,19 +114,22 @@ def _choices() -> rx.Component:
         "course-category", S.category, lambda v: S.edit_field("category", v),
         rx.el.option("No category yet", value=""),
         rx.foreach(S.categories, lambda c: rx.el.option(c.name, value=c.id.to_string())),
+        **invalid_props("course-category", _error("category")),
     )  # fmt: skip
     level = native_select(
         "course-level", S.level, lambda v: S.edit_field("level", v),
         *[rx.el.option(label, value=key) for key, label in LEVELS],
+        **invalid_props("course-level", _error("level")),
     )  # fmt: skip
     return rx.grid(
-        labelled("Category", "course-category", category),
-        labelled("Level", "course-level", level),
-        labelled("Language", "course-language",
-                 _text_input("language", S.language, max_length=course_details.LANGUAGE_MAX)),
-        labelled("Price", "course-price",
-                 _text_input("price", S.price, input_mode="decimal", max_length=12),
-                 "In " + S.currency + ". 0 or empty for a free course."),
+        _field("Category", "category", category),
+        _field("Level", "level", level),
+        _field("Language", "language",
+               _text_input("language", S.language, max_length=course_details.LANGUAGE_MAX)),
+        _field("Price", "price",
+               _text_input("price", S.price, input_mode="decimal", max_length=12),
+               "In " + S.currency + ". 0 or empty for a free course."),
+        _certificate_switch(),
         columns=rx.breakpoints(initial="1", sm="2"),
         spacing="4", width="100%",
     )  # fmt: skip
@@ -110,13 +140,13 @@ def _lists() -> rx.Component:
         list_editor("What you will learn", S.learn,
                     lambda i, v: S.edit_line("learn", i, v),
                     lambda i: S.remove_line("learn", i), S.add_line("learn"),
-                    course_details.LIST_ITEM_MAX),
+                    course_details.LIST_ITEM_MAX, _error("learn"), "course-learn"),
         list_editor("Requirements", S.requirements,
                     lambda i, v: S.edit_line("requirements", i, v),
                     lambda i: S.remove_line("requirements", i), S.add_line("requirements"),
-                    course_details.LIST_ITEM_MAX),
-        labelled("Tags", "course-tags", _text_input("tags", S.tags, max_length=2000),
-                 "Separate tags with commas, like: python, beginners."),
+                    course_details.LIST_ITEM_MAX, _error("requirements"), "course-requirements"),
+        _field("Tags", "tags", _text_input("tags", S.tags, max_length=2000),
+               "Separate tags with commas, like: python, beginners."),
         spacing="4", width="100%",
     )  # fmt: skip
 

@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 
 from lms_reflex.models import AuditEvent, EmailOtp, OtpPurpose, utcnow
 from lms_reflex.services.audit import count_recent, last_event_at, record_event
-from lms_reflex.services.errors import InvalidInput, Throttled
+from lms_reflex.services.errors import InvalidInput, Throttled, try_again_in
 from lms_reflex.settings import get_settings
 
 CODE_DIGITS = 6
@@ -49,7 +49,7 @@ class CodeRefused(InvalidInput):
     }
 
     def __init__(self, reason: str) -> None:
-        super().__init__(self.MESSAGES[reason])
+        super().__init__(self.MESSAGES[reason], field="code")
         self.reason = reason
 
 
@@ -112,7 +112,7 @@ def _store(session: Session, *, email: str, purpose: str, secret: str, lifetime:
     purpose = str(OtpPurpose(purpose))
     wait = seconds_until_resend(session=session, email=email, purpose=purpose)
     if wait > 0:
-        raise Throttled(f"Please wait {wait} seconds before asking for a new code.")
+        raise Throttled(f"A code was sent less than a minute ago. {try_again_in(wait)}", wait)
     now = utcnow()
     kill_codes(session=session, email=email, purpose=purpose)
     start_round(session=session, email=email, purpose=purpose)
@@ -187,11 +187,7 @@ def _check_try_limits(session: Session, key: str) -> None:
     """
     wait = _hourly_wait(session, key)
     if wait > 0:
-        minutes = math.ceil(wait / 60)
-        raise Throttled(
-            f"Too many wrong codes for this address. Try again in {minutes} minute"
-            f"{'' if minutes == 1 else 's'}."
-        )
+        raise Throttled(f"Too many wrong codes for this address. {try_again_in(wait)}", wait)
     if _tries_this_round(session, key) >= MAX_ATTEMPTS:
         raise CodeRefused(TOO_MANY)
 

@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 
 from lms_reflex.mail import Mail, password_changed_mail
 from lms_reflex.models import (
+    ApiSession,
     AuthSession,
     Course,
     EmailOtp,
@@ -34,6 +35,10 @@ from lms_reflex.services.accounts.passwords import (
 from lms_reflex.services.accounts.sessions import revoke_all_sessions
 from lms_reflex.services.accounts.throttles import check_password_guess
 from lms_reflex.services.audit import record_event, record_failures
+from lms_reflex.services.certificates.account import (
+    export_certificates,
+    revoke_for_deleted_account,
+)
 from lms_reflex.services.errors import Conflict, InvalidInput, NotSignedIn
 
 
@@ -44,10 +49,10 @@ def _active_user(session: Session, user_id: int) -> User:
     return user
 
 
-def _require_password(user: User, password: str, message: str) -> None:
+def _require_password(user: User, password: str, message: str, field: str) -> None:
     ok, _ = verify_password(password, user.password_hash)
     if not ok:
-        raise InvalidInput(message)
+        raise InvalidInput(message, field=field)
 
 
 def change_password(
@@ -79,7 +84,9 @@ def change_password(
         actor_id=actor_id,
         ip=ip,
     ):
-        _require_password(user, current_password, "Your current password is not correct.")
+        _require_password(
+            user, current_password, "Your current password is not correct.", "current_password"
+        )
     user.password_hash = hash_password(new_password)
     session.add(user)
     ended = revoke_all_sessions(session=session, user_id=actor_id, except_token=keep_token)
@@ -114,6 +121,15 @@ def _account_data(session: Session, user: User) -> dict[str, Any]:
     return account
 
 
+def _api_devices_data(session: Session, user_id: int) -> list[dict[str, Any]]:
+    """Every API sign-in ("Apps and devices"), ended ones too: they are held until deletion."""
+    rows = session.exec(
+        select(ApiSession).where(ApiSession.user_id == user_id).order_by(col(ApiSession.id))
+    ).all()
+    fields = ("device_name", "created_at", "last_used_at", "expires_at", "revoked_at")
+    return [_plain(row, *fields) for row in rows]
+
+
 def _learning_data(session: Session, user_id: int) -> dict[str, list[dict[str, Any]]]:
     enrollments = session.exec(
         select(Enrollment, Course)
@@ -145,6 +161,7 @@ def _learning_data(session: Session, user_id: int) -> dict[str, list[dict[str, A
             | _plain(r, "rating", "body", "created_at", "updated_at")
             for r, c in reviews
         ],
+        "certificates": export_certificates(session, user_id),
     }
 
 
@@ -177,6 +194,7 @@ def export_my_data(*, session: Session, actor_id: int, ip: str = "") -> dict[str
     user = _active_user(session, actor_id)
     data = {"account": _account_data(session, user), **_learning_data(session, actor_id)}
     data["orders"] = _order_data(session, actor_id)
+    data["api_devices"] = _api_devices_data(session, actor_id)
     record_event(
         session=session, action="data_exported", actor_id=actor_id, subject=user.email, ip=ip
     )
@@ -186,7 +204,10 @@ def export_my_data(*, session: Session, actor_id: int, ip: str = "") -> dict[str
 def _erase_user(session: Session, user: User) -> None:
     """Delete the user's rows; reviews stay, anonymised, so course ratings do not change."""
     uid = user.id
+    assert uid is not None
+    revoke_for_deleted_account(session, uid)
     session.exec(delete(AuthSession).where(col(AuthSession.user_id) == uid))
+    session.exec(delete(ApiSession).where(col(ApiSession.user_id) == uid))  # and its tokens
     session.exec(delete(LessonProgress).where(col(LessonProgress.user_id) == uid))
     session.exec(delete(Enrollment).where(col(Enrollment.user_id) == uid))
     session.exec(delete(Profile).where(col(Profile.user_id) == uid))
@@ -211,7 +232,7 @@ def delete_account(*, session: Session, actor_id: int, password: str, ip: str = 
     with record_failures(
         session=session, action="account_delete_failed", subject=email, actor_id=actor_id, ip=ip
     ):
-        _require_password(user, password, "Your password is not correct.")
+        _require_password(user, password, "Your password is not correct.", "password")
         taught = session.exec(
             select(func.count()).select_from(Course).where(Course.instructor_id == actor_id)
         ).one()

@@ -11,6 +11,7 @@ from lms_reflex.services.errors import InvalidInput
 
 MIN_LENGTH = 8
 MAX_LENGTH = 256
+PW = "password"  # the input these refusals are shown under (DomainError.field)
 
 # OWASP's argon2id floor is m=19 MiB, t=2, p=1; we sit a little above it. Changing these
 # makes `needs_rehash` true for old hashes, which are upgraded at the next sign-in.
@@ -44,11 +45,11 @@ def check_password_rules(password: str) -> None:
         InvalidInput: with the reason in plain words.
     """
     if len(password) < MIN_LENGTH:
-        raise InvalidInput(f"Use at least {MIN_LENGTH} characters for your password.")
+        raise InvalidInput(f"Use at least {MIN_LENGTH} characters for your password.", field=PW)
     if len(password) > MAX_LENGTH:
-        raise InvalidInput(f"Use at most {MAX_LENGTH} characters for your password.")
+        raise InvalidInput(f"Use at most {MAX_LENGTH} characters for your password.", field=PW)
     if password.lower() in _common_passwords():
-        raise InvalidInput("That password is too common. Please choose another one.")
+        raise InvalidInput("That password is too common. Please choose another one.", field=PW)
 
 
 def hash_password(password: str) -> str:

@@ -27,6 +27,7 @@ NAME_MAX_LENGTH = 80
 BIO_MAX_LENGTH = 2000
 GENDERS: tuple[str, ...] = ("", "female", "male", "non-binary", "prefer not to say", "other")
 MIN_AGE_YEARS = 13
+BIRTH = "date_of_birth"  # the input its refusals are shown under (DomainError.field)
 MAX_AGE_YEARS = 130
 PHONE_MAX_INPUT = 40
 AVATAR_MAX_BYTES = images.MAX_BYTES
@@ -120,13 +121,15 @@ def clean_name(value: str, label: str) -> str:
     Raises:
         InvalidInput: when it is empty, too long or has control characters.
     """
-    name = value.strip()
+    name, field = value.strip(), label.replace(" ", "_")
     if not name:
-        raise InvalidInput(f"Please enter your {label}.")
+        raise InvalidInput(f"Please enter your {label}.", field=field)
     if len(name) > NAME_MAX_LENGTH:
-        raise InvalidInput(f"Your {label} can be at most {NAME_MAX_LENGTH} characters.")
+        raise InvalidInput(
+            f"Your {label} can be at most {NAME_MAX_LENGTH} characters.", field=field
+        )
     if has_control_chars(name):
-        raise InvalidInput(f"Your {label} contains characters we cannot store.")
+        raise InvalidInput(f"Your {label} contains characters we cannot store.", field=field)
     return name
 
 
@@ -138,9 +141,9 @@ def clean_bio(value: str) -> str:
     """
     bio = value.replace("\r\n", "\n").strip()
     if len(bio) > BIO_MAX_LENGTH:
-        raise InvalidInput(f"Your bio can be at most {BIO_MAX_LENGTH} characters.")
+        raise InvalidInput(f"Your bio can be at most {BIO_MAX_LENGTH} characters.", field="bio")
     if "\x00" in bio:  # PostgreSQL text cannot hold NUL; refuse it on every engine alike
-        raise InvalidInput("Your bio contains characters we cannot store.")
+        raise InvalidInput("Your bio contains characters we cannot store.", field="bio")
     return bio
 
 
@@ -152,7 +155,9 @@ def clean_gender(value: str) -> str:
     """
     gender = value.strip().lower()
     if gender not in GENDERS:
-        raise InvalidInput("Please pick your gender from the list, or leave it empty.")
+        raise InvalidInput(
+            "Please pick your gender from the list, or leave it empty.", field="gender"
+        )
     return gender
 
 
@@ -174,14 +179,18 @@ def parse_birth_date(value: str, *, today: date) -> date | None:
     except ValueError:
         born = None
     if born is None:
-        raise InvalidInput("Please enter your date of birth as a date, like 1990-04-21.")
+        raise InvalidInput(
+            "Please enter your date of birth as a date, like 1990-04-21.", field=BIRTH
+        )
     if born > today:
-        raise InvalidInput("Your date of birth cannot be in the future.")
+        raise InvalidInput("Your date of birth cannot be in the future.", field=BIRTH)
     age = _age_on(today, born)
     if age < MIN_AGE_YEARS:
-        raise InvalidInput(f"You must be at least {MIN_AGE_YEARS} years old to have a profile.")
+        raise InvalidInput(
+            f"You must be at least {MIN_AGE_YEARS} years old to have a profile.", field=BIRTH
+        )
     if age > MAX_AGE_YEARS:
-        raise InvalidInput("Please check the year of your date of birth.")
+        raise InvalidInput("Please check the year of your date of birth.", field=BIRTH)
     return born
 
 
@@ -197,7 +206,8 @@ def normalize_phone(value: str) -> str:
     digits = _PHONE_SEPARATORS.sub("", value[:PHONE_MAX_INPUT])
     if len(value) > PHONE_MAX_INPUT or not _PHONE.fullmatch(digits):
         raise InvalidInput(
-            "Please enter a phone number of 7 to 15 digits, optionally starting with +."
+            "Please enter a phone number of 7 to 15 digits, optionally starting with +.",
+            field="contact_number",
         )
     return digits
 

@@ -27,7 +27,7 @@ from lms_reflex.services.accounts.sessions import revoke_all_sessions
 from lms_reflex.services.accounts.throttles import throttle_signups
 from lms_reflex.services.accounts.users import _find_user, _lookup_email, normalize_email
 from lms_reflex.services.audit import last_event_at, record_event, record_failures
-from lms_reflex.services.errors import InvalidInput, Throttled
+from lms_reflex.services.errors import InvalidInput, Throttled, try_again_in
 
 NAME_MAX_LENGTH = 80
 OWNER_NOTICE_INTERVAL = timedelta(minutes=15)  # at most one "someone tried" mail per 15 min
@@ -60,11 +60,13 @@ def attempt_of(password_hash: str) -> str:
 
 
 def _clean_name(value: str, label: str) -> str:
-    name = value.strip()
+    name, field = value.strip(), label.replace(" ", "_")
     if not name:
-        raise InvalidInput(f"Please enter your {label}.")
+        raise InvalidInput(f"Please enter your {label}.", field=field)
     if len(name) > NAME_MAX_LENGTH:
-        raise InvalidInput(f"Your {label} can be at most {NAME_MAX_LENGTH} characters.")
+        raise InvalidInput(
+            f"Your {label} can be at most {NAME_MAX_LENGTH} characters.", field=field
+        )
     return name
 
 
@@ -212,7 +214,7 @@ def _new_password_hash(new_password: str) -> str:
     try:
         check_password_rules(new_password)
     except InvalidInput as exc:
-        raise PasswordRefused(exc.message) from None
+        raise PasswordRefused(exc.message, field="password") from None
     return hash_password(new_password)
 
 
@@ -236,7 +238,7 @@ def _settle_password(session: Session, user: User, attempt: str, new_hash: str) 
         return True
     if attempt and hmac.compare_digest(attempt, attempt_of(user.password_hash)):
         return False
-    raise ChoosePassword(MAILBOX_OWNER_CHOOSES)
+    raise ChoosePassword(MAILBOX_OWNER_CHOOSES, field="password")
 
 
 def verify_signup(
@@ -313,7 +315,8 @@ def resend_signup_code(*, session: Session, email: str) -> NewCode | None:
     last = last_event_at(session=session, actions=("signup_code_resend",), subject=email)
     wait = 0 if last is None else (otp.RESEND_INTERVAL - (utcnow() - last)).total_seconds()
     if wait > 0:
-        raise Throttled(f"Please wait {math.ceil(wait)} seconds before asking for a new code.")
+        wait_s = math.ceil(wait)
+        raise Throttled(f"A code was sent less than a minute ago. {try_again_in(wait_s)}", wait_s)
     record_event(session=session, action="signup_code_resend", subject=email)
     user = _find_user(session, email)
     if user is None or user.email_verified_at is not None or not user.is_active:

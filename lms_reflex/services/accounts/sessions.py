@@ -14,6 +14,7 @@ from sqlalchemy import select as sql_select
 from sqlmodel import Session, col, select
 
 from lms_reflex.models import AuthSession, User, utcnow
+from lms_reflex.services.accounts.api_revocation import end_api_access
 from lms_reflex.services.actor import Actor, load_actor
 from lms_reflex.services.errors import InvalidInput
 from lms_reflex.settings import get_settings
@@ -223,6 +224,10 @@ def revoke_session(*, session: Session, token: str | None) -> int | None:
 def revoke_all_sessions(*, session: Session, user_id: int, except_token: str | None = None) -> int:
     """End every session (and pending ticket) of a user, optionally keeping the current one.
 
+    Every API device of the user is signed out too, and their access tokens stop working
+    at once (`api_revocation.end_api_access`): whatever ends the web sessions (sign-out
+    everywhere, a password change or reset, deactivation) ends API access with them.
+
     Returns:
         How many sessions were ended.
     """
@@ -233,6 +238,7 @@ def revoke_all_sessions(*, session: Session, user_id: int, except_token: str | N
     )
     if except_token:
         query = query.where(col(AuthSession.token_hash) != _session_hash(except_token))
+    end_api_access(session=session, user_id=user_id)
     return session.exec(query).rowcount
 
 

@@ -64,7 +64,7 @@ def _check_credentials(session: Session, user: User | None, password: str) -> in
     # Unknown emails are checked against a dummy hash, so both answers take as long.
     ok, new_hash = verify_password(password, user.password_hash if user else None)
     if not ok or user is None or user.id is None or not user.is_active:
-        raise InvalidInput(BAD_LOGIN)
+        raise InvalidInput(BAD_LOGIN, field="password")
     if user.email_verified_at is None:
         raise VerifyEmailFirst(user.email, attempt_of(user.password_hash))
     if new_hash:  # parameters went up since this hash was made

@@ -18,7 +18,7 @@ from sqlmodel import Session, select
 
 from lms_reflex.models import AuditEvent, utcnow
 from lms_reflex.services.audit import last_event_at, record_event
-from lms_reflex.services.errors import Throttled
+from lms_reflex.services.errors import Throttled, try_again_in
 
 WINDOW = timedelta(minutes=15)
 FREE_PER_ACCOUNT = 5
@@ -32,24 +32,12 @@ SIGNUPS_PER_ADDRESS = 50  # a class signing up together behind one school NAT st
 
 
 class TryLater(Throttled):
-    """A throttle refusal that knows when the next try will be accepted."""
-
-    def __init__(self, message: str, retry_after_s: int) -> None:
-        super().__init__(message)
-        self.retry_after_s = retry_after_s
-
-
-def when_text(seconds: int) -> str:
-    """How long, in words a person reads at once: "40 seconds", "1 second", "3 minutes"."""
-    if seconds < 60:
-        return f"{seconds} second{'s' if seconds != 1 else ''}"
-    minutes = math.ceil(seconds / 60)
-    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    """A throttle refusal of a password check or a sign-up (always knows its wait)."""
 
 
 def try_again_message(seconds: int) -> str:
-    """The sentence every throttle shows, with the time to wait."""
-    return f"Too many attempts. Try again in {when_text(seconds)}."
+    """The sentence every password throttle shows, with the time to wait."""
+    return f"Too many attempts. {try_again_in(seconds)}"
 
 
 def _failures(
@@ -134,27 +122,45 @@ def check_password_guess(
         raise TryLater(try_again_message(wait), wait)
 
 
-def throttle_signups(session: Session, *, ip: str) -> None:
-    """Count a sign-up from `ip`, refusing past SIGNUPS_PER_ADDRESS in SIGNUP_WINDOW.
+def throttle_address(
+    session: Session, *, ip: str, action: str, limit: int, window: timedelta, what: str
+) -> None:
+    """Count one `action` from `ip`, refusing past `limit` in `window`.
 
-    The counted row is written with the caller's work, so a sign-up refused for a bad
-    field does not count. An empty address (no transport peer) is not limited.
+    The counted row is written with the caller's work. An empty address (no transport
+    peer) is not limited.
 
     Raises:
-        TryLater: with the time until the oldest counted sign-up leaves the window.
+        TryLater: "Too many {what} from your network. Try again in N minutes.", with the
+            time until the oldest counted event leaves the window.
     """
     if not ip:
         return
     now = utcnow()
     query = select(func.count(), func.min(AuditEvent.at)).where(
-        AuditEvent.action == "signup_attempt",
-        AuditEvent.ip == ip,
-        AuditEvent.at >= now - SIGNUP_WINDOW,
+        AuditEvent.action == action, AuditEvent.ip == ip, AuditEvent.at >= now - window
     )
     count, oldest = session.exec(query).one()
-    if count >= SIGNUPS_PER_ADDRESS and oldest is not None:
-        wait = max(1, math.ceil((oldest + SIGNUP_WINDOW - now).total_seconds()))
-        raise TryLater(
-            f"Too many sign-ups from your network. Try again in {when_text(wait)}.", wait
-        )
-    record_event(session=session, action="signup_attempt", ip=ip)
+    if count >= limit and oldest is not None:
+        wait = max(1, math.ceil((oldest + window - now).total_seconds()))
+        raise TryLater(f"Too many {what} from your network. {try_again_in(wait)}", wait)
+    record_event(session=session, action=action, ip=ip)
+
+
+def throttle_signups(session: Session, *, ip: str) -> None:
+    """Count a sign-up from `ip`, refusing past SIGNUPS_PER_ADDRESS in SIGNUP_WINDOW.
+
+    The counted row is written with the caller's work, so a sign-up refused for a bad
+    field does not count.
+
+    Raises:
+        TryLater: as `throttle_address`.
+    """
+    throttle_address(
+        session,
+        ip=ip,
+        action="signup_attempt",
+        limit=SIGNUPS_PER_ADDRESS,
+        window=SIGNUP_WINDOW,
+        what="sign-ups",
+    )

@@ -25,7 +25,7 @@ def normalize_email(email: str) -> str:
     try:
         info = validate_email(email.strip(), check_deliverability=False)
     except EmailNotValidError as exc:
-        raise InvalidInput(f"Please enter a valid email address. {exc}") from None
+        raise InvalidInput(f"Please enter a valid email address. {exc}", field="email") from None
     return info.normalized.lower()
 
 

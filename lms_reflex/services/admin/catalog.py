@@ -77,19 +77,21 @@ def _clean_name(session: Session, name: object, *, keep_id: int | None = None) -
     """
     text = " ".join(name.split()) if isinstance(name, str) else ""
     if not text or len(text) > MAX_NAME_LEN:
-        raise InvalidInput("Please give the category a name of 1 to 80 characters.")
+        raise InvalidInput("Please give the category a name of 1 to 80 characters.", field="name")
     clash = session.exec(
         select(Category.id).where(func.lower(col(Category.name)) == text.lower())
     ).first()
     if clash is not None and clash != keep_id:
-        raise Conflict(f"A category called \u201c{text}\u201d already exists.")
+        raise Conflict(f"A category called \u201c{text}\u201d already exists.", field="name")
     return text
 
 
 def _clean_description(description: object) -> str:
     text = description.strip() if isinstance(description, str) else None
     if text is None or len(text) > MAX_DESCRIPTION_LEN:
-        raise InvalidInput("Please keep the description under 2000 characters.")
+        raise InvalidInput(
+            "Please keep the description under 2000 characters.", field="description"
+        )
     return text
 
 

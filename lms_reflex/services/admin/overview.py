@@ -23,6 +23,7 @@ SERIES: dict[str, tuple[str, SeriesFn]] = {
     "signups": ("sign-ups", ps.signups_per_day),
     "enrollments": ("enrollments", ps.enrollments_per_day),
     "completions": ("course completions", ps.completions_per_day),
+    "certificates": ("certificates issued", ps.certificates_per_day),
 }
 TABLES = (*SERIES, "revenue", "top_courses", "completion_rates")
 TOP_ON_SCREEN = 10

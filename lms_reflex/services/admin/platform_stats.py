@@ -20,6 +20,7 @@ from sqlalchemy import Date, cast, func
 from sqlmodel import Session, col, select
 
 from lms_reflex.models import (
+    Certificate,
     Course,
     Enrollment,
     Lesson,
@@ -136,6 +137,20 @@ def enrollments_per_day(
     """New enrollments per UTC day; the same range rules and refusals as `signups_per_day`."""
     require_admin(actor)
     return daily_counts(session, col(Enrollment.created_at), start, end)
+
+
+def certificates_per_day(
+    *, session: Session, actor: Actor | None, start: date, end: date
+) -> list[DayCount]:
+    """Certificates issued per UTC day (issue 18); the same rules as `signups_per_day`.
+
+    A reissue keeps its first issue date and replaces the old row, so only current
+    certificates count: one per student and course.
+    """
+    require_admin(actor)
+    return daily_counts(
+        session, col(Certificate.issued_at), start, end, col(Certificate.replaced_by).is_(None)
+    )
 
 
 def lesson_totals() -> Any:

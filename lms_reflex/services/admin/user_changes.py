@@ -14,6 +14,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from lms_reflex.models import AuthSession, Role, User, utcnow
+from lms_reflex.services.accounts.api_revocation import end_api_access
 from lms_reflex.services.accounts.passwords import verify_password
 from lms_reflex.services.accounts.throttles import check_password_guess
 from lms_reflex.services.actor import Actor, require_admin
@@ -134,5 +135,6 @@ def promote_to_admin(
     user.role, user.instructor_requested_at = Role.ADMIN, None
     session.add(user)
     session.flush()
+    end_api_access(session=session, user_id=user.id or 0)  # tokens carry the old role
     _audit(session, admin, "admin_role_changed", user, before=before, after=Role.ADMIN)
     return UserChange(user.id or 0, user.role, user.is_active)

@@ -18,6 +18,7 @@ from lms_reflex.mail.message import Mail, signup_code_mail
 from lms_reflex.models import Course, Enrollment, OtpPurpose, Role, User
 from lms_reflex.services import formatting as fmt
 from lms_reflex.services.accounts import otp
+from lms_reflex.services.accounts.api_revocation import end_api_access
 from lms_reflex.services.accounts.sessions import revoke_all_sessions
 from lms_reflex.services.actor import Actor, require_admin
 from lms_reflex.services.admin.listing import Page, read_page, search_text
@@ -235,6 +236,7 @@ def change_role(*, session: Session, actor: Actor | None, user_id: int, role: st
         user.instructor_requested_at = None
     session.add(user)
     session.flush()
+    end_api_access(session=session, user_id=user.id or 0)  # tokens carry the old role
     _audit(session, admin, "admin_role_changed", user, before=before, after=role)
     return UserChange(user.id or 0, user.role, user.is_active)
 
@@ -279,6 +281,7 @@ def approve_instructor_request(*, session: Session, actor: Actor | None, user_id
     user.instructor_requested_at = None
     session.add(user)
     session.flush()
+    end_api_access(session=session, user_id=user.id or 0)  # tokens carry the old role
     _audit(session, admin, "instructor_request_approved", user, before=before, after=user.role)
     return instructor_approved_mail(user.email, user.first_name)
 

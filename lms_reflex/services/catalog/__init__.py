@@ -5,5 +5,6 @@ Modules other layers may use:
 - `listings`
 - `page_views` (one read per page view: home, course page)
 - `search`
+- `share_meta` (what a shared course link previews; read by `api/share_meta.py`)
 - `spelling`
 """

@@ -213,6 +213,23 @@ def get_course_detail(*, session: Session, actor: Actor | None, slug: str) -> Co
     return build_course_detail(session, course)
 
 
+def course_id_for_slug(*, session: Session, actor: Actor | None, slug: str) -> int:
+    """The id of the course at `slug`, under the course page's visibility rule.
+
+    For callers that name a course by its slug (the API) and then call a service that takes
+    an id; that service checks again.
+
+    Raises:
+        NotFound: unknown slug, or a course that is not published and not the actor's.
+    """
+    course = session.exec(select(Course).where(Course.slug == slug)).first()
+    if course is None or course.id is None:
+        raise NotFound("We could not find that course.")
+    if course.status != CourseStatus.PUBLISHED and not can_see_unpublished(actor, course):
+        raise NotFound("We could not find that course.")
+    return course.id
+
+
 def _others_query(category_id: int) -> Select:
     """The best-rated published courses of other categories, as cards.
 

@@ -208,11 +208,11 @@ def search_courses(
     sort: Sort = "relevance",
     page: int = 1,
     page_size: int = 20,
+    browse_all: bool = False,
 ) -> SearchPage:
     """Published courses matching the words of `query`, best first, one page at a time.
 
-    A blank query with a filter browses the courses that pass it; without filters, or with
-    no words left, it finds nothing. Two statements per page: a count, then the page.
+    A blank query with a filter (or `browse_all`) browses; else no words find nothing.
 
     Args:
         session: The open session (read only).
@@ -224,10 +224,10 @@ def search_courses(
         sort: "relevance" (browsing falls back to "popular"), "rating", "newest", "popular".
         page: 1-based page number.
         page_size: Results per page (1..100).
+        browse_all: A blank query with no filter browses everything (the API's list).
 
     Returns:
-        The page of hits with highlights, the total and the page count; when only corrected
-        words found something, their results with `suggestion` set to those words.
+        The hits, total and page count; `suggestion` names corrected words used instead.
 
     Raises:
         InvalidInput: unknown sort, level or price value.
@@ -235,7 +235,7 @@ def search_courses(
     _check_options(sort, level, price)
     terms = query_terms(query)
     page, size, offset = page_window(page, page_size)
-    browsing = not query.strip() and bool(category_slug or level or price)
+    browsing = not query.strip() and (browse_all or bool(category_slug or level or price))
     if not terms and not browsing:
         return SearchPage([], 0, page, 1, ())
     filters = (category_slug, level, price)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import Select, func
@@ -11,6 +11,8 @@ from sqlmodel import Session, col, select
 from lms_reflex.models import Course, Enrollment, Lesson, LessonProgress, Section, User
 from lms_reflex.services import formatting as fmt
 from lms_reflex.services.actor import Actor, require_actor
+from lms_reflex.services.certificates.mine import valid_certificates
+from lms_reflex.services.certificates.status import page_url
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,9 @@ class MyCourse:
     total_lessons: int
     percent: int
     last_activity_label: str
+    course_id: int = 0
+    certificate_url: str = ""  # the verify page of a valid certificate, if one was issued
+    certificate_outdated: bool = False  # printed under a name the account no longer has
 
 
 def _lesson_totals(course_ids: list[int]) -> Select:
@@ -71,10 +76,23 @@ def list_my_courses(*, session: Session, actor: Actor | None) -> list[MyCourse]:
         return []
     totals = dict(session.execute(_lesson_totals(ids)).all())
     done = {cid: (n, at) for cid, n, at in session.execute(_completed(actor.id, ids)).all()}
+    issued = valid_certificates(session, actor.id, ids)
+    name = f"{actor.first_name} {actor.last_name}".strip()
     return [
-        _my_course(c, f"{first} {last}", enrolled, totals.get(c.id, 0), done.get(c.id))
+        _with_certificate(
+            _my_course(c, f"{first} {last}", enrolled, totals.get(c.id, 0), done.get(c.id)),
+            issued.get(c.id or 0),
+            name,
+        )
         for c, first, last, enrolled in rows
     ]
+
+
+def _with_certificate(card: MyCourse, issued: tuple[str, str] | None, name: str) -> MyCourse:
+    if issued is None:
+        return card
+    code, printed = issued
+    return replace(card, certificate_url=page_url(code), certificate_outdated=printed != name)
 
 
 def _my_course(
@@ -94,4 +112,5 @@ def _my_course(
         total_lessons=total,
         percent=percent(completed, total),
         last_activity_label=fmt.day_label(last or enrolled),
+        course_id=course.id or 0,
     )

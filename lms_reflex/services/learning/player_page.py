@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from lms_reflex.services.actor import Actor
+from lms_reflex.services.certificates.mine import valid_certificates
+from lms_reflex.services.certificates.status import page_url
 from lms_reflex.services.learning import lessons, reviews
 from lms_reflex.services.learning.lessons import PlayerView
 from lms_reflex.services.learning.reviews import MyReview
@@ -22,6 +24,7 @@ class PlayerPage:
 
     view: PlayerView
     my_review: MyReview | None
+    certificate_url: str = ""  # the verify page, once the course is complete and issued
 
 
 def player_view(
@@ -38,4 +41,8 @@ def player_view(
     if not view.tracks_progress:
         return PlayerPage(view, None)
     mine = reviews.find_my_review(session=session, actor=actor, course_id=view.course_id)
-    return PlayerPage(view, mine)
+    url = ""
+    if actor is not None and view.course_percent >= 100:
+        issued = valid_certificates(session, actor.id, [view.course_id])
+        url = page_url(issued[view.course_id][0]) if view.course_id in issued else ""
+    return PlayerPage(view, mine, url)

@@ -18,7 +18,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Boolean, ColumnElement, Float, bindparam, case, func, null, select
+from sqlalchemy import Boolean, ColumnElement, Float, bindparam, case, func, null
 from sqlalchemy import update as sql_update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -30,11 +30,13 @@ from lms_reflex.models import (
     Enrollment,
     Lesson,
     LessonProgress,
-    Section,
     utcnow,
 )
 from lms_reflex.services.actor import Actor, is_course_staff, require_actor
+from lms_reflex.services.certificates.issuing import issue_on_completion
+from lms_reflex.services.certificates.views import Issued
 from lms_reflex.services.errors import InvalidInput, NotFound
+from lms_reflex.services.learning.course_counts import lesson_counts
 from lms_reflex.services.learning.dashboard import percent
 from lms_reflex.services.learning.lessons import (
     LESSON_NOT_FOUND,
@@ -65,6 +67,7 @@ class ProgressView:
     completed: bool
     course_percent: int | None
     course_completed: bool
+    certificate: Issued | None = None  # issued by this very write (issue 18)
 
 
 @dataclass(frozen=True)
@@ -197,35 +200,6 @@ def _upsert_progress(
     return position_s, watched_s, completed_at
 
 
-_TOTAL = (
-    select(func.count(Lesson.id))  # type: ignore[arg-type]
-    .select_from(Lesson)
-    .join(Section, Section.id == Lesson.section_id)  # type: ignore[arg-type]
-    .where(Section.course_id == bindparam("course_id"))  # type: ignore[arg-type]
-    .scalar_subquery()
-)
-_DONE = (
-    select(func.count(LessonProgress.id))  # type: ignore[arg-type]
-    .select_from(LessonProgress)
-    .join(Lesson, Lesson.id == LessonProgress.lesson_id)  # type: ignore[arg-type]
-    .join(Section, Section.id == Lesson.section_id)  # type: ignore[arg-type]
-    .where(
-        Section.course_id == bindparam("course_id"),  # type: ignore[arg-type]
-        LessonProgress.user_id == bindparam("user_id"),  # type: ignore[arg-type]
-        LessonProgress.completed_at.is_not(None),  # type: ignore[union-attr]
-    )
-    .scalar_subquery()
-)
-_COUNTS = select(_DONE, _TOTAL)
-
-
-def lesson_counts(session: Session, user_id: int, course_id: int) -> tuple[int, int]:
-    """(completed, total) lessons of a course for one user, in one statement."""
-    params = {"course_id": course_id, "user_id": user_id}
-    completed, lessons = session.connection().execute(_COUNTS, params).one()
-    return int(completed), int(lessons)
-
-
 def _progress_view(
     session: Session, user_id: int, course_id: int, stored: tuple[float, float, Any]
 ) -> ProgressView:
@@ -233,12 +207,21 @@ def _progress_view(
     if completed_at is None:
         return ProgressView(float(position), float(watched), False, None, False)
     done, total = lesson_counts(session, user_id, course_id)
+    finished = total > 0 and done >= total
+    # Every lesson is complete: issue the certificate in this transaction (once; a course
+    # that already has one costs one indexed read).
+    issued = (
+        issue_on_completion(session=session, user_id=user_id, course_id=course_id)
+        if finished
+        else None
+    )
     return ProgressView(
         position_s=float(position),
         watched_s=float(watched),
         completed=True,
         course_percent=percent(done, total),
-        course_completed=total > 0 and done >= total,
+        course_completed=finished,
+        certificate=issued,
     )
 
 

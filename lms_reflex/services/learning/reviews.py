@@ -77,24 +77,24 @@ def _rating(value: object) -> int:
     return value
 
 
-def _text(value: object, *, what: str, required: bool = False) -> str:
+def _text(value: object, *, what: str, field: str, required: bool = False) -> str:
     """Stripped user text of at most MAX_BODY_CHARS characters.
 
     Raises:
         InvalidInput: not text, too long, empty when required, or holding a NUL
             (PostgreSQL cannot store one, and no keyboard types it).
     """
-    if value is None:
-        value = ""
+    value = "" if value is None else value
+    refuse = lambda message: InvalidInput(message, field=field)  # noqa: E731
     if not isinstance(value, str):
-        raise InvalidInput(f"Your {what} must be text.")
+        raise refuse(f"Your {what} must be text.")
     text = value.strip()
     if len(text) > MAX_BODY_CHARS:
-        raise InvalidInput(f"Please keep your {what} under {MAX_BODY_CHARS:,} characters.")
+        raise refuse(f"Please keep your {what} under {MAX_BODY_CHARS:,} characters.")
     if "\x00" in text:
-        raise InvalidInput(f"Your {what} contains a character we cannot store.")
+        raise refuse(f"Your {what} contains a character we cannot store.")
     if required and not text:
-        raise InvalidInput(f"Please write your {what}.")
+        raise refuse(f"Please write your {what}.")
     return text
 
 
@@ -204,7 +204,7 @@ def write_review(
         Conflict: the actor already reviewed this course.
     """
     actor = require_verified(actor)
-    stars, text = _rating(rating), _text(body, what="review")
+    stars, text = _rating(rating), _text(body, what="review", field="body")
     course = _locked_course(session, course_id)
     assert course.id is not None
     if not is_enrolled(session, actor, course.id):
@@ -244,7 +244,7 @@ def edit_review(
         NotFound: unknown review.
     """
     actor = require_verified(actor)
-    stars, text = _rating(rating), _text(body, what="review")
+    stars, text = _rating(rating), _text(body, what="review", field="body")
     review = _own_review(session, actor, review_id)
     review.rating, review.body, review.updated_at = stars, text, utcnow()
     session.add(review)
@@ -317,7 +317,7 @@ def reply_to_review(
         Conflict: the review already has a reply.
     """
     actor = require_role(actor, Role.INSTRUCTOR)
-    text = _text(body, what="reply", required=True)
+    text = _text(body, what="reply", field="reply", required=True)
     review = _review(session, review_id)
     course = session.get(Course, review.course_id)
     if (

@@ -44,31 +44,37 @@ def touch(session: Session, course: Course) -> None:
 # ------------------------------------------------------------------------------ validation
 
 
-def clean_text(value: object, label: str, *, max_len: int, min_len: int = 0) -> str:
+def clean_text(
+    value: object, label: str, *, max_len: int, min_len: int = 0, field: str = ""
+) -> str:
     """Trimmed text with unified line endings, within the length limits.
+
+    `field` names the form input for the refusal (DomainError.field); by default the
+    label with underscores ("subtitle", "description").
 
     Raises:
         InvalidInput: when it is not text, too short, too long or holds control characters.
     """
+    field = field or label.replace(" ", "_")
     if not isinstance(value, str):
-        raise InvalidInput(f"Please enter the {label} as text.")
+        raise InvalidInput(f"Please enter the {label} as text.", field=field)
     text = value.replace("\r\n", "\n").strip()
     if len(text) < min_len:
-        raise InvalidInput(f"The {label} needs at least {min_len} characters.")
+        raise InvalidInput(f"The {label} needs at least {min_len} characters.", field=field)
     if len(text) > max_len:
-        raise InvalidInput(f"The {label} can be at most {max_len:,} characters.")
+        raise InvalidInput(f"The {label} can be at most {max_len:,} characters.", field=field)
     if has_control_chars(text, multiline=True):
-        raise InvalidInput(f"The {label} contains characters we cannot store.")
+        raise InvalidInput(f"The {label} contains characters we cannot store.", field=field)
     return text
 
 
 def clean_title(value: object, label: str = "title") -> str:
-    """A one-line title of 3..120 characters.
+    """A one-line title of 3..120 characters (its refusals are about the "title" input).
 
     Raises:
         InvalidInput: when it does not fit.
     """
-    title = clean_text(value, label, max_len=TITLE_MAX, min_len=TITLE_MIN)
+    title = clean_text(value, label, max_len=TITLE_MAX, min_len=TITLE_MIN, field="title")
     if "\n" in title:
-        raise InvalidInput(f"The {label} must be a single line.")
+        raise InvalidInput(f"The {label} must be a single line.", field="title")
     return title

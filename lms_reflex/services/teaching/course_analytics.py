@@ -13,7 +13,16 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from lms_reflex.models import Course, Enrollment, Lesson, LessonProgress, Section, User, utcnow
+from lms_reflex.models import (
+    Certificate,
+    Course,
+    Enrollment,
+    Lesson,
+    LessonProgress,
+    Section,
+    User,
+    utcnow,
+)
 from lms_reflex.services.actor import Actor, is_course_staff, require_actor
 from lms_reflex.services.admin.platform_stats import DayCount, daily_counts
 from lms_reflex.services.errors import NotFound
@@ -62,6 +71,7 @@ class CourseAnalytics:
     course_id: int = 0
     title: str = ""
     slug: str = ""
+    certificates_issued: int = 0  # current certificates, revoked ones included (issue 18)
 
 
 def _own_course(session: Session, actor: Actor | None, course_id: object) -> Course:
@@ -173,8 +183,7 @@ def course_analytics(
     per_day = daily_counts(
         session, col(Enrollment.created_at), start, end, col(Enrollment.course_id) == course.id
     )
-    students = _student_rows(session, course.id)
-    lessons = _lesson_rows(session, course.id)
+    students, lessons = _student_rows(session, course.id), _lesson_rows(session, course.id)
     funnel = _funnel(students, len(lessons))
     return CourseAnalytics(
         enrollments_per_day=per_day,
@@ -193,4 +202,14 @@ def course_analytics(
         course_id=course.id,
         title=course.title,
         slug=course.slug,
+        certificates_issued=_certificates_issued(session, course.id),
     )
+
+
+def _certificates_issued(session: Session, course_id: int) -> int:
+    """One per student who finished: a reissue replaces a row, so replaced rows do not count."""
+    return session.exec(
+        select(func.count(col(Certificate.id))).where(
+            Certificate.course_id == course_id, col(Certificate.replaced_by).is_(None)
+        )
+    ).one()

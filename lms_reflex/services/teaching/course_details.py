@@ -77,31 +77,32 @@ class EditorCourse:
     tags: list[str]
     thumbnail_url: str
     sections: list[EditorSection]
+    certificate_on_completion: bool = True
 
 
 # ------------------------------------------------------------------------------ validation
 
 
-def _clean_list(value: object, label: str) -> list[str]:
+def _clean_list(value: object, label: str, field: str) -> list[str]:
     """Up to 20 non-empty lines of at most 160 characters (blank items are dropped)."""
     if not isinstance(value, list | tuple):
-        raise InvalidInput(f"Please send the {label} as a list.")
-    items = [clean_text(v, f"{label} item", max_len=LIST_ITEM_MAX) for v in value]
+        raise InvalidInput(f"Please send the {label} as a list.", field=field)
+    items = [clean_text(v, f"{label} item", max_len=LIST_ITEM_MAX, field=field) for v in value]
     items = [i for i in items if i]
     if len(items) > LIST_MAX_ITEMS:
-        raise InvalidInput(f"The {label} can have at most {LIST_MAX_ITEMS} items.")
+        raise InvalidInput(f"The {label} can have at most {LIST_MAX_ITEMS} items.", field=field)
     return items
 
 
 def _clean_price(value: object) -> int:
     if not is_whole_number(value) or not 0 <= value <= PRICE_MAX_CENTS:  # type: ignore[operator]
-        raise InvalidInput("The price must be between 0 and 10,000.00.")
+        raise InvalidInput("The price must be between 0 and 10,000.00.", field="price")
     return value  # type: ignore[return-value]
 
 
 def _clean_level(value: object) -> str:
     if value not in {level.value for level in Level}:
-        raise InvalidInput("Please pick a level from the list.")
+        raise InvalidInput("Please pick a level from the list.", field="level")
     return str(value)
 
 
@@ -109,7 +110,7 @@ def _clean_category(session: Session, value: object) -> int | None:
     if value is None:
         return None
     if not valid_id(value) or session.get(Category, value) is None:
-        raise InvalidInput("Please pick a category from the list.")
+        raise InvalidInput("Please pick a category from the list.", field="category")
     return value  # type: ignore[return-value]
 
 
@@ -216,6 +217,7 @@ def get_course_for_editing(
         tags=list(c.tags),
         thumbnail_url=fmt.media_url(c.thumbnail_key),
         sections=editor_sections(session, c.id),
+        certificate_on_completion=c.certificate_on_completion,
     )
 
 
@@ -254,9 +256,9 @@ def update_course_details(
         "level": _clean_level(level),
         "language": clean_text(language, "language", max_len=LANGUAGE_MAX, min_len=1),
         "price_cents": _clean_price(price_cents),
-        "what_you_will_learn": _clean_list(what_you_will_learn, "what you will learn"),
-        "requirements": _clean_list(requirements, "requirements"),
-        "tags": _clean_list(tags, "tags"),
+        "what_you_will_learn": _clean_list(what_you_will_learn, "what you will learn", "learn"),
+        "requirements": _clean_list(requirements, "requirements", "requirements"),
+        "tags": _clean_list(tags, "tags", "tags"),
     }
     for name, value in values.items():
         setattr(course, name, value)
@@ -271,13 +273,15 @@ def parse_price(text: object) -> int:
         InvalidInput: when it is not an amount with at most two decimals within the limits.
     """
     if not isinstance(text, str):
-        raise InvalidInput("Please enter the price as a number, like 19.99.")
+        raise InvalidInput("Please enter the price as a number, like 19.99.", field="price")
     cleaned = text.strip().replace(",", ".")
     if not cleaned:
         return 0
     match = _PRICE.fullmatch(cleaned)
     if match is None:
-        raise InvalidInput("Please enter the price as a number, like 19.99 (0 for free).")
+        raise InvalidInput(
+            "Please enter the price as a number, like 19.99 (0 for free).", field="price"
+        )
     units, cents = match.group(1), (match.group(2) or "").ljust(2, "0")
     return _clean_price(int(units) * 100 + int(cents))
 
@@ -285,3 +289,26 @@ def parse_price(text: object) -> int:
 def description_preview(markdown: str) -> str:
     """The description as students will see it: markdown rendered and sanitised."""
     return render_markdown(markdown if isinstance(markdown, str) else "")
+
+
+def set_certificate_on_completion(
+    *, session: Session, actor: Actor | None, course_id: int, enabled: bool
+) -> bool:
+    """The instructor's switch: whether finishing the course issues a certificate.
+
+    Switching it off issues no new certificates; those already issued stay valid.
+
+    Returns:
+        The stored value.
+
+    Raises:
+        NotSignedIn, PermissionDenied, NotFound: as `update_course_details`.
+        InvalidInput: when `enabled` is not true or false.
+    """
+    if not isinstance(enabled, bool):
+        raise InvalidInput("Please switch certificates on or off.")
+    course = owned_course(session, actor, course_id)
+    course.certificate_on_completion = enabled
+    touch(session, course)
+    session.flush()
+    return enabled

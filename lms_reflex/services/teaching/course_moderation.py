@@ -10,6 +10,7 @@ the same checklist as always (docs/security.md, moderation).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -21,7 +22,7 @@ from lms_reflex.models import Course, Role, User, utcnow
 from lms_reflex.services import formatting as fmt
 from lms_reflex.services.actor import Actor, require_admin, staff_course
 from lms_reflex.services.audit import record_event
-from lms_reflex.services.errors import InvalidInput, NotFound, Throttled
+from lms_reflex.services.errors import InvalidInput, NotFound, Throttled, try_again_in
 
 MAX_MESSAGE_LEN = 1000
 REVIEW_REQUEST_INTERVAL = timedelta(hours=12)  # every request mails every admin
@@ -94,8 +95,13 @@ def request_review(
     text = _clean_message(message)
     last = course.review_requested_at
     if last is not None and utcnow() < last + REVIEW_REQUEST_INTERVAL:
-        again = _when(last + REVIEW_REQUEST_INTERVAL)
-        raise Throttled(f"You already asked for a review. You can ask again after {again}.")
+        next_at = last + REVIEW_REQUEST_INTERVAL
+        wait = math.ceil((next_at - utcnow()).total_seconds())
+        raise Throttled(
+            f"You already asked for a review. You can ask again after {_when(next_at)}. "
+            + try_again_in(wait),
+            wait,
+        )
     course.review_requested_at, course.review_request = utcnow(), text
     session.add(course)
     session.flush()

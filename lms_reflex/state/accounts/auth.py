@@ -13,7 +13,8 @@ from lms_reflex import routes
 from lms_reflex.db import call_hashing_service, call_service
 from lms_reflex.services.accounts import password_reset, registration, sessions, sign_in
 from lms_reflex.services.accounts.landing import landing_path
-from lms_reflex.services.errors import DomainError, InvalidInput
+from lms_reflex.services.errors import DomainError, InvalidInput, Throttled
+from lms_reflex.state.form_errors import FieldErrors
 from lms_reflex.state.session import client_ip, sign_in_redirect, user_agent
 from lms_reflex.state.util import (
     PASSWORDS_DIFFER,
@@ -25,9 +26,11 @@ from lms_reflex.state.util import (
 )
 
 RESEND_WAIT_S = 60
+SIGNUP_FIELDS = ("first_name", "last_name", "email", "password", "confirm_password")
+PASSWORD_FIELDS = ("password", "confirm_password")
 
 
-class SignupState(rx.State):
+class SignupState(FieldErrors, rx.State):
     """The sign-up form."""
 
     busy: bool = False
@@ -39,8 +42,9 @@ class SignupState(rx.State):
         The mail (a code, or a notice to an existing account's owner) leaves after the
         answer, so neither the answer nor its timing shows which.
         """
+        self._clear_field_errors()
         if passwords_differ(form, "password", "confirm_password"):
-            yield rx.toast.error(PASSWORDS_DIFFER)
+            yield self._field_error("confirm_password", PASSWORDS_DIFFER)
             return
         self.busy = True
         yield
@@ -56,7 +60,7 @@ class SignupState(rx.State):
             )
         except DomainError as exc:
             self.busy = False
-            yield error_toast(exc)
+            yield self._refuse(exc, SIGNUP_FIELDS)
             return
         verify = await self.get_state(VerifyState)
         verify._attempt_email, verify._attempt = result.email, result.attempt
@@ -65,7 +69,7 @@ class SignupState(rx.State):
         yield rx.redirect(f"{routes.VERIFY}?{urlencode({'email': result.email})}")
 
 
-class VerifyState(rx.State):
+class VerifyState(FieldErrors, rx.State):
     """The code form at /verify?email=..."""
 
     email: str = ""
@@ -74,8 +78,6 @@ class VerifyState(rx.State):
     # Whoever proves the mailbox chooses the password: a tab that did not choose the
     # account's current password shows "Choose a password" (docs/security.md).
     must_choose: bool = False
-    choice_error: str = ""
-    confirm_error: str = ""
     _ticking: bool = False
     # Which sign-up (or sign-in) of this tab the code must confirm: the password chosen
     # there, by fingerprint. Server-side only (a backend var never reaches the browser).
@@ -97,7 +99,7 @@ class VerifyState(rx.State):
         self.email = route_param(self, "email")[:320]
         self.busy = False
         self.must_choose = not self._tab_attempt()
-        self.choice_error = self.confirm_error = ""
+        self._clear_field_errors()
         self.resend_wait_s = RESEND_WAIT_S
         return VerifyState.count_down
 
@@ -116,23 +118,20 @@ class VerifyState(rx.State):
                     self._ticking = False
                     return
 
-    def _refused(self, exc: DomainError) -> rx.event.EventSpec | None:
-        """Put a password refusal next to its field; anything else becomes a toast."""
+    def _refused(self, exc: DomainError) -> rx.event.EventSpec:
+        """Put a refusal next to its field (the code, the password); else a toast."""
         self.busy = False
         if isinstance(exc, registration.ChoosePassword):
             self.must_choose = True  # someone signed up again since this tab did
-        if isinstance(exc, (registration.ChoosePassword, registration.PasswordRefused)):
-            self.choice_error = exc.message
-            return None
-        return error_toast(exc)
+        return self._refuse(exc, ("code", *PASSWORD_FIELDS) if self.must_choose else ("code",))
 
     @rx.event
     async def verify(self, form: dict):
         """Check the code (and the password chosen here, if any); then sign the user in."""
-        self.choice_error = self.confirm_error = ""
+        self._clear_field_errors()
         password = field(form, "password", 300) if self.must_choose else ""
         if password and passwords_differ(form, "password", "confirm_password"):
-            self.confirm_error = PASSWORDS_DIFFER
+            yield self._field_error("confirm_password", PASSWORDS_DIFFER)
             return
         self.busy = True
         yield
@@ -157,6 +156,10 @@ class VerifyState(rx.State):
         """Mail a fresh code (at most once a minute)."""
         try:
             sent = await call_service(registration.resend_signup_code, email=self.email)
+        except Throttled as exc:  # "Try again in N seconds": the button counts it down
+            self.resend_wait_s = exc.retry_after_s or RESEND_WAIT_S
+            yield [error_toast(exc), VerifyState.count_down]
+            return
         except DomainError as exc:
             yield error_toast(exc)
             return
@@ -166,7 +169,7 @@ class VerifyState(rx.State):
         yield VerifyState.count_down
 
 
-class LoginState(rx.State):
+class LoginState(FieldErrors, rx.State):
     """The sign-in form at /login?next=..."""
 
     busy: bool = False
@@ -177,10 +180,12 @@ class LoginState(rx.State):
         """Note whether we came back from an expired sign-in link."""
         self.expired = route_param(self, "expired") == "1"
         self.busy = False
+        self._clear_field_errors()
 
     @rx.event
     async def login(self, form: dict):
         """Check the password; on success go through the cookie route to ?next=."""
+        self._clear_field_errors()
         self.busy = True
         yield
         try:
@@ -197,7 +202,7 @@ class LoginState(rx.State):
             return
         except DomainError as exc:
             self.busy = False
-            yield error_toast(exc)
+            yield self._refuse(exc, ("email", "password"))
             return
         landing = route_param(self, "next") or await call_service(
             landing_path, readonly=True, user_id=user_id
@@ -226,7 +231,7 @@ async def _signed_in(check: Callable[..., int], **kwargs: Any) -> tuple[int, ses
     return user_id, await call_service(sessions.issue_login_ticket, user_id=user_id)
 
 
-class PasswordResetState(rx.State):
+class PasswordResetState(FieldErrors, rx.State):
     """Forgot-password and reset-password forms."""
 
     sent: bool = False
@@ -241,10 +246,12 @@ class PasswordResetState(rx.State):
         confirmation back into an empty form.
         """
         self.sent, self.busy = route_param(self, "sent") == "1", False
+        self._clear_field_errors()
 
     @rx.event
     async def request_reset(self, form: dict):
         """Mail a reset link when the account exists; the page says the same either way."""
+        self._clear_field_errors()
         self.busy = True
         yield
         try:
@@ -255,7 +262,7 @@ class PasswordResetState(rx.State):
             )
         except InvalidInput as exc:
             self.busy = False
-            yield error_toast(exc)
+            yield self._refuse(exc, ("email",))
             return
         except DomainError:
             mail = None  # throttled: answer as usual, so nothing is revealed
@@ -266,8 +273,9 @@ class PasswordResetState(rx.State):
     @rx.event
     async def set_new_password(self, form: dict):
         """Set the new password from the mailed link, end every session, sign in afresh."""
+        self._clear_field_errors()
         if passwords_differ(form, "password", "confirm_password"):
-            yield rx.toast.error(PASSWORDS_DIFFER)
+            yield self._field_error("confirm_password", PASSWORDS_DIFFER)
             return
         self.busy = True
         yield
@@ -281,6 +289,6 @@ class PasswordResetState(rx.State):
             )
         except DomainError as exc:
             self.busy = False
-            yield error_toast(exc)
+            yield self._refuse(exc, PASSWORD_FIELDS)
             return
         yield sign_in_redirect(ticket, routes.DASHBOARD)

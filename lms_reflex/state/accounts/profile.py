@@ -13,6 +13,7 @@ from lms_reflex.services.accounts.profiles import InstructorPage, ProfileView
 from lms_reflex.services.errors import NotFound
 from lms_reflex.services.validation import parse_id
 from lms_reflex.services.views import CourseCard
+from lms_reflex.state.form_errors import FieldErrors
 from lms_reflex.state.session import current_actor
 from lms_reflex.state.uploads import progress_percent, read_one_upload
 from lms_reflex.state.util import error_toast, field, route_param
@@ -20,7 +21,10 @@ from lms_reflex.state.util import error_toast, field, route_param
 AVATAR_UPLOAD_ID = "avatar"
 
 
-class ProfileState(rx.State):
+PROFILE_FIELDS = ("first_name", "last_name", "bio", "gender", "date_of_birth", "contact_number")
+
+
+class ProfileState(FieldErrors, rx.State):
     """The signed-in user's own profile. Every handler re-reads who is signed in."""
 
     first_name: str = ""
@@ -67,6 +71,7 @@ class ProfileState(rx.State):
     @rx.event
     async def save(self, form: dict):
         """Save the form; only the named fields are read, whatever else the browser sends."""
+        self._clear_field_errors()
         self.busy = True
         yield
         try:
@@ -81,7 +86,7 @@ class ProfileState(rx.State):
                 contact_number=field(form, "contact_number", 80),
             )
         except Exception as exc:
-            yield error_toast(exc)
+            yield self._refuse(exc, PROFILE_FIELDS)
             return
         finally:
             self.busy = False

@@ -8,10 +8,12 @@ import reflex as rx
 
 from lms_reflex import routes
 from lms_reflex.db import call_hashing_service, call_service
+from lms_reflex.services.accounts import api_devices, sessions
 from lms_reflex.services.accounts import own_account as accounts
-from lms_reflex.services.accounts import sessions
+from lms_reflex.services.accounts.api_devices import DeviceView
 from lms_reflex.services.actor import Actor
 from lms_reflex.services.errors import DomainError, NotSignedIn
+from lms_reflex.state.form_errors import FieldErrors
 from lms_reflex.state.session import (
     actor_or_login,
     client_ip,
@@ -27,24 +29,43 @@ from lms_reflex.state.util import (
     send_after_reply,
 )
 
+PASSWORD_FIELDS = ("current_password", "new_password", "confirm_password")
 
-class SettingsState(rx.State):
-    """Password, sessions, data export and account deletion."""
+
+class SettingsState(FieldErrors, rx.State):
+    """Password, sessions, API devices, data export and account deletion."""
 
     busy: bool = False
+    devices: list[DeviceView] = []
 
     @rx.event
     async def load(self):
         """Only for signed-in users."""
         self.busy = False
-        _, go_login = await actor_or_login(self, routes.SETTINGS)
+        self._clear_field_errors()
+        self.devices = []
+        actor, go_login = await actor_or_login(self, routes.SETTINGS)
+        if actor is not None:
+            self.devices = await call_service(api_devices.list_devices, actor=actor)
         return go_login
+
+    @rx.event
+    async def revoke_device(self, device_id: int):
+        """Sign one of the user's own API devices out (another user's id is not found)."""
+        try:
+            actor = await self._actor()
+            await call_service(api_devices.revoke_device, actor=actor, device_id=device_id)
+            self.devices = await call_service(api_devices.list_devices, actor=actor)
+        except DomainError as exc:
+            return error_toast(exc)
+        return rx.toast.success("That device is signed out.")
 
     @rx.event
     async def change_password(self, form: dict):
         """Needs the current password; ends every other session and mails a notice."""
+        self._clear_field_errors()
         if passwords_differ(form, "new_password", "confirm_password"):
-            return rx.toast.error(PASSWORDS_DIFFER)
+            return self._field_error("confirm_password", PASSWORDS_DIFFER)
         try:
             actor = await self._actor()
             notice = await call_hashing_service(
@@ -56,7 +77,7 @@ class SettingsState(rx.State):
                 ip=client_ip(self),
             )
         except DomainError as exc:
-            return error_toast(exc)
+            return self._refuse(exc, PASSWORD_FIELDS, {"password": "new_password"})
         send_after_reply(notice)
         return [
             rx.set_value("field-current_password", ""),
@@ -90,6 +111,7 @@ class SettingsState(rx.State):
     @rx.event
     async def delete_account(self, form: dict):
         """Erase the account after the password is confirmed."""
+        self._clear_field_errors()
         try:
             actor = await self._actor()
             await call_hashing_service(
@@ -99,7 +121,7 @@ class SettingsState(rx.State):
                 ip=client_ip(self),
             )
         except DomainError as exc:
-            return error_toast(exc)
+            return self._refuse(exc, ["delete_password"], {"password": "delete_password"})
         return full_navigation(routes.HOME)
 
     async def _actor(self) -> Actor:

@@ -21,6 +21,7 @@ from lms_reflex.services.teaching import course_moderation
 from lms_reflex.services.validation import parse_id, parse_page
 from lms_reflex.services.views import CategoryView
 from lms_reflex.state.admin.listing import AdminListState, one_of
+from lms_reflex.state.form_errors import FieldErrors
 from lms_reflex.state.session import SessionState, actor_or_login, current_actor
 from lms_reflex.state.util import MAIL_FAILED, error_toast, field, send_mail_off_loop
 
@@ -29,7 +30,10 @@ REVIEW_PAGE_SIZE = 10
 STATUSES = ("draft", "published", "archived")
 
 
-class AdminCategoriesState(rx.State):
+NEW_CATEGORY = "new-category-"  # the ids of the new-category form's inputs
+
+
+class AdminCategoriesState(FieldErrors, rx.State):
     """Every category in the order the catalog shows them."""
 
     categories: list[CategoryView] = []
@@ -55,13 +59,23 @@ class AdminCategoriesState(rx.State):
 
     @rx.event
     async def create(self, form: dict):
-        """Add a category at the end of the list."""
-        return await self._act(
-            admin_catalog.create_category,
-            "Category added.",
-            name=field(form, "name", 200),
-            description=field(form, "description", 2100),
-        )
+        """Add a category at the end of the list; a refused value is shown at its field."""
+        self._clear_field_errors()
+        try:
+            await call_service(
+                admin_catalog.create_category,
+                actor=await current_actor(self),
+                name=field(form, "name", 200),
+                description=field(form, "description", 2100),
+            )
+        except DomainError as exc:
+            return self._refuse(exc, ("name", "description"), prefix=NEW_CATEGORY)
+        return [
+            rx.toast.success("Category added."),
+            AdminCategoriesState.load,
+            rx.set_value(f"{NEW_CATEGORY}name", ""),
+            rx.set_value(f"{NEW_CATEGORY}description", ""),
+        ]
 
     @rx.event
     async def save(self, form: dict):

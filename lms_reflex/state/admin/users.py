@@ -24,6 +24,7 @@ from lms_reflex.services.admin.users import AdminUserRow
 from lms_reflex.services.errors import DomainError
 from lms_reflex.services.validation import parse_id
 from lms_reflex.state.admin.listing import AdminListState, one_of
+from lms_reflex.state.form_errors import focus_field
 from lms_reflex.state.session import client_ip, current_actor
 from lms_reflex.state.util import MAIL_FAILED, error_toast, field, send_mail_off_loop
 
@@ -122,7 +123,7 @@ class AdminUsersState(AdminListState, rx.State):
         except DomainError as exc:
             if self.needs_proof and kind:  # the wrong password, or "try again in N seconds"
                 self.proof_error = exc.message
-                return None
+                return focus_field("password", prefix="promote-")
             return error_toast(exc)
         return self._confirmed(kind, user_id)
 

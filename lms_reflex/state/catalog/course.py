@@ -18,6 +18,7 @@ from lms_reflex.services.learning.enrollment import EnrollmentStatus
 from lms_reflex.services.learning.reviews import MyReview
 from lms_reflex.services.validation import parse_id, parse_number
 from lms_reflex.services.views import CourseDetail, ReviewView
+from lms_reflex.state.form_errors import FieldErrors
 from lms_reflex.state.session import as_actor, current_actor, with_top_bar
 from lms_reflex.state.util import error_toast, field, route_param, send_after_reply
 
@@ -86,7 +87,7 @@ class CourseState(rx.State):
         yield rx.toast.success(f"You are enrolled in {result.course_title}.")
 
 
-class ReviewsState(rx.State):
+class ReviewsState(FieldErrors, rx.State):
     """The course on screen comes from CourseState (loaded by this tab), never from args."""
 
     items: list[ReviewView] = []
@@ -135,6 +136,7 @@ class ReviewsState(rx.State):
     @rx.event
     async def save(self, form: dict):
         """Write or edit the visitor's review; the service checks enrollment and values."""
+        self._clear_field_errors()
         rating = parse_number(field(form, "rating", 2))
         if rating is None or not 1 <= rating <= 5:  # no default: the student must choose
             self.rating_error = reviews.RATING_REFUSED
@@ -152,7 +154,7 @@ class ReviewsState(rx.State):
                     reviews.edit_review, actor=actor, review_id=self.mine.id, **values
                 )
         except DomainError as exc:
-            return error_toast(exc)
+            return self._refuse(exc, ("body",))
         return [CourseState.load, rx.toast.success("Your review is saved.")]
 
     @rx.event

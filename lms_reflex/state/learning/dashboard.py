@@ -6,9 +6,12 @@ import reflex as rx
 
 from lms_reflex import routes
 from lms_reflex.db import call_service
+from lms_reflex.services.certificates import mine
+from lms_reflex.services.errors import DomainError
 from lms_reflex.services.learning import dashboard
 from lms_reflex.services.learning.dashboard import MyCourse
-from lms_reflex.state.session import actor_or_login
+from lms_reflex.state.session import actor_or_login, current_actor
+from lms_reflex.state.util import error_toast
 
 
 class DashboardState(rx.State):
@@ -33,6 +36,21 @@ class DashboardState(rx.State):
         )
         self.courses = await call_service(dashboard.list_my_courses, readonly=True, actor=actor)
         return None
+
+    @rx.event
+    async def reissue_certificate(self, course_id: int):
+        """Print the caller's own certificate again under their current name.
+
+        The service finds the certificate from the session's user and the course id; it
+        never reaches anyone else's (a forged id names no certificate of theirs).
+        """
+        actor = await current_actor(self)
+        try:
+            await call_service(mine.reissue_certificate, actor=actor, course_id=course_id)
+        except DomainError as exc:
+            return error_toast(exc)
+        self.courses = await call_service(dashboard.list_my_courses, readonly=True, actor=actor)
+        return rx.toast.success("Your certificate now shows your current name.")
 
     @rx.event
     def set_show(self, value: str | list[str]) -> None:

@@ -24,6 +24,7 @@ from lms_reflex.services.learning.lessons import PlayerView
 from lms_reflex.services.learning.player_page import player_view
 from lms_reflex.services.learning.reviews import MyReview
 from lms_reflex.services.validation import parse_id, parse_number
+from lms_reflex.state.form_errors import FieldErrors
 from lms_reflex.state.session import as_actor, current_actor, with_top_bar
 from lms_reflex.state.util import error_toast, field, route_param, send_after_reply
 
@@ -58,12 +59,13 @@ KEYS_SCRIPT = (
 )
 
 
-class PlayerState(rx.State):
+class PlayerState(FieldErrors, rx.State):
     """One lesson on screen. No var is named like the route args (course_slug, lesson)."""
 
     view: PlayerView | None = None
     problem: str = ""
     course_done: bool = False
+    certificate_url: str = ""  # the verify page of the student's certificate, once issued
     my_review: MyReview | None = None
     rating_error: str = ""  # shown under the star picker of the review box
     offer: LessonOffer | None = None  # a locked lesson: its course's enroll button
@@ -103,6 +105,7 @@ class PlayerState(rx.State):
             self.offer = await self._find_offer(slug, lesson) if locked else None
             return None
         view, self.my_review = found.view, found.my_review
+        self.certificate_url = found.certificate_url
         self._show(view)
         self._stop_countdown()
         # A finished lesson starts again from the beginning when reopened.
@@ -182,9 +185,17 @@ class PlayerState(rx.State):
             return self._session_ended()
         except DomainError as exc:
             return error_toast(exc)
+        self._take_certificate(done)
         if done.completed and not self.view.completed:
             return await self._refresh(done.course_completed)
         return None
+
+    def _take_certificate(self, done: progress.ProgressView) -> None:
+        """This write issued the certificate: offer it, and mail its link after the reply."""
+        if done.certificate is None:
+            return
+        send_after_reply(done.certificate.mail)  # built by the service, exactly once
+        self.certificate_url = routes.certificate_url(done.certificate.code)
 
     def _session_ended(self) -> rx.event.EventSpec | None:
         """Say once, not at every report, that a video left playing outlived the session."""
@@ -279,7 +290,7 @@ class PlayerState(rx.State):
         if self.view is None:
             return None
         try:
-            await call_service(
+            done = await call_service(
                 progress.set_lesson_completed,
                 actor=await current_actor(self),
                 lesson_id=self._lesson_id,
@@ -287,6 +298,7 @@ class PlayerState(rx.State):
             )
         except DomainError as exc:
             return error_toast(exc)
+        self._take_certificate(done)
         return await self._refresh(False)
 
     @rx.event
@@ -294,6 +306,7 @@ class PlayerState(rx.State):
         """Rate the course once it is finished (the service checks enrollment again)."""
         if self.view is None:
             return None
+        self._clear_field_errors()
         rating = parse_number(field(form, "rating", 2))
         if rating is None or not 1 <= rating <= 5:  # no default: the student must choose
             self.rating_error = reviews.RATING_REFUSED
@@ -308,7 +321,7 @@ class PlayerState(rx.State):
                 rating=rating,
             )
         except DomainError as exc:
-            return error_toast(exc)
+            return self._refuse(exc, ("body",))
         return rx.toast.success("Thank you! Your review is on the course page.")
 
 

@@ -36,6 +36,7 @@ class AnalyticsState(rx.State):
     per_day: list[dict[str, Any]] = []
     total_in_range: int = 0
     funnel: list[dict[str, Any]] = []
+    certificates_issued: int = 0
     per_lesson: list[LessonStat] = []
     ratings: list[dict[str, Any]] = []
     students: list[StudentProgress] = []
@@ -64,6 +65,7 @@ class AnalyticsState(rx.State):
             {"day": d.day.isoformat(), "count": d.count} for d in found.enrollments_per_day
         ]
         self.total_in_range = sum(d.count for d in found.enrollments_per_day)
+        self.certificates_issued = found.certificates_issued
         f = found.funnel
         self.funnel = [
             {"step": step, "students": n, "percent": percent(n, f.enrolled)}

@@ -19,6 +19,7 @@ from lms_reflex.services.errors import Conflict, DomainError, NotSignedIn
 from lms_reflex.services.teaching import course_details, curriculum
 from lms_reflex.services.teaching.course_details import EditorLesson, EditorSection
 from lms_reflex.services.validation import parse_id
+from lms_reflex.state.form_errors import FieldErrors
 from lms_reflex.state.session import current_actor
 from lms_reflex.state.util import error_toast, field, route_param
 
@@ -75,7 +76,7 @@ def arranged(
     ]
 
 
-class CurriculumState(rx.State):
+class CurriculumState(FieldErrors, rx.State):
     """One course's sections and lessons, and the add / rename / delete dialogs."""
 
     course_number: int = 0
@@ -131,6 +132,7 @@ class CurriculumState(rx.State):
         current = next((s for s in self.sections if s.id == self.name_target), None)
         self.name_value = current.title if mode == "rename_section" and current else ""
         self.name_open = True
+        self._clear_field_errors()
 
     @rx.event
     def set_name_open(self, value: bool):
@@ -144,6 +146,7 @@ class CurriculumState(rx.State):
         if actor is None:
             return error_toast(NotSignedIn())
         title = field(form, "name", 300)
+        self._clear_field_errors()
         try:
             if self.name_mode == "rename_section":
                 await call_service(
@@ -159,7 +162,7 @@ class CurriculumState(rx.State):
                 )
             await self._refresh(actor)
         except DomainError as exc:
-            return error_toast(exc)
+            return self._refuse(exc, ("name",), {"title": "name"})
         self.name_open = False
         return rx.toast.success(DONE.get(self.name_mode, DONE["add_section"]))
 

@@ -13,6 +13,7 @@ from lms_reflex.services.actor import Actor
 from lms_reflex.services.errors import DomainError, NotFound, NotSignedIn
 from lms_reflex.services.teaching import curriculum
 from lms_reflex.services.teaching.course_details import EditorLesson
+from lms_reflex.state.form_errors import FieldErrors
 from lms_reflex.state.session import current_actor
 from lms_reflex.state.teaching.curriculum import CurriculumState, find_lesson
 from lms_reflex.state.util import error_toast, field
@@ -20,7 +21,10 @@ from lms_reflex.state.util import error_toast, field
 UPLOAD_MESSAGE_MAX = 300
 
 
-class LessonEditorState(rx.State):
+LESSON_FIELDS = ("title", "description")
+
+
+class LessonEditorState(FieldErrors, rx.State):
     """The lesson being edited (looked up in the course its owner has on screen)."""
 
     editor_open: bool = False
@@ -50,6 +54,7 @@ class LessonEditorState(rx.State):
         except DomainError as exc:
             return error_toast(exc)
         self.editor_open = True
+        self._clear_field_errors()
         return None
 
     @rx.event
@@ -64,6 +69,7 @@ class LessonEditorState(rx.State):
         if actor is None:
             return error_toast(NotSignedIn())
         lesson_id = self.lesson.id if self.lesson else 0
+        self._clear_field_errors()
         try:
             await call_service(
                 curriculum.update_lesson, actor=actor, lesson_id=lesson_id,
@@ -72,7 +78,7 @@ class LessonEditorState(rx.State):
             )  # fmt: skip
             await self._reload(actor, lesson_id)
         except DomainError as exc:
-            return error_toast(exc)
+            return self._refuse(exc, LESSON_FIELDS)
         self.editor_open = False
         return rx.toast.success("Lesson saved.")
 

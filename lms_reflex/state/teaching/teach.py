@@ -24,6 +24,7 @@ from lms_reflex.services.teaching import course_list as teaching
 from lms_reflex.services.teaching.course_list import TeachingCourse
 from lms_reflex.services.teaching.course_publishing import ChecklistItem
 from lms_reflex.services.validation import parse_id
+from lms_reflex.state.form_errors import FieldErrors
 from lms_reflex.state.session import current_actor
 from lms_reflex.state.util import MAIL_FAILED, error_toast, field, route_param, send_mail_off_loop
 
@@ -40,7 +41,7 @@ def sign_in_first(here: str) -> rx.event.EventSpec:
     return rx.redirect(routes.login_url(here))
 
 
-class TeachState(rx.State):
+class TeachState(FieldErrors, rx.State):
     """The courses the signed-in instructor teaches, with their numbers."""
 
     courses: list[TeachingCourse] = []
@@ -88,6 +89,7 @@ class TeachState(rx.State):
     @rx.event
     async def create_course(self, form: dict):
         """Start a draft with the typed title and open its details step."""
+        self._clear_field_errors()
         self.creating = True
         yield
         try:
@@ -98,7 +100,7 @@ class TeachState(rx.State):
             )
         except Exception as exc:
             self.creating = False
-            yield error_toast(exc)
+            yield self._refuse(exc, ("title",))
             return
         self.creating = False
         yield rx.redirect(routes.course_edit_url(course_id))

@@ -19,6 +19,7 @@ from lms_reflex.services.teaching import course_details, course_media
 from lms_reflex.services.teaching.course_details import EditorCourse
 from lms_reflex.services.validation import parse_number
 from lms_reflex.services.views import CategoryView
+from lms_reflex.state.form_errors import FieldErrors
 from lms_reflex.state.session import current_actor
 from lms_reflex.state.teaching.teach import course_id_in_url, sign_in_first
 from lms_reflex.state.uploads import progress_percent, read_one_upload
@@ -41,7 +42,10 @@ FIELD_LIMIT = course_details.DESCRIPTION_MAX + 1000
 SAVING, SAVED, FAILED = "saving", "saved", "failed"
 
 
-class CourseEditorState(rx.State):
+DETAIL_FIELDS = (*TEXT_FIELDS, *LISTS)
+
+
+class CourseEditorState(FieldErrors, rx.State):
     """One course's details as its owner edits them."""
 
     course_id: int = 0
@@ -61,6 +65,7 @@ class CourseEditorState(rx.State):
     requirements: list[str] = []
     tags: str = ""
     thumbnail_url: str = ""
+    certificate_on_completion: bool = True
     categories: list[CategoryView] = []
     save_status: str = ""
     save_error: str = ""
@@ -79,6 +84,7 @@ class CourseEditorState(rx.State):
             return
         self.loaded, self.refusal, self.save_status, self.course_id = False, "", "", course_id
         self.uploading, self.upload_percent = False, 0
+        self._clear_field_errors()
         yield
         try:
             course = await call_service(
@@ -105,6 +111,7 @@ class CourseEditorState(rx.State):
         self.price = "" if c.price_cents == 0 else f"{c.price_cents / 100:.2f}"
         self.learn, self.requirements = c.what_you_will_learn, c.requirements
         self.tags, self.thumbnail_url = ", ".join(c.tags), c.thumbnail_url
+        self.certificate_on_completion = c.certificate_on_completion
 
     def _category_id(self) -> int | None:
         return parse_number(self.category.strip())
@@ -130,8 +137,9 @@ class CourseEditorState(rx.State):
         except Exception as exc:
             self.save_status = FAILED
             self.save_error = exc.message if isinstance(exc, DomainError) else "Not saved."
-            return error_toast(exc)
+            return self._mark(exc, DETAIL_FIELDS)
         self.save_status, self.save_error = SAVED, ""
+        self._clear_field_errors()
         self.heading = self.title.strip()
         return None
 
@@ -141,6 +149,24 @@ class CourseEditorState(rx.State):
         outcome = await self._save()
         if outcome is not None:
             yield outcome
+
+    @rx.event
+    async def set_certificate_switch(self, value: bool):
+        """Issue certificates on completion, or not (the service checks the course owner)."""
+        try:
+            self.certificate_on_completion = await call_service(
+                course_details.set_certificate_on_completion,
+                actor=await current_actor(self),
+                course_id=self.course_id,
+                enabled=value,
+            )
+        except DomainError as exc:
+            return error_toast(exc)
+        return rx.toast.success(
+            "Certificates are issued on completion."
+            if self.certificate_on_completion
+            else "No certificates will be issued for this course."
+        )
 
     @rx.event
     async def edit_field(self, name: str, value: str):

@@ -1,0 +1,1 @@
+"""Certificates: the public verify page (verify), the admin console's list (admin)."""
