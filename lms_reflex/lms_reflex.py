@@ -36,6 +36,9 @@ from lms_reflex.pages.certificates.verify import certificate_page
 from lms_reflex.pages.errors import not_found_page
 from lms_reflex.pages.learning.dashboard import dashboard_page
 from lms_reflex.pages.learning.player import player_page, resume_page
+from lms_reflex.pages.payments.admin_orders import admin_orders_page
+from lms_reflex.pages.payments.coupons import coupons_page
+from lms_reflex.pages.payments.shop import cart_page, order_page, purchases_page, wishlist_page
 from lms_reflex.pages.teaching.analytics import analytics_page
 from lms_reflex.pages.teaching.curriculum import curriculum_page
 from lms_reflex.pages.teaching.teach import publish_page, teach_page
@@ -55,6 +58,10 @@ from lms_reflex.state.catalog.search import SearchState
 from lms_reflex.state.certificates.verify import CertificateState
 from lms_reflex.state.learning.dashboard import DashboardState
 from lms_reflex.state.learning.player import PlayerState, ResumeState
+from lms_reflex.state.payments.admin_orders import AdminOrdersState
+from lms_reflex.state.payments.cart import CartState
+from lms_reflex.state.payments.coupons import CouponsState
+from lms_reflex.state.payments.orders import OrderState, PurchasesState, WishlistState
 from lms_reflex.state.session import SessionState
 from lms_reflex.state.tab_owner import TabOwnerMiddleware
 from lms_reflex.state.teaching.analytics import AnalyticsState
@@ -141,6 +148,12 @@ page(routes.ADMIN_USERS, admin_users_page, "Users", AdminUsersState.load)
 page(routes.ADMIN_CATEGORIES, admin_categories_page, "Categories", AdminCategoriesState.load)
 page(routes.ADMIN_COURSES, admin_courses_page, "Courses and reviews", AdminCoursesState.load)
 page(routes.ADMIN_AUDIT, admin_audit_page, "Audit trail", AdminAuditState.load)
+page(routes.CART, cart_page, "Your cart", CartState.load)
+page(routes.WISHLIST, wishlist_page, "Wishlist", WishlistState.load)
+page(routes.ORDER, order_page, "Order", OrderState.load)
+page(routes.PURCHASES, purchases_page, "My purchases", PurchasesState.load)
+page(routes.COUPONS, coupons_page, "Coupons", CouponsState.load)
+page(routes.ADMIN_ORDERS, admin_orders_page, "Orders", AdminOrdersState.load)
 page(
     routes.ADMIN_CERTIFICATES,
     admin_certificates_page,

@@ -112,6 +112,21 @@ ADMIN_COURSES = "/admin/courses"
 ADMIN_AUDIT = "/admin/audit"
 
 
+CART = "/cart"
+WISHLIST = "/wishlist"
+# The page a buyer lands on after paying (Stripe's success_url) or to read bank details.
+ORDER = "/orders/[reference]"
+ADMIN_ORDERS = "/admin/orders"
+PURCHASES = "/purchases"
+COUPONS = "/coupons"
+WEBHOOK_STRIPE = "/api/payments/stripe/webhook"
+
+
+def order_url(reference: str) -> str:
+    """Link to one order's status page (its owner only)."""
+    return f"/orders/{quote(reference)}"
+
+
 # Certificates (issue 18). The route argument is `code`: no state var may be named so.
 CERTIFICATE = "/certificates/[code]"
 ADMIN_CERTIFICATES = "/admin/certificates"

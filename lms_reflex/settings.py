@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
+from babel.numbers import list_currencies
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -54,6 +55,17 @@ class Settings(BaseSettings):
     trusted_proxies: str = ""
     # The name people see in the header, page titles, mails and the footer.
     site_name: str = PRODUCT_NAME
+    # Payments (docs/architecture.md, "Payments"): one site currency, ISO 4217.
+    currency: str = "USD"
+    # Stripe Checkout is on when both keys are set; bank transfer is always offered.
+    stripe_secret_key: SecretStr | None = None
+    stripe_webhook_secret: SecretStr | None = None
+    # Tests point the stripe library at a local stand-in (tests/stripe_standin.py).
+    stripe_api_base: str | None = None
+    bank_instructions: str = "Pay by bank transfer; quote the order reference."
+    # Printed on receipts.
+    legal_name: str = PRODUCT_NAME
+    legal_address: str = ""
     # Optional logo (a PNG or SVG file) shown beside the name; served at /api/site/logo.
     site_logo: Path | None = None
 
@@ -84,6 +96,14 @@ class Settings(BaseSettings):
             raise ValueError("must be one line without control characters")
         return value
 
+    @field_validator("currency")
+    @classmethod
+    def _currency_is_iso(cls, value: str) -> str:
+        value = value.strip().upper()
+        if value not in list_currencies():
+            raise ValueError("must be an ISO 4217 currency code such as USD or EUR")
+        return value
+
     @field_validator("site_logo", mode="before")
     @classmethod
     def _site_logo_is_a_picture(cls, value: object) -> Path | None:
@@ -106,6 +126,11 @@ class Settings(BaseSettings):
     def trusted_networks(self) -> tuple[Network, ...]:
         """LMS_TRUSTED_PROXIES parsed (once per value)."""
         return cached_networks(self.trusted_proxies)
+
+    @property
+    def stripe_enabled(self) -> bool:
+        """Stripe Checkout is offered only when both of its secrets are configured."""
+        return bool(self.stripe_secret_key and self.stripe_webhook_secret)
 
     @property
     def is_prod(self) -> bool:
@@ -149,6 +174,7 @@ class Settings(BaseSettings):
         Raises:
             ConfigError: naming the variable to fix.
         """
+        self._check_stripe()
         if not self.is_prod:
             return
         key = self.secret_key.get_secret_value() if self.secret_key else ""
@@ -161,6 +187,13 @@ class Settings(BaseSettings):
             raise ConfigError(
                 "LMS_BASE_URL must be https:// when LMS_ENV=prod (session cookies need Secure)"
             )
+
+    def _check_stripe(self) -> None:
+        """Half a Stripe configuration would take card payments that never get confirmed."""
+        if bool(self.stripe_secret_key) == bool(self.stripe_webhook_secret):
+            return
+        missing = "WEBHOOK_SECRET" if self.stripe_secret_key else "SECRET_KEY"
+        raise ConfigError(f"LMS_STRIPE_{missing} is required when the other Stripe key is set")
 
 
 @functools.cache

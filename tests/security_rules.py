@@ -154,6 +154,8 @@ RULES: dict[str, tuple[str, dict]] = {
     "LessonEditorState.upload_failed": (OWNER, {"message": "<script>x</script>"}),
     # The course's own instructor or an admin; everyone else gets "not found" from the service.
     "AnalyticsState.load": (OWNER, {}),
+    # The course this tab loaded; the revenue service checks the staff rule again.
+    "AnalyticsState.download_revenue": (OWNER, {}),
 }
 
 ADMIN_RANGE = {"form": {"start": "2026-01-01", "end": "2026-01-31"}}
@@ -205,6 +207,38 @@ RULES |= {
     "AdminCoursesState.lift_moderation": (ADMIN, {"course_id": 1}),
     "AdminAuditState.load": (ADMIN, {}),
     "AdminAuditState.go_to_page": (ADMIN, {"page": 2}),
+}
+
+# Paid courses (docs/security.md cases 55, 70-74). The payments services check the caller
+# on every call; a course or coupon id from the browser is checked like any other.
+RULES |= {
+    # The caller's own cart, wishlist and orders; prices are read on the server.
+    "ShopState.add_to_cart": (SELF, {"course_id": 1}),
+    "ShopState.buy_now": (SELF, {"course_id": 1}),
+    "ShopState.toggle_wishlist": (SELF, {"course_id": 1}),
+    "CartState.load": (SELF, {}),
+    "CartState.remove": (SELF, {"course_id": 1}),
+    "CartState.apply_coupon": (SELF, {"form": {"coupon": "' OR 1=1 --"}}),
+    "CartState.checkout": (SELF, {"provider": "free"}),
+    # Someone else's order is "not found"; only the signed webhook or an admin marks paid.
+    "OrderState.load": (SELF, {}),
+    "OrderState.wait_for_payment": (SELF, {}),
+    "PurchasesState.load": (SELF, {}),
+    "WishlistState.load": (SELF, {}),
+    "WishlistState.remove": (SELF, {"course_id": 1}),
+    # Admins: every coupon; instructors: their own courses' coupons only.
+    "CouponsState.load": (OWNER, {}),
+    "CouponsState.create": (
+        OWNER,
+        {"form": {"code": "FORGED", "kind": "percent", "amount": "100", "scope": "all"}},
+    ),
+    "CouponsState.end": (OWNER, {"coupon_id": 1}),
+    "AdminOrdersState.load": (ADMIN, {}),
+    "AdminOrdersState.search": (ADMIN, {"form": {"q": "%", "status": "paid"}}),
+    "AdminOrdersState.go_to_page": (ADMIN, {"page": 2}),
+    "AdminOrdersState.ask": (ADMIN, {"kind": "refund", "order_id": 1, "line_id": 0}),
+    "AdminOrdersState.close_confirm": (PUBLIC, {"open": False}),
+    "AdminOrdersState.confirm": (ADMIN, {}),
 }
 
 # Reflex adds `setvar` to every state. It only calls existing `set_<name>` handlers (auto

@@ -27,6 +27,7 @@ def account_controls() -> rx.Component:
         SessionState.signed_in,
         rx.hstack(
             rx.link("My learning", href=routes.DASHBOARD, weight="medium"),
+            rx.link("Cart", href=routes.CART, weight="medium"),
             # Display only: the teach and admin pages ask the services on every call.
             rx.cond(
                 SessionState.is_admin,
@@ -63,9 +64,15 @@ def account_controls() -> rx.Component:
                     rx.menu.item(rx.link("Dashboard", href=routes.DASHBOARD, width="100%")),
                     rx.menu.item(rx.link("Profile", href=routes.PROFILE, width="100%")),
                     rx.menu.item(rx.link("Settings", href=routes.SETTINGS, width="100%")),
+                    rx.menu.item(rx.link("Wishlist", href=routes.WISHLIST, width="100%")),
+                    rx.menu.item(rx.link("My purchases", href=routes.PURCHASES, width="100%")),
                     rx.cond(
                         SessionState.can_teach,
                         rx.menu.item(rx.link("Teaching", href=routes.TEACH, width="100%")),
+                    ),
+                    rx.cond(
+                        SessionState.can_teach,
+                        rx.menu.item(rx.link("Coupons", href=routes.COUPONS, width="100%")),
                     ),
                 ),
             ),

@@ -16,6 +16,8 @@ SECTIONS = (
     ("users", "Users", routes.ADMIN_USERS),
     ("categories", "Categories", routes.ADMIN_CATEGORIES),
     ("courses", "Courses and reviews", routes.ADMIN_COURSES),
+    ("orders", "Orders", routes.ADMIN_ORDERS),
+    ("coupons", "Coupons", routes.COUPONS),
     ("certificates", "Certificates", routes.ADMIN_CERTIFICATES),
     ("audit", "Audit trail", routes.ADMIN_AUDIT),
 )

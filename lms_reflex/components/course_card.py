@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from lms_reflex.services.views import CourseCard
+from lms_reflex.state.payments.shop import ShopState
 
 
 def rating_line(avg: rx.Var[float], count: rx.Var[int]) -> rx.Component:
@@ -52,8 +53,48 @@ def thumbnail(url: rx.Var[str], title: rx.Var[str]) -> rx.Component:
     )
 
 
+def wishlist_heart(course_id: rx.Var[int], title: rx.Var[str]) -> rx.Component:
+    """Save the course for later (the wishlist page lists them); signs in first if needed."""
+    return rx.icon_button(
+        rx.icon("heart", aria_hidden=True),
+        on_click=ShopState.toggle_wishlist(course_id),
+        variant="ghost",
+        aria_label="Save " + title + " to your wishlist",
+        title="Wishlist",
+    )
+
+
+def buy_buttons(course_id: rx.Var[int], title: rx.Var[str], size: str = "3") -> rx.Component:
+    """Buy now (straight to paying) and Add to cart, for a priced course."""
+    return rx.flex(
+        rx.button("Buy now", on_click=ShopState.buy_now(course_id), size=size,
+                  loading=ShopState.busy, disabled=~rx.State.is_hydrated,
+                  aria_label="Buy " + title + " now"),
+        rx.button("Add to cart", on_click=ShopState.add_to_cart(course_id), size=size,
+                  variant="soft", aria_label="Add " + title + " to the cart"),
+        spacing="2",
+        wrap="wrap",
+        width="100%",
+    )  # fmt: skip
+
+
+def _card_actions(card: rx.Var[CourseCard]) -> rx.Component:
+    """Outside the card's link: a button inside a link is not allowed (axe)."""
+    return rx.hstack(
+        wishlist_heart(card.id, card.title),
+        rx.cond(card.price_label != "Free", buy_buttons(card.id, card.title, size="1")),
+        align="center",
+        spacing="2",
+        padding_top="0.5rem",
+    )
+
+
 def course_card(card: rx.Var[CourseCard]) -> rx.Component:
-    """A linked card for one course in a grid."""
+    """A linked card for one course in a grid, and its wishlist and buy buttons below."""
+    return rx.vstack(_card_link(card), _card_actions(card), spacing="0", width="100%")
+
+
+def _card_link(card: rx.Var[CourseCard]) -> rx.Component:
     return rx.link(
         rx.card(
             rx.vstack(

@@ -18,6 +18,8 @@ class Mail:
     subject: str
     text: str
     html: str
+    # (file name, MIME type "type/subtype", content), e.g. a PDF receipt.
+    attachments: tuple[tuple[str, str, bytes], ...] = ()
 
 
 def site_name() -> str:

@@ -6,6 +6,19 @@ from lms_reflex.models.base import UtcDateTime, utcnow
 from lms_reflex.models.certificate import Certificate
 from lms_reflex.models.course import Category, Course, CourseStatus, Lesson, Level, Section
 from lms_reflex.models.learning import Enrollment, EnrollmentSource, LessonProgress, Review
+from lms_reflex.models.payments import (
+    CartItem,
+    Coupon,
+    CouponKind,
+    CouponRedemption,
+    CouponScope,
+    Order,
+    OrderLine,
+    OrderStatus,
+    ProcessedWebhook,
+    Provider,
+    WishlistItem,
+)
 from lms_reflex.models.user import Profile, Role, User
 
 __all__ = [
@@ -13,8 +26,13 @@ __all__ = [
     "ApiSession",
     "AuditEvent",
     "AuthSession",
+    "CartItem",
     "Category",
     "Certificate",
+    "Coupon",
+    "CouponKind",
+    "CouponRedemption",
+    "CouponScope",
     "Course",
     "CourseStatus",
     "EmailOtp",
@@ -23,12 +41,18 @@ __all__ = [
     "Lesson",
     "LessonProgress",
     "Level",
+    "Order",
+    "OrderLine",
+    "OrderStatus",
     "OtpPurpose",
+    "ProcessedWebhook",
     "Profile",
+    "Provider",
     "Review",
     "Role",
     "Section",
     "User",
     "UtcDateTime",
+    "WishlistItem",
     "utcnow",
 ]

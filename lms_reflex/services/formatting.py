@@ -3,17 +3,42 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
-_SYMBOLS = {"USD": "$", "EUR": "\u20ac", "GBP": "\u00a3"}
+from babel.numbers import format_currency, get_currency_precision
+
+from lms_reflex.settings import get_settings
+
+# Labels are written in English everywhere else, so money is too.
+_LOCALE = "en_US"
 
 
-def price_label(price_cents: int, currency: str) -> str:
-    """'Free' for 0, else the amount with its currency."""
-    if price_cents <= 0:
+def site_currency() -> str:
+    """The one currency every price and order is in (LMS_CURRENCY)."""
+    return get_settings().currency
+
+
+def major_units(amount_minor: int, currency: str | None = None) -> Decimal:
+    """Minor units as an exact decimal amount (1999 cents -> 19.99) for CSV files."""
+    code = currency or site_currency()
+    return Decimal(amount_minor).scaleb(-get_currency_precision(code))
+
+
+def money_label(amount_minor: int, currency: str | None = None) -> str:
+    """An amount in minor units (cents) as people read it, e.g. '$19.99', '¥500', '€5.00'.
+
+    Integer minor units are the only stored form (docs/architecture.md, "Payments"); the
+    number of decimals comes from ISO 4217 through Babel, so JPY has none.
+    """
+    code = currency or site_currency()
+    return format_currency(major_units(amount_minor, code), code, locale=_LOCALE)
+
+
+def price_label(price_minor: int) -> str:
+    """'Free' for 0, else the amount in the site currency."""
+    if price_minor <= 0:
         return "Free"
-    amount = f"{price_cents / 100:,.2f}"
-    symbol = _SYMBOLS.get(currency.upper())
-    return f"{symbol}{amount}" if symbol else f"{amount} {currency.upper()}"
+    return money_label(price_minor)
 
 
 def clock_label(seconds: float) -> str:

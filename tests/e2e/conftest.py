@@ -24,9 +24,13 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 from sqlalchemy import Engine, create_engine, text
 
+from lms_reflex import routes
 from tests.e2e.csp import Violations
 from tests.e2e.smtp_sink import SmtpSink
 from tests.pg import postgres_database_url
+from tests.stripe_standin import SECRET_KEY as STRIPE_SECRET_KEY
+from tests.stripe_standin import WEBHOOK_SECRET as STRIPE_WEBHOOK_SECRET
+from tests.stripe_standin import StripeStandin
 
 ROOT = Path(__file__).resolve().parents[2]
 PORT = int(os.environ.get("LMS_E2E_PORT", "3111"))
@@ -123,8 +127,19 @@ LOGO_SVG = (
 
 
 @pytest.fixture(scope="session")
+def stripe_standin() -> Iterator[StripeStandin]:
+    """The local Stripe stand-in (tests/stripe_standin.py); its Pay button signs the webhook."""
+    standin = StripeStandin(webhook_url=f"{BASE_URL}{routes.WEBHOOK_STRIPE}").start()
+    yield standin
+    standin.stop()
+
+
+@pytest.fixture(scope="session")
 def app_env(
-    tmp_path_factory: pytest.TempPathFactory, smtp: SmtpSink, scaled_env: dict[str, str]
+    tmp_path_factory: pytest.TempPathFactory,
+    smtp: SmtpSink,
+    scaled_env: dict[str, str],
+    stripe_standin: StripeStandin,
 ) -> dict[str, str]:
     data = tmp_path_factory.mktemp("e2e-data")
     (data / "logo.svg").write_text(LOGO_SVG)  # LMS_SITE_LOGO: drawn in the header and footer
@@ -142,6 +157,11 @@ def app_env(
             # As behind the sample nginx; browsers here send no forwarding header, so
             # their address stays the peer's (tests/e2e/test_proxy_address.py sends one).
             "LMS_TRUSTED_PROXIES": "127.0.0.1",
+            # Stripe Checkout against the local stand-in; bank transfer stays on as well.
+            "LMS_STRIPE_SECRET_KEY": STRIPE_SECRET_KEY,
+            "LMS_STRIPE_WEBHOOK_SECRET": STRIPE_WEBHOOK_SECRET,
+            "LMS_STRIPE_API_BASE": stripe_standin.base_url,
+            "LMS_BANK_INSTRUCTIONS": "Transfer to IBAN XX00 TEST 0000 and quote the reference.",
             "LMS_SITE_LOGO": str(data / "logo.svg"),
             **scaled_env,
         }

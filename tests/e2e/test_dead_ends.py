@@ -1,5 +1,5 @@
 """No dead ends: locked lessons say how to unlock them and offer Enroll where they are,
-priced courses say "Available soon" with no dead button, instructors land on /teach."""
+priced courses offer Buy now and Add to cart, instructors land on /teach."""
 
 from __future__ import annotations
 
@@ -65,16 +65,17 @@ def test_enrolling_updates_the_student_count_at_once(page: Page, smtp: SmtpSink)
     expect(page.get_by_text(f"{before + 1} students", exact=True)).to_be_visible()
 
 
-def test_a_priced_course_is_available_soon_without_a_buy_button(
+def test_a_priced_course_offers_buy_now_and_add_to_cart(
     page: Page, smtp: SmtpSink, check_a11y
 ) -> None:
     sign_up(page, smtp, new_email())
     page.goto(PRICED_COURSE)
-    expect(page.get_by_text("Available soon.")).to_be_visible()
     price = page.get_by_text(re.compile(r"^\D?\d[\d,]*\.\d\d"))
-    expect(price.first).to_be_visible()  # the price stays, as information
-    card_buttons = page.get_by_role("main").get_by_role("button")
-    expect(card_buttons.filter(has_text=re.compile("Enroll|Buy|sale"))).to_have_count(0)
+    expect(price.first).to_be_visible()
+    main = page.get_by_role("main")
+    expect(main.get_by_role("button", name=re.compile("^Buy .* now$"))).to_have_count(1)
+    expect(main.get_by_role("button", name=re.compile("^Add .* to the cart$"))).to_have_count(1)
+    expect(main.get_by_role("button", name="Enroll for free")).to_have_count(0)
     check_a11y(page)
 
 

@@ -31,6 +31,12 @@ PROTECTED_TABLES = [
     "lesson",
     "category",
     "email_otp",
+    "order",
+    "order_line",
+    "coupon",
+    "coupon_redemption",
+    "cart_item",
+    "wishlist_item",
     "certificate",
 ]
 

@@ -16,10 +16,11 @@ from sqlalchemy import Engine, func, insert, inspect, text
 from sqlmodel import Session, select
 
 from lms_reflex.db import make_engine, session_scope
-from lms_reflex.models import Enrollment, Role, utcnow
+from lms_reflex.models import CartItem, Coupon, CouponRedemption, Enrollment, Role, utcnow
 from lms_reflex.services.actor import Actor
 from lms_reflex.services.catalog import search
 from lms_reflex.services.learning import enrollment
+from lms_reflex.services.payments import coupons
 from tests.pg import postgres_schema_url
 from tests.unit._helpers import apply_env, forget_caches, lms_env
 from tests.unit.catalog_fixtures import (
@@ -29,6 +30,7 @@ from tests.unit.catalog_fixtures import (
     add_user_at_0001,
 )
 from tests.unit.test_enrollment import race_enrollments
+from tests.unit.test_payments import race_checkouts
 from tests.unit.test_search import (  # noqa: F401  (collected again here, on PostgreSQL)
     make_course,
     slugs,
@@ -129,6 +131,29 @@ def test_twenty_concurrent_clicks_make_one_row_on_postgres(
             select(func.count()).select_from(Enrollment).where(Enrollment.course_id == course_id)
         )
         assert db.exec(query).one() == 1
+
+
+@pytest.mark.parametrize("precheck", ["checked", "blind"])
+def test_coupon_limit_holds_under_twenty_concurrent_checkouts_on_postgres(
+    pg_settings: str, monkeypatch: pytest.MonkeyPatch, precheck: str
+) -> None:
+    """docs/security.md case 70, with PostgreSQL's row locks deciding."""
+    with session_scope() as db:
+        course = add_course(db, add_user(db, "t@example.org", Role.INSTRUCTOR), "paid")
+        course.price_cents = 1999
+        buyers = [add_user(db, f"buyer{i}@example.org") for i in range(20)]
+        db.add_all(CartItem(user_id=b.id, course_id=course.id) for b in buyers)
+        db.add(Coupon(code="SAVE10", kind="percent", amount=10, scope="all", usage_limit=5))
+        actors = [Actor.of(b) for b in buyers]
+    if precheck == "blind":  # every checkout passes the "used up?" read: the UPDATE decides
+        monkeypatch.setattr(coupons, "find_coupon", lambda db, *_a: db.exec(select(Coupon)).one())
+    outcomes = race_checkouts(actors, "SAVE10")
+    assert (
+        sorted(str(o) for o in outcomes if isinstance(o, BaseException)) == [coupons.USED_UP] * 15
+    )
+    with session_scope(readonly=True) as db:
+        assert db.exec(select(Coupon.used_count)).one() == 5
+        assert db.exec(select(func.count()).select_from(CouponRedemption)).one() == 5
 
 
 def test_the_savepoint_fallback_keeps_the_postgres_transaction_usable(session: Session) -> None:

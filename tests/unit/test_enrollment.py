@@ -149,7 +149,7 @@ def test_unknown_course_is_not_found(session: Session, student: User) -> None:
 def test_a_priced_course_is_refused_without_a_payment(
     session: Session, student: User, paid_course: Course
 ) -> None:
-    with pytest.raises(PermissionDenied, match=r"^This course is not on sale online yet\.$"):
+    with pytest.raises(PermissionDenied, match=r"^This course is paid: buy it to enroll\.$"):
         enroll(session, student, paid_course)
     assert enrollments(session, paid_course.id) == []
 
@@ -388,10 +388,10 @@ def test_button_for_visitors_students_and_priced_courses(
     assert (visitor.can_enroll, visitor.label) == (False, "Sign in to enroll")
     ready = status_for(session, student, free_course)
     assert (ready.enrolled, ready.can_enroll, ready.label) == (False, True, "Enroll for free")
-    for who in (None, student):
-        priced = status_for(session, who, paid_course)
-        assert (priced.can_enroll, priced.label) == (False, "Available soon")
-        assert priced.reason == enrollment.SOLD_LATER
+    priced = status_for(session, None, paid_course)
+    assert (priced.can_enroll, priced.can_buy, priced.label) == (False, False, "Sign in to buy")
+    priced = status_for(session, student, paid_course)
+    assert (priced.can_enroll, priced.can_buy, priced.label) == (False, True, "Buy now")
 
 
 def test_button_for_unverified_users_and_the_instructor(

@@ -114,7 +114,9 @@ def test_the_field_walk_would_catch_a_nested_secret() -> None:
 
 
 # Views that may carry another user's address: the admin console only (admins manage users).
-EMAIL_FIELDS_ALLOWED = {"AdminUserRow.email"}
+# OrderView.buyer_email: the admin's order list; a buyer's own order pages carry only their
+# own address (services/payments/orders.py: order_page, my_purchases).
+EMAIL_FIELDS_ALLOWED = {"AdminUserRow.email", "OrderView.buyer_email"}
 
 
 def test_only_admin_views_carry_other_users_email_addresses() -> None:

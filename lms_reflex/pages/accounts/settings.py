@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from lms_reflex import routes
 from lms_reflex.components.confirm import confirm_dialog
 from lms_reflex.components.forms import labeled_input, ready_to_submit
 from lms_reflex.components.shell import app_shell
@@ -144,6 +145,15 @@ def settings_page() -> rx.Component:
             align="start",
         ),
         _devices(),
+        rx.vstack(
+            rx.heading("My purchases", size="5", as_="h2"),
+            rx.text(
+                "Your orders, their receipts and refunds. ",
+                rx.link("See my purchases", href=routes.PURCHASES, underline="always"),
+                ".",
+            ),
+            align="start",
+        ),
         rx.vstack(
             rx.heading("Your data", size="5", as_="h2"),
             rx.button(

@@ -122,6 +122,7 @@ def admin_overview_page() -> rx.Component:
         _series("Sign-ups", "signups", S.signups),
         _series("Enrollments", "enrollments", S.enrollments),
         _series("Course completions", "completions", S.completions),
+        _series("Net revenue", "revenue", S.revenue),
         _series("Certificates issued", "certificates", S.certificates),
         _top_courses(),
         _completion_rates(),

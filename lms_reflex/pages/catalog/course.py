@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from lms_reflex.components.confirm import confirm_dialog
-from lms_reflex.components.course_card import rating_line, thumbnail
+from lms_reflex.components.course_card import buy_buttons, rating_line, thumbnail, wishlist_heart
 from lms_reflex.components.forms import field_error, invalid_props, loading
 from lms_reflex.components.shell import app_shell
 from lms_reflex.components.star_rating import star_rating
@@ -227,15 +227,13 @@ def _enroll_action() -> rx.Component:
             rx.button(S.label, on_click=CourseState.enroll, loading=CourseState.busy,
                       disabled=~rx.State.is_hydrated, size="3", width="100%"),
             rx.cond(
-                ~SessionState.signed_in & (S.label == "Sign in to enroll"),
+                ~SessionState.signed_in
+                & ((S.label == "Sign in to enroll") | (S.label == "Sign in to buy")),
                 rx.button(rx.link(S.label, href="/login?next=/courses/" + C.slug), size="3",
                           width="100%", as_child=True),
                 rx.cond(
-                    S.label == "Available soon",
-                    # No button that cannot be pressed: the price stays above as information.
-                    rx.callout(rx.text(rx.text.strong("Available soon. "), S.reason),
-                               icon="info", color_scheme="gray", high_contrast=True,
-                               width="100%"),
+                    S.can_buy,
+                    buy_buttons(C.id, C.title),
                     rx.vstack(rx.button(S.label, disabled=True, size="3", width="100%"),
                               rx.text(S.reason, size="2", color_scheme="gray"), width="100%"),
                 ),
@@ -302,7 +300,12 @@ def _header() -> rx.Component:
         rx.card(
             rx.vstack(
                 thumbnail(C.thumbnail_url, C.title),
-                rx.text(C.price_label, size="6", weight="bold"),
+                rx.hstack(
+                    rx.text(C.price_label, size="6", weight="bold"),
+                    wishlist_heart(C.id, C.title),
+                    justify="between",
+                    width="100%",
+                ),
                 rx.cond(S, _enroll_action()),
                 width="100%",
             ),

@@ -12,6 +12,7 @@ from lms_reflex.components.admin_charts import (
 )
 from lms_reflex.components.builder_nav import builder_nav
 from lms_reflex.components.shell import app_shell
+from lms_reflex.services.payments.revenue import CourseMoney
 from lms_reflex.state.teaching.analytics import AnalyticsState as S
 
 
@@ -109,6 +110,25 @@ def _students() -> rx.Component:
     )
 
 
+def _revenue() -> rx.Component:
+    """Money from this course, all time: gross, refunds and what stayed."""
+    money = S.revenue.to(CourseMoney)  # type: ignore[union-attr]
+    return rx.cond(
+        S.revenue,
+        rx.vstack(
+            rx.heading("Revenue", size="4", as_="h2"),
+            rx.text(
+                money.sales.to_string(), " sales \u00b7 gross ", money.gross_label,
+                " \u00b7 refunds ", money.refunds_label, " \u00b7 net ",
+                rx.text.strong(money.net_label),
+            ),
+            rx.button(rx.icon("download", aria_hidden=True), "Download revenue per day (CSV)",
+                      on_click=S.download_revenue, variant="soft", size="1"),
+            align="start",
+        ),
+    )  # fmt: skip
+
+
 def analytics_page() -> rx.Component:
     """The numbers of one course; others get 'not found', as the service says."""
     return app_shell(
@@ -122,6 +142,7 @@ def analytics_page() -> rx.Component:
             rx.vstack(
                 builder_nav(S.course_number, S.title, S.slug, current="analytics"),
                 _enrollments(),
+                _revenue(),
                 _funnel(),
                 _lessons(),
                 _ratings(),

@@ -21,6 +21,8 @@ from lms_reflex.models import (
     Enrollment,
     Lesson,
     LessonProgress,
+    Order,
+    OrderLine,
     Profile,
     Review,
     User,
@@ -163,6 +165,26 @@ def _learning_data(session: Session, user_id: int) -> dict[str, list[dict[str, A
     }
 
 
+def _lines_of(session: Session, order_id: int) -> list[OrderLine]:
+    query = select(OrderLine).where(OrderLine.order_id == order_id).order_by(col(OrderLine.id))
+    return list(session.exec(query).all())
+
+
+def _order_data(session: Session, user_id: int) -> list[dict[str, Any]]:
+    """The user's orders with their lines, amounts in minor units of the order's currency."""
+    orders = session.exec(
+        select(Order).where(Order.user_id == user_id).order_by(col(Order.id))
+    ).all()
+    money = ("subtotal_minor", "discount_minor", "total_minor", "refunded_minor")
+    lines = ("course_title", "list_price_minor", "discount_minor", "paid_minor", "refunded_at")
+    return [
+        _plain(o, "reference", "status", "provider", "currency", *money, "coupon_code")
+        | _plain(o, "created_at", "paid_at")
+        | {"lines": [_plain(li, *lines) for li in _lines_of(session, o.id or 0)]}
+        for o in orders
+    ]
+
+
 def export_my_data(*, session: Session, actor_id: int, ip: str = "") -> dict[str, Any]:
     """Everything the platform holds about the signed-in user, as JSON-able data.
 
@@ -171,6 +193,7 @@ def export_my_data(*, session: Session, actor_id: int, ip: str = "") -> dict[str
     """
     user = _active_user(session, actor_id)
     data = {"account": _account_data(session, user), **_learning_data(session, actor_id)}
+    data["orders"] = _order_data(session, actor_id)
     data["api_devices"] = _api_devices_data(session, actor_id)
     record_event(
         session=session, action="data_exported", actor_id=actor_id, subject=user.email, ip=ip

@@ -256,7 +256,7 @@ def _course_row(course: Course, first: str, last: str, category: str | None, n: 
         owner_name=f"{first} {last}".strip(),
         category_name=category or "",
         students=int(n),
-        price_label=fmt.price_label(course.price_cents, course.currency),
+        price_label=fmt.price_label(course.price_cents),
         created_label=fmt.day_label(course.created_at),
         moderated=course.moderated_at is not None,
         moderation_reason=course.moderation_reason,

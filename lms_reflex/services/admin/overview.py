@@ -15,6 +15,8 @@ from sqlmodel import Session
 from lms_reflex.services.actor import Actor
 from lms_reflex.services.admin import platform_stats as ps
 from lms_reflex.services.errors import InvalidInput
+from lms_reflex.services.formatting import major_units, site_currency
+from lms_reflex.services.payments.revenue import revenue_per_day
 
 SeriesFn = Callable[..., list[ps.DayCount]]
 SERIES: dict[str, tuple[str, SeriesFn]] = {
@@ -23,7 +25,7 @@ SERIES: dict[str, tuple[str, SeriesFn]] = {
     "completions": ("course completions", ps.completions_per_day),
     "certificates": ("certificates issued", ps.certificates_per_day),
 }
-TABLES = (*SERIES, "top_courses", "completion_rates")
+TABLES = (*SERIES, "revenue", "top_courses", "completion_rates")
 TOP_ON_SCREEN = 10
 
 
@@ -54,6 +56,11 @@ def overview(*, session: Session, actor: Actor | None, start: date, end: date) -
         key: _points(fn(session=session, actor=actor, start=start, end=end))
         for key, (_, fn) in SERIES.items()
     }
+    money = revenue_per_day(session=session, actor=actor, start=start, end=end)
+    # Chart points only: the y axis wants a number; money stays integer everywhere else.
+    series["revenue"] = [
+        {"day": d.day.isoformat(), "count": float(major_units(d.net_minor))} for d in money
+    ]
     return Overview(
         series=series,
         active_7=ps.active_learners(session=session, actor=actor, days=7),
@@ -82,6 +89,18 @@ def table_csv(*, session: Session, actor: Actor | None, table: str, start: date,
         label, fn = SERIES[table]
         days = fn(session=session, actor=actor, start=start, end=end)
         return ps.to_csv(((d.day.isoformat(), d.count) for d in days), ["day", label])
+    if table == "revenue":
+        money = revenue_per_day(session=session, actor=actor, start=start, end=end)
+        rows = (
+            (
+                d.day.isoformat(),
+                *(major_units(v) for v in (d.gross_minor, d.refunds_minor, d.net_minor)),
+            )
+            for d in money
+        )
+        return ps.to_csv(
+            rows, ["day", *(f"{h} ({site_currency()})" for h in ("gross", "refunds", "net"))]
+        )
     if table == "top_courses":
         top = ps.top_courses(session=session, actor=actor, limit=ps.MAX_TOP)
         return ps.to_csv(((c.title, c.enrollments) for c in top), ["course", "enrollments"])

@@ -13,6 +13,7 @@ import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Date, cast, func
@@ -275,7 +276,13 @@ def completion_rate_by_course(*, session: Session, actor: Actor | None) -> list[
 
 
 def _safe_cell(value: object) -> str:
-    """A cell a spreadsheet shows as text: formula starters get a leading quote."""
+    """A cell a spreadsheet shows as text: formula starters get a leading quote.
+
+    Numbers are never formulas, so a negative amount (a day with more refunds than sales)
+    stays a number.
+    """
+    if isinstance(value, int | Decimal) and not isinstance(value, bool):
+        return str(value)
     text = "" if value is None else str(value)
     return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
 

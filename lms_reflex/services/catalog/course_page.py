@@ -181,7 +181,7 @@ def build_course_detail(session: Session, course: Course) -> CourseDetail:
         level=course.level.capitalize(),
         language=course.language,
         updated_label=fmt.date_label(course.updated_at),
-        price_label=fmt.price_label(course.price_cents, course.currency),
+        price_label=fmt.price_label(course.price_cents),
         is_free=course.price_cents == 0,
         rating_avg=round(course.rating_avg, 1),
         rating_count=course.rating_count,

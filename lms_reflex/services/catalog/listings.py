@@ -128,7 +128,7 @@ def _to_card(row: Any) -> CourseCard:
         level=row.level,
         rating_avg=round(row.rating_avg, 1),
         rating_count=row.rating_count,
-        price_label=fmt.price_label(row.price_cents, row.currency),
+        price_label=fmt.price_label(row.price_cents),
         thumbnail_url=fmt.media_url(row.thumbnail_key),
         student_count=int(row.students),
     )

@@ -1,7 +1,7 @@
 """Enrollment: joining free courses, the course page button, and admin enrollments.
 
-A paid course is never joined by the student alone (docs/security.md case 26): until online
-payment exists, an admin enrolls those students after a bank transfer. Enrolling is
+A paid course is never joined by the student alone (docs/security.md case 26): a paid order
+line (services/payments/fulfilment.py) or an admin enrolls them. Enrolling is
 idempotent and safe under concurrent clicks (docs/security.md case 29): the UNIQUE(user_id,
 course_id) constraint decides, and a lost race is reported as success.
 """
@@ -36,9 +36,9 @@ from lms_reflex.services.catalog.listings import can_see_unpublished
 from lms_reflex.services.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from lms_reflex.services.learning.dashboard import percent
 
-NOT_ON_SALE = "This course is not on sale online yet."
-AVAILABLE_SOON = "Available soon"  # priced courses until checkout exists: a note, no button
-SOLD_LATER = "Online checkout is not open yet; the price is shown for information."
+NOT_ON_SALE = "This course is paid: buy it to enroll."
+BUY_NOW = "Buy now"  # priced courses: bought through services/payments (docs/security.md 55)
+SIGN_IN_TO_BUY = "Sign in to buy"
 NOT_OPEN = "This course is not open for new students."
 OWN_COURSE = "You teach this course, so you cannot enroll in it."
 
@@ -68,7 +68,7 @@ class EnrollmentStatus:
     """What the course page button says and does for this visitor.
 
     `label` is the button text ("Enroll for free", "Go to course", "Sign in to enroll",
-    "Available soon"); `reason` explains a disabled button in a sentence. `opens_all`:
+    "Buy now"); `reason` explains a disabled button in a sentence. `opens_all`:
     every lesson of the syllabus opens for this visitor (enrolled, or teaching it).
     """
 
@@ -79,6 +79,7 @@ class EnrollmentStatus:
     next_lesson_id: int | None
     progress_percent: int
     opens_all: bool = False
+    can_buy: bool = False  # a priced course this visitor may buy (Buy now, Add to cart)
 
 
 def _visible_course(session: Session, actor: Actor | None, course_id: int) -> Course:
@@ -287,6 +288,15 @@ def _closed(label: str, reason: str) -> EnrollmentStatus:
     return EnrollmentStatus(False, False, label, reason, None, 0)
 
 
+def _priced_status(actor: Actor | None) -> EnrollmentStatus:
+    """A paid course is joined by paying for it (or by an admin's enrollment)."""
+    if actor is None:
+        return _closed(SIGN_IN_TO_BUY, "Sign in to buy this course.")
+    if not actor.is_verified:
+        return _closed("Verify your email to buy", "Please verify your email address first.")
+    return EnrollmentStatus(False, False, BUY_NOW, "", None, 0, can_buy=True)
+
+
 def enrollment_status(*, session: Session, actor: Actor | None, course_id: int) -> EnrollmentStatus:
     """The course page button for this visitor (anonymous visitors included).
 
@@ -311,7 +321,7 @@ def enrollment_status(*, session: Session, actor: Actor | None, course_id: int) 
     if course.status != CourseStatus.PUBLISHED:
         return _closed("Not open for enrollment", NOT_OPEN)
     if course.price_cents > 0:
-        return _closed(AVAILABLE_SOON, SOLD_LATER)
+        return _priced_status(actor)
     if actor is None:
         return _closed("Sign in to enroll", "Sign in to enroll in this course.")
     if not actor.is_verified:

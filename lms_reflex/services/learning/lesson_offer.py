@@ -1,7 +1,7 @@
 """What a locked lesson page offers instead of a dead end: the course's enroll button.
 
 A signed-in visitor who opens a lesson of a course they have not joined gets the same
-choice the course page gives them (enroll, or "Available soon" for a priced course).
+choice the course page gives them (enroll, or "Buy now" for a priced course).
 """
 
 from __future__ import annotations

@@ -211,7 +211,7 @@ def get_course_for_editing(
         level=c.level,
         language=c.language,
         price_cents=c.price_cents,
-        currency=c.currency,
+        currency=fmt.site_currency(),  # one site currency (docs/architecture.md, "Payments")
         what_you_will_learn=list(c.what_you_will_learn),
         requirements=list(c.requirements),
         tags=list(c.tags),

@@ -35,6 +35,7 @@ class AdminOverviewState(rx.State):
     signups: list[dict[str, Any]] = []
     enrollments: list[dict[str, Any]] = []
     completions: list[dict[str, Any]] = []
+    revenue: list[dict[str, Any]] = []
     certificates: list[dict[str, Any]] = []
     active_7: int = 0
     active_30: int = 0
@@ -102,6 +103,7 @@ class AdminOverviewState(rx.State):
         self.signups = found.series["signups"]
         self.enrollments = found.series["enrollments"]
         self.completions = found.series["completions"]
+        self.revenue = found.series["revenue"]
         self.certificates = found.series["certificates"]
         self.active_7, self.active_30 = found.active_7, found.active_30
         self.top, self.rates = found.top, found.rates

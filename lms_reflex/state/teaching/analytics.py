@@ -6,6 +6,7 @@ which would shadow the route argument. The service answers NotFound for anyone e
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import reflex as rx
@@ -14,13 +15,14 @@ from lms_reflex import routes
 from lms_reflex.db import call_service
 from lms_reflex.services.errors import DomainError, NotFound
 from lms_reflex.services.learning.dashboard import percent
+from lms_reflex.services.payments.revenue import CourseMoney, course_revenue, course_revenue_csv
 from lms_reflex.services.teaching.course_analytics import (
     LessonStat,
     StudentProgress,
     course_analytics,
 )
 from lms_reflex.services.validation import parse_id
-from lms_reflex.state.session import actor_or_login
+from lms_reflex.state.session import actor_or_login, current_actor
 from lms_reflex.state.util import error_toast, route_param
 
 
@@ -38,6 +40,7 @@ class AnalyticsState(rx.State):
     per_lesson: list[LessonStat] = []
     ratings: list[dict[str, Any]] = []
     students: list[StudentProgress] = []
+    revenue: CourseMoney | None = None
 
     @rx.event
     async def load(self):
@@ -79,7 +82,28 @@ class AnalyticsState(rx.State):
             for i, n in enumerate(found.rating_distribution)
         ]
         self.students = found.students
+        # Money has its own service (services/payments/revenue.py), asked after the numbers.
+        self.revenue = await call_service(
+            course_revenue, readonly=True, actor=actor, course_id=found.course_id
+        )
         return None
+
+    @rx.event
+    async def download_revenue(self):
+        """This course's gross, refunds and net per day for the last year, as CSV."""
+        end = datetime.now(UTC).date()
+        try:
+            text = await call_service(
+                course_revenue_csv,
+                readonly=True,
+                actor=await current_actor(self),
+                course_id=self.course_number,
+                start=end - timedelta(days=365),
+                end=end,
+            )
+        except DomainError as exc:
+            return error_toast(exc)
+        return rx.download(data=text, filename=f"revenue-{self.slug or 'course'}.csv")
 
     def _forget(self) -> None:
         """Nothing of a course the caller may no longer see stays in this tab."""
