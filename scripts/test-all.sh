@@ -1,42 +1,59 @@
 #!/usr/bin/env bash
 # The tests behind `make test` (lint has run): unit, integration and every e2e journey on
 # one worker + SQLite; with LMS_TEST_POSTGRES_URL set (CI), every journey again on
-# PostgreSQL + Redis + 3 workers, alongside the first pass. A browser journey mostly waits
-# (on the browser, the server, the network), so the two passes share the cores well: on a
-# slow 2-core machine one after the other took 16.6 min of CI's 20.
+# PostgreSQL + Redis + 3 workers. The three run side by side: a browser journey mostly
+# waits (on the browser, the server, the network) while the unit tests mostly compute, so
+# they share two cores well. One after the other they took 16.6 min of CI's 20 on a slow
+# 2-core machine; the unit tests beside the browsers save their ~3 min more.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 PY="${BIN:-.venv/bin}/python"
 
-scaled_pid=""
-scaled_log="$(mktemp -t e2e-scaled.XXXXXX)"
-stop_scaled() {
-  if [ -n "$scaled_pid" ] && kill -0 "$scaled_pid" 2>/dev/null; then
-    kill -INT "$scaled_pid"  # pytest runs its teardown (stops the app) on an interrupt
-    wait "$scaled_pid"
-  fi
-  rm -f "$scaled_log"
+pids=()
+logs=()
+names=()
+cleanup() {
+  for pid in "${pids[@]}"; do
+    if kill -0 "$pid" 2>/dev/null; then
+      kill -INT "$pid"  # pytest runs its teardown (stops the app) on an interrupt
+      wait "$pid"
+    fi
+  done
+  rm -f "${logs[@]}"
 }
-trap stop_scaled EXIT
+trap cleanup EXIT
 
+# Start one pass in the background; its report is printed after the foreground pass.
+beside() {
+  local name="$1"
+  shift
+  local log
+  log="$(mktemp -t "test-pass.XXXXXX")"
+  "$@" >"$log" 2>&1 &
+  pids+=($!)
+  logs+=("$log")
+  names+=("$name")
+}
+
+beside "unit and integration tests" "$PY" -m pytest tests/unit tests/integration -q -p no:cacheprovider
 if [ -n "${LMS_TEST_POSTGRES_URL:-}" ]; then
-  echo "e2e on PostgreSQL + Redis + 3 workers (LMS_E2E_MODE=scaled, port 3112) runs alongside;"
-  echo "its report follows the first pass."
-  LMS_E2E_MODE=scaled LMS_E2E_PORT=3112 REFLEX_WEB_WORKDIR=.web-scaled \
-    "$PY" -m pytest tests/e2e -q -p no:cacheprovider >"$scaled_log" 2>&1 &
-  scaled_pid=$!
+  echo "e2e on PostgreSQL + Redis + 3 workers (LMS_E2E_MODE=scaled, port 3112) runs alongside."
+  beside "e2e on PostgreSQL + Redis + 3 workers" env LMS_E2E_MODE=scaled LMS_E2E_PORT=3112 \
+    REFLEX_WEB_WORKDIR=.web-scaled "$PY" -m pytest tests/e2e -q -p no:cacheprovider
 else
   echo "LMS_TEST_POSTGRES_URL is not set: skipped the several-worker e2e pass"
 fi
+echo "Unit and integration tests run alongside; their reports follow this pass."
 
-"$PY" -m pytest tests/unit tests/integration tests/e2e -q
-first=$?
-scaled=0
-if [ -n "$scaled_pid" ]; then
-  wait "$scaled_pid"
-  scaled=$?
-  scaled_pid=""
-  echo "---- e2e on PostgreSQL + Redis + 3 workers (exit $scaled) ----"
-  cat "$scaled_log"
-fi
-[ "$first" -eq 0 ] && [ "$scaled" -eq 0 ]
+echo "---- e2e on one worker + SQLite ----"
+"$PY" -m pytest tests/e2e -q
+status=$?
+for i in "${!pids[@]}"; do
+  wait "${pids[$i]}"
+  code=$?
+  echo "---- ${names[$i]} (exit $code) ----"
+  cat "${logs[$i]}"
+  [ "$code" -eq 0 ] || status=1
+done
+pids=()
+exit "$status"
