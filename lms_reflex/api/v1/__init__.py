@@ -11,7 +11,17 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from lms_reflex.api.upload_limit import ASGIApp
-from lms_reflex.api.v1 import admin, auth, catalog, learning, me, problems, reviews, teach
+from lms_reflex.api.v1 import (
+    admin,
+    auth,
+    catalog,
+    learning,
+    me,
+    problems,
+    records,
+    reviews,
+    teach,
+)
 from lms_reflex.api.v1.body_limit import limit_body
 from lms_reflex.api.v1.docs_page import render_docs
 
@@ -30,7 +40,7 @@ def create_app() -> FastAPI:
         "refresh tokens. Errors are RFC 9457 problem documents.",
     )
     problems.install(app)
-    for module in (auth, me, catalog, learning, reviews, teach, admin):
+    for module in (auth, me, catalog, learning, reviews, records, teach, admin):
         app.include_router(module.router)
 
     @app.get("/docs", include_in_schema=False)

@@ -82,8 +82,17 @@ async def course_progress(slug: Slug, request: Request) -> CourseProgressOut:
     return CourseProgressOut.model_validate(view, from_attributes=True)
 
 
+def _answer(view: progress.ProgressView, background: BackgroundTasks) -> ProgressOut:
+    """The progress; the certificate mail goes after the reply if this write ended the course."""
+    if view.certificate is not None and view.certificate.mail is not None:
+        background.add_task(_send, view.certificate.mail)
+    return ProgressOut.model_validate(view, from_attributes=True)
+
+
 @router.put("/lessons/{lesson_id}/progress", response_model=ProgressOut, responses=_WRITE_ERRORS)
-async def report_progress(lesson_id: RowId, body: ProgressIn, request: Request) -> ProgressOut:
+async def report_progress(
+    lesson_id: RowId, body: ProgressIn, request: Request, background: BackgroundTasks
+) -> ProgressOut:
     """Where the player is, and the seconds watched since the last report."""
     view = await as_user(
         request,
@@ -93,16 +102,18 @@ async def report_progress(lesson_id: RowId, body: ProgressIn, request: Request) 
         watched_delta_s=body.watched_delta_s,
         ended=body.ended,
     )
-    return ProgressOut.model_validate(view, from_attributes=True)
+    return _answer(view, background)
 
 
 @router.post("/lessons/{lesson_id}/completion", response_model=ProgressOut, responses=_WRITE_ERRORS)
-async def complete_lesson(lesson_id: RowId, request: Request) -> ProgressOut:
-    """Mark a lesson complete, as the player's button does."""
+async def complete_lesson(
+    lesson_id: RowId, request: Request, background: BackgroundTasks
+) -> ProgressOut:
+    """Mark a lesson complete, as the player's button does (the last one issues a certificate)."""
     view = await as_user(
         request, counted(progress.set_lesson_completed), lesson_id=lesson_id, completed=True
     )
-    return ProgressOut.model_validate(view, from_attributes=True)
+    return _answer(view, background)
 
 
 @router.delete(

@@ -115,5 +115,6 @@ def verify_certificate(*, session: Session, code: object, ip: str) -> Certificat
     )
     found = _find(session, canonical(code))
     if found is None:
+        session.commit()  # the caller rolls back on errors; the counted look-up must stay
         raise NotFound(CERTIFICATE_NOT_FOUND)
     return _page(*found)

@@ -31,6 +31,9 @@ OPERATIONS = {
     ("get", "/teach/courses/{course_id}/analytics"),
     ("get", "/admin/stats"),
     ("get", "/admin/users"),
+    ("get", "/me/certificates"),
+    ("get", "/certificates/{code}"),
+    ("get", "/me/orders"),
 }
 PUBLIC = {
     ("post", "/auth/token"),
@@ -39,6 +42,7 @@ PUBLIC = {
     ("get", "/courses"),
     ("get", "/courses/{slug}"),
     ("get", "/courses/{slug}/reviews"),
+    ("get", "/certificates/{code}"),
 }
 
 
