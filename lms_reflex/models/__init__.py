@@ -6,6 +6,16 @@ from lms_reflex.models.base import UtcDateTime, utcnow
 from lms_reflex.models.certificate import Certificate
 from lms_reflex.models.course import Category, Course, CourseStatus, Lesson, Level, Section
 from lms_reflex.models.learning import Enrollment, EnrollmentSource, LessonProgress, Review
+from lms_reflex.models.quiz import (
+    LessonKind,
+    QuestionType,
+    QuizAnswer,
+    QuizAttempt,
+    QuizOption,
+    QuizQuestion,
+    QuizSettings,
+    ShowAnswers,
+)
 from lms_reflex.models.user import Profile, Role, User
 
 __all__ = [
@@ -21,13 +31,21 @@ __all__ = [
     "Enrollment",
     "EnrollmentSource",
     "Lesson",
+    "LessonKind",
     "LessonProgress",
     "Level",
     "OtpPurpose",
     "Profile",
+    "QuestionType",
+    "QuizAnswer",
+    "QuizAttempt",
+    "QuizOption",
+    "QuizQuestion",
+    "QuizSettings",
     "Review",
     "Role",
     "Section",
+    "ShowAnswers",
     "User",
     "UtcDateTime",
     "utcnow",
