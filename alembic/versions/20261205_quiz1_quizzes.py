@@ -121,6 +121,7 @@ def _attempts() -> None:
         attempt,
         question,
         sa.Column("value", sa.JSON(), nullable=True),
+        sa.Column("is_correct", sa.Boolean(), nullable=True),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         attempt_fk,
         question_fk,

@@ -139,4 +139,6 @@ class QuizAnswer(SQLModel, table=True):
     attempt_id: int = Field(sa_column=_fk("quiz_attempt.id"))
     question_id: int = Field(sa_column=_fk("quiz_question.id"))
     value: Any = Field(default=None, sa_column=Column(JSON, nullable=True))
+    # Set when the attempt is graded; instructor analytics count it per question.
+    is_correct: bool | None = None
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
