@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from lms_reflex.services.certificates.views import Issued
+
 
 @dataclass(frozen=True)
 class OptionView:
@@ -77,3 +79,15 @@ class QuizView:
         """A new attempt is possible: the quiz is ready and attempts remain."""
         left = self.attempts_allowed == 0 or self.attempts_used < self.attempts_allowed
         return self.ready and self.attempt_id is None and left
+
+
+@dataclass(frozen=True)
+class QuizOutcome:
+    """A quiz call's answer: the view for the browser, and a certificate this call issued.
+
+    The certificate (with its mail, sent after the reply) stays on the server: states keep
+    `view` only.
+    """
+
+    view: QuizView
+    certificate: Issued | None = None

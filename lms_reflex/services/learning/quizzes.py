@@ -31,10 +31,10 @@ from lms_reflex.services.actor import Actor, require_actor
 from lms_reflex.services.errors import InvalidInput, NotFound, PermissionDenied
 from lms_reflex.services.learning import quiz_results
 from lms_reflex.services.learning.lessons import LESSON_NOT_FOUND, open_lesson
-from lms_reflex.services.learning.progress import complete_passed_quiz
+from lms_reflex.services.learning.progress import ProgressView, complete_passed_quiz
 from lms_reflex.services.learning.quiz_content import QuizContent, load_quiz
 from lms_reflex.services.learning.quiz_grading import clean_answer
-from lms_reflex.services.learning.quiz_views import OptionView, QuestionView, QuizView
+from lms_reflex.services.learning.quiz_views import OptionView, QuestionView, QuizOutcome, QuizView
 from lms_reflex.services.validation import valid_id
 
 ATTEMPT_NOT_FOUND = "We could not find that quiz attempt."
@@ -121,9 +121,7 @@ def _question_views(content: QuizContent, attempt_id: int) -> list[QuestionView]
     return views
 
 
-def _view(
-    session: Session, actor: Actor, lesson: Lesson, content: QuizContent, completed: bool = False
-) -> QuizView:
+def _view(session: Session, actor: Actor, lesson: Lesson, content: QuizContent) -> QuizView:
     assert lesson.id is not None
     attempts = _attempts(session, actor.id, lesson.id)
     done = [a for a in attempts if a.submitted_at is not None]
@@ -139,7 +137,6 @@ def _view(
         passed=any(a.passed for a in done),
         time_limit_s=settings.time_limit_s,
         ready=content.ready,
-        course_completed=completed,
     )
     current = next((a for a in attempts if a.submitted_at is None), None)
     if current is not None:
@@ -170,18 +167,22 @@ def _with_open_attempt(
 
 def _refresh(
     session: Session, actor: Actor, lesson: Lesson, course: Course
-) -> tuple[QuizContent, bool]:
+) -> tuple[QuizContent, ProgressView | None]:
     """The quiz, after grading attempts whose time ran out (which may complete the lesson)."""
     assert lesson.id is not None and course.id is not None
     content = load_quiz(session, lesson.id)
     passed_now = _close_expired(session, content, _attempts(session, actor.id, lesson.id))
-    completed = False
-    if passed_now:
-        completed = complete_passed_quiz(session, actor.id, lesson.id, course.id).course_completed
-    return content, completed
+    done = complete_passed_quiz(session, actor.id, lesson.id, course.id) if passed_now else None
+    return content, done
 
 
-def quiz_view(*, session: Session, actor: Actor | None, lesson_id: int) -> QuizView:
+def _outcome(view_of: QuizView, done: ProgressView | None) -> QuizOutcome:
+    if done is None:
+        return QuizOutcome(view_of)
+    return QuizOutcome(replace(view_of, course_completed=done.course_completed), done.certificate)
+
+
+def quiz_view(*, session: Session, actor: Actor | None, lesson_id: int) -> QuizOutcome:
     """The quiz as the student sees it now (an attempt whose time ran out is graded).
 
     Raises:
@@ -191,8 +192,8 @@ def quiz_view(*, session: Session, actor: Actor | None, lesson_id: int) -> QuizV
     """
     actor = require_actor(actor)
     lesson, course = _quiz_lesson(session, actor, lesson_id)
-    content, completed = _refresh(session, actor, lesson, course)
-    return _view(session, actor, lesson, content, completed)
+    content, done = _refresh(session, actor, lesson, course)
+    return _outcome(_view(session, actor, lesson, content), done)
 
 
 def _lock_enrollment(session: Session, user_id: int, course_id: int) -> None:
@@ -204,7 +205,7 @@ def _lock_enrollment(session: Session, user_id: int, course_id: int) -> None:
     ).first()
 
 
-def start_attempt(*, session: Session, actor: Actor | None, lesson_id: int) -> QuizView:
+def start_attempt(*, session: Session, actor: Actor | None, lesson_id: int) -> QuizOutcome:
     """Resume the open attempt, or start one if the quiz is ready and attempts remain.
 
     Raises:
@@ -215,10 +216,10 @@ def start_attempt(*, session: Session, actor: Actor | None, lesson_id: int) -> Q
     lesson, course = _quiz_lesson(session, actor, lesson_id)
     assert lesson.id is not None and course.id is not None
     _lock_enrollment(session, actor.id, course.id)
-    content, completed = _refresh(session, actor, lesson, course)
-    view = _view(session, actor, lesson, content, completed)
+    content, done = _refresh(session, actor, lesson, course)
+    view = _view(session, actor, lesson, content)
     if view.attempt_id is not None:
-        return view
+        return _outcome(view, done)
     if not view.ready:
         raise InvalidInput(NOT_READY)
     if not view.can_start:
@@ -229,7 +230,7 @@ def start_attempt(*, session: Session, actor: Actor | None, lesson_id: int) -> Q
         QuizAttempt(user_id=actor.id, lesson_id=lesson.id, started_at=now, deadline=deadline)
     )
     session.flush()
-    return _view(session, actor, lesson, content, completed)
+    return _outcome(_view(session, actor, lesson, content), done)
 
 
 def _attempt_question(session: Session, attempt: QuizAttempt, question_id: object) -> QuizQuestion:
@@ -286,7 +287,7 @@ def save_answer(
     _upsert_answer(session, attempt.id or 0, question.id or 0, cleaned)
 
 
-def submit_attempt(*, session: Session, actor: Actor | None, attempt_id: int) -> QuizView:
+def submit_attempt(*, session: Session, actor: Actor | None, attempt_id: int) -> QuizOutcome:
     """Grade the actor's attempt; passing completes the lesson (and maybe the course).
 
     Submitting twice returns the same result. Answers saved before the deadline count.
@@ -301,7 +302,7 @@ def submit_attempt(*, session: Session, actor: Actor | None, attempt_id: int) ->
     lesson, course = _quiz_lesson(session, actor, attempt.lesson_id)
     assert lesson.id is not None and course.id is not None
     content = load_quiz(session, lesson.id)
-    completed = False
+    done = None
     if attempt.submitted_at is None and _grade(session, content, attempt):
-        completed = complete_passed_quiz(session, actor.id, lesson.id, course.id).course_completed
-    return _view(session, actor, lesson, content, completed)
+        done = complete_passed_quiz(session, actor.id, lesson.id, course.id)
+    return _outcome(_view(session, actor, lesson, content), done)
