@@ -144,6 +144,12 @@ RULES: dict[str, tuple[str, dict]] = {
     "CurriculumState.confirm_delete": (OWNER, {}),
     "CurriculumState.move_sections": (OWNER, {"section_ids": [2, 1]}),
     "CurriculumState.move_lessons": (OWNER, {"layout": [[1, [2, 1]], [2, []]]}),
+    "QuizState.load": (PUBLIC, {}),
+    "QuizState.start": (ENROLLED, {}),
+    "QuizState.save_answer": (ENROLLED, {"question_id": 1, "value": "1"}),
+    "QuizState.toggle_option": (ENROLLED, {"question_id": 1, "option_id": 1, "checked": True}),
+    "QuizState.submit": (ENROLLED, {}),
+    "QuizState.tick": (PUBLIC, {}),
     "QuizEditorState.load": (OWNER, {}),
     "QuizEditorState.save_settings": (
         OWNER,

@@ -518,3 +518,13 @@ def test_stats_count_pass_rate_average_and_per_question(
     attempts = session.exec(select(QuizAttempt).order_by(col(QuizAttempt.id))).all()
     assert [a.passed for a in attempts] == [False, True]
     assert timedelta(0) <= attempts[1].submitted_at - attempts[1].started_at  # type: ignore[operator]
+
+
+def test_the_player_gets_no_quiz_for_a_video_lesson(
+    session: Session, student: User, quiz: Quiz
+) -> None:
+    video = session.exec(select(Lesson).where(Lesson.kind == "video")).one()
+    me = actor(student)
+    assert quizzes.player_quiz(session=session, actor=me, lesson_id=video.id or 0) is None
+    shown = quizzes.player_quiz(session=session, actor=me, lesson_id=quiz.lesson_id)
+    assert shown is not None and shown.view.question_count == 4 and shown.view.questions == []

@@ -306,3 +306,15 @@ def submit_attempt(*, session: Session, actor: Actor | None, attempt_id: int) ->
     if attempt.submitted_at is None and _grade(session, content, attempt):
         done = complete_passed_quiz(session, actor.id, lesson.id, course.id)
     return _outcome(_view(session, actor, lesson, content), done)
+
+
+def player_quiz(*, session: Session, actor: Actor | None, lesson_id: int) -> QuizOutcome | None:
+    """The player's quiz panel: None for a video lesson, which the player plays instead.
+
+    Raises:
+        NotSignedIn, NotFound, PermissionDenied: as `lessons.open_lesson` and `quiz_view`.
+    """
+    lesson, _course, _enrolled = open_lesson(session, actor, lesson_id)
+    if lesson.kind != LessonKind.QUIZ:
+        return None
+    return quiz_view(session=session, actor=actor, lesson_id=lesson_id)
