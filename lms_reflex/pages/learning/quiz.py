@@ -91,6 +91,7 @@ def _result() -> rx.Component:
                     rx.cond(last.passed, "passed", "not passed yet")),
             icon=rx.cond(last.passed, "check", "info"),
             color_scheme=rx.cond(last.passed, "green", "amber"), role="status",
+            high_contrast=True,
         ),
         rx.foreach(last.questions, _result_line),
         spacing="3", width="100%",
@@ -113,7 +114,7 @@ def _summary() -> rx.Component:
 def _start_button() -> rx.Component:
     started = Z.attempts_used > 0
     return rx.cond(
-        Z.can_start,
+        S.can_start,
         rx.button(rx.cond(started, "Try again", "Start the quiz"), on_click=S.start,
                   disabled=~ready_to_submit(), size="3"),
         rx.cond(~Z.ready, rx.text("This quiz is not ready yet.")),

@@ -31,6 +31,7 @@ class QuizState(rx.State):
     quiz: QuizView | None = None
     quiz_problem: str = ""
     seconds_left: int = 0
+    can_start: bool = False  # QuizView.can_start, which the browser cannot compute
     _lesson_id: int = 0
     _timer_run: int = 0
 
@@ -40,6 +41,7 @@ class QuizState(rx.State):
         if outcome is not None and outcome.certificate is not None:
             send_after_reply(outcome.certificate.mail)  # built by the service, exactly once
         self.seconds_left = (self.quiz.seconds_left or 0) if self.quiz else 0
+        self.can_start = self.quiz.can_start if self.quiz else False
         self._timer_run += 1
 
     def _timer(self):
