@@ -117,6 +117,8 @@ class QuizEditorState(rx.State):
     @rx.event
     async def move_question(self, question_id: int, offset: int):
         """Move a question one place up (-1) or down (+1): the whole order is saved."""
+        if await current_actor(self) is None:
+            return error_toast(NotSignedIn())
         order = [q.id for q in self.quiz.questions] if self.quiz else []
         qid = parse_id(question_id)
         if qid not in order or offset not in (-1, 1):
