@@ -8,11 +8,13 @@ before submission.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel, col, select
 
+from lms_reflex.db import dispose_engines, make_engine
 from lms_reflex.models import (
     Certificate,
     Course,
@@ -28,6 +30,7 @@ from lms_reflex.services.errors import InvalidInput, NotFound, PermissionDenied
 from lms_reflex.services.learning import progress, quizzes
 from lms_reflex.services.learning.quiz_views import QuizView
 from lms_reflex.services.teaching import quiz_builder, quiz_editor, quiz_options
+from tests.pg import postgres_schema_url
 from tests.unit.catalog_fixtures import actor, add_course, add_user
 from tests.unit.conftest import Clock
 
@@ -528,3 +531,41 @@ def test_the_player_gets_no_quiz_for_a_video_lesson(
     assert quizzes.player_quiz(session=session, actor=me, lesson_id=video.id or 0) is None
     shown = quizzes.player_quiz(session=session, actor=me, lesson_id=quiz.lesson_id)
     assert shown is not None and shown.view.question_count == 4 and shown.view.questions == []
+
+
+# ------------------------------------------------------------------ PostgreSQL
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A fresh PostgreSQL schema; read before settings_env clears every LMS_* variable."""
+    with postgres_schema_url() as url:
+        yield url
+
+
+@pytest.fixture
+def pg_session(pg_url: str, settings_env) -> Iterator[Session]:
+    settings_env(database_url=pg_url)
+    engine = make_engine(pg_url)
+    SQLModel.metadata.create_all(engine)
+    with Session(engine, expire_on_commit=False) as db:
+        yield db
+    engine.dispose()
+    dispose_engines()
+
+
+@pytest.mark.postgres
+def test_save_retry_and_pass_on_postgres(pg_session: Session) -> None:
+    """The answer upsert, the row locks and the completion write, on PostgreSQL."""
+    teacher = add_user(pg_session, "t@example.org", Role.INSTRUCTOR)
+    student = add_user(pg_session, "s@example.org")
+    course = add_course(pg_session, teacher, "pg-quiz", lessons=0)
+    pg_session.add(Enrollment(user_id=student.id, course_id=course.id))
+    pg_session.commit()
+    quiz = build_quiz(pg_session, teacher, course)
+    view = start(pg_session, student, quiz)
+    save(pg_session, student, view, quiz.text, "wrong")
+    answer_all(pg_session, student, quiz, view)
+    done = submit(pg_session, student, view)
+    assert done.passed and done.course_completed
+    assert len(pg_session.exec(select(QuizAnswer)).all()) == 4
