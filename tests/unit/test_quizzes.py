@@ -29,7 +29,7 @@ from lms_reflex.models import (
 from lms_reflex.services.errors import InvalidInput, NotFound, PermissionDenied
 from lms_reflex.services.learning import progress, quizzes
 from lms_reflex.services.learning.quiz_views import QuizView
-from lms_reflex.services.teaching import quiz_builder, quiz_editor, quiz_options
+from lms_reflex.services.teaching import course_publishing, quiz_builder, quiz_editor, quiz_options
 from tests.pg import postgres_schema_url
 from tests.unit.catalog_fixtures import actor, add_course, add_user
 from tests.unit.conftest import Clock
@@ -569,3 +569,16 @@ def test_save_retry_and_pass_on_postgres(pg_session: Session) -> None:
     done = submit(pg_session, student, view)
     assert done.passed and done.course_completed
     assert len(pg_session.exec(select(QuizAnswer)).all()) == 4
+
+
+def test_an_unready_quiz_holds_publishing_back(
+    session: Session, teacher: User, course: Course, quiz: Quiz
+) -> None:
+    me = actor(teacher)
+    items = course_publishing.publish_checklist(session=session, actor=me, course_id=course.id)
+    assert items[-1].label == "Every quiz is ready for students" and items[-1].done
+    quiz_builder.add_question(
+        session=session, actor=me, lesson_id=quiz.lesson_id, type="numeric", prompt="?"
+    )
+    items = course_publishing.publish_checklist(session=session, actor=me, course_id=course.id)
+    assert not items[-1].done and "Check-up" in items[-1].hint
