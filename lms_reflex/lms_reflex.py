@@ -41,6 +41,7 @@ from lms_reflex.pages.payments.coupons import coupons_page
 from lms_reflex.pages.payments.shop import cart_page, order_page, purchases_page, wishlist_page
 from lms_reflex.pages.teaching.analytics import analytics_page
 from lms_reflex.pages.teaching.curriculum import curriculum_page
+from lms_reflex.pages.teaching.quiz_editor import quiz_editor_page
 from lms_reflex.pages.teaching.teach import publish_page, teach_page
 from lms_reflex.pages.teaching.teach_details import course_details_page
 from lms_reflex.settings import get_settings
@@ -66,6 +67,7 @@ from lms_reflex.state.session import SessionState
 from lms_reflex.state.tab_owner import TabOwnerMiddleware
 from lms_reflex.state.teaching.analytics import AnalyticsState
 from lms_reflex.state.teaching.curriculum import CurriculumState
+from lms_reflex.state.teaching.quiz_editor import QuizEditorState
 from lms_reflex.state.teaching.teach import PublishState, TeachState
 from lms_reflex.state.teaching.teach_details import CourseEditorState
 
@@ -142,6 +144,7 @@ page(routes.TEACH, teach_page, "Teaching", TeachState.load)
 page(routes.COURSE_EDIT, course_details_page, "Course details", CourseEditorState.load)
 page(routes.COURSE_PUBLISH, publish_page, "Publish course", PublishState.load)
 page(routes.COURSE_CURRICULUM, curriculum_page, "Curriculum", CurriculumState.load)
+page(routes.QUIZ_EDIT, quiz_editor_page, "Quiz", QuizEditorState.load)
 page(routes.COURSE_ANALYTICS, analytics_page, "Course analytics", AnalyticsState.load)
 page(routes.ADMIN, admin_overview_page, "Admin", AdminOverviewState.load)
 page(routes.ADMIN_USERS, admin_users_page, "Users", AdminUsersState.load)

@@ -82,11 +82,17 @@ COURSE_EDIT = "/teach/courses/[id]/edit"
 COURSE_CURRICULUM = "/teach/courses/[id]/curriculum"
 COURSE_PUBLISH = "/teach/courses/[id]/publish"
 COURSE_ANALYTICS = "/teach/courses/[id]/analytics"
+QUIZ_EDIT = "/teach/quizzes/[id]"
 
 
 def course_edit_url(course_id: int) -> str:
     """The builder's details step of a course."""
     return f"/teach/courses/{int(course_id)}/edit"
+
+
+def quiz_edit_url(lesson_id: int) -> str:
+    """The quiz editor of a quiz lesson (issue 21)."""
+    return f"/teach/quizzes/{int(lesson_id)}"
 
 
 def course_curriculum_url(course_id: int) -> str:

@@ -144,6 +144,28 @@ RULES: dict[str, tuple[str, dict]] = {
     "CurriculumState.confirm_delete": (OWNER, {}),
     "CurriculumState.move_sections": (OWNER, {"section_ids": [2, 1]}),
     "CurriculumState.move_lessons": (OWNER, {"layout": [[1, [2, 1]], [2, []]]}),
+    "QuizState.load": (PUBLIC, {}),
+    "QuizState.start": (ENROLLED, {}),
+    "QuizState.save_answer": (ENROLLED, {"question_id": 1, "value": "1"}),
+    "QuizState.toggle_option": (ENROLLED, {"question_id": 1, "option_id": 1, "checked": True}),
+    "QuizState.submit": (ENROLLED, {}),
+    "QuizState.tick": (PUBLIC, {}),
+    "QuizEditorState.load": (OWNER, {}),
+    "QuizEditorState.save_settings": (
+        OWNER,
+        {"form": {"pass_mark_pct": "0", "attempts_allowed": "0", "show_answers": "never"}},
+    ),
+    "QuizEditorState.add_question": (OWNER, {"form": {"type": "single", "prompt": "Forged?"}}),
+    "QuizEditorState.save_question": (OWNER, {"form": {"question_id": "1", "prompt": "Forged"}}),
+    "QuizEditorState.move_question": (OWNER, {"question_id": 1, "offset": 1}),
+    "QuizEditorState.add_option": (OWNER, {"form": {"question_id": "1", "text": "Forged"}}),
+    "QuizEditorState.save_option": (
+        OWNER,
+        {"form": {"option_id": "1", "text": "Forged", "is_correct": "on"}},
+    ),
+    "QuizEditorState.ask_delete": (OWNER, {"kind": "question", "target": 1}),
+    "QuizEditorState.set_delete_open": (PUBLIC, {"value": True}),
+    "QuizEditorState.confirm_delete": (OWNER, {}),
     "LessonEditorState.open_lesson": (OWNER, {"lesson_id": 1}),
     "LessonEditorState.set_editor_open": (PUBLIC, {"value": True}),
     "LessonEditorState.save": (
@@ -270,6 +292,7 @@ TAB_ONLY = {
     "CourseEditorState.add_line",
     "CurriculumState.open_name_dialog",
     "CurriculumState.ask_delete",
+    "QuizEditorState.ask_delete",
     "LessonEditorState.upload_failed",
 }
 

@@ -19,6 +19,16 @@ from lms_reflex.models.payments import (
     Provider,
     WishlistItem,
 )
+from lms_reflex.models.quiz import (
+    LessonKind,
+    QuestionType,
+    QuizAnswer,
+    QuizAttempt,
+    QuizOption,
+    QuizQuestion,
+    QuizSettings,
+    ShowAnswers,
+)
 from lms_reflex.models.user import Profile, Role, User
 
 __all__ = [
@@ -39,6 +49,7 @@ __all__ = [
     "Enrollment",
     "EnrollmentSource",
     "Lesson",
+    "LessonKind",
     "LessonProgress",
     "Level",
     "Order",
@@ -48,9 +59,16 @@ __all__ = [
     "ProcessedWebhook",
     "Profile",
     "Provider",
+    "QuestionType",
+    "QuizAnswer",
+    "QuizAttempt",
+    "QuizOption",
+    "QuizQuestion",
+    "QuizSettings",
     "Review",
     "Role",
     "Section",
+    "ShowAnswers",
     "User",
     "UtcDateTime",
     "WishlistItem",

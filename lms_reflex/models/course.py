@@ -113,7 +113,7 @@ class Section(SQLModel, table=True):
 
 
 class Lesson(SQLModel, table=True):
-    """A video lesson; `position` is dense 0..n-1 within its section."""
+    """A video or quiz lesson; `position` is dense 0..n-1 within its section."""
 
     __tablename__: str = "lesson"
     __table_args__ = (
@@ -135,3 +135,6 @@ class Lesson(SQLModel, table=True):
     duration_s: int = 0
     position: int = 0
     is_preview: bool = False
+    # "video" or "quiz" (issue 21; models/quiz.py). Checked by services: SQLite cannot add
+    # a CHECK constraint to an existing table in place.
+    kind: str = Field(default="video", max_length=8, sa_column_kwargs={"server_default": "video"})

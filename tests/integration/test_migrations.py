@@ -42,6 +42,11 @@ TABLES = {
     "certificate",
     "api_session",
     "api_refresh_token",
+    "quiz_settings",
+    "quiz_question",
+    "quiz_option",
+    "quiz_attempt",
+    "quiz_answer",
 }
 
 

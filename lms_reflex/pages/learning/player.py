@@ -8,8 +8,10 @@ from lms_reflex.components.forms import field_error, invalid_props, loading, rea
 from lms_reflex.components.shell import app_shell
 from lms_reflex.components.star_rating import star_rating
 from lms_reflex.components.video import lesson_video
+from lms_reflex.pages.learning.quiz import quiz_panel
 from lms_reflex.services.learning.lessons import PlayerLesson, PlayerSection
 from lms_reflex.state.learning.player import VIDEO_BOX_ID, PlayerState, ResumeState
+from lms_reflex.state.learning.quiz import QuizState
 
 V = PlayerState.view
 
@@ -113,7 +115,7 @@ def _controls() -> rx.Component:
                 rx.button(rx.link("Previous lesson",
                                   href=_lesson_href(V.prev_lesson_id)),
                           variant="soft", as_child=True)),
-        rx.cond(V.tracks_progress,
+        rx.cond(V.tracks_progress & ~QuizState.is_quiz,
                 rx.button(rx.cond(V.completed, "Mark as not complete", "Mark as complete"),
                           on_click=PlayerState.toggle_complete, variant="outline",
                           disabled=~ready_to_submit())),
@@ -222,14 +224,14 @@ def _review_box() -> rx.Component:
 def _lesson() -> rx.Component:
     return rx.vstack(
         rx.link("\u2190 ", V.course_title, href="/courses/" + V.course_slug, size="2"),
-        rx.box(
+        rx.cond(QuizState.is_quiz, quiz_panel(), rx.box(
             lesson_video(src=V.video_url, poster=V.poster_url, controls=True, preload="metadata",
                          width="100%", aria_label="Lesson video: " + V.lesson_title,
                          on_time_update=PlayerState.report.throttle(5000),
                          on_pause=PlayerState.report, on_seeked=PlayerState.seeked,
                          on_ended=PlayerState.ended),
             id=VIDEO_BOX_ID, width="100%", background="black",
-        ),
+        )),
         _notices(),
         rx.heading(V.lesson_title, size="6", as_="h1"),
         _controls(),

@@ -31,9 +31,15 @@ HELP = (
 def _lesson_facts(lesson: rx.Var[EditorLesson]) -> rx.Component:
     return rx.hstack(
         rx.cond(
-            lesson.has_video,
-            rx.badge("Video \u00b7 ", lesson.duration_s.to_string(), " s", color_scheme="green"),
-            rx.badge("No video yet", color_scheme="gray"),
+            lesson.kind == "quiz",
+            rx.badge("Quiz", color_scheme="amber"),
+            rx.cond(
+                lesson.has_video,
+                rx.badge(
+                    "Video \u00b7 ", lesson.duration_s.to_string(), " s", color_scheme="green"
+                ),
+                rx.badge("No video yet", color_scheme="gray"),
+            ),
         ),
         rx.cond(lesson.is_preview, rx.badge("Free preview", color_scheme="indigo")),
         spacing="2",
@@ -46,8 +52,14 @@ def _lesson(lesson: rx.Var[EditorLesson]) -> rx.Component:
         rx.vstack(rx.text(title, weight="medium"), _lesson_facts(lesson), spacing="1"),
         rx.spacer(),
         rx.hstack(
-            rx.button("Edit", aria_label="Edit lesson " + title, variant="soft", size="2",
-                      on_click=E.open_lesson(lesson.id)),
+            rx.cond(
+                lesson.kind == "quiz",
+                rx.button(rx.link("Edit", href="/teach/quizzes/" + lesson.id.to_string(),
+                                  aria_label="Edit quiz " + title),
+                          as_child=True, variant="soft", size="2"),
+                rx.button("Edit", aria_label="Edit lesson " + title, variant="soft", size="2",
+                          on_click=E.open_lesson(lesson.id)),
+            ),
             rx.button("Delete", aria_label="Delete lesson " + title, variant="soft",
                       color_scheme="red", size="2", on_click=C.ask_delete("lesson", lesson.id)),
             spacing="2",
@@ -98,8 +110,13 @@ def _section(section: rx.Var[EditorSection]) -> rx.Component:
         rx.vstack(
             _section_header(section),
             lessons,
-            rx.button("Add lesson", aria_label="Add lesson to " + section.title, variant="outline",
-                      on_click=C.open_name_dialog("add_lesson", section.id)),
+            rx.hstack(
+                rx.button("Add lesson", aria_label="Add lesson to " + section.title,
+                          variant="outline", on_click=C.open_name_dialog("add_lesson", section.id)),
+                rx.button("Add quiz", aria_label="Add quiz to " + section.title,
+                          variant="outline", on_click=C.open_name_dialog("add_quiz", section.id)),
+                spacing="2", wrap="wrap",
+            ),
             spacing="3", width="100%",
         ),
         width="100%",
@@ -129,8 +146,10 @@ def _board() -> rx.Component:
 
 def _name_dialog() -> rx.Component:
     heading = rx.match(C.name_mode, ("rename_section", "Rename section"),
-                       ("add_lesson", "New lesson"), "New section")  # fmt: skip
-    label = rx.match(C.name_mode, ("add_lesson", "Lesson title"), "Section title")
+                       ("add_lesson", "New lesson"), ("add_quiz", "New quiz"),
+                       "New section")  # fmt: skip
+    label = rx.match(C.name_mode, ("add_lesson", "Lesson title"), ("add_quiz", "Quiz title"),
+                     "Section title")  # fmt: skip
     return rx.dialog.root(
         rx.dialog.content(
             rx.dialog.title(heading),

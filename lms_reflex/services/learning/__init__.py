@@ -7,5 +7,6 @@ Modules other layers may use:
 - `lessons`
 - `player_page` (the player's page view)
 - `progress`
+- `quizzes` (taking quizzes) and `quiz_views` (what the student's browser gets)
 - `reviews`
 """

@@ -29,6 +29,7 @@ from lms_reflex.models import (
     CourseStatus,
     Enrollment,
     Lesson,
+    LessonKind,
     LessonProgress,
     utcnow,
 )
@@ -50,6 +51,7 @@ from lms_reflex.services.validation import valid_id
 MAX_WATCHED_DELTA_S = 30.0  # one progress event can claim at most this much watching
 POSITION_SLACK_S = 2.0  # players report a little past the probed duration
 COMPLETE_SHARE = 0.9  # watched this share of a lesson -> complete
+QUIZ_COMPLETES_BY_PASSING = "A quiz is completed by passing it."
 
 _progress = LessonProgress.__table__.c  # type: ignore[attr-defined]
 
@@ -91,6 +93,7 @@ class _LessonFacts:
 _FACTS = lesson_facts_query(
     Lesson.duration_s,
     Lesson.is_preview,
+    Lesson.kind,
     Course.id,
     Course.status,
     Course.instructor_id,
@@ -110,7 +113,9 @@ def _lesson_facts(session: Session, actor: Actor, lesson_id: object) -> _LessonF
         row = session.connection().execute(_FACTS, params).first()
     if row is None:
         raise NotFound(LESSON_NOT_FOUND)
-    duration, preview, course_id, status, instructor_id, enrollment_id = tuple(row)
+    duration, preview, kind, course_id, status, instructor_id, enrollment_id = tuple(row)
+    if kind == LessonKind.QUIZ:
+        raise InvalidInput(QUIZ_COMPLETES_BY_PASSING)
     enrolled = lesson_access(
         actor,
         enrolled=enrollment_id is not None,
@@ -342,12 +347,26 @@ def set_lesson_completed(
     if not isinstance(completed, bool):
         raise InvalidInput("Please choose complete or not complete.")
     lesson, course, enrolled = open_lesson(session, actor, lesson_id)
+    if lesson.kind == LessonKind.QUIZ:
+        raise InvalidInput(QUIZ_COMPLETES_BY_PASSING)
     if not enrolled:
         return ProgressView(0.0, 0.0, False, None, False)
     assert course.id is not None and lesson.id is not None
     mark = _mark_complete if completed else _mark_incomplete
     stored = mark(session, actor.id, lesson.id)
     return _progress_view(session, actor.id, course.id, stored)
+
+
+def complete_passed_quiz(
+    session: Session, user_id: int, lesson_id: int, course_id: int
+) -> ProgressView:
+    """A passed quiz completes its lesson the way "mark as complete" does (issue 21).
+
+    Callers (services/learning/quizzes.py) have checked enrollment and graded the attempt;
+    course completion and the certificate follow from the same `_progress_view`.
+    """
+    stored = _mark_complete(session, user_id, lesson_id)
+    return _progress_view(session, user_id, course_id, stored)
 
 
 def course_progress(*, session: Session, actor: Actor | None, course_id: int) -> CourseProgress:

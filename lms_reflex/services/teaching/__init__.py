@@ -9,4 +9,5 @@ Modules other layers may use:
 - `course_moderation`
 - `course_publishing`
 - `curriculum`
+- `quiz_builder`, `quiz_options` and `quiz_editor` (quizzes, their answers, analytics)
 """

@@ -45,6 +45,7 @@ class EditorLesson:
     has_video: bool
     video_url: str
     poster_url: str
+    kind: str = "video"  # or "quiz" (issue 21): edited on its own page
 
 
 @dataclass(frozen=True)
@@ -167,6 +168,7 @@ def _editor_lesson(lesson: Lesson) -> EditorLesson:
         has_video=lesson.video_key is not None,
         video_url=fmt.media_url(lesson.video_key),
         poster_url=fmt.media_url(lesson.poster_key),
+        kind=lesson.kind,
     )
 
 

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from lms_reflex.models import Course, CourseStatus, Lesson, Section, utcnow
+from lms_reflex.models import Course, CourseStatus, Lesson, LessonKind, Section, utcnow
 from lms_reflex.services.actor import Actor
 from lms_reflex.services.errors import InvalidInput, PermissionDenied
+from lms_reflex.services.learning.quiz_content import load_quiz
 from lms_reflex.services.teaching.builder import TITLE_MAX, TITLE_MIN, owned_course, touch
 from lms_reflex.services.teaching.course_moderation import held_message
 
@@ -39,6 +40,20 @@ def _has_playable_lesson(session: Session, course_id: int) -> bool:
     return session.exec(query.limit(1)).first() is not None
 
 
+def _quiz_item(session: Session, course_id: int) -> list[ChecklistItem]:
+    """Only for courses with quizzes (issue 21): an unfinished quiz could never be passed."""
+    quizzes = session.exec(
+        select(Lesson)
+        .join(Section, col(Section.id) == col(Lesson.section_id))
+        .where(Section.course_id == course_id, Lesson.kind == LessonKind.QUIZ)
+    ).all()
+    if not quizzes:
+        return []
+    unready = [q.title for q in quizzes if not load_quiz(session, q.id or 0).ready]
+    hint = "Finish the questions of: " + ", ".join(unready) + " (in Curriculum, Edit)."
+    return [ChecklistItem("Every quiz is ready for students", not unready, hint)]
+
+
 def _checklist(session: Session, course: Course) -> list[ChecklistItem]:
     assert course.id is not None
     return [
@@ -61,6 +76,7 @@ def _checklist(session: Session, course: Course) -> list[ChecklistItem]:
             _has_playable_lesson(session, course.id),
             "Add a section and a lesson, and upload its video, in Curriculum.",
         ),
+        *_quiz_item(session, course.id),
     ]
 
 

@@ -16,18 +16,19 @@ from lms_reflex import routes
 from lms_reflex.db import call_service
 from lms_reflex.services.actor import Actor
 from lms_reflex.services.errors import Conflict, DomainError, NotSignedIn
-from lms_reflex.services.teaching import course_details, curriculum
+from lms_reflex.services.teaching import course_details, curriculum, quiz_builder
 from lms_reflex.services.teaching.course_details import EditorLesson, EditorSection
 from lms_reflex.services.validation import parse_id
 from lms_reflex.state.form_errors import FieldErrors
 from lms_reflex.state.session import current_actor
 from lms_reflex.state.util import error_toast, field, route_param
 
-NAME_MODES = ("add_section", "rename_section", "add_lesson")
+NAME_MODES = ("add_section", "rename_section", "add_lesson", "add_quiz")
 DONE = {
     "add_section": "Section added.",
     "rename_section": "Section renamed.",
     "add_lesson": "Lesson added.",
+    "add_quiz": "Quiz added. Open it to write its questions.",
 }
 
 
@@ -152,6 +153,11 @@ class CurriculumState(FieldErrors, rx.State):
                 await call_service(
                     curriculum.rename_section, actor=actor, section_id=self.name_target, title=title
                 )
+            elif self.name_mode == "add_quiz":
+                await call_service(
+                    quiz_builder.add_quiz_lesson, actor=actor, section_id=self.name_target,
+                    title=title,
+                )  # fmt: skip
             elif self.name_mode == "add_lesson":
                 await call_service(
                     curriculum.add_lesson, actor=actor, section_id=self.name_target, title=title
