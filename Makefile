@@ -75,8 +75,8 @@ e2e-scaled: dev-deps js chromium
 	LMS_E2E_MODE=scaled REFLEX_WEB_WORKDIR=.web-scaled $(BIN)/python -m pytest tests/e2e -q
 
 # `make test` runs every browser journey on one worker + SQLite and, with LMS_TEST_POSTGRES_URL
-# set (CI), every journey again on PostgreSQL + Redis + 3 workers, alongside the first pass
-# (scripts/test-all.sh; `make e2e-scaled` runs that pass alone).
+# set (CI), the journeys the server's mode could change again on PostgreSQL + Redis + 3
+# workers, alongside the first pass (scripts/test-all.sh; `make e2e-scaled` runs them all).
 test: dev-deps js chromium lint
 	BIN=$(BIN) bash scripts/test-all.sh
 
