@@ -10,6 +10,7 @@ from lms_reflex import routes
 from lms_reflex.api import build_api
 from lms_reflex.api.security_headers import add_security_headers
 from lms_reflex.api.share_meta import add_share_meta
+from lms_reflex.api.static_cache import cache_hashed_assets
 from lms_reflex.api.temp_cleanup import sweep_temp_uploads
 from lms_reflex.api.upload_limit import limit_upload_size
 from lms_reflex.api.worker_header import tag_worker
@@ -83,6 +84,7 @@ app = rx.App(
         build_api(),
         limit_upload_size,
         add_share_meta,  # course pages' Open Graph tags, written before the headers are added
+        cache_hashed_assets,  # the build's /assets/ files are content-hashed: kept a year
         add_security_headers,
         tag_worker,
     ],
