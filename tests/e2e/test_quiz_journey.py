@@ -163,5 +163,7 @@ def test_a_student_fails_retries_and_passes_and_only_then_completes(
     expect(page.get_by_text("Your score: 100 % \u2014 passed")).to_be_visible()
     expect(page.get_by_text(f"Correct answer: {SECRET_ANSWER}")).to_be_visible()
     expect(page.get_by_text(re.compile("best score 100 %"))).to_be_visible()
+    syllabus = page.get_by_role("navigation", name="Course content")
+    expect(syllabus.get_by_text("Quiz \u00b7 2 attempts \u00b7 best 100 %")).to_be_visible()
     rows = db_rows(app_env, f"SELECT id FROM certificate WHERE user_id = ({uid})", e=email)
     assert len(rows) == 1

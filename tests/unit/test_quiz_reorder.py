@@ -2,7 +2,8 @@
 
 A drop sends the whole new order; the service keeps it only when it names exactly this
 quiz's questions and the caller is the course's staff. Anything else changes nothing
-(docs/security.md case 23).
+(docs/security.md case 23). Also: the player's syllabus shows a student's own attempts and
+best score on each quiz line.
 """
 
 from __future__ import annotations
@@ -22,10 +23,11 @@ from lms_reflex.services.errors import (
     NotSignedIn,
     PermissionDenied,
 )
+from lms_reflex.services.learning.player_page import player_view
 from lms_reflex.services.teaching import quiz_builder, quiz_editor
 from tests.pg import postgres_schema_url
 from tests.unit.catalog_fixtures import actor, add_course, add_user
-from tests.unit.test_quizzes import Quiz, build_quiz
+from tests.unit.test_quizzes import Quiz, answer_all, build_quiz, start, submit
 
 
 @pytest.fixture
@@ -148,3 +150,25 @@ def test_only_the_course_staff_may_reorder(db: Session, teacher: User, quiz: Qui
     reorder(db, actor(admin), quiz, new)
     view = quiz_editor.quiz_editor(session=db, actor=actor(admin), lesson_id=quiz.lesson_id)
     assert [q.id for q in view.questions] == new
+
+
+def quiz_line(db: Session, who: User, course: Course, quiz: Quiz) -> str:
+    page = player_view(
+        session=db, actor=actor(who), course_slug=course.slug, lesson_id=quiz.lesson_id
+    )
+    lines = [le for s in page.view.syllabus for le in s.lessons if le.id == quiz.lesson_id]
+    return lines[0].duration_label
+
+
+def test_the_syllabus_counts_my_submitted_attempts_and_my_best_score(
+    db: Session, teacher: User, course: Course, quiz: Quiz
+) -> None:
+    ada = db.exec(select(User).where(User.email == "ada@example.org")).one()
+    assert quiz_line(db, ada, course, quiz) == "Quiz"
+    view = start(db, ada, quiz)
+    assert quiz_line(db, ada, course, quiz) == "Quiz"  # an open attempt is not counted
+    answer_all(db, ada, quiz, view, number=99)
+    submit(db, ada, view)  # 75 %
+    submit(db, ada, start(db, ada, quiz))  # 0 %
+    assert quiz_line(db, ada, course, quiz) == "Quiz \u00b7 2 attempts \u00b7 best 75 %"
+    assert quiz_line(db, teacher, course, quiz) == "Quiz"  # staff see no one's scores
