@@ -158,6 +158,7 @@ RULES: dict[str, tuple[str, dict]] = {
     "QuizEditorState.add_question": (OWNER, {"form": {"type": "single", "prompt": "Forged?"}}),
     "QuizEditorState.save_question": (OWNER, {"form": {"question_id": "1", "prompt": "Forged"}}),
     "QuizEditorState.move_question": (OWNER, {"question_id": 1, "offset": 1}),
+    "QuizEditorState.move_questions": (OWNER, {"question_ids": [2, 1]}),
     "QuizEditorState.add_option": (OWNER, {"form": {"question_id": "1", "text": "Forged"}}),
     "QuizEditorState.save_option": (
         OWNER,

@@ -1,4 +1,5 @@
-// Drag and drop for the curriculum: sections, and lessons inside and between sections.
+// Drag and drop for the curriculum (sections, and lessons inside and between sections) and
+// for plain lists such as a quiz's questions.
 // Rendering stays in Reflex; this file only moves things and reports the new layout.
 // Nothing is kept locally: after a drop the page shows what the server says.
 import React from "react";
@@ -96,12 +97,16 @@ function movedLessons(layout, active, over) {
   return lay.map((s) => [s.id, s.lessons]);
 }
 
-function movedSections(layout, active, over) {
-  const ids = plainLayout(layout).map((s) => s.id);
+// One list's ids after `active` is dropped on `over` (null when nothing moved).
+function movedIds(ids, active, over) {
   const a = ids.indexOf(active.data.current.ref);
   const b = ids.indexOf(over.data.current.ref);
   if (a < 0 || b < 0 || a === b) return null;
   return arrayMove(ids, a, b);
+}
+
+function movedSections(layout, active, over) {
+  return movedIds(plainLayout(layout).map((s) => s.id), active, over);
 }
 
 const ANNOUNCE = {
@@ -132,6 +137,29 @@ export function CurriculumDnd({ layout, onMoveSections, onMoveLessons, children 
     <DndContext
       sensors={sensors}
       collisionDetection={collide}
+      onDragEnd={onDragEnd}
+      accessibility={{ announcements: ANNOUNCE }}
+    >
+      {children}
+    </DndContext>
+  );
+}
+
+// One plain list (a quiz's questions): pointer and keyboard, and the new order of ids on a drop.
+export function SortableDnd({ items, onMove, children }) {
+  const sensors = useSensors(
+    useSensor(PointerSensor, { activationConstraint: { distance: 4 } }),
+    useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates })
+  );
+  const onDragEnd = ({ active, over }) => {
+    if (!over || active.id === over.id) return;
+    const ids = movedIds((items || []).map((item) => item.id), active, over);
+    if (ids && onMove) onMove(ids);
+  };
+  return (
+    <DndContext
+      sensors={sensors}
+      collisionDetection={closestCenter}
       onDragEnd={onDragEnd}
       accessibility={{ announcements: ANNOUNCE }}
     >

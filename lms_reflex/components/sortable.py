@@ -1,7 +1,7 @@
-"""Drag-and-drop pieces for the curriculum, wrapping @dnd-kit through a small local JSX file.
+"""Drag-and-drop pieces (the curriculum, a quiz's questions), wrapping @dnd-kit through JSX.
 
 dnd-kit's hooks (useSortable, useDroppable, useSensors) only run inside React components,
-so sortable.jsx holds four tiny components and these classes make them Reflex components.
+so sortable.jsx holds five tiny components and these classes make them Reflex components.
 The npm packages are declared here (lib_dependencies), so Reflex adds them to the frontend's
 package.json and a clean clone installs them with the first build.
 """
@@ -38,6 +38,14 @@ class CurriculumDnd(_DndPart):
     on_move_lessons: rx.EventHandler[_layout_event]
 
 
+class SortableDnd(_DndPart):
+    """The drag-and-drop area of one plain list: a drop reports all its ids in the new order."""
+
+    tag = "SortableDnd"
+    items: rx.Var[list[Any]]
+    on_move: rx.EventHandler[_ids_event]
+
+
 class SortableList(_DndPart):
     """The items of one list (the sections, or one section's lessons), in order."""
 
@@ -66,6 +74,7 @@ class SectionDrop(_DndPart):
 
 
 curriculum_dnd = CurriculumDnd.create
+sortable_dnd = SortableDnd.create
 sortable_list = SortableList.create
 sortable_item = SortableItem.create
 section_drop = SectionDrop.create

@@ -1,4 +1,4 @@
-"""Issue 21 in Chromium: an instructor builds a quiz; a student fails it, retries, passes.
+"""Issue 21 in Chromium: an instructor builds and reorders a quiz; a student fails, retries, passes.
 
 The course (one quiz lesson) completes, and its certificate is issued, only after the pass;
 before submission no answer key crosses the websocket (docs/security.md case 56).
@@ -18,7 +18,7 @@ from tests.e2e.conftest import db_rows
 from tests.e2e.personas import create_user
 from tests.e2e.smtp_sink import SmtpSink
 from tests.e2e.test_builder_details_journey import open_new_course
-from tests.e2e.test_curriculum_journey import name_something
+from tests.e2e.test_curriculum_journey import drag, move_with_key, name_something
 from tests.e2e.test_no_secrets_on_the_wire import FrameLog
 
 pytestmark = pytest.mark.e2e
@@ -39,6 +39,41 @@ def add_answer(page: Page, answer: str, correct: bool) -> None:
         page.get_by_role("checkbox", name="Correct").last.click()
     page.get_by_role("button", name="Add answer to question 1").click()
     expect(page.get_by_label("Answer", exact=True).last).to_have_value(answer)
+
+
+PROMPTS = "[id^='q-'][id$='-prompt']"
+
+
+def expect_prompts(page: Page, prompts: list[str]) -> None:
+    """The questions, top to bottom, are exactly `prompts` (read from their prompt fields)."""
+    page.wait_for_function(
+        "([sel, wanted]) => JSON.stringify([...document.querySelectorAll(sel)]"
+        ".map((i) => i.value)) === JSON.stringify(wanted)",
+        arg=[PROMPTS, prompts],
+    )
+
+
+def reorder_questions(page: Page, prompts: list[str]) -> None:
+    """The last question dragged to the top stays there after a reload; the keyboard puts
+    it back (Space, arrows, Space on its handle)."""
+    first = page.locator("[data-sortable-kind=question]").first
+    drag(
+        page,
+        page.get_by_role("button", name=f"Move question {len(prompts)}", exact=True),
+        first,
+        0.05,
+    )
+    expect_prompts(page, [prompts[-1], *prompts[:-1]])
+    page.reload()
+    expect_prompts(page, [prompts[-1], *prompts[:-1]])
+    handle = page.get_by_role("button", name="Move question 1", exact=True)
+    handle.focus()
+    page.keyboard.press("Space")
+    expect(handle).to_have_attribute("aria-pressed", "true")  # lifted
+    for number in range(2, len(prompts) + 1):
+        move_with_key(page, "ArrowDown", f"is over question {number}")
+    page.keyboard.press("Space")
+    expect_prompts(page, prompts)
 
 
 def build_quiz(page: Page, app_env: dict[str, str], check_a11y) -> str:
@@ -66,6 +101,7 @@ def build_quiz(page: Page, app_env: dict[str, str], check_a11y) -> str:
     page.get_by_role("button", name="Save question 3").click()
     expect(page.get_by_text("Students can take this quiz.")).to_be_visible()
     check_a11y(page)
+    reorder_questions(page, ["2 + 2?", "Capital island of the spice trade?", "6 x 7?"])
 
     # Publishing needs a finished course page (issue 5); here the test publishes directly.
     engine = create_engine(app_env["LMS_DATABASE_URL"])
@@ -127,5 +163,7 @@ def test_a_student_fails_retries_and_passes_and_only_then_completes(
     expect(page.get_by_text("Your score: 100 % \u2014 passed")).to_be_visible()
     expect(page.get_by_text(f"Correct answer: {SECRET_ANSWER}")).to_be_visible()
     expect(page.get_by_text(re.compile("best score 100 %"))).to_be_visible()
+    syllabus = page.get_by_role("navigation", name="Course content")
+    expect(syllabus.get_by_text("Quiz \u00b7 2 attempts \u00b7 best 100 %")).to_be_visible()
     rows = db_rows(app_env, f"SELECT id FROM certificate WHERE user_id = ({uid})", e=email)
     assert len(rows) == 1

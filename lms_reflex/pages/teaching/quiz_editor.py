@@ -1,8 +1,9 @@
 """/teach/quizzes/<lesson id>: a quiz's rules, questions, answers and analytics (issue 21).
 
 Every input has a label tied to a unique id (question and answer ids are part of it);
-refusals show under the form they are about. Questions move with Up and Down buttons,
-which the keyboard operates like any button.
+refusals show under the form they are about. Questions move by drag and drop with the
+curriculum's sortable component (its handle also works with the keyboard: Space, arrows,
+Space), and with Up and Down buttons, a way that needs no dragging at all.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import reflex as rx
 from lms_reflex.components.confirm import confirm_dialog
 from lms_reflex.components.forms import loading
 from lms_reflex.components.shell import app_shell
+from lms_reflex.components.sortable import sortable_dnd, sortable_item, sortable_list
 from lms_reflex.services.teaching.quiz_editor import EditorOption, EditorQuestion, QuestionStat
 from lms_reflex.state.teaching.quiz_editor import QuizEditorState
 
@@ -24,6 +26,10 @@ TYPES = [
     ("short_text", "Short text"),
     ("numeric", "Number"),
 ]
+HELP = (
+    "Drag a question by its handle to move it, or use its Up and Down buttons. With the "
+    "keyboard on a handle: Space to pick it up, the arrow keys to move it, Space to drop it."
+)
 SHOW = [
     ("after_pass", "After the student passes"),
     ("after_each", "After every attempt"),
@@ -185,6 +191,31 @@ def _question_form(question: rx.Var[EditorQuestion]) -> rx.Component:
 
 def _question(question: rx.Var[EditorQuestion]) -> rx.Component:
     number = question.number.to_string()
+    return sortable_item(
+        _question_card(question),
+        kind="question",
+        item_id=question.id,
+        label="question " + number,
+        handle_label="Move question " + number,
+        key="question-" + question.id.to_string(),
+    )
+
+
+def _questions() -> rx.Component:
+    questions = Q.quiz.questions
+    return sortable_dnd(
+        sortable_list(
+            rx.vstack(rx.foreach(questions, _question), spacing="4", width="100%"),
+            kind="question",
+            items=questions,
+        ),
+        items=questions,
+        on_move=Q.move_questions,
+    )
+
+
+def _question_card(question: rx.Var[EditorQuestion]) -> rx.Component:
+    number = question.number.to_string()
     choice = (question.type == "single") | (question.type == "multiple")
     return rx.card(
         rx.vstack(
@@ -268,8 +299,9 @@ def _editor() -> rx.Component:
                 rx.text("Students cannot start this quiz until every question is complete.",
                         color_scheme="amber")),
         _settings(),
+        rx.cond(quiz.questions.length() > 1, rx.text(HELP, size="2", color_scheme="gray")),
         _error("order"),
-        rx.foreach(quiz.questions, _question),
+        _questions(),
         _new_question(),
         rx.cond(Q.stats, _analytics()),
         confirm_dialog(

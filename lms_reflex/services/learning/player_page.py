@@ -15,6 +15,7 @@ from lms_reflex.services.certificates.mine import valid_certificates
 from lms_reflex.services.certificates.status import page_url
 from lms_reflex.services.learning import lessons, reviews
 from lms_reflex.services.learning.lessons import PlayerView
+from lms_reflex.services.learning.quiz_scores import with_quiz_labels
 from lms_reflex.services.learning.reviews import MyReview
 
 
@@ -38,6 +39,8 @@ def player_view(
     view = lessons.get_lesson_for_player(
         session=session, actor=actor, course_slug=course_slug, lesson_id=lesson_id
     )
+    student_id = actor.id if actor is not None and view.tracks_progress else None
+    view = with_quiz_labels(session, view, student_id)  # attempts and best score of each quiz
     if not view.tracks_progress:
         return PlayerPage(view, None)
     mine = reviews.find_my_review(session=session, actor=actor, course_id=view.course_id)

@@ -33,6 +33,7 @@ from lms_reflex.services.validation import valid_id
 
 QUESTION_NOT_FOUND = "We could not find that question."
 OPTION_NOT_FOUND = "We could not find that answer."
+QUIZ_CHANGED = "The quiz changed in the meantime. Please reload and try again."
 PROMPT_MAX = 2_000
 EXPLANATION_MAX = 5_000
 OPTION_MAX = 500
@@ -275,16 +276,22 @@ def delete_question(*, session: Session, actor: Actor | None, question_id: int) 
 def reorder_questions(
     *, session: Session, actor: Actor | None, lesson_id: int, question_ids: list[int]
 ) -> None:
-    """Put the quiz's questions in the given order (all of them, each once).
+    """Put the quiz's questions in the given order (a drop, or an Up / Down button).
+
+    The list must name every question of this quiz exactly once; a stale, partial,
+    duplicated or foreign list changes nothing, so a drop can never move a question
+    into or out of another quiz.
 
     Raises:
-        NotSignedIn, PermissionDenied, NotFound: see `owned_quiz`.
-        InvalidInput: the ids are not exactly the quiz's questions.
+        NotSignedIn, PermissionDenied, NotFound: see `owned_quiz` (course staff only).
+        InvalidInput: the ids are not ints, or not exactly the quiz's questions.
     """
     lesson, course = owned_quiz(session, actor, lesson_id)
     questions = {q.id: q for q in _questions(session, lesson.id or 0)}
-    sent = list(question_ids) if isinstance(question_ids, list) else None
-    if sent is None or len(sent) != len(questions) or set(sent) != set(questions):
-        raise InvalidInput("The quiz changed in the meantime. Please reload and try again.")
+    if not isinstance(question_ids, list | tuple) or not all(valid_id(i) for i in question_ids):
+        raise InvalidInput("Please send the new order as a list of question ids.")
+    sent = list(question_ids)
+    if len(sent) != len(set(sent)) or set(sent) != set(questions):
+        raise InvalidInput(QUIZ_CHANGED)
     renumber([questions[qid] for qid in sent])
     touch(session, course)

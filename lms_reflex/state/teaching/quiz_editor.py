@@ -7,6 +7,8 @@ shown next to the form it is about (`errors`, keyed by form), not only as a toas
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 from collections.abc import Callable
 from typing import Any
 
@@ -27,6 +29,23 @@ def _whole(value: object) -> int | None:
     """A whole number typed in a form; None (refused by the service) for anything else."""
     text = value.strip() if isinstance(value, str) else ""
     return int(text) if text.isdigit() and len(text) <= 9 else None
+
+
+def rearranged(quiz: QuizEditorView | None, order: Any) -> QuizEditorView | None:
+    """The quiz on screen with its questions in `order`, renumbered (None if it does not fit).
+
+    Only a rearrangement of exactly the questions on screen is shown early; the server's
+    answer replaces it anyway.
+    """
+    if quiz is None or not isinstance(order, list):
+        return None
+    by_id = {q.id: q for q in quiz.questions}
+    if len(order) != len(by_id) or not all(type(i) is int and i in by_id for i in order):
+        return None
+    if len(set(order)) != len(order):
+        return None
+    questions = [dataclasses.replace(by_id[i], number=n) for n, i in enumerate(order, start=1)]
+    return dataclasses.replace(quiz, questions=questions)
 
 
 class QuizEditorState(rx.State):
@@ -114,6 +133,17 @@ class QuizEditorState(rx.State):
             tolerance=field(form, "tolerance", 64),
         )  # fmt: skip
 
+    async def _save_order(self, order: Any):
+        """Save a whole order; a refused one puts the server's order back on screen."""
+        problem = await self._change(
+            "order", quiz_builder.reorder_questions, "Question moved.",
+            lesson_id=self.lesson_number, question_ids=order,
+        )  # fmt: skip
+        if "order" in self.errors:
+            with contextlib.suppress(DomainError):
+                await self._refresh(await current_actor(self))
+        return problem
+
     @rx.event
     async def move_question(self, question_id: int, offset: int):
         """Move a question one place up (-1) or down (+1): the whole order is saved."""
@@ -126,10 +156,16 @@ class QuizEditorState(rx.State):
         at = order.index(qid)
         to = min(max(at + offset, 0), len(order) - 1)
         order[at], order[to] = order[to], order[at]
-        return await self._change(
-            "order", quiz_builder.reorder_questions, "Question moved.",
-            lesson_id=self.lesson_number, question_ids=order,
-        )  # fmt: skip
+        return await self._save_order(order)
+
+    @rx.event
+    async def move_questions(self, question_ids: list):
+        """Dropped a question: every question id in the new order, checked by the service."""
+        shown = rearranged(self.quiz, question_ids)
+        if shown is not None:
+            self.quiz = shown
+            yield  # the drop shows at once; the server's order follows
+        yield await self._save_order(question_ids)
 
     @rx.event
     async def add_option(self, form: dict):
