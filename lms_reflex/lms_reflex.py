@@ -60,6 +60,7 @@ from lms_reflex.state.catalog.search import SearchState
 from lms_reflex.state.certificates.verify import CertificateState
 from lms_reflex.state.learning.dashboard import DashboardState
 from lms_reflex.state.learning.player import PlayerState, ResumeState
+from lms_reflex.state.learning.questions import sweep_question_digests
 from lms_reflex.state.payments.admin_orders import AdminOrdersState
 from lms_reflex.state.payments.cart import CartState
 from lms_reflex.state.payments.coupons import CouponsState
@@ -99,6 +100,8 @@ app.add_middleware(TabOwnerMiddleware())
 
 # Partial uploads left by a crash are swept at every start, then every few minutes.
 app.register_lifespan_task(sweep_temp_uploads)
+# Digests of lesson questions whose worker restarted before they were due.
+app.register_lifespan_task(sweep_question_digests)
 
 SITE = get_settings().site_name
 

@@ -68,6 +68,9 @@ class Settings(BaseSettings):
     legal_address: str = ""
     # Optional logo (a PNG or SVG file) shown beside the name; served at /api/site/logo.
     site_logo: Path | None = None
+    # Lesson Q&A: the instructor's digest of new questions goes out this long after the
+    # first question since the last digest (docs/architecture.md, "Lesson Q&A").
+    question_digest_delay_s: float = Field(default=300.0, ge=0)
 
     @field_validator("base_url")
     @classmethod

@@ -150,6 +150,16 @@ RULES: dict[str, tuple[str, dict]] = {
     "QuizState.toggle_option": (ENROLLED, {"question_id": 1, "option_id": 1, "checked": True}),
     "QuizState.submit": (ENROLLED, {}),
     "QuizState.tick": (PUBLIC, {}),
+    # Lesson Q&A: enrolled students and the course's staff read, ask, answer and vote; only
+    # the staff (instructor or admin) accept and hide (docs/security.md, "Lesson Q&A").
+    "QuestionsState.load": (PUBLIC, {}),
+    "QuestionsState.set_sort": (ENROLLED, {"value": "top; DROP TABLE lesson_question"}),
+    "QuestionsState.ask": (ENROLLED, {"form": {"title": "Forged?", "body": "forged"}}),
+    "QuestionsState.answer": (ENROLLED, {"form": {"question_id": "1", "answer": "forged"}}),
+    "QuestionsState.toggle_vote": (ENROLLED, {"question_id": 1}),
+    "QuestionsState.toggle_accept": (OWNER, {"answer_id": 1}),
+    "QuestionsState.hide_question": (OWNER, {"question_id": 1, "hidden": True}),
+    "QuestionsState.hide_answer": (OWNER, {"answer_id": 1, "hidden": True}),
     "QuizEditorState.load": (OWNER, {}),
     "QuizEditorState.save_settings": (
         OWNER,

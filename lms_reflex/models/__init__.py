@@ -19,6 +19,12 @@ from lms_reflex.models.payments import (
     Provider,
     WishlistItem,
 )
+from lms_reflex.models.questions import (
+    LessonAnswer,
+    LessonQuestion,
+    QuestionDigest,
+    QuestionVote,
+)
 from lms_reflex.models.quiz import (
     LessonKind,
     QuestionType,
@@ -49,8 +55,10 @@ __all__ = [
     "Enrollment",
     "EnrollmentSource",
     "Lesson",
+    "LessonAnswer",
     "LessonKind",
     "LessonProgress",
+    "LessonQuestion",
     "Level",
     "Order",
     "OrderLine",
@@ -59,7 +67,9 @@ __all__ = [
     "ProcessedWebhook",
     "Profile",
     "Provider",
+    "QuestionDigest",
     "QuestionType",
+    "QuestionVote",
     "QuizAnswer",
     "QuizAttempt",
     "QuizOption",

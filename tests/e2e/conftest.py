@@ -163,6 +163,8 @@ def app_env(
             "LMS_STRIPE_API_BASE": stripe_standin.base_url,
             "LMS_BANK_INSTRUCTIONS": "Transfer to IBAN XX00 TEST 0000 and quote the reference.",
             "LMS_SITE_LOGO": str(data / "logo.svg"),
+            # The instructor's digest of new lesson questions, a second after the first one.
+            "LMS_QUESTION_DIGEST_DELAY_S": "1",
             **scaled_env,
         }
     )

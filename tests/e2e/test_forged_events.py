@@ -38,6 +38,9 @@ PROTECTED_TABLES = [
     "cart_item",
     "wishlist_item",
     "certificate",
+    "lesson_question",
+    "lesson_answer",
+    "question_vote",
 ]
 
 

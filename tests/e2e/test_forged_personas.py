@@ -140,6 +140,10 @@ def _page_of(state: str, t: Target) -> tuple[str, dict[str, str]]:
             f"/learn/{t.slug}/{t.preview_lesson}",
             {"course_slug": t.slug, "lesson": str(t.preview_lesson)},
         ),
+        "QuestionsState": (
+            f"/learn/{t.slug}/{t.lesson_id}",
+            {"course_slug": t.slug, "lesson": str(t.lesson_id)},
+        ),
         "ResumeState": (f"/learn/{t.slug}", {"course_slug": t.slug}),
         "ReviewsState": (f"/courses/{t.slug}", {"slug": t.slug}),
         "CourseState": (f"/courses/{t.slug}", {"slug": t.slug}),
@@ -153,6 +157,7 @@ def _page_of(state: str, t: Target) -> tuple[str, dict[str, str]]:
 
 OPENS = {
     "PlayerState": "PlayerState.load",
+    "QuestionsState": "QuestionsState.load",
     "ReviewsState": "CourseState.load",
     "CourseState": "CourseState.load",
     "CourseEditorState": "CourseEditorState.load",

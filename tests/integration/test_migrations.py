@@ -47,6 +47,10 @@ TABLES = {
     "quiz_option",
     "quiz_attempt",
     "quiz_answer",
+    "lesson_question",
+    "lesson_answer",
+    "question_vote",
+    "question_digest",
 }
 
 

@@ -3,4 +3,5 @@
 Modules other layers may use:
 - `dashboard`
 - `player`
+- `questions` (the lesson's Questions area)
 """
