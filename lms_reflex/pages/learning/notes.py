@@ -47,7 +47,7 @@ def _edit_form(note: rx.Var[NoteView]) -> rx.Component:
     error = NotesState.field_errors.get("edit_text", "")
     return rx.form(
         rx.vstack(
-            rx.el.label("Edit note at ", note.clock, html_for="note-edit_text", style=LABEL),
+            rx.el.label("Text of the note at ", note.clock, html_for="note-edit_text", style=LABEL),
             rx.text_area(id="note-edit_text", name="edit_text", default_value=note.text,
                          rows="3", width="100%", max_length=TEXT_MAX,
                          **invalid_props("note-edit_text", error)),
@@ -102,7 +102,7 @@ def _search() -> rx.Component:
             rx.el.label("Search my notes in this course", html_for="notes-q", style=LABEL),
             rx.hstack(rx.input(id="notes-q", name="q", type="search", max_length=200,
                                width="100%"),
-                      rx.button("Search", type="submit", variant="soft",
+                      rx.button("Search notes", type="submit", variant="soft",
                                 disabled=~ready_to_submit()),
                       width="100%", spacing="2"),
             on_submit=NotesState.search, width="100%",
