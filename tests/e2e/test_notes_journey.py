@@ -46,6 +46,19 @@ def add_note(page: Page, text: str) -> None:
     page.get_by_role("button", name="Add note").click()
 
 
+def assert_notes_beside_then_below(page: Page) -> None:
+    """Beside the video on a wide screen; under it on a phone."""
+    video, notes = page.locator("#lesson-video"), page.get_by_role("region", name="My notes")
+    wide = page.viewport_size
+    assert notes.bounding_box()["x"] >= video.bounding_box()["x"] + video.bounding_box()["width"]
+    page.set_viewport_size({"width": 390, "height": 844})
+    expect(notes).to_be_visible()
+    video_box = video.bounding_box()
+    assert notes.bounding_box()["y"] >= video_box["y"] + video_box["height"]
+    if wide:
+        page.set_viewport_size(wide)
+
+
 def test_a_note_taken_at_a_second_seeks_the_video_there(
     page: Page, smtp: SmtpSink, check_a11y
 ) -> None:
@@ -64,11 +77,12 @@ def test_a_note_taken_at_a_second_seeks_the_video_there(
     expect(page.get_by_label("Note at the current time")).to_be_focused()
 
     seek(page, 2.4)
-    add_note(page, "Hola means hello")
+    add_note(page, "Hola <b>means</b> hello")
     expect(page.get_by_role("button", name="Play from 0:02")).to_be_visible()
-    expect(notes.get_by_text("Hola means hello")).to_be_visible()
+    expect(notes.get_by_text("Hola <b>means</b> hello")).to_be_visible()  # text, not markup
     expect(page.get_by_label("Note at the current time")).to_have_value("")
     check_a11y(page)
+    assert_notes_beside_then_below(page)
 
     seek(page, 0.5)
     page.get_by_role("button", name="Play from 0:02").click()
