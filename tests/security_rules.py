@@ -274,6 +274,22 @@ RULES |= {
     "AdminOrdersState.confirm": (ADMIN, {}),
 }
 
+# Notes (issue 21; docs/security.md case 76): the caller's own notes only. The services
+# answer someone else's note id "not found"; taking a note needs enrollment in the lesson's
+# course. `load` shows nothing to anonymous visitors (the player's preview lessons).
+RULES |= {
+    "NotesState.load": (PUBLIC, {}),
+    "NotesState.add_note": (ENROLLED, {"data": {"text": "forged", "second": 1}}),
+    "NotesState.start_edit": (ENROLLED, {"note_id": 1}),
+    "NotesState.cancel_edit": (PUBLIC, {}),
+    "NotesState.save_edit": (ENROLLED, {"form": {"edit_text": "forged"}}),
+    "NotesState.ask_delete": (ENROLLED, {"note_id": 1}),
+    "NotesState.set_delete_open": (PUBLIC, {"value": True}),
+    "NotesState.confirm_delete": (ENROLLED, {}),
+    "NotesState.search": (ENROLLED, {"form": {"q": "%' OR 1=1 --"}}),
+    "NotesState.export_markdown": (ENROLLED, {}),
+}
+
 # Reflex adds `setvar` to every state. It only calls existing `set_<name>` handlers (auto
 # setters are off), so it can do nothing the handlers above cannot.
 BUILT_IN = {"setvar"}
@@ -305,6 +321,8 @@ TAB_ONLY = {
     "CurriculumState.ask_delete",
     "QuizEditorState.ask_delete",
     "LessonEditorState.upload_failed",
+    "NotesState.start_edit",
+    "NotesState.ask_delete",
 }
 
 # A handler whose name starts with one of these writes something (or sends mail).

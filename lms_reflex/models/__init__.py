@@ -6,6 +6,7 @@ from lms_reflex.models.base import UtcDateTime, utcnow
 from lms_reflex.models.certificate import Certificate
 from lms_reflex.models.course import Category, Course, CourseStatus, Lesson, Level, Section
 from lms_reflex.models.learning import Enrollment, EnrollmentSource, LessonProgress, Review
+from lms_reflex.models.notes import LessonNote
 from lms_reflex.models.payments import (
     CartItem,
     Coupon,
@@ -57,6 +58,7 @@ __all__ = [
     "Lesson",
     "LessonAnswer",
     "LessonKind",
+    "LessonNote",
     "LessonProgress",
     "LessonQuestion",
     "Level",

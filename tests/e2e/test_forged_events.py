@@ -41,6 +41,7 @@ PROTECTED_TABLES = [
     "lesson_question",
     "lesson_answer",
     "question_vote",
+    "lesson_note",
 ]
 
 

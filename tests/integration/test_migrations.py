@@ -51,6 +51,7 @@ TABLES = {
     "lesson_answer",
     "question_vote",
     "question_digest",
+    "lesson_note",
 }
 
 

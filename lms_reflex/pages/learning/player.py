@@ -8,6 +8,7 @@ from lms_reflex.components.forms import field_error, invalid_props, loading, rea
 from lms_reflex.components.shell import app_shell
 from lms_reflex.components.star_rating import star_rating
 from lms_reflex.components.video import lesson_video
+from lms_reflex.pages.learning.notes import with_notes
 from lms_reflex.pages.learning.questions import questions_section
 from lms_reflex.pages.learning.quiz import quiz_panel
 from lms_reflex.services.learning.lessons import PlayerLesson, PlayerSection
@@ -225,14 +226,14 @@ def _review_box() -> rx.Component:
 def _lesson() -> rx.Component:
     return rx.vstack(
         rx.link("\u2190 ", V.course_title, href="/courses/" + V.course_slug, size="2"),
-        rx.cond(QuizState.is_quiz, quiz_panel(), rx.box(
+        rx.cond(QuizState.is_quiz, quiz_panel(), with_notes(rx.box(
             lesson_video(src=V.video_url, poster=V.poster_url, controls=True, preload="metadata",
                          width="100%", aria_label="Lesson video: " + V.lesson_title,
                          on_time_update=PlayerState.report.throttle(5000),
                          on_pause=PlayerState.report, on_seeked=PlayerState.seeked,
                          on_ended=PlayerState.ended),
             id=VIDEO_BOX_ID, width="100%", background="black",
-        )),
+        ))),
         _notices(),
         rx.heading(V.lesson_title, size="6", as_="h1"),
         _controls(),

@@ -40,6 +40,7 @@ from lms_reflex.services.certificates.account import (
     revoke_for_deleted_account,
 )
 from lms_reflex.services.errors import Conflict, InvalidInput, NotSignedIn
+from lms_reflex.services.learning.notes_export import delete_notes_of, export_notes
 
 
 def _active_user(session: Session, user_id: int) -> User:
@@ -162,6 +163,7 @@ def _learning_data(session: Session, user_id: int) -> dict[str, list[dict[str, A
             for r, c in reviews
         ],
         "certificates": export_certificates(session, user_id),
+        "notes": export_notes(session, user_id),
     }
 
 
@@ -209,6 +211,7 @@ def _erase_user(session: Session, user: User) -> None:
     session.exec(delete(AuthSession).where(col(AuthSession.user_id) == uid))
     session.exec(delete(ApiSession).where(col(ApiSession.user_id) == uid))  # and its tokens
     session.exec(delete(LessonProgress).where(col(LessonProgress.user_id) == uid))
+    delete_notes_of(session, uid)
     session.exec(delete(Enrollment).where(col(Enrollment.user_id) == uid))
     session.exec(delete(Profile).where(col(Profile.user_id) == uid))
     session.exec(delete(EmailOtp).where(col(EmailOtp.email) == user.email))

@@ -5,6 +5,7 @@ Modules other layers may use:
 - `enrollment`
 - `lesson_offer`
 - `lessons`
+- `notes` (a student's private notes) and `notes_export` (Markdown, data export, erase)
 - `player_page` (the player's page view)
 - `progress`
 - `questions`, `question_moderation`, `question_views`, `question_digests` (lesson Q&A)

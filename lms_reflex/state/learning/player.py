@@ -25,6 +25,7 @@ from lms_reflex.services.learning.player_page import player_view
 from lms_reflex.services.learning.reviews import MyReview
 from lms_reflex.services.validation import parse_id, parse_number
 from lms_reflex.state.form_errors import FieldErrors
+from lms_reflex.state.learning.notes import NotesState
 from lms_reflex.state.learning.questions import QuestionsState
 from lms_reflex.state.learning.quiz import QuizState
 from lms_reflex.state.session import as_actor, current_actor, with_top_bar
@@ -110,10 +111,15 @@ class PlayerState(FieldErrors, rx.State):
         self.certificate_url = found.certificate_url
         self._show(view)
         self._stop_countdown()
+        # A note's link (?t=seconds, services/learning/notes.py) opens the lesson at its second.
+        start = parse_number(route_param(self, "t"), max_digits=6)
         # A finished lesson starts again from the beginning when reopened.
-        resume = view.resume_position_s >= 1 and not view.completed
+        resume = view.resume_position_s >= 1 and not view.completed and start is None
         self.resumed_at = fmt.clock_label(view.resume_position_s) if resume else ""
-        keys = [rx.call_script(KEYS_SCRIPT), QuizState.load, QuestionsState.load]
+        # The quiz (or the notes beside the video) and the lesson's questions, chained.
+        keys = [rx.call_script(KEYS_SCRIPT), QuizState.load, NotesState.load, QuestionsState.load]
+        if start is not None:
+            return [*keys, seek_script(start)]
         return [*keys, seek_script(view.resume_position_s)] if resume else keys
 
     async def _find_offer(self, slug: str, lesson: str) -> LessonOffer | None:
