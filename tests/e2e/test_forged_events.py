@@ -38,6 +38,7 @@ PROTECTED_TABLES = [
     "cart_item",
     "wishlist_item",
     "certificate",
+    "lesson_caption",
 ]
 
 

@@ -47,6 +47,7 @@ TABLES = {
     "quiz_option",
     "quiz_attempt",
     "quiz_answer",
+    "lesson_caption",
 }
 
 
