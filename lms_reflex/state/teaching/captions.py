@@ -74,9 +74,12 @@ class CaptionsEditorState(FieldErrors, rx.State):
 
     @rx.event
     def set_upload_progress(self, progress: dict) -> None:
-        """Show how much of the file has been sent (display only)."""
+        """Show how much of the file has been sent (display only).
+
+        A small file's last progress report can arrive after the upload handler finished,
+        so this never sets `uploading` (which would leave the picker disabled).
+        """
         self.upload_percent = progress_percent(progress)
-        self.uploading = True
 
     @rx.event
     async def upload_captions(self, files: list[rx.UploadFile]):
