@@ -185,6 +185,18 @@ RULES: dict[str, tuple[str, dict]] = {
     ),
     "LessonEditorState.video_uploaded": (OWNER, {}),
     "LessonEditorState.upload_failed": (OWNER, {"message": "<script>x</script>"}),
+    # Captions (issue 21): the lesson is the one the editor opened; the captions service
+    # checks the course staff rule on every call (docs/security.md, "Captions").
+    "CaptionsEditorState.load": (OWNER, {}),
+    "CaptionsEditorState.set_language": (PUBLIC, {"value": "<script>"}),  # picker only
+    "CaptionsEditorState.set_upload_progress": (PUBLIC, {"progress": {"progress": 0.5}}),
+    "CaptionsEditorState.upload_captions": (OWNER, {}),
+    "CaptionsEditorState.ask_delete": (OWNER, {"language": "en"}),
+    "CaptionsEditorState.set_delete_open": (PUBLIC, {"value": True}),
+    "CaptionsEditorState.confirm_delete": (OWNER, {}),
+    # The player's tracks follow the lesson's access rule; the menu is this tab's display.
+    "CaptionsState.load": (PUBLIC, {}),
+    "CaptionsState.choose": (PUBLIC, {"value": "'; alert(1); '"}),
     # The course's own instructor or an admin; everyone else gets "not found" from the service.
     "AnalyticsState.load": (OWNER, {}),
     # The course this tab loaded; the revenue service checks the staff rule again.
@@ -298,6 +310,7 @@ BUILT_IN = {"setvar"}
 WEBSOCKET_ONLY_EXCEPTIONS = {
     "ProfileState.handle_avatar_upload",
     "CourseEditorState.upload_course_thumbnail",
+    "CaptionsEditorState.upload_captions",
 }
 
 # Public handlers that write, allowed only because the caller proves a secret in the same
@@ -323,6 +336,7 @@ TAB_ONLY = {
     "LessonEditorState.upload_failed",
     "NotesState.start_edit",
     "NotesState.ask_delete",
+    "CaptionsEditorState.ask_delete",
 }
 
 # A handler whose name starts with one of these writes something (or sends mail).

@@ -33,6 +33,7 @@ _TYPES = {
     ".jpg": "image/jpeg",
     ".png": "image/png",
     ".webp": "image/webp",
+    ".vtt": "text/vtt; charset=utf-8",
 }
 
 

@@ -18,15 +18,17 @@ from uuid import uuid4
 
 from lms_reflex.settings import get_settings
 
-Kind = Literal["videos", "posters", "thumbnails", "avatars"]
+Kind = Literal["videos", "posters", "thumbnails", "avatars", "captions"]
 KINDS: frozenset[str] = frozenset(get_args(Kind))
-EXTENSIONS: frozenset[str] = frozenset({".mp4", ".webm", ".mov", ".jpg", ".png", ".webp"})
+EXTENSIONS: frozenset[str] = frozenset({".mp4", ".webm", ".mov", ".jpg", ".png", ".webp", ".vtt"})
 TEMP_DIR_NAME = ".tmp"
 MAX_KEY_LENGTH = 64
 
 # fullmatch (not `$`, which also matches before a trailing newline) on the whole key.
 _KEY_RE = re.compile(
     r"(videos|posters|thumbnails|avatars)/[0-9a-f]{32}\.(mp4|webm|mov|jpg|png|webp)"
+    # Lesson captions, cleaned WebVTT (lms_reflex/media/captions.py).
+    r"|captions/[0-9a-f]{32}\.vtt"
     # Certificate PDFs are named by their public code (services/certificates/codes.py).
     r"|certificates/[0-9A-HJKMNP-TV-Z]{20}\.pdf"
 )

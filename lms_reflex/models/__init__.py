@@ -3,6 +3,7 @@
 from lms_reflex.models.api import ApiRefreshToken, ApiSession
 from lms_reflex.models.auth import AuditEvent, AuthSession, EmailOtp, OtpPurpose
 from lms_reflex.models.base import UtcDateTime, utcnow
+from lms_reflex.models.caption import LessonCaption
 from lms_reflex.models.certificate import Certificate
 from lms_reflex.models.course import Category, Course, CourseStatus, Lesson, Level, Section
 from lms_reflex.models.learning import Enrollment, EnrollmentSource, LessonProgress, Review
@@ -57,6 +58,7 @@ __all__ = [
     "EnrollmentSource",
     "Lesson",
     "LessonAnswer",
+    "LessonCaption",
     "LessonKind",
     "LessonNote",
     "LessonProgress",

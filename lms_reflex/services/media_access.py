@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 from lms_reflex.models import Course, CourseStatus, Enrollment, Lesson, Profile, Section
 from lms_reflex.services.accounts.sessions import check_session
 from lms_reflex.services.actor import Actor, is_course_staff, load_actor
+from lms_reflex.services.learning.captions import caption_media_query
 from lms_reflex.services.learning.lessons import (
     can_open_lesson,
     is_enrolled,
@@ -122,7 +123,9 @@ _LESSON_MEDIA = (
 def _lesson_media_grant(session: Session, key: str, actor: Actor | None) -> Grant | None:
     """The grant for a lesson video or poster, or None when only a signature could help."""
     params = {"key": key, "user_id": actor.id if actor else None}
-    row = session.connection().execute(_LESSON_MEDIA, params).first()
+    # A caption file follows its lesson's video (docs/security.md, "Captions").
+    query = caption_media_query() if key.startswith("captions/") else _LESSON_MEDIA
+    row = session.connection().execute(query, params).first()
     if row is None:
         return None
     preview, status, instructor_id, enrollment_id = tuple(row)
@@ -151,7 +154,7 @@ def media_grant(
         sig: Whether the request presented a signature at all (verified or not).
     """
     actor, _due = check_session(session=session, token=token)
-    if key.split("/", 1)[0] in _LESSON_KINDS:
+    if key.split("/", 1)[0] in (*_LESSON_KINDS, "captions"):
         grant = _lesson_media_grant(session, key, actor)
     elif is_public_media(session=session, key=key):
         grant = Grant.PUBLIC

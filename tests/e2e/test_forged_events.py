@@ -42,6 +42,7 @@ PROTECTED_TABLES = [
     "lesson_answer",
     "question_vote",
     "lesson_note",
+    "lesson_caption",
 ]
 
 

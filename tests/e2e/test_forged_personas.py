@@ -151,6 +151,7 @@ def _page_of(state: str, t: Target) -> tuple[str, dict[str, str]]:
         "PublishState": (f"/teach/courses/{cid}/publish", {"id": cid}),
         "CurriculumState": (f"/teach/courses/{cid}/curriculum", {"id": cid}),
         "LessonEditorState": (f"/teach/courses/{cid}/curriculum", {"id": cid}),
+        "CaptionsEditorState": (f"/teach/courses/{cid}/curriculum", {"id": cid}),
         "AnalyticsState": (f"/teach/courses/{cid}/analytics", {"id": cid}),
     }.get(state, ("/admin", {}))
 
@@ -164,6 +165,7 @@ OPENS = {
     "PublishState": "PublishState.load",
     "CurriculumState": "CurriculumState.load",
     "LessonEditorState": "CurriculumState.load",
+    "CaptionsEditorState": "CurriculumState.load",
 }
 
 
@@ -185,6 +187,10 @@ def _before(handler: str, t: Target) -> list[Step]:
         ),
         "LessonEditorState.save": ("LessonEditorState.open_lesson", {"lesson_id": t.lesson_id}),
         "LessonEditorState.video_uploaded": (
+            "LessonEditorState.open_lesson",
+            {"lesson_id": t.lesson_id},
+        ),
+        "CaptionsEditorState.confirm_delete": (
             "LessonEditorState.open_lesson",
             {"lesson_id": t.lesson_id},
         ),
@@ -267,6 +273,11 @@ def upload_via_reflex(page: Page, base_url: str, handler: str, t: Target) -> int
     path, query = _page_of(handler.split(".", 1)[0], t)
     if handler.startswith("CourseEditorState."):
         send_event(page, base_url, "CourseEditorState.load", {}, path, query=query, token=token)
+    if handler.startswith("CaptionsEditorState."):  # the victim's lesson, if the tab may open it
+        opened = {"lesson_id": t.lesson_id}
+        send_event(page, base_url, "CurriculumState.load", {}, path, query=query, token=token)
+        send_event(page, base_url, "LessonEditorState.open_lesson", opened, path, query=query,
+                   token=token)  # fmt: skip
     reply = page.request.post(
         f"{base_url}/_upload",
         headers={
@@ -301,6 +312,7 @@ def test_a_forged_upload_changes_nothing(
     page, t = persona_pages[persona], world["targets"][persona]
     before = fingerprint(app_env)
     upload_via_reflex(page, base_url, "CourseEditorState.upload_course_thumbnail", t)
+    upload_via_reflex(page, base_url, "CaptionsEditorState.upload_captions", t)
     assert upload_video(page, base_url, t) in (401, 403, 404)
     if persona == "anonymous":
         upload_via_reflex(page, base_url, "ProfileState.handle_avatar_upload", t)

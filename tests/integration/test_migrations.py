@@ -52,6 +52,7 @@ TABLES = {
     "question_vote",
     "question_digest",
     "lesson_note",
+    "lesson_caption",
 }
 
 

@@ -326,7 +326,7 @@ def test_publish_is_refused_until_the_checklist_is_done(run, session, people, ca
     assert session.get(Course, course_id).status == CourseStatus.DRAFT
     _fill_for_publishing(session, course_id, category)
     items = run(course_publishing.publish_checklist, actor=people.alice, course_id=course_id)
-    assert all(i.done for i in items)
+    assert all(i.done for i in items if not i.warning)  # no captions: a warning only
     run(course_publishing.publish_course, actor=people.alice, course_id=course_id)
     assert session.get(Course, course_id).status == CourseStatus.PUBLISHED
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from lms_reflex.components.captions import caption_tracks, captions_menu
 from lms_reflex.components.forms import field_error, invalid_props, loading, ready_to_submit
 from lms_reflex.components.shell import app_shell
 from lms_reflex.components.star_rating import star_rating
@@ -126,6 +127,7 @@ def _controls() -> rx.Component:
                                   href=_lesson_href(V.next_lesson_id)),
                           as_child=True)),
         _speed(),
+        captions_menu(),
         _autoplay_switch(),
         spacing="3", wrap="wrap", align="center",
     )  # fmt: skip
@@ -227,7 +229,8 @@ def _lesson() -> rx.Component:
     return rx.vstack(
         rx.link("\u2190 ", V.course_title, href="/courses/" + V.course_slug, size="2"),
         rx.cond(QuizState.is_quiz, quiz_panel(), with_notes(rx.box(
-            lesson_video(src=V.video_url, poster=V.poster_url, controls=True, preload="metadata",
+            lesson_video(caption_tracks(), src=V.video_url, poster=V.poster_url, controls=True,
+                         preload="metadata",
                          width="100%", aria_label="Lesson video: " + V.lesson_title,
                          on_time_update=PlayerState.report.throttle(5000),
                          on_pause=PlayerState.report, on_seeked=PlayerState.seeked,

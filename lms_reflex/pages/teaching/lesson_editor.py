@@ -6,6 +6,7 @@ import reflex as rx
 
 from lms_reflex.components.forms import field_error, invalid_props, labeled_input, ready_to_submit
 from lms_reflex.components.video_upload import lesson_video_url, video_upload
+from lms_reflex.pages.teaching.captions import captions_part
 from lms_reflex.services.teaching.curriculum import LESSON_DESCRIPTION_MAX
 from lms_reflex.state.teaching.lesson_editor import LessonEditorState
 
@@ -85,6 +86,7 @@ def lesson_editor_dialog() -> rx.Component:
             rx.cond(
                 E.lesson,
                 rx.vstack(_details_form(), rx.separator(size="4"), _video_part(),
+                          rx.separator(size="4"), captions_part(),
                           spacing="4", width="100%", margin_top="1rem"),
             ),
             rx.flex(rx.dialog.close(rx.button("Close", variant="soft", color_scheme="gray")),

@@ -164,8 +164,11 @@ def _check_item(item: rx.Var[ChecklistItem]) -> rx.Component:
                 item.done,
                 rx.badge(rx.icon("check", size=14, aria_hidden=True), "Done",
                          color_scheme="green", high_contrast=True),
-                rx.badge(rx.icon("x", size=14, aria_hidden=True), "To do",
-                         color_scheme="red", high_contrast=True),
+                rx.cond(item.warning,
+                        rx.badge(rx.icon("triangle-alert", size=14, aria_hidden=True),
+                                 "Recommended", color_scheme="amber", high_contrast=True),
+                        rx.badge(rx.icon("x", size=14, aria_hidden=True), "To do",
+                                 color_scheme="red", high_contrast=True)),
             ),
             rx.vstack(
                 rx.text(item.label, weight="medium"),

@@ -1,6 +1,7 @@
 """Learning: enrollment, the player's lessons, progress, reviews and the dashboard.
 
 Modules other layers may use:
+- `captions` (the player's caption tracks)
 - `dashboard`
 - `enrollment`
 - `lesson_offer`

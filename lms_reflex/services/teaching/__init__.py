@@ -2,6 +2,7 @@
 
 Modules other layers may use:
 - `builder`
+- `captions` (a lesson's caption tracks) and `caption_checks` (the publish advice)
 - `course_analytics`
 - `course_details`
 - `course_list`

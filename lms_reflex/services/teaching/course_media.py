@@ -32,6 +32,7 @@ from lms_reflex.models import (
 from lms_reflex.services.actor import Actor
 from lms_reflex.services.errors import Conflict, InvalidInput
 from lms_reflex.services.formatting import media_url
+from lms_reflex.services.learning.captions import caption_keys
 from lms_reflex.services.teaching.builder import owned_course, touch
 from lms_reflex.services.teaching.curriculum import owned_lesson, remove_files
 from lms_reflex.settings import get_settings
@@ -236,7 +237,8 @@ def _course_keys(session: Session, course: Course) -> tuple[list[str | None], li
         .where(Section.course_id == course.id)
     ).all()
     keys = [course.thumbnail_key] + [k for _, v, p in rows for k in (v, p)]
-    return keys, [lesson_id for lesson_id, _, _ in rows if lesson_id is not None]
+    lesson_ids = [lesson_id for lesson_id, _, _ in rows if lesson_id is not None]
+    return [*keys, *caption_keys(session, lesson_ids)], lesson_ids
 
 
 def delete_course(*, session: Session, actor: Actor | None, course_id: int) -> None:

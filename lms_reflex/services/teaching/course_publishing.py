@@ -17,6 +17,7 @@ from lms_reflex.services.actor import Actor
 from lms_reflex.services.errors import InvalidInput, PermissionDenied
 from lms_reflex.services.learning.quiz_content import load_quiz
 from lms_reflex.services.teaching.builder import TITLE_MAX, TITLE_MIN, owned_course, touch
+from lms_reflex.services.teaching.caption_checks import captions_advice
 from lms_reflex.services.teaching.course_moderation import held_message
 
 
@@ -27,6 +28,7 @@ class ChecklistItem:
     label: str
     done: bool
     hint: str = ""
+    warning: bool = False  # advice only: publishing is not held back (captions, issue 21)
 
 
 def _has_playable_lesson(session: Session, course_id: int) -> bool:
@@ -76,6 +78,7 @@ def _checklist(session: Session, course: Course) -> list[ChecklistItem]:
             _has_playable_lesson(session, course.id),
             "Add a section and a lesson, and upload its video, in Curriculum.",
         ),
+        *[ChecklistItem(*advice, warning=True) for advice in captions_advice(session, course.id)],
         *_quiz_item(session, course.id),
     ]
 
@@ -105,7 +108,8 @@ def publish_course(*, session: Session, actor: Actor | None, course_id: int) -> 
     """
     course = owned_course(session, actor, course_id, lock=True)
     _not_held(course)
-    missing = [item.label.lower() for item in _checklist(session, course) if not item.done]
+    items = _checklist(session, course)
+    missing = [item.label.lower() for item in items if not item.done and not item.warning]
     if missing:
         raise InvalidInput("Before publishing, please add: " + ", ".join(missing) + ".")
     if course.status == CourseStatus.PUBLISHED:

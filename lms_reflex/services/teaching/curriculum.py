@@ -18,6 +18,7 @@ from lms_reflex.media import storage
 from lms_reflex.models import Course, Lesson, LessonProgress, Section
 from lms_reflex.services.actor import Actor
 from lms_reflex.services.errors import Conflict, InvalidInput, NotFound
+from lms_reflex.services.learning.captions import caption_keys
 from lms_reflex.services.teaching.builder import clean_text, clean_title, owned_course, touch
 from lms_reflex.services.validation import valid_id
 
@@ -158,6 +159,7 @@ def _delete_lessons(session: Session, lessons: list[Lesson]) -> list[str]:
     """Delete lessons and their progress rows; returns their file keys to remove later."""
     ids = [le.id for le in lessons]
     keys = [k for le in lessons for k in (le.video_key, le.poster_key) if k]
+    keys += caption_keys(session, [le.id or 0 for le in lessons])  # rows go by CASCADE
     session.exec(delete(LessonProgress).where(col(LessonProgress.lesson_id).in_(ids)))
     for lesson in lessons:
         session.delete(lesson)

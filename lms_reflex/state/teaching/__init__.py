@@ -2,6 +2,7 @@
 
 Modules other layers may use:
 - `analytics`
+- `captions`
 - `curriculum`
 - `lesson_editor`
 - `teach`

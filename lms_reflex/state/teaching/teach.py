@@ -125,7 +125,7 @@ class PublishState(rx.State):
     @rx.var
     def ready(self) -> bool:
         """Whether every checklist item is done (the service checks again on publish)."""
-        return bool(self.checklist) and all(item.done for item in self.checklist)
+        return bool(self.checklist) and all(item.done or item.warning for item in self.checklist)
 
     @rx.event
     async def load(self):
