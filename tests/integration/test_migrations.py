@@ -47,6 +47,8 @@ TABLES = {
     "quiz_option",
     "quiz_attempt",
     "quiz_answer",
+    "announcement",
+    "announcement_opt_out",
 }
 
 
