@@ -38,6 +38,8 @@ PROTECTED_TABLES = [
     "cart_item",
     "wishlist_item",
     "certificate",
+    "announcement",
+    "announcement_opt_out",
 ]
 
 

@@ -148,6 +148,7 @@ def _page_of(state: str, t: Target) -> tuple[str, dict[str, str]]:
         "CurriculumState": (f"/teach/courses/{cid}/curriculum", {"id": cid}),
         "LessonEditorState": (f"/teach/courses/{cid}/curriculum", {"id": cid}),
         "AnalyticsState": (f"/teach/courses/{cid}/analytics", {"id": cid}),
+        "AnnouncementsEditorState": (f"/teach/courses/{cid}/announcements", {"id": cid}),
     }.get(state, ("/admin", {}))
 
 
@@ -159,6 +160,7 @@ OPENS = {
     "PublishState": "PublishState.load",
     "CurriculumState": "CurriculumState.load",
     "LessonEditorState": "CurriculumState.load",
+    "AnnouncementsEditorState": "AnnouncementsEditorState.load",
 }
 
 

@@ -316,9 +316,12 @@ def test_enrolled_students_and_staff_read_them_newest_first_others_read_nothing(
         )
         assert seen == []
     for slug in ("no-such-course", "", None, 5, "x" * 300):
-        assert learning.course_announcements(
-            session=world.db, actor=actor(world.ada), course_slug=slug
-        ) == []
+        assert (
+            learning.course_announcements(
+                session=world.db, actor=actor(world.ada), course_slug=slug
+            )
+            == []
+        )
 
 
 def test_the_mail_escapes_the_title_and_sanitises_the_body(world: World) -> None:

@@ -8,6 +8,7 @@ from lms_reflex.components.forms import field_error, invalid_props, loading, rea
 from lms_reflex.components.shell import app_shell
 from lms_reflex.components.star_rating import star_rating
 from lms_reflex.components.video import lesson_video
+from lms_reflex.pages.learning.announcements import announcements_panel
 from lms_reflex.pages.learning.quiz import quiz_panel
 from lms_reflex.services.learning.lessons import PlayerLesson, PlayerSection
 from lms_reflex.state.learning.player import VIDEO_BOX_ID, PlayerState, ResumeState
@@ -237,6 +238,7 @@ def _lesson() -> rx.Component:
         _controls(),
         rx.html(V.lesson_description_html),
         _review_box(),
+        announcements_panel(),
         spacing="4", style={"flex": "3", "min_width": "18rem"},
     )  # fmt: skip
 

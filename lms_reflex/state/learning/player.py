@@ -25,6 +25,7 @@ from lms_reflex.services.learning.player_page import player_view
 from lms_reflex.services.learning.reviews import MyReview
 from lms_reflex.services.validation import parse_id, parse_number
 from lms_reflex.state.form_errors import FieldErrors
+from lms_reflex.state.learning.announcements import CourseAnnouncementsState
 from lms_reflex.state.learning.quiz import QuizState
 from lms_reflex.state.session import as_actor, current_actor, with_top_bar
 from lms_reflex.state.util import error_toast, field, route_param, send_after_reply
@@ -113,6 +114,7 @@ class PlayerState(FieldErrors, rx.State):
         resume = view.resume_position_s >= 1 and not view.completed
         self.resumed_at = fmt.clock_label(view.resume_position_s) if resume else ""
         keys = [rx.call_script(KEYS_SCRIPT), QuizState.load]  # a quiz lesson shows its quiz
+        keys.append(CourseAnnouncementsState.load)  # the course's news under the lesson
         return [*keys, seek_script(view.resume_position_s)] if resume else keys
 
     async def _find_offer(self, slug: str, lesson: str) -> LessonOffer | None:
