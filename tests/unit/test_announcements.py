@@ -7,6 +7,8 @@ opt-out token names one user and one course, and a changed or expired one does n
 
 from __future__ import annotations
 
+import asyncio
+import threading
 import time
 from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
@@ -15,7 +17,7 @@ import pytest
 from sqlmodel import Session, SQLModel, func, select
 
 from lms_reflex.db import dispose_engines, make_engine
-from lms_reflex.mail import Mail
+from lms_reflex.mail import Mail, set_backend
 from lms_reflex.models import Announcement, AnnouncementOptOut, Course, Enrollment, Role, User
 from lms_reflex.services.errors import (
     InvalidInput,
@@ -26,6 +28,7 @@ from lms_reflex.services.errors import (
 )
 from lms_reflex.services.learning import announcements as learning
 from lms_reflex.services.teaching import announcements as teaching
+from lms_reflex.state.teaching import announcements as editor_state
 from tests.pg import postgres_schema_url
 from tests.unit.catalog_fixtures import actor, add_course, add_user
 from tests.unit.conftest import Clock
@@ -344,3 +347,37 @@ def test_deleting_a_course_takes_its_announcements_and_opt_outs(world: World) ->
     world.db.commit()
     assert world.count() == 0
     assert world.db.exec(select(func.count()).select_from(AnnouncementOptOut)).one() == 0
+
+
+class FlakyBackend:
+    """Held until released, like a slow SMTP server; refuses one address."""
+
+    def __init__(self) -> None:
+        self.release = threading.Event()
+        self.sent: list[str] = []
+
+    def send(self, mail: Mail) -> None:
+        self.release.wait(5)
+        if mail.to == "bounce@example.org":
+            raise OSError("mailbox full")
+        self.sent.append(mail.to)
+
+
+def test_the_batch_goes_out_after_the_reply_in_order_and_past_a_failure() -> None:
+    backend = FlakyBackend()
+    to = ["a@example.org", "bounce@example.org", "c@example.org"]
+    mails = tuple(Mail(to=t, subject="s", text="t", html="h") for t in to)
+
+    async def handler() -> list[str]:
+        editor_state.send_batch_after_reply(mails)
+        seen_at_reply = list(backend.sent)  # the handler answers now, mails still on their way
+        backend.release.set()
+        await editor_state.batches_sent()
+        return seen_at_reply
+
+    set_backend(backend)
+    try:
+        assert asyncio.run(handler()) == []
+    finally:
+        set_backend(None)
+    assert backend.sent == ["a@example.org", "c@example.org"]
