@@ -19,6 +19,7 @@ from sqlmodel import Session, SQLModel, func, select
 from lms_reflex.db import dispose_engines, make_engine
 from lms_reflex.mail import Mail, set_backend
 from lms_reflex.models import Announcement, AnnouncementOptOut, Course, Enrollment, Role, User
+from lms_reflex.services.accounts import own_account
 from lms_reflex.services.errors import (
     InvalidInput,
     NotFound,
@@ -381,3 +382,16 @@ def test_the_batch_goes_out_after_the_reply_in_order_and_past_a_failure() -> Non
     finally:
         set_backend(None)
     assert backend.sent == ["a@example.org", "c@example.org"]
+
+
+def test_the_data_export_lists_opt_outs_and_deleting_the_user_removes_them(world: World) -> None:
+    token = learning.opt_out_token(world.ada.id or 0, world.course_id)
+    learning.set_opt_out(session=world.db, token=token, opted_out=True)
+    world.db.commit()
+    data = own_account.export_my_data(session=world.db, actor_id=world.ada.id or 0)
+    assert [o["course_slug"] for o in data["announcement_opt_outs"]] == ["rust-basics"]
+    world.db.delete(world.ada)
+    world.db.commit()
+    assert world.db.exec(select(func.count()).select_from(AnnouncementOptOut)).one() == 0
+    with pytest.raises(InvalidInput):  # the link of a deleted account does nothing
+        learning.opt_out_status(session=world.db, token=token)

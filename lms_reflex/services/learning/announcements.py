@@ -145,6 +145,20 @@ def set_opt_out(*, session: Session, token: object, opted_out: bool) -> OptOutVi
     return OptOutView(course.title, course.slug, opted_out)
 
 
+def export_opt_outs(session: Session, user_id: int) -> list[dict[str, str]]:
+    """The courses whose announcement mails the user stopped, for their data export."""
+    query = (
+        select(Course.title, Course.slug, AnnouncementOptOut.created_at)
+        .join(Course, col(Course.id) == col(AnnouncementOptOut.course_id))
+        .where(AnnouncementOptOut.user_id == user_id)
+        .order_by(col(AnnouncementOptOut.id))
+    )
+    return [
+        {"course": title, "course_slug": slug, "since": at.isoformat()}
+        for title, slug, at in session.exec(query)
+    ]
+
+
 def _may_read(session: Session, actor: Actor | None, course: Course) -> bool:
     """Enrolled students and the course's staff read its announcements."""
     if actor is None:
