@@ -47,6 +47,23 @@ def post(page: Page, title: str, body: str) -> None:
     expect(page.get_by_label("Title")).to_have_value("")
 
 
+def delete_one_and_meet_the_limit(page: Page, check_a11y) -> None:
+    """A third announcement is deleted after a confirm; a fourth in the hour is refused."""
+    typo = f"Typo {uuid.uuid4().hex[:6]}"
+    post(page, typo, "Oops.")
+    page.get_by_role("button", name=f"Delete announcement {typo}").click()
+    dialog = page.get_by_role("alertdialog")
+    expect(dialog).to_contain_text(f"Delete \u201c{typo}\u201d?")
+    check_a11y(page)
+    dialog.get_by_role("button", name="Delete announcement").click()
+    expect(page.get_by_role("heading", level=3, name=typo)).to_have_count(0)
+    page.get_by_label("Title").fill("One too many")
+    page.get_by_label("Message (Markdown)").fill("Four in an hour.")
+    page.get_by_role("button", name="Post announcement").click()
+    expect(page.get_by_role("alert").filter(has_text="Try again in")).to_be_visible()
+    expect(page.get_by_label("Title")).to_have_value("One too many")  # kept for later
+
+
 def opt_out_link(smtp: SmtpSink, email: str, subject: str) -> str:
     text = body_text(smtp.wait_for(email, subject_contains=subject))
     match = re.search(r"https?://\S+/announcements/opt-out\?t=\S+", text)
@@ -106,6 +123,7 @@ def test_an_announcement_is_mailed_and_the_opt_out_link_works_without_signing_in
     assert first_id < second_id
     smtp.wait_for(second_email, subject_contains=second)
     assert not [m for m in smtp.messages_to(first_email) if second in str(m["Subject"])]
+    delete_one_and_meet_the_limit(page, check_a11y)
 
     page.context.clear_cookies()
     sign_in(page, first_email)
