@@ -320,9 +320,9 @@ def test_the_same_forgeries_by_those_allowed_do_change_rows(
     persona_pages: dict[str, Page],
 ) -> None:
     """Self-check, run last: the forging path reaches the services, so "nothing changed"
-    above means "refused". The course's owner reorders, answers a review and uploads a
-    thumbnail; the student, once enrolled, completes a lesson; the other instructor creates
-    a course."""
+    above means "refused". The course's owner reorders, answers a review, posts an
+    announcement and uploads a thumbnail; the student, once enrolled, completes a lesson;
+    the other instructor creates a course."""
     owner_email, owner_id = create_user(app_env, "instructor", "owner")
     hand_course_to(app_env, VICTIM_SLUG, owner_id)
     t = target(app_env, VICTIM_SLUG)
@@ -333,6 +333,7 @@ def test_the_same_forgeries_by_those_allowed_do_change_rows(
     allowed = [
         (owner, "CurriculumState.move_sections"),
         (owner, "ReviewsState.reply"),
+        (owner, "AnnouncementsEditorState.post"),
         (persona_pages["student"], "CourseState.enroll"),
         (persona_pages["student"], "PlayerState.toggle_complete"),
         (persona_pages["instructor"], "TeachState.create_course"),
