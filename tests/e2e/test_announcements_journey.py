@@ -57,6 +57,7 @@ def delete_one_and_meet_the_limit(page: Page, check_a11y) -> None:
     check_a11y(page)
     dialog.get_by_role("button", name="Delete announcement").click()
     expect(page.get_by_role("heading", level=3, name=typo)).to_have_count(0)
+    expect(dialog).to_be_hidden()
     page.get_by_label("Title").fill("One too many")
     page.get_by_label("Message (Markdown)").fill("Four in an hour.")
     page.get_by_role("button", name="Post announcement").click()
