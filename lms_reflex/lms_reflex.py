@@ -35,12 +35,14 @@ from lms_reflex.pages.catalog.listings import category_page, home_page
 from lms_reflex.pages.catalog.search import search_page
 from lms_reflex.pages.certificates.verify import certificate_page
 from lms_reflex.pages.errors import not_found_page
+from lms_reflex.pages.learning.announcements import opt_out_page
 from lms_reflex.pages.learning.dashboard import dashboard_page
 from lms_reflex.pages.learning.player import player_page, resume_page
 from lms_reflex.pages.payments.admin_orders import admin_orders_page
 from lms_reflex.pages.payments.coupons import coupons_page
 from lms_reflex.pages.payments.shop import cart_page, order_page, purchases_page, wishlist_page
 from lms_reflex.pages.teaching.analytics import analytics_page
+from lms_reflex.pages.teaching.announcements import announcements_page
 from lms_reflex.pages.teaching.curriculum import curriculum_page
 from lms_reflex.pages.teaching.quiz_editor import quiz_editor_page
 from lms_reflex.pages.teaching.teach import publish_page, teach_page
@@ -58,6 +60,7 @@ from lms_reflex.state.catalog.course import CourseState
 from lms_reflex.state.catalog.listings import CategoryState, HomeState
 from lms_reflex.state.catalog.search import SearchState
 from lms_reflex.state.certificates.verify import CertificateState
+from lms_reflex.state.learning.announcements import OptOutState
 from lms_reflex.state.learning.dashboard import DashboardState
 from lms_reflex.state.learning.player import PlayerState, ResumeState
 from lms_reflex.state.learning.questions import sweep_question_digests
@@ -68,6 +71,7 @@ from lms_reflex.state.payments.orders import OrderState, PurchasesState, Wishlis
 from lms_reflex.state.session import SessionState
 from lms_reflex.state.tab_owner import TabOwnerMiddleware
 from lms_reflex.state.teaching.analytics import AnalyticsState
+from lms_reflex.state.teaching.announcements import AnnouncementsEditorState
 from lms_reflex.state.teaching.curriculum import CurriculumState
 from lms_reflex.state.teaching.quiz_editor import QuizEditorState
 from lms_reflex.state.teaching.teach import PublishState, TeachState
@@ -181,4 +185,9 @@ page(
         {"property": "og:description", "content": f"Check a certificate issued by {SITE}."},
     ],
 )
+# Course announcements (issue 21): the builder's tab, and the opt-out page mailed to students.
+page(
+    routes.COURSE_ANNOUNCEMENTS, announcements_page, "Announcements", AnnouncementsEditorState.load
+)
+page(routes.ANNOUNCEMENT_OPT_OUT, opt_out_page, "Announcement mails", OptOutState.load)
 page("404", not_found_page, "Page not found")

@@ -141,3 +141,18 @@ ADMIN_CERTIFICATES = "/admin/certificates"
 def certificate_url(code: str) -> str:
     """The public verify page of a certificate (canonical code)."""
     return f"/certificates/{quote(code)}"
+
+
+# Course announcements (issue 21): the builder's tab, and the opt-out page mailed to students.
+COURSE_ANNOUNCEMENTS = "/teach/courses/[id]/announcements"
+ANNOUNCEMENT_OPT_OUT = "/announcements/opt-out"
+
+
+def course_announcements_url(course_id: int) -> str:
+    """The builder's announcements tab of a course."""
+    return f"/teach/courses/{int(course_id)}/announcements"
+
+
+def announcement_opt_out_url(token: str) -> str:
+    """The page that stops (or restarts) one course's announcement mails for one student."""
+    return f"{ANNOUNCEMENT_OPT_OUT}?{urlencode({'t': token})}"

@@ -300,6 +300,20 @@ RULES |= {
     "NotesState.confirm_delete": (ENROLLED, {}),
     "NotesState.search": (ENROLLED, {"form": {"q": "%' OR 1=1 --"}}),
     "NotesState.export_markdown": (ENROLLED, {}),
+# Course announcements (issue 21; docs/security.md, "Course announcements").
+RULES |= {
+    # The course's staff only (services/teaching/announcements.py checks on every call).
+    "AnnouncementsEditorState.load": (OWNER, {}),
+    "AnnouncementsEditorState.post": (OWNER, {"form": {"title": "Forged", "body": "Forged"}}),
+    "AnnouncementsEditorState.ask_delete": (OWNER, {"announcement_id": 1}),
+    "AnnouncementsEditorState.set_delete_open": (PUBLIC, {"value": True}),
+    "AnnouncementsEditorState.confirm_delete": (OWNER, {}),
+    # Reads the course in the URL; the service shows it to enrolled students and staff only.
+    "CourseAnnouncementsState.load": (PUBLIC, {}),
+    # The signed token in the URL names the user and the course; reading changes nothing.
+    "OptOutState.load": (PUBLIC, {}),
+    "OptOutState.stop_mails": (PUBLIC, {}),
+    "OptOutState.resume_mails": (PUBLIC, {}),
 }
 
 # Reflex adds `setvar` to every state. It only calls existing `set_<name>` handlers (auto
@@ -324,6 +338,9 @@ SECRET_PROVED = {
     "LoginState.login",
     "PasswordResetState.request_reset",
     "PasswordResetState.set_new_password",
+    # Only the mailed, signed opt-out token (HMAC, one user and one course) lets these act.
+    "OptOutState.stop_mails",
+    "OptOutState.resume_mails",
 }
 
 # Handlers that only change the tab's own display and call no service; they keep the rule of
@@ -333,6 +350,7 @@ TAB_ONLY = {
     "CurriculumState.open_name_dialog",
     "CurriculumState.ask_delete",
     "QuizEditorState.ask_delete",
+    "AnnouncementsEditorState.ask_delete",
     "LessonEditorState.upload_failed",
     "NotesState.start_edit",
     "NotesState.ask_delete",

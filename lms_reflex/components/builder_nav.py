@@ -1,4 +1,4 @@
-"""The builder's steps (details, curriculum, publish, analytics) as links, shared by its pages."""
+"""The builder's steps (details, curriculum, publish, analytics, announcements) as links."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ STEPS = (
     ("curriculum", "Curriculum", "curriculum"),
     ("publish", "Publish", "publish"),
     ("analytics", "Analytics", "analytics"),
+    ("announcements", "Announcements", "announcements"),
 )
 
 

@@ -1,5 +1,6 @@
 """SQLModel tables. Importing this package registers every table on SQLModel.metadata."""
 
+from lms_reflex.models.announcements import Announcement, AnnouncementOptOut
 from lms_reflex.models.api import ApiRefreshToken, ApiSession
 from lms_reflex.models.auth import AuditEvent, AuthSession, EmailOtp, OtpPurpose
 from lms_reflex.models.base import UtcDateTime, utcnow
@@ -40,6 +41,8 @@ from lms_reflex.models.quiz import (
 from lms_reflex.models.user import Profile, Role, User
 
 __all__ = [
+    "Announcement",
+    "AnnouncementOptOut",
     "ApiRefreshToken",
     "ApiSession",
     "AuditEvent",

@@ -43,6 +43,8 @@ PROTECTED_TABLES = [
     "question_vote",
     "lesson_note",
     "lesson_caption",
+    "announcement",
+    "announcement_opt_out",
 ]
 
 

@@ -153,6 +153,7 @@ def _page_of(state: str, t: Target) -> tuple[str, dict[str, str]]:
         "LessonEditorState": (f"/teach/courses/{cid}/curriculum", {"id": cid}),
         "CaptionsEditorState": (f"/teach/courses/{cid}/curriculum", {"id": cid}),
         "AnalyticsState": (f"/teach/courses/{cid}/analytics", {"id": cid}),
+        "AnnouncementsEditorState": (f"/teach/courses/{cid}/announcements", {"id": cid}),
     }.get(state, ("/admin", {}))
 
 
@@ -166,6 +167,7 @@ OPENS = {
     "CurriculumState": "CurriculumState.load",
     "LessonEditorState": "CurriculumState.load",
     "CaptionsEditorState": "CurriculumState.load",
+    "AnnouncementsEditorState": "AnnouncementsEditorState.load",
 }
 
 
@@ -335,9 +337,9 @@ def test_the_same_forgeries_by_those_allowed_do_change_rows(
     persona_pages: dict[str, Page],
 ) -> None:
     """Self-check, run last: the forging path reaches the services, so "nothing changed"
-    above means "refused". The course's owner reorders, answers a review and uploads a
-    thumbnail; the student, once enrolled, completes a lesson; the other instructor creates
-    a course."""
+    above means "refused". The course's owner reorders, answers a review, posts an
+    announcement and uploads a thumbnail; the student, once enrolled, completes a lesson;
+    the other instructor creates a course."""
     owner_email, owner_id = create_user(app_env, "instructor", "owner")
     hand_course_to(app_env, VICTIM_SLUG, owner_id)
     t = target(app_env, VICTIM_SLUG)
@@ -348,6 +350,7 @@ def test_the_same_forgeries_by_those_allowed_do_change_rows(
     allowed = [
         (owner, "CurriculumState.move_sections"),
         (owner, "ReviewsState.reply"),
+        (owner, "AnnouncementsEditorState.post"),
         (persona_pages["student"], "CourseState.enroll"),
         (persona_pages["student"], "PlayerState.toggle_complete"),
         (persona_pages["instructor"], "TeachState.create_course"),

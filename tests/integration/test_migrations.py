@@ -53,6 +53,8 @@ TABLES = {
     "question_digest",
     "lesson_note",
     "lesson_caption",
+    "announcement",
+    "announcement_opt_out",
 }
 
 

@@ -9,6 +9,7 @@ from lms_reflex.components.forms import field_error, invalid_props, loading, rea
 from lms_reflex.components.shell import app_shell
 from lms_reflex.components.star_rating import star_rating
 from lms_reflex.components.video import lesson_video
+from lms_reflex.pages.learning.announcements import announcements_panel
 from lms_reflex.pages.learning.notes import with_notes
 from lms_reflex.pages.learning.questions import questions_section
 from lms_reflex.pages.learning.quiz import quiz_panel
@@ -243,6 +244,7 @@ def _lesson() -> rx.Component:
         rx.html(V.lesson_description_html),
         _review_box(),
         questions_section(),
+        announcements_panel(),
         spacing="4", style={"flex": "3", "min_width": "18rem"},
     )  # fmt: skip
 

@@ -25,6 +25,7 @@ from lms_reflex.services.learning.player_page import player_view
 from lms_reflex.services.learning.reviews import MyReview
 from lms_reflex.services.validation import parse_id, parse_number
 from lms_reflex.state.form_errors import FieldErrors
+from lms_reflex.state.learning.announcements import CourseAnnouncementsState
 from lms_reflex.state.learning.captions import CaptionsState
 from lms_reflex.state.learning.notes import NotesState
 from lms_reflex.state.learning.questions import QuestionsState
@@ -117,14 +118,15 @@ class PlayerState(FieldErrors, rx.State):
         # A finished lesson starts again from the beginning when reopened.
         resume = view.resume_position_s >= 1 and not view.completed and start is None
         self.resumed_at = fmt.clock_label(view.resume_position_s) if resume else ""
-        # The quiz (or the notes beside the video) and the lesson's questions, chained.
-        # The quiz (or the notes and captions of the video) and the lesson's questions, chained.
+        # The quiz (or the notes and captions of the video), the lesson's questions and the
+        # course's announcements, chained.
         keys = [
             rx.call_script(KEYS_SCRIPT),
             QuizState.load,
             NotesState.load,
             CaptionsState.load,
             QuestionsState.load,
+            CourseAnnouncementsState.load,
         ]
         if start is not None:
             return [*keys, seek_script(start)]
