@@ -300,6 +300,8 @@ RULES |= {
     "NotesState.confirm_delete": (ENROLLED, {}),
     "NotesState.search": (ENROLLED, {"form": {"q": "%' OR 1=1 --"}}),
     "NotesState.export_markdown": (ENROLLED, {}),
+}
+
 # Course announcements (issue 21; docs/security.md, "Course announcements").
 RULES |= {
     # The course's staff only (services/teaching/announcements.py checks on every call).
