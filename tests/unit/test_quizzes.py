@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import Engine
 from sqlmodel import Session, SQLModel, col, select
 
 from lms_reflex.db import dispose_engines, make_engine
@@ -33,6 +34,33 @@ from lms_reflex.services.teaching import course_publishing, quiz_builder, quiz_e
 from tests.pg import postgres_schema_url
 from tests.unit.catalog_fixtures import actor, add_course, add_user
 from tests.unit.conftest import Clock
+
+
+@pytest.fixture
+def sqlite_session(engine: Engine) -> Iterator[Session]:
+    with Session(engine, expire_on_commit=False) as db:
+        yield db
+        db.rollback()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def session(request: pytest.FixtureRequest) -> Iterator[Session]:
+    """Every quiz rule (grading, attempts, the time limit, completion) on both engines.
+
+    The PostgreSQL URL is read before settings_env resets the LMS_* variables.
+    """
+    if request.param == "sqlite":
+        yield request.getfixturevalue("sqlite_session")
+        return
+    with postgres_schema_url() as url:
+        request.getfixturevalue("settings_env")(database_url=url)
+        engine = make_engine(url)
+        SQLModel.metadata.create_all(engine)
+        with Session(engine, expire_on_commit=False) as db:
+            yield db
+            db.rollback()
+        engine.dispose()
+        dispose_engines()
 
 
 @pytest.fixture
