@@ -28,6 +28,7 @@ from lms_reflex.models import (
     Section,
     User,
 )
+from lms_reflex.services.accounts import own_account
 from lms_reflex.services.errors import (
     InvalidInput,
     NotFound,
@@ -371,3 +372,24 @@ def test_two_workers_claiming_at_once_send_one_digest(
     engine.dispose()
     dispose_engines()
     assert sorted(results) == [0, 1]
+
+
+# ------------------------------------------------------------------ the data export
+
+
+def test_my_questions_and_answers_are_in_my_data_export_and_stay_without_me(
+    world: World,
+) -> None:
+    w = world
+    [question] = ask(w, w.student, title="Why borrow?").questions
+    answer(w, w.other, question.id, body="Ownership.")
+    answer(w, w.student, question.id, body="Thanks!")
+    mine = own_account.export_my_data(session=w.session, actor_id=w.student.id or 0)
+    posts = mine["lesson_questions_and_answers"]
+    assert [q["title"] for q in posts["questions"]] == ["Why borrow?"]
+    assert [a["text"] for a in posts["answers"]] == ["Thanks!"]
+    theirs = own_account.export_my_data(session=w.session, actor_id=w.other.id or 0)
+    assert theirs["lesson_questions_and_answers"]["questions"] == []
+    own_account._erase_user(w.session, w.session.get(User, w.student.id))  # type: ignore[arg-type]
+    w.session.commit()
+    assert count(w, LessonQuestion) == 1 and count(w, LessonAnswer) == 2

@@ -42,6 +42,7 @@ from lms_reflex.services.certificates.account import (
 from lms_reflex.services.errors import Conflict, InvalidInput, NotSignedIn
 from lms_reflex.services.learning.announcements import export_opt_outs
 from lms_reflex.services.learning.notes_export import delete_notes_of, export_notes
+from lms_reflex.services.learning.question_export import export_posts
 
 
 def _active_user(session: Session, user_id: int) -> User:
@@ -199,6 +200,7 @@ def export_my_data(*, session: Session, actor_id: int, ip: str = "") -> dict[str
     data["orders"] = _order_data(session, actor_id)
     data["api_devices"] = _api_devices_data(session, actor_id)
     data["announcement_opt_outs"] = export_opt_outs(session, actor_id)
+    data["lesson_questions_and_answers"] = export_posts(session, actor_id)
     record_event(
         session=session, action="data_exported", actor_id=actor_id, subject=user.email, ip=ip
     )
