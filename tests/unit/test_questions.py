@@ -190,6 +190,7 @@ def test_posting_too_often_says_when_to_try_again(world: World, clock: Clock) ->
     world.session.rollback()
     assert "Try again in 10 minutes." in refused.value.message
     assert refused.value.retry_after_s == 600
+    assert refused.value.field == "body"  # shown under what was typed, not in a toast
     assert count(world, LessonQuestion) == questions.QUESTIONS_PER_WINDOW
     clock.advance(minutes=10, seconds=1)
     ask(world, world.student, title="Later")

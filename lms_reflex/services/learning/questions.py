@@ -67,8 +67,12 @@ def clean_text(
     return text
 
 
-def _throttle(session: Session, table: Any, author_id: int, *, limit: int, what: str) -> None:
+def _throttle(
+    session: Session, table: Any, author_id: int, *, limit: int, what: str, field: str
+) -> None:
     """Refuse the post when the author made `limit` of these in the last POST_WINDOW.
+
+    The refusal names the form's text field, so the page shows it under what was typed.
 
     Raises:
         Throttled: "You posted 5 questions in the last 10 minutes. Try again in 4 minutes."
@@ -82,7 +86,7 @@ def _throttle(session: Session, table: Any, author_id: int, *, limit: int, what:
         wait = max(1, math.ceil((oldest + POST_WINDOW - now).total_seconds()))
         minutes = int(POST_WINDOW.total_seconds() // 60)
         message = f"You posted {limit} {what} in the last {minutes} minutes. {try_again_in(wait)}"
-        raise Throttled(message, wait)
+        raise Throttled(message, wait, field=field)
 
 
 def ask_question(
@@ -120,7 +124,14 @@ def ask_question(
                        required=True, multiline=False)  # fmt: skip
     body = clean_text(body, what="question", field="body", limit=MAX_BODY_CHARS,
                       required=False, multiline=True)  # fmt: skip
-    _throttle(session, LessonQuestion, actor.id, limit=QUESTIONS_PER_WINDOW, what="questions")
+    _throttle(
+        session,
+        LessonQuestion,
+        actor.id,
+        limit=QUESTIONS_PER_WINDOW,
+        what="questions",
+        field="body",
+    )
     assert thread.lesson.id is not None and thread.course.id is not None
     now = utcnow()
     own = actor.id == thread.course.instructor_id  # nobody is told of their own question
@@ -161,7 +172,9 @@ def answer_question(
     question, thread = question_access(session, actor, question_id)
     text = clean_text(body, what="answer", field="answer", limit=MAX_BODY_CHARS,
                       required=True, multiline=True)  # fmt: skip
-    _throttle(session, LessonAnswer, actor.id, limit=ANSWERS_PER_WINDOW, what="answers")
+    _throttle(
+        session, LessonAnswer, actor.id, limit=ANSWERS_PER_WINDOW, what="answers", field="answer"
+    )
     assert question.id is not None
     session.add(LessonAnswer(question_id=question.id, author_id=actor.id, body=text))
     session.flush()
