@@ -170,6 +170,7 @@ RULES: dict[str, tuple[str, dict]] = {
     "QuizEditorState.move_question": (OWNER, {"question_id": 1, "offset": 1}),
     "QuizEditorState.move_questions": (OWNER, {"question_ids": [2, 1]}),
     "QuizEditorState.add_option": (OWNER, {"form": {"question_id": "1", "text": "Forged"}}),
+    "QuizEditorState.move_option": (OWNER, {"option_id": 1, "offset": 1}),
     "QuizEditorState.save_option": (
         OWNER,
         {"form": {"option_id": "1", "text": "Forged", "is_correct": "on"}},

@@ -90,8 +90,10 @@ def build_quiz(page: Page, app_env: dict[str, str], check_a11y) -> str:
     expect(page.get_by_role("heading", level=1, name="Quiz: Check-up")).to_be_visible()
 
     add_question(page, 1, "Single choice", "2 + 2?")
-    add_answer(page, "4", True)
     add_answer(page, "5", False)
+    add_answer(page, "4", True)
+    page.get_by_role("button", name="Move answer 4 up").click()  # the right answer first
+    expect(page.get_by_label("Answer", exact=True).first).to_have_value("4")
     add_question(page, 2, "Short text", "Capital island of the spice trade?")
     page.get_by_label(re.compile("^Accepted answers")).fill(SECRET_ANSWER)
     page.get_by_role("button", name="Save question 2").click()

@@ -534,6 +534,36 @@ def test_reorder_and_delete_keep_positions_dense(
     assert [q.id for q in editor.questions] == [quiz.number, quiz.multiple, quiz.single]
 
 
+def _option_order(session: Session, who: User, quiz: Quiz, question_id: int) -> list[int]:
+    editor = quiz_editor.quiz_editor(session=session, actor=actor(who), lesson_id=quiz.lesson_id)
+    [question] = [q for q in editor.questions if q.id == question_id]
+    return [o.id for o in question.options]
+
+
+def test_an_answer_moves_up_and_down_and_nobody_else_can_move_it(
+    session: Session, teacher: User, student: User, quiz: Quiz
+) -> None:
+    me = actor(teacher)
+    two, three = quiz.primes
+    assert _option_order(session, teacher, quiz, quiz.multiple) == [two, three, quiz.four]
+    quiz_options.move_option(session=session, actor=me, option_id=quiz.four, offset=-1)
+    assert _option_order(session, teacher, quiz, quiz.multiple) == [two, quiz.four, three]
+    quiz_options.move_option(session=session, actor=me, option_id=two, offset=-1)  # stays first
+    quiz_options.move_option(session=session, actor=me, option_id=two, offset=1)
+    session.commit()
+    assert _option_order(session, teacher, quiz, quiz.multiple) == [quiz.four, two, three]
+    for offset in (2, 0, "1", 1.0, None):
+        with pytest.raises(InvalidInput):
+            quiz_options.move_option(session=session, actor=me, option_id=two, offset=offset)  # type: ignore[arg-type]
+    rival = actor(add_user(session, "rival@example.org", Role.INSTRUCTOR))
+    with pytest.raises(NotFound):
+        quiz_options.move_option(session=session, actor=rival, option_id=two, offset=1)
+    with pytest.raises((NotFound, PermissionDenied)):
+        quiz_options.move_option(session=session, actor=actor(student), option_id=two, offset=1)
+    session.rollback()
+    assert _option_order(session, teacher, quiz, quiz.multiple) == [quiz.four, two, three]
+
+
 def test_stats_count_pass_rate_average_and_per_question(
     session: Session, teacher: User, student: User, quiz: Quiz
 ) -> None:

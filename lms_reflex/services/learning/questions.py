@@ -67,9 +67,7 @@ def clean_text(
     return text
 
 
-def _throttle(
-    session: Session, table: Any, author_id: int, *, limit: int, what: str, field: str
-) -> None:
+def _throttle(session: Session, table: Any, author_id: int, *, limit: int, field: str) -> None:
     """Refuse the post when the author made `limit` of these in the last POST_WINDOW.
 
     The refusal names the form's text field, so the page shows it under what was typed.
@@ -85,6 +83,7 @@ def _throttle(
     if count >= limit and oldest is not None:
         wait = max(1, math.ceil((oldest + POST_WINDOW - now).total_seconds()))
         minutes = int(POST_WINDOW.total_seconds() // 60)
+        what = "questions" if table is LessonQuestion else "answers"
         message = f"You posted {limit} {what} in the last {minutes} minutes. {try_again_in(wait)}"
         raise Throttled(message, wait, field=field)
 
@@ -124,14 +123,7 @@ def ask_question(
                        required=True, multiline=False)  # fmt: skip
     body = clean_text(body, what="question", field="body", limit=MAX_BODY_CHARS,
                       required=False, multiline=True)  # fmt: skip
-    _throttle(
-        session,
-        LessonQuestion,
-        actor.id,
-        limit=QUESTIONS_PER_WINDOW,
-        what="questions",
-        field="body",
-    )
+    _throttle(session, LessonQuestion, actor.id, limit=QUESTIONS_PER_WINDOW, field="body")
     assert thread.lesson.id is not None and thread.course.id is not None
     now = utcnow()
     own = actor.id == thread.course.instructor_id  # nobody is told of their own question
@@ -172,9 +164,7 @@ def answer_question(
     question, thread = question_access(session, actor, question_id)
     text = clean_text(body, what="answer", field="answer", limit=MAX_BODY_CHARS,
                       required=True, multiline=True)  # fmt: skip
-    _throttle(
-        session, LessonAnswer, actor.id, limit=ANSWERS_PER_WINDOW, what="answers", field="answer"
-    )
+    _throttle(session, LessonAnswer, actor.id, limit=ANSWERS_PER_WINDOW, field="answer")
     assert question.id is not None
     session.add(LessonAnswer(question_id=question.id, author_id=actor.id, body=text))
     session.flush()

@@ -101,3 +101,24 @@ def delete_option(*, session: Session, actor: Actor | None, option_id: int) -> N
     session.flush()
     renumber(question_options(session, question.id or 0))
     touch(session, course)
+
+
+def move_option(*, session: Session, actor: Actor | None, option_id: int, offset: int) -> None:
+    """Move an answer one place up (-1) or down (+1) within its question.
+
+    The order is what students see when the question is not shuffled, so an instructor who
+    adds "None of the above" first must be able to put it last without retyping the rest.
+
+    Raises:
+        NotSignedIn, PermissionDenied, NotFound: see `quiz_builder.owned_option`.
+        InvalidInput: an offset other than -1 or +1.
+    """
+    option, question, course = owned_option(session, actor, option_id)
+    if type(offset) is not int or offset not in (-1, 1):
+        raise InvalidInput("An answer moves one place up or down.")
+    options = question_options(session, question.id or 0)
+    at = next(i for i, row in enumerate(options) if row.id == option.id)
+    to = min(max(at + offset, 0), len(options) - 1)
+    options[at], options[to] = options[to], options[at]
+    renumber(options)
+    touch(session, course)

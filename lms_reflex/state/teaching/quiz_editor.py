@@ -188,6 +188,15 @@ class QuizEditorState(rx.State):
         )  # fmt: skip
 
     @rx.event
+    async def move_option(self, option_id: int, offset: int):
+        """Move an answer one place up (-1) or down (+1) within its question."""
+        option = parse_id(option_id)
+        return await self._change(
+            f"o-{option}", quiz_options.move_option, "Answer moved.",
+            option_id=option, offset=offset,
+        )  # fmt: skip
+
+    @rx.event
     def ask_delete(self, kind: str, target: int):
         """Ask before deleting a question or an answer (display only)."""
         if kind not in ("question", "option") or not isinstance(target, int):
