@@ -10,7 +10,16 @@ from sqlalchemy import select as sql_select
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from lms_reflex.models import Category, Course, Enrollment, Lesson, Review, Section, User
+from lms_reflex.models import (
+    Category,
+    Course,
+    Enrollment,
+    Lesson,
+    LessonKind,
+    Review,
+    Section,
+    User,
+)
 from lms_reflex.services import formatting as fmt
 from lms_reflex.services.text import render_markdown
 from lms_reflex.services.views import CourseDetail, LessonRow, ReviewView, SectionView
@@ -34,6 +43,7 @@ class OutlineLesson:
     title: str
     duration_s: int
     is_preview: bool
+    is_quiz: bool = False
 
 
 Outline = list[tuple[OutlineSection, list[OutlineLesson]]]
@@ -46,6 +56,7 @@ _OUTLINE_COLUMNS = (
     col(Lesson.title),
     col(Lesson.duration_s),
     col(Lesson.is_preview),
+    col(Lesson.kind),
 )
 
 
@@ -72,10 +83,11 @@ def course_outline(session: Session, course_id: int) -> Outline:
     """
     rows = session.execute(_outline_query(), {"course_id": course_id}).all()
     grouped: dict[int, tuple[OutlineSection, list[OutlineLesson]]] = {}
-    for section_id, section_title, lesson_id, title, duration_s, is_preview in rows:
+    for section_id, section_title, lesson_id, title, duration_s, is_preview, kind in rows:
         entry = grouped.setdefault(section_id, (OutlineSection(section_id, section_title), []))
         if lesson_id is not None:
-            entry[1].append(OutlineLesson(lesson_id, title, duration_s, is_preview))
+            quiz = kind == LessonKind.QUIZ
+            entry[1].append(OutlineLesson(lesson_id, title, duration_s, is_preview, quiz))
     return list(grouped.values())
 
 

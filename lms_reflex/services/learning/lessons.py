@@ -16,14 +16,7 @@ from sqlalchemy import and_, bindparam
 from sqlalchemy import select as sql_select
 from sqlmodel import Session, col, select
 
-from lms_reflex.models import (
-    Course,
-    CourseStatus,
-    Enrollment,
-    Lesson,
-    LessonProgress,
-    Section,
-)
+from lms_reflex.models import Course, CourseStatus, Enrollment, Lesson, LessonProgress, Section
 from lms_reflex.services import formatting as fmt
 from lms_reflex.services.actor import Actor, is_course_staff, require_actor
 from lms_reflex.services.catalog.course_page import Outline, course_outline
@@ -48,6 +41,7 @@ class PlayerLesson:
     is_current: bool
     is_preview: bool
     can_open: bool
+    is_quiz: bool = False
 
 
 @dataclass(frozen=True)
@@ -270,6 +264,7 @@ def _syllabus(
                     is_current=les.id == current_id,
                     is_preview=les.is_preview,
                     can_open=open_all or les.is_preview,
+                    is_quiz=les.is_quiz,
                 )
                 for les in lessons
             ],

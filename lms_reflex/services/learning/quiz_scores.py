@@ -12,7 +12,7 @@ import dataclasses
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from lms_reflex.models import Lesson, LessonKind, QuizAttempt
+from lms_reflex.models import QuizAttempt
 from lms_reflex.services.learning.lessons import PlayerView
 
 
@@ -23,15 +23,14 @@ def _label(attempts: int, best: int | None) -> str:
     return f"Quiz \u00b7 {tries} \u00b7 best {best or 0} %"
 
 
-def quiz_labels(session: Session, user_id: int | None, lesson_ids: list[int]) -> dict[int, str]:
+def quiz_labels(session: Session, user_id: int | None, quiz_ids: list[int]) -> dict[int, str]:
     """Lesson id -> "Quiz", or "Quiz · 2 attempts · best 80 %", for the quiz lessons given.
 
-    `user_id` is None for a visitor or a non-enrolled viewer: then no attempts are read.
+    `user_id` is None for a visitor or a non-enrolled viewer: then no attempts are read, and
+    a syllabus without quizzes reads nothing (the player page's statement count is pinned).
     """
-    if not lesson_ids:
+    if not quiz_ids:
         return {}
-    kind = col(Lesson.kind) == LessonKind.QUIZ
-    quiz_ids = session.exec(select(Lesson.id).where(col(Lesson.id).in_(lesson_ids), kind)).all()
     scores: dict[int, tuple[int, int | None]] = {}
     if user_id is not None and quiz_ids:
         rows = session.exec(
@@ -42,12 +41,12 @@ def quiz_labels(session: Session, user_id: int | None, lesson_ids: list[int]) ->
             .group_by(col(QuizAttempt.lesson_id))
         ).all()  # fmt: skip
         scores = {lesson_id: (count, best) for lesson_id, count, best in rows}
-    return {qid: _label(*scores.get(qid, (0, None))) for qid in quiz_ids if qid is not None}
+    return {qid: _label(*scores.get(qid, (0, None))) for qid in quiz_ids}
 
 
 def with_quiz_labels(session: Session, view: PlayerView, user_id: int | None) -> PlayerView:
     """The player view with each quiz line of its syllabus labelled by `quiz_labels`."""
-    ids = [le.id for section in view.syllabus for le in section.lessons]
+    ids = [le.id for section in view.syllabus for le in section.lessons if le.is_quiz]
     labels = quiz_labels(session, user_id, ids)
     if not labels:
         return view
