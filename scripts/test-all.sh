@@ -36,7 +36,7 @@ beside() {
   names+=("$name")
 }
 
-beside "unit and integration tests" "$PY" -m pytest tests/unit tests/integration -q -p no:cacheprovider
+beside "unit and integration tests" "$PY" -m pytest tests/unit tests/integration -q -p no:cacheprovider --durations=15
 if [ -n "${LMS_TEST_POSTGRES_URL:-}" ]; then
   echo "e2e on PostgreSQL + Redis + 3 workers (LMS_E2E_MODE=scaled, port 3112) runs alongside."
   # The second pass leaves to the first what the server's mode cannot change: what only
@@ -61,7 +61,7 @@ if [ -n "${LMS_TEST_POSTGRES_URL:-}" ]; then
     --deselect=tests/e2e/test_admin_journey.py::test_admin_edits_categories_and_a_used_one_cannot_be_deleted
   )
   beside "e2e on PostgreSQL + Redis + 3 workers" env LMS_E2E_MODE=scaled LMS_E2E_PORT=3112 \
-    REFLEX_WEB_WORKDIR=.web-scaled "$PY" -m pytest tests/e2e -q -p no:cacheprovider \
+    REFLEX_WEB_WORKDIR=.web-scaled "$PY" -m pytest tests/e2e -q -p no:cacheprovider --durations=15 \
     "${first_pass_only[@]}"
 else
   echo "LMS_TEST_POSTGRES_URL is not set: skipped the several-worker e2e pass"
@@ -69,7 +69,7 @@ fi
 echo "Unit and integration tests run alongside; their reports follow this pass."
 
 echo "---- e2e on one worker + SQLite ----"
-"$PY" -m pytest tests/e2e -q
+"$PY" -m pytest tests/e2e -q --durations=15
 status=$?
 for i in "${!pids[@]}"; do
   wait "${pids[$i]}"
