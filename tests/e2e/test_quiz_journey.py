@@ -145,7 +145,14 @@ def test_a_student_fails_retries_and_passes_and_only_then_completes(
     page.get_by_role("button", name="Start the quiz").click()
     expect(page.get_by_text("Your answers are saved as you go.")).to_be_visible()
     check_a11y(page)
+    island = page.get_by_label("Your answer").first
+    island.evaluate("el => el.removeAttribute('maxlength')")  # as a hand-made client would
+    island.fill("z" * 600)
+    island.press("Tab")
+    refusal = page.get_by_role("group").filter(has=island).get_by_role("alert")
+    expect(refusal).to_have_text("Your answer can be at most 500 characters.")  # under it
     answer(page, "5", "zanzibar", "42")
+    expect(refusal).to_have_count(0)  # saved now: the sentence goes
     page.reload()  # answers were saved as they went
     expect(page.get_by_label("5", exact=True)).to_be_checked()
     expect(page.get_by_label("Your answer").first).to_have_value("zanzibar")

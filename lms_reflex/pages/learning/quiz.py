@@ -46,6 +46,15 @@ def _typed(question: rx.Var[QuestionView]) -> rx.Component:
     )  # fmt: skip
 
 
+def _refusal(question: rx.Var[QuestionView]) -> rx.Component:
+    key = question.id.to_string()
+    return rx.cond(
+        S.answer_errors.contains(key),
+        rx.text(S.answer_errors[key], id="answer-error-" + key, color_scheme="red", size="2",
+                role="alert"),
+    )  # fmt: skip
+
+
 def _question(question: rx.Var[QuestionView]) -> rx.Component:
     typed = (question.type == "short_text") | (question.type == "numeric")
     return rx.el.fieldset(
@@ -54,6 +63,7 @@ def _question(question: rx.Var[QuestionView]) -> rx.Component:
         rx.cond(typed, _typed(question),
                 rx.vstack(rx.foreach(question.options, lambda o: _choice(question, o)),
                           spacing="1")),
+        _refusal(question),
         style={"border": "1px solid var(--gray-a6)", "border_radius": "var(--radius-3)",
                "padding": "0.75rem 1rem", "width": "100%"},
         key="fs-" + question.id.to_string() + "-" + Z.attempt_id.to_string(),

@@ -32,11 +32,12 @@ class QuizState(rx.State):
     quiz_problem: str = ""
     seconds_left: int = 0
     can_start: bool = False  # QuizView.can_start, which the browser cannot compute
+    answer_errors: dict[str, str] = {}  # question id -> why its answer was not saved
     _lesson_id: int = 0
     _timer_run: int = 0
 
     def _take(self, outcome: QuizOutcome | None) -> None:
-        self.is_quiz, self.quiz_problem = outcome is not None, ""
+        self.is_quiz, self.quiz_problem, self.answer_errors = outcome is not None, "", {}
         self.quiz = outcome.view if outcome else None
         if outcome is not None and outcome.certificate is not None:
             send_after_reply(outcome.certificate.mail)  # built by the service, exactly once
@@ -52,6 +53,7 @@ class QuizState(rx.State):
         """Find out whether the lesson in the URL is a quiz, and show its state."""
         self._lesson_id = parse_id(route_param(self, "lesson"))
         self.is_quiz, self.quiz, self.quiz_problem = False, None, ""
+        self.answer_errors = {}
         actor = await current_actor(self)
         try:
             outcome = await call_service(
@@ -79,16 +81,23 @@ class QuizState(rx.State):
         return self._timer()
 
     async def _save(self, question_id: int, value: object):
+        """Refusals sit under their question (errors next to their field), until it saves.
+
+        A toast would vanish while the student still looks at the answer it is about.
+        """
         actor = await current_actor(self)
         if actor is None or self.quiz is None:
             return error_toast(NotSignedIn())
+        key = str(question_id)
         try:
             await call_service(
                 quizzes.save_answer, actor=actor, attempt_id=self.quiz.attempt_id or 0,
                 question_id=question_id, value=value,
             )  # fmt: skip
         except DomainError as exc:
-            return error_toast(exc)
+            self.answer_errors = {**self.answer_errors, key: exc.message}
+            return None
+        self.answer_errors = {k: v for k, v in self.answer_errors.items() if k != key}
         answers = {**self.quiz.answers, str(question_id): value}
         self.quiz = dataclasses.replace(self.quiz, answers=answers)
         return None
