@@ -39,30 +39,24 @@ beside() {
 beside "unit and integration tests" "$PY" -m pytest tests/unit tests/integration -q -p no:cacheprovider --durations=15
 if [ -n "${LMS_TEST_POSTGRES_URL:-}" ]; then
   echo "e2e on PostgreSQL + Redis + 3 workers (LMS_E2E_MODE=scaled, port 3112) runs alongside."
-  # The second pass leaves to the first what the server's mode cannot change: what only
-  # the compiled front end decides (the same JavaScript draws it on any database, state
-  # manager and number of workers), and the long form-and-drag tours whose rows the unit
-  # tests already write on PostgreSQL. Sessions, sign-in, resume and reconnects across
-  # workers, enrollment, payments, quizzes, certificates, admin actions on open tabs,
-  # uploads and the forged events stay. Both passes side by side made CI 19.5 minutes.
-  # Notes, captions, lesson Q&A and announcements write their rows through services whose
-  # PostgreSQL paths (the digest claim among them) the unit tests run on PostgreSQL.
-  first_pass_only=(
-    --ignore=tests/e2e/test_layout_fill.py --ignore=tests/e2e/test_phone_layout.py
-    --ignore=tests/e2e/test_site_identity.py --ignore=tests/e2e/test_site_name_and_share.py
-    --ignore=tests/e2e/test_hostile_text.py --ignore=tests/e2e/test_catalog_journey.py
-    --ignore=tests/e2e/test_search_journey.py --ignore=tests/e2e/test_search_and_player_details.py
-    --ignore=tests/e2e/test_builder_details_journey.py --ignore=tests/e2e/test_curriculum_journey.py
-    --ignore=tests/e2e/test_confirm_dialogs.py --ignore=tests/e2e/test_field_errors.py
-    --ignore=tests/e2e/test_dead_ends.py
-    --ignore=tests/e2e/test_notes_journey.py --ignore=tests/e2e/test_captions_journey.py
-    --ignore=tests/e2e/test_qa_journey.py --ignore=tests/e2e/test_announcements_journey.py
-    --deselect=tests/e2e/test_admin_journey.py::test_admin_runs_the_platform_and_the_instructor_sees_progress
-    --deselect=tests/e2e/test_admin_journey.py::test_admin_edits_categories_and_a_used_one_cannot_be_deleted
+  # The second pass runs only the journeys whose outcome the server's mode can change:
+  # sessions, sign-in and sign-out, resume and reconnects across workers, enrollment,
+  # payments, quizzes, certificates, moderation, devices and media. What the compiled front
+  # end alone decides, and the forged events (their rules live in the services and read the
+  # database at call time; the unit tests run those services on PostgreSQL), stay in the
+  # first pass. With the forgeries and the long tours here too, CI passed 20 minutes.
+  scaled_journeys=(
+    tests/e2e/test_scaled_workers.py tests/e2e/test_reconnect.py
+    tests/e2e/test_accounts_journey.py tests/e2e/test_signout_state.py
+    tests/e2e/test_prehijack.py tests/e2e/test_learning_journey.py
+    tests/e2e/test_enrollment_journey.py tests/e2e/test_payments_journey.py
+    tests/e2e/test_quiz_journey.py tests/e2e/test_certificate_journey.py
+    tests/e2e/test_moderation_journey.py tests/e2e/test_api_devices.py
+    tests/e2e/test_media_url.py tests/e2e/test_proxy_address.py tests/e2e/test_top_bar.py
   )
   beside "e2e on PostgreSQL + Redis + 3 workers" env LMS_E2E_MODE=scaled LMS_E2E_PORT=3112 \
-    REFLEX_WEB_WORKDIR=.web-scaled "$PY" -m pytest tests/e2e -q -p no:cacheprovider --durations=15 \
-    "${first_pass_only[@]}"
+    REFLEX_WEB_WORKDIR=.web-scaled "$PY" -m pytest -q -p no:cacheprovider --durations=15 \
+    "${scaled_journeys[@]}"
 else
   echo "LMS_TEST_POSTGRES_URL is not set: skipped the several-worker e2e pass"
 fi
