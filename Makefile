@@ -81,4 +81,4 @@ test: dev-deps js chromium lint
 	BIN=$(BIN) bash scripts/test-all.sh
 
 clean:
-	rm -rf .web .web-scaled .states
+	rm -rf .web .web-scaled .web-forgers .states
