@@ -44,7 +44,7 @@ if [ -n "${LMS_TEST_POSTGRES_URL:-}" ]; then
   # payments, quizzes, certificates, moderation, devices and media. What the compiled front
   # end alone decides, and the forged events (their rules live in the services and read the
   # database at call time; the unit tests run those services on PostgreSQL), stay in the
-  # first pass. With the forgeries and the long tours here too, CI passed 20 minutes.
+  # single-worker passes. With the forgeries and the long tours here too, CI passed 20 min.
   scaled_journeys=(
     tests/e2e/test_scaled_workers.py tests/e2e/test_reconnect.py
     tests/e2e/test_accounts_journey.py tests/e2e/test_signout_state.py
