@@ -32,7 +32,7 @@ def quiz_labels(session: Session, user_id: int | None, quiz_ids: list[int]) -> d
     if not quiz_ids:
         return {}
     scores: dict[int, tuple[int, int | None]] = {}
-    if user_id is not None and quiz_ids:
+    if user_id is not None:
         rows = session.exec(
             select(QuizAttempt.lesson_id, func.count(col(QuizAttempt.id)),
                    func.max(QuizAttempt.score_pct))
