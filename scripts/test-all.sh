@@ -65,7 +65,17 @@ fi
 # journeys and the demoted instructor's forgeries: one browser and one server mostly wait
 # on each other, so two such passes share CI's two cores better than one long pass (which
 # took 20 of CI's 20 minutes when it held all of them).
-beside "forged events and personas (one worker + SQLite, port 3113)" \
+# It starts once the first pass's app answers, so three front-end builds never compete at
+# once (the first pass's admin journeys failed when they did).
+first_app_up() {
+  "$PY" -c "import urllib.request as u; u.urlopen('http://localhost:3111/api/health', timeout=2)" \
+    2>/dev/null
+}
+after_first_app() {
+  for _ in $(seq 450); do first_app_up && break; sleep 2; done
+  "$@"
+}
+beside "forged events and personas (one worker + SQLite, port 3113)" after_first_app \
   env LMS_E2E_PORT=3113 REFLEX_WEB_WORKDIR=.web-forgers \
   LMS_E2E_FORGERS=anonymous,student,instructor "$PY" -m pytest -q -p no:cacheprovider \
   --durations=15 tests/e2e/test_forged_events.py \
