@@ -73,7 +73,7 @@ def test_a_note_taken_at_a_second_seeks_the_video_there(
     expect(notes.get_by_text("No notes on this lesson yet.")).to_be_visible()
 
     add_note(page, "   ")  # refused next to the field, nothing saved
-    expect(page.get_by_text("Write something in the note first.")).to_be_visible()
+    expect(page.get_by_text("Please write the note.")).to_be_visible()
     expect(page.get_by_label("Note at the current time")).to_be_focused()
 
     seek(page, 2.4)

@@ -44,11 +44,11 @@ def test_a_question_is_asked_answered_accepted_and_hidden(
     expect(page.get_by_role("heading", level=2, name="Questions (0)")).to_be_visible()
 
     page.get_by_role("button", name="Ask question").click()  # empty title: refused in place
-    expect(page.get_by_text("Please write your title.")).to_be_visible()
+    expect(page.get_by_text("Please write the title.")).to_be_visible()
     title = f"Por or para {uuid.uuid4().hex[:6]}?"
     ask(page, title)
     expect(page.get_by_role("heading", name="Questions (1)")).to_be_visible()
-    expect(page.get_by_text("Please write your title.")).to_have_count(0)
+    expect(page.get_by_text("Please write the title.")).to_have_count(0)
     expect(page.locator("em", has_text="por")).to_be_visible()  # Markdown, rendered
     check_a11y(page)
 

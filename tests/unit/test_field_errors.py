@@ -13,7 +13,8 @@ from lms_reflex.services.accounts.users import normalize_email
 from lms_reflex.services.errors import DomainError, InvalidInput, NotFound
 from lms_reflex.services.learning import reviews
 from lms_reflex.services.teaching import course_details
-from lms_reflex.services.teaching.builder import clean_text, clean_title
+from lms_reflex.services.teaching.builder import clean_title
+from lms_reflex.services.text import clean_text
 from lms_reflex.state.form_errors import refused_field
 from tests.unit.conftest import DEFAULT_PASSWORD
 

@@ -93,10 +93,10 @@ def test_bad_text_is_refused_with_a_sentence_and_nothing_is_stored(
 ) -> None:
     first, _ = lessons_of(session, course)
     cases = {
-        "   ": notes.EMPTY,
-        "x" * (notes.TEXT_MAX + 1): notes.TOO_LONG,
-        "bell \x07": notes.CONTROL,
-        "carriage\rreturn": notes.CONTROL,
+        "   ": "Please write the note.",
+        "x" * (notes.TEXT_MAX + 1): "The note can be at most 5,000 characters.",
+        "bell \x07": "The note contains characters we cannot store.",
+        "carriage\rreturn": "The note contains characters we cannot store.",
     }
     for text, message in cases.items():
         with pytest.raises(InvalidInput) as refused:

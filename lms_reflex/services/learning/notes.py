@@ -28,7 +28,8 @@ from lms_reflex.services.errors import (
 )
 from lms_reflex.services.formatting import clock_label
 from lms_reflex.services.learning.lessons import LESSON_NOT_FOUND, open_lesson
-from lms_reflex.services.validation import has_control_chars, valid_id
+from lms_reflex.services.text import clean_text
+from lms_reflex.services.validation import valid_id
 
 TEXT_MAX = 5_000
 QUERY_MAX = 200
@@ -37,9 +38,6 @@ WRITES_PER_MINUTE = 20  # far above anyone typing; stops a script filling the ta
 WRITE_WINDOW = timedelta(minutes=1)
 NOTE_NOT_FOUND = "We could not find that note."
 ENROLL_FIRST = "Enroll in this course to take notes."
-EMPTY = "Write something in the note first."
-TOO_LONG = f"A note can have up to {TEXT_MAX:,} characters."
-CONTROL = "A note cannot contain control characters. Please remove them."
 BAD_SECOND = "We could not read the video's time. Please try again."
 
 
@@ -74,23 +72,6 @@ class NoteHit:
 
 def _view(note: LessonNote) -> NoteView:
     return NoteView(note.id or 0, note.position_s, clock_label(note.position_s), note.body)
-
-
-def clean_text(text: object, *, field: str = "text") -> str:
-    """The note's text as stored: CRLF made LF, trimmed.
-
-    Raises:
-        InvalidInput: empty, over TEXT_MAX characters, or holding control characters
-            (tab and newline are fine), naming `field`.
-    """
-    value = text.replace("\r\n", "\n").strip() if isinstance(text, str) else ""
-    if not value:
-        raise InvalidInput(EMPTY, field=field)
-    if len(value) > TEXT_MAX:
-        raise InvalidInput(TOO_LONG, field=field)
-    if has_control_chars(value, multiline=True):
-        raise InvalidInput(CONTROL, field=field)
-    return value
 
 
 def _second(position: object, duration_s: int) -> int:
@@ -205,7 +186,7 @@ def add_note(
     """
     lesson = _note_lesson(session, actor, lesson_id)
     assert actor is not None and lesson.id is not None
-    body = clean_text(text)
+    body = clean_text(text, "note", max_len=TEXT_MAX, min_len=1, field="text")
     second = _second(position_s, lesson.duration_s)
     _check_rate(session, actor.id, "text")
     now = utcnow()
@@ -232,7 +213,7 @@ def edit_note(*, session: Session, actor: Actor | None, note_id: int, text: str)
         Throttled: too many notes written in the last minute (field "text").
     """
     note = _own_note(session, actor, note_id)
-    body = clean_text(text)
+    body = clean_text(text, "note", max_len=TEXT_MAX, min_len=1, field="text")
     _check_rate(session, note.user_id, "text")
     note.body, note.updated_at = body, utcnow()
     session.add(note)

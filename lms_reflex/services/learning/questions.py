@@ -21,7 +21,7 @@ from lms_reflex.mail import Mail
 from lms_reflex.mail.question_messages import answer_mail
 from lms_reflex.models import LessonAnswer, LessonQuestion, User, utcnow
 from lms_reflex.services.actor import Actor, require_verified
-from lms_reflex.services.errors import InvalidInput, Throttled, try_again_in
+from lms_reflex.services.errors import Throttled, try_again_in
 from lms_reflex.services.learning.question_digests import queue_digest
 from lms_reflex.services.learning.question_views import (
     QuestionsPanel,
@@ -29,7 +29,7 @@ from lms_reflex.services.learning.question_views import (
     question_access,
     thread_access,
 )
-from lms_reflex.services.validation import has_control_chars
+from lms_reflex.services.text import clean_text
 
 MAX_TITLE_CHARS = 150
 MAX_BODY_CHARS = 5000
@@ -44,27 +44,6 @@ class Posted:
 
     panel: QuestionsPanel
     mail: Mail | None = None
-
-
-def clean_text(
-    value: object, *, what: str, field: str, limit: int, required: bool, multiline: bool
-) -> str:
-    """Trimmed user text, or a refusal a person can act on, named for its field.
-
-    Raises:
-        InvalidInput: not text, empty when required, too long, or holding control
-            characters (tab and newline are fine in multi-line text).
-    """
-    if not isinstance(value, str):
-        raise InvalidInput(f"Your {what} must be text.", field=field)
-    text = value.replace("\r\n", "\n").strip()
-    if required and not text:
-        raise InvalidInput(f"Please write your {what}.", field=field)
-    if len(text) > limit:
-        raise InvalidInput(f"Please keep your {what} under {limit:,} characters.", field=field)
-    if has_control_chars(text, multiline=multiline):
-        raise InvalidInput(f"Your {what} contains a character we cannot store.", field=field)
-    return text
 
 
 def _throttle(session: Session, table: Any, author_id: int, *, limit: int, field: str) -> None:
@@ -119,10 +98,8 @@ def ask_question(
     """
     actor = require_verified(actor)
     thread = thread_access(session, actor, lesson_id)
-    title = clean_text(title, what="title", field="title", limit=MAX_TITLE_CHARS,
-                       required=True, multiline=False)  # fmt: skip
-    body = clean_text(body, what="question", field="body", limit=MAX_BODY_CHARS,
-                      required=False, multiline=True)  # fmt: skip
+    title = clean_text(title, "title", max_len=MAX_TITLE_CHARS, min_len=1, multiline=False)
+    body = clean_text(body, "question", max_len=MAX_BODY_CHARS, field="body")
     _throttle(session, LessonQuestion, actor.id, limit=QUESTIONS_PER_WINDOW, field="body")
     assert thread.lesson.id is not None and thread.course.id is not None
     now = utcnow()
@@ -162,8 +139,7 @@ def answer_question(
     """
     actor = require_verified(actor)
     question, thread = question_access(session, actor, question_id)
-    text = clean_text(body, what="answer", field="answer", limit=MAX_BODY_CHARS,
-                      required=True, multiline=True)  # fmt: skip
+    text = clean_text(body, "answer", max_len=MAX_BODY_CHARS, min_len=1)
     _throttle(session, LessonAnswer, actor.id, limit=ANSWERS_PER_WINDOW, field="answer")
     assert question.id is not None
     session.add(LessonAnswer(question_id=question.id, author_id=actor.id, body=text))

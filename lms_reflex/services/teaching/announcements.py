@@ -32,11 +32,11 @@ from lms_reflex.models import (
 from lms_reflex.models.announcements import BODY_MAX, TITLE_MAX
 from lms_reflex.services.actor import Actor, require_role, staff_course
 from lms_reflex.services.audit import record_event
-from lms_reflex.services.errors import InvalidInput, NotFound, Throttled, try_again_in
+from lms_reflex.services.errors import NotFound, Throttled, try_again_in
 from lms_reflex.services.formatting import day_label
 from lms_reflex.services.learning.announcements import opt_out_token
-from lms_reflex.services.text import render_markdown
-from lms_reflex.services.validation import has_control_chars, valid_id
+from lms_reflex.services.text import clean_text, render_markdown
+from lms_reflex.services.validation import valid_id
 from lms_reflex.settings import get_settings
 
 POSTS_PER_HOUR = 3
@@ -87,26 +87,15 @@ def _view(row: Announcement) -> SentAnnouncement:
 
 
 def _clean(title: object, body: object) -> tuple[str, str]:
-    """The title and body as stored, or a refusal naming the field.
+    """The title and body as stored, or a refusal naming the field ("title" or "body").
 
     Raises:
-        InvalidInput: an empty, too long or control-character field (field "title"/"body").
+        InvalidInput: an empty, too long or control-character field.
     """
-    title = title.strip() if isinstance(title, str) else ""
-    body = body.replace("\r\n", "\n").strip() if isinstance(body, str) else ""
-    if not title:
-        raise InvalidInput("Give the announcement a title.", field="title")
-    if len(title) > TITLE_MAX:
-        raise InvalidInput(f"Keep the title to {TITLE_MAX} characters.", field="title")
-    if has_control_chars(title):
-        raise InvalidInput("The title holds control characters; remove them.", field="title")
-    if not body:
-        raise InvalidInput("Write the announcement's text.", field="body")
-    if len(body) > BODY_MAX:
-        raise InvalidInput(f"Keep the text to {BODY_MAX} characters.", field="body")
-    if has_control_chars(body, multiline=True):
-        raise InvalidInput("The text holds control characters; remove them.", field="body")
-    return title, body
+    return (
+        clean_text(title, "title", max_len=TITLE_MAX, min_len=1, multiline=False),
+        clean_text(body, "announcement", max_len=BODY_MAX, min_len=1, field="body"),
+    )
 
 
 def _subject(course_id: int) -> str:

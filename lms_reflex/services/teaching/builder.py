@@ -15,7 +15,7 @@ from sqlmodel import Session
 from lms_reflex.models import Course, utcnow
 from lms_reflex.services.actor import Actor, staff_course
 from lms_reflex.services.errors import InvalidInput
-from lms_reflex.services.validation import has_control_chars
+from lms_reflex.services.text import clean_text
 
 TITLE_MIN, TITLE_MAX = 3, 120
 
@@ -42,30 +42,6 @@ def touch(session: Session, course: Course) -> None:
 
 
 # ------------------------------------------------------------------------------ validation
-
-
-def clean_text(
-    value: object, label: str, *, max_len: int, min_len: int = 0, field: str = ""
-) -> str:
-    """Trimmed text with unified line endings, within the length limits.
-
-    `field` names the form input for the refusal (DomainError.field); by default the
-    label with underscores ("subtitle", "description").
-
-    Raises:
-        InvalidInput: when it is not text, too short, too long or holds control characters.
-    """
-    field = field or label.replace(" ", "_")
-    if not isinstance(value, str):
-        raise InvalidInput(f"Please enter the {label} as text.", field=field)
-    text = value.replace("\r\n", "\n").strip()
-    if len(text) < min_len:
-        raise InvalidInput(f"The {label} needs at least {min_len} characters.", field=field)
-    if len(text) > max_len:
-        raise InvalidInput(f"The {label} can be at most {max_len:,} characters.", field=field)
-    if has_control_chars(text, multiline=True):
-        raise InvalidInput(f"The {label} contains characters we cannot store.", field=field)
-    return text
 
 
 def clean_title(value: object, label: str = "title") -> str:

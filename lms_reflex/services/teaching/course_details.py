@@ -18,8 +18,8 @@ from lms_reflex.models import Category, Course, Lesson, Level, Role, Section, ut
 from lms_reflex.services import formatting as fmt
 from lms_reflex.services.actor import Actor, require_role
 from lms_reflex.services.errors import InvalidInput
-from lms_reflex.services.teaching.builder import clean_text, clean_title, owned_course, touch
-from lms_reflex.services.text import render_markdown
+from lms_reflex.services.teaching.builder import clean_title, owned_course, touch
+from lms_reflex.services.text import clean_text, render_markdown
 from lms_reflex.services.validation import first_free_slug, is_whole_number, make_slug, valid_id
 
 SUBTITLE_MAX = 200

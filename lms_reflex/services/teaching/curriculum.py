@@ -19,7 +19,8 @@ from lms_reflex.models import Course, Lesson, LessonProgress, Section
 from lms_reflex.services.actor import Actor
 from lms_reflex.services.errors import Conflict, InvalidInput, NotFound
 from lms_reflex.services.learning.captions import caption_keys
-from lms_reflex.services.teaching.builder import clean_text, clean_title, owned_course, touch
+from lms_reflex.services.teaching.builder import clean_title, owned_course, touch
+from lms_reflex.services.text import clean_text
 from lms_reflex.services.validation import valid_id
 
 log = logging.getLogger("lms_reflex.curriculum")

@@ -27,8 +27,9 @@ from lms_reflex.services.actor import Actor
 from lms_reflex.services.errors import InvalidInput, NotFound
 from lms_reflex.services.learning.quiz_content import quiz_settings
 from lms_reflex.services.learning.quiz_grading import parse_number
-from lms_reflex.services.teaching.builder import clean_text, touch
+from lms_reflex.services.teaching.builder import touch
 from lms_reflex.services.teaching.curriculum import LESSON_NOT_FOUND, add_lesson, owned_lesson
+from lms_reflex.services.text import clean_text
 from lms_reflex.services.validation import valid_id
 
 QUESTION_NOT_FOUND = "We could not find that question."

@@ -12,7 +12,7 @@ from lms_reflex.models import QuestionType, QuizOption
 from lms_reflex.services.actor import Actor
 from lms_reflex.services.errors import InvalidInput
 from lms_reflex.services.learning.quiz_grading import CHOICE_TYPES
-from lms_reflex.services.teaching.builder import clean_text, touch
+from lms_reflex.services.teaching.builder import touch
 from lms_reflex.services.teaching.quiz_builder import (
     OPTION_MAX,
     OPTIONS_MAX,
@@ -22,6 +22,7 @@ from lms_reflex.services.teaching.quiz_builder import (
     question_options,
     renumber,
 )
+from lms_reflex.services.text import clean_text
 
 
 def _option_text(text: object) -> str:
