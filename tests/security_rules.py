@@ -313,6 +313,8 @@ RULES |= {
     "AnnouncementsEditorState.confirm_delete": (OWNER, {}),
     # Reads the course in the URL; the service shows it to enrolled students and staff only.
     "CourseAnnouncementsState.load": (PUBLIC, {}),
+    # The signed-in student's own enrollment in the course in the URL; others: not found.
+    "CourseAnnouncementsState.set_mails": (ENROLLED, {"value": False}),
     # The signed token in the URL names the user and the course; reading changes nothing.
     "OptOutState.load": (PUBLIC, {}),
     "OptOutState.stop_mails": (PUBLIC, {}),

@@ -4,13 +4,15 @@ opt-out link works without signing in (docs/security.md, "Course announcements")
 The demo instructor Ada posts on her course; the student's mail carries a signed link; the
 link, opened in a browser that is signed in as nobody, stops the mails only when its button
 is pressed; the next announcement reaches another student and not this one; both show on the
-student's learning page.
+student's learning page, where the student turns the mails back on with a switch.
 """
 
 from __future__ import annotations
 
 import re
+import time
 import uuid
+from collections.abc import Callable
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -63,6 +65,14 @@ def delete_one_and_meet_the_limit(page: Page, check_a11y) -> None:
     page.get_by_role("button", name="Post announcement").click()
     expect(page.get_by_role("alert").filter(has_text="Try again in")).to_be_visible()
     expect(page.get_by_label("Title")).to_have_value("One too many")  # kept for later
+
+
+def wait_until(done: Callable[[], bool], timeout_s: float = 15) -> None:
+    """Poll the database until the server's write shows (the switch answers first)."""
+    deadline = time.monotonic() + timeout_s
+    while not done():
+        assert time.monotonic() < deadline, "the change never reached the database"
+        time.sleep(0.2)
 
 
 def opt_out_link(smtp: SmtpSink, email: str, subject: str) -> str:
@@ -135,3 +145,12 @@ def test_an_announcement_is_mailed_and_the_opt_out_link_works_without_signing_in
     expect(panel.get_by_role("heading", level=3)).to_have_text([second, first])  # newest first
     expect(panel.get_by_text("Thursday")).to_be_visible()
     check_a11y(page)
+
+    # The same choice from the learning page: off since the link, switched back on here.
+    mails = panel.get_by_role("switch", name="Email me new announcements")
+    expect(mails).not_to_be_checked()
+    mails.click()
+    expect(mails).to_be_checked()
+    wait_until(lambda: not db_rows(app_env, opted, u=first_id, c=course_id))
+    page.reload()
+    expect(panel.get_by_role("switch", name="Email me new announcements")).to_be_checked()

@@ -307,25 +307,76 @@ def test_enrolled_students_and_staff_read_them_newest_first_others_read_nothing(
     shown = learning.course_announcements(
         session=world.db, actor=actor(world.ada), course_slug="rust-basics"
     )
-    assert [a.title for a in shown] == ["Newer", "Older"]
-    assert "<script" not in shown[1].body_html and 'href="javascript' not in shown[1].body_html
-    assert shown[0].posted_label
+    assert [a.title for a in shown.items] == ["Newer", "Older"]
+    assert "<script" not in shown.items[1].body_html
+    assert 'href="javascript' not in shown.items[1].body_html
+    assert shown.items[0].posted_label and shown.mails is True
     staff = learning.course_announcements(
         session=world.db, actor=actor(world.teacher), course_slug="rust-basics"
     )
-    assert len(staff) == 2
+    assert len(staff.items) == 2 and staff.mails is None  # staff have no mail choice here
     for who in (world.outsider, world.other_teacher, None):
         seen = learning.course_announcements(
             session=world.db, actor=actor(who) if who else None, course_slug="rust-basics"
         )
-        assert seen == []
+        assert seen == learning.CourseNews([])
     for slug in ("no-such-course", "", None, 5, "x" * 300):
-        assert (
-            learning.course_announcements(
-                session=world.db, actor=actor(world.ada), course_slug=slug
-            )
-            == []
+        seen = learning.course_announcements(
+            session=world.db, actor=actor(world.ada), course_slug=slug
         )
+        assert seen == learning.CourseNews([])
+
+
+def test_an_enrolled_student_switches_the_mails_off_and_on_from_the_learning_page(
+    world: World,
+) -> None:
+    world.post(world.teacher, "First")
+    for _ in range(2):  # a second click (another tab) changes nothing more
+        news = learning.set_announcement_mails(
+            session=world.db, actor=actor(world.ada), course_slug="rust-basics", wanted=False
+        )
+        world.db.commit()
+    assert news.mails is False and [a.title for a in news.items] == ["First"]
+    assert world.db.exec(select(func.count()).select_from(AnnouncementOptOut)).one() == 1
+    token = learning.opt_out_token(world.ada.id or 0, world.course_id)
+    assert learning.opt_out_status(session=world.db, token=token).opted_out  # one choice
+    assert recipients(world.post(world.teacher).mails) == ["bob@example.org"]
+    learning.set_announcement_mails(
+        session=world.db, actor=actor(world.ada), course_slug="rust-basics", wanted=True
+    )
+    world.db.commit()
+    assert (
+        learning.course_announcements(
+            session=world.db, actor=actor(world.ada), course_slug="rust-basics"
+        ).mails
+        is True
+    )
+    assert recipients(world.post(world.teacher).mails) == ["ada@example.org", "bob@example.org"]
+
+
+def test_only_an_enrolled_student_may_switch_the_mails_and_a_refusal_changes_nothing(
+    world: World,
+) -> None:
+    refused: list[tuple[User | None, object, object, type[Exception]]] = [
+        (None, "rust-basics", False, NotSignedIn),
+        (world.outsider, "rust-basics", False, NotFound),
+        (world.teacher, "rust-basics", False, NotFound),  # staff: nothing to opt out of
+        (world.other_teacher, "rust-basics", False, NotFound),
+        (world.ada, "no-such-course", False, NotFound),
+        (world.ada, None, False, NotFound),
+        (world.ada, "rust-basics", "off", InvalidInput),
+        (world.ada, "rust-basics", 0, InvalidInput),
+    ]
+    for who, slug, wanted, error in refused:
+        with pytest.raises(error):
+            learning.set_announcement_mails(
+                session=world.db,
+                actor=actor(who) if who else None,
+                course_slug=slug,
+                wanted=wanted,
+            )
+        world.db.rollback()
+    assert world.db.exec(select(func.count()).select_from(AnnouncementOptOut)).one() == 0
 
 
 def test_the_mail_escapes_the_title_and_sanitises_the_body(world: World) -> None:

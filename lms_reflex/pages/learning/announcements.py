@@ -23,6 +23,24 @@ def _announcement(item: rx.Var[AnnouncementView]) -> rx.Component:
     )  # fmt: skip
 
 
+def _mail_choice() -> rx.Component:
+    """An enrolled student's switch for this course's announcement mails."""
+    return rx.cond(
+        C.mail_choice_shown,
+        rx.vstack(
+            rx.hstack(
+                rx.switch(id="announcement-mails", checked=C.mails_on, on_change=C.set_mails),
+                rx.el.label("Email me new announcements", html_for="announcement-mails",
+                            style={"font_size": "14px"}),
+                align="center", spacing="2",
+            ),
+            rx.cond(C.mail_problem != "",
+                    rx.text(C.mail_problem, size="2", color_scheme="red", role="alert")),
+            spacing="1",
+        ),
+    )  # fmt: skip
+
+
 def announcements_panel() -> rx.Component:
     """The course's announcements, newest first; nothing when there are none to show."""
     return rx.cond(
@@ -31,6 +49,7 @@ def announcements_panel() -> rx.Component:
             rx.card(
                 rx.vstack(
                     rx.heading("Announcements", size="4", as_="h2", id="announcements-heading"),
+                    _mail_choice(),
                     rx.foreach(C.announcements, _announcement),
                     spacing="3", width="100%",
                 ),

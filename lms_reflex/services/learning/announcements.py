@@ -19,7 +19,7 @@ from sqlmodel import Session, col, delete, select
 
 from lms_reflex.models import Announcement, AnnouncementOptOut, Course, Enrollment, User
 from lms_reflex.services.actor import Actor, is_course_staff
-from lms_reflex.services.errors import InvalidInput
+from lms_reflex.services.errors import InvalidInput, NotFound, NotSignedIn
 from lms_reflex.services.formatting import day_label
 from lms_reflex.services.text import render_markdown
 from lms_reflex.services.validation import parse_number, valid_id
@@ -28,6 +28,7 @@ from lms_reflex.settings import get_settings
 TOKEN_LIFETIME_S = 365 * 24 * 3600  # a mail read months later still lets its reader opt out
 _PURPOSE = b"lms-announcement-opt-out-v1"
 _MAX_TOKEN = 200
+NOT_ENROLLED = "Announcement mails can be chosen in courses you are enrolled in."
 SHOWN_MAX = 20  # the learning page shows the newest ones; older news is rarely read
 BAD_LINK = (
     "This link does not work: it was changed or it has expired. "
@@ -43,6 +44,19 @@ class AnnouncementView:
     title: str
     body_html: str
     posted_label: str
+
+
+@dataclass(frozen=True)
+class CourseNews:
+    """The learning page's announcements, and the reader's mail choice for the course.
+
+    `mails` is None for readers who have no choice to make (the course's staff, and
+    anyone who may not read the course's news); for an enrolled student it says whether
+    new announcements are mailed to them.
+    """
+
+    items: list[AnnouncementView]
+    mails: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -107,6 +121,27 @@ def _opted_out(session: Session, user_id: int, course_id: int) -> bool:
     return session.exec(query).first() is not None
 
 
+def _store_choice(session: Session, user_id: int, course_id: int, *, opted_out: bool) -> None:
+    """Record whether the user's announcement mails of the course stop; idempotent.
+
+    A twin insert from a second click (another tab, the mailed link) is absorbed by the
+    UNIQUE constraint.
+    """
+    if not opted_out:
+        session.exec(
+            delete(AnnouncementOptOut).where(
+                col(AnnouncementOptOut.user_id) == user_id,
+                col(AnnouncementOptOut.course_id) == course_id,
+            )
+        )
+    elif not _opted_out(session, user_id, course_id):
+        try:
+            with session.begin_nested():
+                session.add(AnnouncementOptOut(user_id=user_id, course_id=course_id))
+        except IntegrityError:
+            pass  # the same click from another tab came first
+
+
 def opt_out_status(*, session: Session, token: object) -> OptOutView:
     """What the opt-out page shows for a token; reading it changes nothing.
 
@@ -121,27 +156,14 @@ def opt_out_status(*, session: Session, token: object) -> OptOutView:
 def set_opt_out(*, session: Session, token: object, opted_out: bool) -> OptOutView:
     """Stop (or start again) the announcement mails of the token's course for its user.
 
-    The token is the proof (whoever holds the mail may decide); both ways are idempotent,
-    and a twin insert from a second click is absorbed by the UNIQUE constraint.
+    The token is the proof (whoever holds the mail may decide); both ways are idempotent.
 
     Raises:
         InvalidInput: BAD_LINK for a tampered, expired or unknown token.
     """
     user, course = _owner_and_course(session, token)
     assert user.id is not None and course.id is not None
-    if not opted_out:
-        session.exec(
-            delete(AnnouncementOptOut).where(
-                col(AnnouncementOptOut.user_id) == user.id,
-                col(AnnouncementOptOut.course_id) == course.id,
-            )
-        )
-    elif not _opted_out(session, user.id, course.id):
-        try:
-            with session.begin_nested():
-                session.add(AnnouncementOptOut(user_id=user.id, course_id=course.id))
-        except IntegrityError:
-            pass  # the same click from another tab came first
+    _store_choice(session, user.id, course.id, opted_out=opted_out)
     return OptOutView(course.title, course.slug, opted_out)
 
 
@@ -159,34 +181,28 @@ def export_opt_outs(session: Session, user_id: int) -> list[dict[str, str]]:
     ]
 
 
-def _may_read(session: Session, actor: Actor | None, course: Course) -> bool:
-    """Enrolled students and the course's staff read its announcements."""
+def _reader(session: Session, actor: Actor | None, course: Course) -> str:
+    """How the actor reads the course: "staff", "student" (enrolled), or "" (not at all)."""
     if actor is None:
-        return False
+        return ""
     if is_course_staff(actor, course.instructor_id):
-        return True
+        return "staff"
     query = select(Enrollment.id).where(
         Enrollment.user_id == actor.id, Enrollment.course_id == course.id
     )
-    return session.exec(query).first() is not None
+    return "student" if session.exec(query).first() is not None else ""
 
 
-def course_announcements(
-    *, session: Session, actor: Actor | None, course_slug: object
-) -> list[AnnouncementView]:
-    """The newest announcements of a course, for its enrolled students and its staff.
-
-    Anyone else (a visitor on a preview lesson, another student) gets an empty list, the
-    same as a course without announcements, so the answer tells nothing.
-    """
+def _course_by_slug(session: Session, course_slug: object) -> Course | None:
     if not isinstance(course_slug, str) or not course_slug or len(course_slug) > 200:
-        return []
-    course = session.exec(select(Course).where(Course.slug == course_slug)).first()
-    if course is None or not _may_read(session, actor, course):
-        return []
+        return None
+    return session.exec(select(Course).where(Course.slug == course_slug)).first()
+
+
+def _newest(session: Session, course_id: int) -> list[AnnouncementView]:
     query = (
         select(Announcement)
-        .where(Announcement.course_id == course.id)
+        .where(Announcement.course_id == course_id)
         .order_by(col(Announcement.created_at).desc(), col(Announcement.id).desc())
         .limit(SHOWN_MAX)
     )
@@ -199,3 +215,47 @@ def course_announcements(
         )
         for row in session.exec(query)
     ]
+
+
+def course_announcements(
+    *, session: Session, actor: Actor | None, course_slug: object
+) -> CourseNews:
+    """The newest announcements of a course, for its enrolled students and its staff.
+
+    Anyone else (a visitor on a preview lesson, another student) gets an empty list, the
+    same as a course without announcements, so the answer tells nothing. An enrolled
+    student also learns whether new ones are mailed to them.
+    """
+    course = _course_by_slug(session, course_slug)
+    reader = _reader(session, actor, course) if course is not None else ""
+    if course is None or course.id is None or not reader:
+        return CourseNews([])
+    items = _newest(session, course.id)
+    if reader != "student":
+        return CourseNews(items)
+    assert actor is not None
+    return CourseNews(items, mails=not _opted_out(session, actor.id, course.id))
+
+
+def set_announcement_mails(
+    *, session: Session, actor: Actor | None, course_slug: object, wanted: object
+) -> CourseNews:
+    """Stop or restart the announcement mails of a course the caller is enrolled in.
+
+    The same choice as the mailed opt-out link, made from the learning page; it acts on
+    the signed-in student's own enrollment only.
+
+    Raises:
+        NotSignedIn: for anonymous callers.
+        NotFound: an unknown course, or one the caller is not enrolled in as a student.
+        InvalidInput: `wanted` is not a true/false choice.
+    """
+    if actor is None:
+        raise NotSignedIn()
+    course = _course_by_slug(session, course_slug)
+    if course is None or course.id is None or _reader(session, actor, course) != "student":
+        raise NotFound(NOT_ENROLLED)
+    if not isinstance(wanted, bool):
+        raise InvalidInput("Please choose on or off.", field="mails")
+    _store_choice(session, actor.id, course.id, opted_out=not wanted)
+    return CourseNews(_newest(session, course.id), mails=wanted)

@@ -14,7 +14,7 @@ from lms_reflex import routes
 from lms_reflex.db import call_service
 from lms_reflex.services.errors import DomainError
 from lms_reflex.services.learning import announcements as service
-from lms_reflex.services.learning.announcements import AnnouncementView, OptOutView
+from lms_reflex.services.learning.announcements import AnnouncementView, CourseNews, OptOutView
 from lms_reflex.state.session import as_actor
 from lms_reflex.state.util import error_toast, route_param
 
@@ -23,16 +23,43 @@ class CourseAnnouncementsState(rx.State):
     """The newest announcements of the course on screen (none for visitors of a preview)."""
 
     announcements: list[AnnouncementView] = []
+    # An enrolled student chooses whether new ones are mailed (staff have no choice here).
+    mail_choice_shown: bool = False
+    mails_on: bool = False
+    mail_problem: str = ""
+
+    def _show(self, news: CourseNews) -> None:
+        self.announcements = news.items
+        self.mail_choice_shown, self.mails_on = news.mails is not None, bool(news.mails)
 
     @rx.event
     async def load(self):
         """Read the announcements of the course in the URL (chained from the player's load)."""
-        self.announcements = await as_actor(
+        self.mail_problem = ""
+        news = await as_actor(
             self,
             service.course_announcements,
             touch=False,  # the player's own load already counted this visit
             course_slug=route_param(self, "course_slug"),
         )
+        self._show(news)
+
+    @rx.event
+    async def set_mails(self, value: bool):
+        """Stop or restart this course's announcement mails for the signed-in student."""
+        try:
+            news = await as_actor(
+                self,
+                service.set_announcement_mails,
+                readonly=False,
+                course_slug=route_param(self, "course_slug"),
+                wanted=value,
+            )
+        except DomainError as exc:
+            self.mail_problem = exc.message
+            return
+        self.mail_problem = ""
+        self._show(news)
 
 
 class OptOutState(rx.State):
