@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from tests.e2e.accounts import PASSWORD, new_email
 from tests.e2e.conftest import ROOT, db_rows
@@ -37,6 +37,11 @@ class Target:
     lessons: dict[int, list[int]]  # section id -> lesson ids in order
     preview_lesson: int
     review_id: int
+    # A quiz lesson with one single-choice question, and another student's open attempt
+    # (add_quiz); 0 until it is added.
+    quiz_lesson: int = 0
+    quiz_question: int = 0
+    quiz_option: int = 0
 
     @property
     def lesson_id(self) -> int:
@@ -95,6 +100,42 @@ def add_review(app_env: dict[str, str], slug: str, user_id: int) -> None:
         f"    s.add(Enrollment(user_id={user_id}, course_id=c.id))\n"
         f"    s.add(Review(user_id={user_id}, course_id=c.id, rating=4, body='Fine.'))\n",
     )
+
+
+QUIZ_SCRIPT = """
+import json
+from sqlmodel import select
+from lms_reflex.db import run_service, session_scope
+from lms_reflex.models import Course, Section, User
+from lms_reflex.services.actor import Actor
+from lms_reflex.services.learning import quizzes
+from lms_reflex.services.teaching import quiz_builder, quiz_options
+with session_scope(readonly=True) as s:
+    c = s.exec(select(Course).where(Course.slug == SLUG)).one()
+    section = s.exec(select(Section.id).where(Section.course_id == c.id)
+                     .order_by(Section.position)).first()
+    teacher = Actor.of(s.get(User, c.instructor_id))
+    student = Actor.of(s.get(User, STUDENT))
+lesson = run_service(quiz_builder.add_quiz_lesson, actor=teacher, section_id=section,
+                     title="Forgery check")
+question = run_service(quiz_builder.add_question, actor=teacher, lesson_id=lesson,
+                       type="single", prompt="2 + 2?")
+right = run_service(quiz_options.add_option, actor=teacher, question_id=question, text="4",
+                    is_correct=True)
+run_service(quiz_options.add_option, actor=teacher, question_id=question, text="5")
+started = run_service(quizzes.start_attempt, actor=student, lesson_id=lesson)
+run_service(quizzes.save_answer, actor=student, attempt_id=started.view.attempt_id,
+            question_id=question, value=right)
+print(json.dumps([lesson, question, right]))
+"""
+
+
+def add_quiz(app_env: dict[str, str], t: Target, student_id: int) -> Target:
+    """A quiz lesson in the course, built by its instructor, and an enrolled student's open
+    attempt with one saved answer: what forged quiz events would try to reach or change."""
+    code = f"SLUG = {t.slug!r}\nSTUDENT = {int(student_id)}\n" + QUIZ_SCRIPT
+    lesson, question, option = json.loads(run_python(app_env, code))
+    return replace(t, quiz_lesson=lesson, quiz_question=question, quiz_option=option)
 
 
 def demote(app_env: dict[str, str], admin_id: int, user_id: int) -> None:

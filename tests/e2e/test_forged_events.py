@@ -45,6 +45,11 @@ PROTECTED_TABLES = [
     "lesson_caption",
     "announcement",
     "announcement_opt_out",
+    "quiz_settings",
+    "quiz_question",
+    "quiz_option",
+    "quiz_attempt",
+    "quiz_answer",
 ]
 
 

@@ -28,6 +28,7 @@ from tests.e2e.personas import (
     OWN_SLUG,
     VICTIM_SLUG,
     Target,
+    add_quiz,
     add_review,
     create_user,
     demote,
@@ -92,8 +93,9 @@ def world(app_env: dict[str, str], live_app: str) -> dict[str, Any]:
     _, reviewer_id = create_user(app_env, "student", "reviewer")
     for slug in (VICTIM_SLUG, OWN_SLUG):
         add_review(app_env, slug, reviewer_id)
-    victim = target(app_env, VICTIM_SLUG)
-    assert victim.review_id and victim.section_ids and victim.lesson_id
+    victim = add_quiz(app_env, target(app_env, VICTIM_SLUG), reviewer_id)
+    own = add_quiz(app_env, target(app_env, OWN_SLUG), reviewer_id)
+    assert victim.review_id and victim.section_ids and victim.lesson_id and victim.quiz_option
     return {
         "admin_id": admin_id,
         "people": people,
@@ -101,7 +103,7 @@ def world(app_env: dict[str, str], live_app: str) -> dict[str, Any]:
             "anonymous": victim,
             "student": victim,
             "instructor": victim,
-            "demoted": target(app_env, OWN_SLUG),  # their own course, after the demotion
+            "demoted": own,  # their own course, after the demotion
         },
     }
 
@@ -159,6 +161,11 @@ def _page_of(state: str, t: Target) -> tuple[str, dict[str, str]]:
         "CaptionsEditorState": (f"/teach/courses/{cid}/curriculum", {"id": cid}),
         "AnalyticsState": (f"/teach/courses/{cid}/analytics", {"id": cid}),
         "AnnouncementsEditorState": (f"/teach/courses/{cid}/announcements", {"id": cid}),
+        "QuizState": (
+            f"/learn/{t.slug}/{t.quiz_lesson}",
+            {"course_slug": t.slug, "lesson": str(t.quiz_lesson)},
+        ),
+        "QuizEditorState": (f"/teach/quizzes/{t.quiz_lesson}", {"id": str(t.quiz_lesson)}),
     }.get(state, ("/admin", {}))
 
 
@@ -173,6 +180,8 @@ OPENS = {
     "LessonEditorState": "CurriculumState.load",
     "CaptionsEditorState": "CurriculumState.load",
     "AnnouncementsEditorState": "AnnouncementsEditorState.load",
+    "QuizState": "QuizState.load",
+    "QuizEditorState": "QuizEditorState.load",
 }
 
 
@@ -201,22 +210,31 @@ def _before(handler: str, t: Target) -> list[Step]:
             "LessonEditorState.open_lesson",
             {"lesson_id": t.lesson_id},
         ),
+        "QuizEditorState.confirm_delete": (
+            "QuizEditorState.ask_delete",
+            {"kind": "question", "target": t.quiz_question},
+        ),
     }
     if handler in picks:
         steps.append((*picks[handler], path, query))
     return steps
 
 
-def _real_ids(value: Any, t: Target, key: str = "") -> Any:
-    """The table's forged ids, pointed at real rows of the target course."""
+def _real_ids(value: Any, t: Target, key: str = "", *, quiz: bool = False) -> Any:
+    """The table's forged ids, pointed at real rows of the target course (for the quiz
+    handlers, at its quiz's question and answer, which another student is answering)."""
     if isinstance(value, dict):
-        return {k: _real_ids(v, t, k) for k, v in value.items()}
-    real = {
+        return {k: _real_ids(v, t, k, quiz=quiz) for k, v in value.items()}
+    ids = {
         "user_id": t.instructor_id,
         "course_id": t.course_id,
         "review_id": t.review_id,
         "category_id": t.category_id,
-    }.get(key)
+    }
+    if quiz:
+        ids |= {"question_id": t.quiz_question, "option_id": t.quiz_option}
+        ids |= {"target": t.quiz_question, "value": t.quiz_option}
+    real = ids.get(key)
     if real is None:
         return value
     return str(real) if isinstance(value, str) else real
@@ -231,10 +249,11 @@ def _forged_args(handler: str, t: Target) -> dict[str, Any]:
             "layout": [[sid, ids[::-1]] for sid, ids in list(t.lessons.items())[::-1]]
         },
         "LessonEditorState.open_lesson": {"lesson_id": t.lesson_id},
+        "QuizEditorState.move_questions": {"question_ids": [t.quiz_question]},
     }
     if handler in specific:
         return specific[handler]
-    return _real_ids(copy.deepcopy(RULES[handler][1]), t)
+    return _real_ids(copy.deepcopy(RULES[handler][1]), t, quiz=handler.startswith("Quiz"))
 
 
 @pytest.mark.parametrize(("persona", "handler"), list(_cases()))
