@@ -57,8 +57,18 @@ CHROMIUM_ARGS = [
 ]
 
 
+# Debian's headless shell first: the full browser in headless mode runs a browser and a
+# GPU process that composite every frame; measured on the catalog, search, learning and
+# notes journeys, the shell used half the CPU (29.8 s against 58.7 s), and CI's two cores
+# are shared by three browsers, three servers and the unit tests.
+CHROMIUM_CANDIDATES = (
+    "/usr/lib/chromium/chromium-headless-shell",
+    "/usr/lib/chromium/chromium",
+)
+
+
 def _chromium_path() -> str | None:
-    for candidate in (os.environ.get("LMS_CHROMIUM"), "/usr/lib/chromium/chromium"):
+    for candidate in (os.environ.get("LMS_CHROMIUM"), *CHROMIUM_CANDIDATES):
         if candidate and Path(candidate).exists():
             return candidate
     return None
