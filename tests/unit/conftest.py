@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import itertools
+import shutil
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
@@ -75,12 +77,40 @@ def settings_env(tmp_path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable
     forget_caches()
 
 
-@pytest.fixture
-def engine(settings_env) -> Iterator[Engine]:
-    """A fresh SQLite file at LMS_DATABASE_URL with every table, as production builds it."""
-    engine = make_engine(get_settings().database_url)
+def _add_schema(engine: Engine) -> None:
     SQLModel.metadata.create_all(engine)
     ensure_search_index(engine)  # the FTS5 index and triggers migration 0002 makes
+
+
+@pytest.fixture(scope="session")
+def schema_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty database with every table, built once per run.
+
+    Building the schema (35 tables, their indexes, the FTS5 index and triggers) is a
+    chain of DDL commits; per test it cost more than many tests themselves, and on CI's
+    busy disk far more. Each test copies this file instead.
+    """
+    path = tmp_path_factory.mktemp("schema") / "template.db"
+    engine = make_engine(f"sqlite:///{path}")
+    _add_schema(engine)
+    engine.dispose()  # the last connection's close moves the WAL into the main file
+    assert not path.with_name("template.db-wal").exists()
+    return path
+
+
+@pytest.fixture
+def engine(settings_env, schema_template: Path) -> Iterator[Engine]:
+    """A fresh SQLite file at LMS_DATABASE_URL with every table, as production builds it."""
+    url = get_settings().database_url
+    path = Path(url.removeprefix("sqlite:///")) if url.startswith("sqlite:///") else None
+    fresh_file = path is not None and not path.exists()
+    if fresh_file:
+        assert path is not None
+        path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(schema_template, path)
+    engine = make_engine(url)
+    if not fresh_file:
+        _add_schema(engine)
     yield engine
     engine.dispose()
 

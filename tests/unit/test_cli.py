@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -40,10 +41,24 @@ def env(tmp_path: Path) -> dict[str, str]:
     return lms_env(tmp_path)
 
 
-@pytest.fixture
-def migrated(env: dict[str, str]) -> dict[str, str]:
+@pytest.fixture(scope="module")
+def migrated_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database `python -m lms_reflex migrate` made, once for the module.
+
+    Each migrate is a Python start plus every migration (seconds of CPU on a busy CI
+    machine); the tests below only need its result, copied fresh for each of them.
+    """
+    env = lms_env(tmp_path_factory.mktemp("migrated"))
     result = run_cli(env, "migrate")
     assert result.returncode == 0, result.stderr
+    return Path(env["LMS_DATABASE_URL"].removeprefix("sqlite:///"))
+
+
+@pytest.fixture
+def migrated(env: dict[str, str], migrated_file: Path) -> dict[str, str]:
+    target = Path(env["LMS_DATABASE_URL"].removeprefix("sqlite:///"))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(migrated_file, target)
     return env
 
 

@@ -26,6 +26,7 @@ from tests.unit.conftest import (  # noqa: F401 (fixtures)
     mailbox,
     make_user,
     run,
+    schema_template,
     session,
     settings_env,
 )
