@@ -12,7 +12,7 @@ import reflex as rx
 
 from lms_reflex import routes
 from lms_reflex.db import call_service
-from lms_reflex.services.errors import DomainError
+from lms_reflex.services.errors import DomainError, NotSignedIn
 from lms_reflex.services.learning import announcements as service
 from lms_reflex.services.learning.announcements import AnnouncementView, CourseNews, OptOutView
 from lms_reflex.state.session import as_actor
@@ -55,6 +55,9 @@ class CourseAnnouncementsState(rx.State):
                 course_slug=route_param(self, "course_slug"),
                 wanted=value,
             )
+        except NotSignedIn as exc:  # signed out in another tab: say so where they look
+            yield error_toast(exc)
+            return
         except DomainError as exc:
             self.mail_problem = exc.message
             return
