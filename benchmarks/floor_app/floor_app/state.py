@@ -1,4 +1,4 @@
-"""The floor's only state: remember the lesson, upsert each progress report into SQLite.
+"""The floor's only state: the lesson on screen, one upsert per report, one page read.
 
 Kept apart from the app module so the benchmark can import it to learn the handler names
 without building an rx.App. The table is keyed by the client token, which the benchmark
@@ -26,7 +26,36 @@ UPSERT = (
     "ON CONFLICT (token, lesson) DO UPDATE SET position = excluded.position, "
     "updated = excluded.updated"
 )
+# The page-view floor: one course row and its 20 lessons, read in one query (issue 22).
+PAGE_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS course (id INTEGER PRIMARY KEY, slug TEXT UNIQUE NOT NULL, "
+    "title TEXT NOT NULL, description TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS lesson (id INTEGER PRIMARY KEY, course_id INTEGER NOT NULL, "
+    "position INTEGER NOT NULL, title TEXT NOT NULL, duration_s INTEGER NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS lesson_course ON lesson (course_id, position)",
+)
+PAGE_QUERY = (
+    "SELECT c.title, c.description, l.id, l.title, l.duration_s FROM course c "
+    "JOIN lesson l ON l.course_id = c.id WHERE c.slug = ? ORDER BY l.position LIMIT 20"
+)
+FLOOR_SLUG = "floor-course"
 _local = threading.local()
+
+
+def _seed_page(conn: sqlite3.Connection) -> None:
+    """One course with 20 lessons, made once (INSERT OR IGNORE keeps restarts idempotent)."""
+    for statement in PAGE_SCHEMA:
+        conn.execute(statement)
+    text = "A course that exists so the floor has a page to read. " * 8
+    conn.execute(
+        "INSERT OR IGNORE INTO course (id, slug, title, description) VALUES (1, ?, ?, ?)",
+        (FLOOR_SLUG, "Floor course", text),
+    )
+    conn.executemany(
+        "INSERT OR IGNORE INTO lesson (id, course_id, position, title, duration_s) "
+        "VALUES (?, 1, ?, ?, 120)",
+        [(i, i, f"Lesson {i}") for i in range(1, 21)],
+    )
 
 
 def connect(path: Path = DB_PATH) -> sqlite3.Connection:
@@ -37,21 +66,38 @@ def connect(path: Path = DB_PATH) -> sqlite3.Connection:
     conn.execute("PRAGMA synchronous=NORMAL")
     conn.execute("PRAGMA busy_timeout=15000")
     conn.execute(SCHEMA)
+    _seed_page(conn)
     return conn
+
+
+def _conn() -> sqlite3.Connection:
+    conn = getattr(_local, "conn", None)
+    if conn is None:
+        conn = _local.conn = connect()
+    return conn
+
+
+def read_page(slug: str) -> list[dict]:
+    """The course and its lessons, as the LMS's course and player pages read them."""
+    rows = _conn().execute(PAGE_QUERY, (slug,)).fetchall()
+    return [{"id": r[2], "title": r[3], "seconds": r[4], "course": r[0]} for r in rows]
 
 
 def upsert(token: str, lesson: int, position: float) -> None:
     """One upsert in its own transaction, on this thread's connection."""
-    conn = getattr(_local, "conn", None)
-    if conn is None:
-        conn = _local.conn = connect()
-    conn.execute(UPSERT, (token, lesson, position, time.time()))
+    _conn().execute(UPSERT, (token, lesson, position, time.time()))
 
 
 class ProgressState(rx.State):
-    """The lesson on screen and nothing else."""
+    """The lesson on screen, and the page's lessons once `page` has read them."""
 
     _lesson: int = 0
+    lessons: list[dict] = []
+
+    @rx.event
+    async def page(self):
+        """A page view's floor: one query for a course row and 20 lesson rows, sent back."""
+        self.lessons = await asyncio.to_thread(read_page, FLOOR_SLUG)
 
     @rx.event
     async def load(self):
