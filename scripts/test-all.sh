@@ -60,11 +60,11 @@ if [ -n "${LMS_TEST_POSTGRES_URL:-}" ]; then
 else
   echo "LMS_TEST_POSTGRES_URL is not set: skipped the several-worker e2e pass"
 fi
-# The forged events and every persona's forged writes and uploads run in their own
-# single-worker app beside the first pass, which keeps the journeys: one browser and one
-# server mostly wait on each other, so two such passes share CI's two cores better than one
-# long pass (which took 20 of CI's 20 minutes when it held all of them). Measured on a
-# clean clone: the journeys 797 s, the forgeries 335 s after the first app was up.
+# The forged events, and the forged-persona writes of a visitor, a student and another
+# instructor, run in their own single-worker app beside the first pass, which keeps the
+# journeys and the demoted instructor's forgeries: one browser and one server mostly wait
+# on each other, so two such passes share CI's two cores better than one long pass (which
+# took 20 of CI's 20 minutes when it held all of them).
 # It starts once the first pass's app answers, so three front-end builds never compete at
 # once (the first pass's admin journeys failed when they did).
 first_app_up() {
@@ -76,14 +76,15 @@ after_first_app() {
   "$@"
 }
 beside "forged events and personas (one worker + SQLite, port 3113)" after_first_app \
-  env LMS_E2E_PORT=3113 REFLEX_WEB_WORKDIR=.web-forgers "$PY" -m pytest -q \
-  -p no:cacheprovider --durations=15 tests/e2e/test_forged_events.py \
-  tests/e2e/test_forged_personas.py
+  env LMS_E2E_PORT=3113 REFLEX_WEB_WORKDIR=.web-forgers \
+  LMS_E2E_FORGERS=anonymous,student,instructor "$PY" -m pytest -q -p no:cacheprovider \
+  --durations=15 tests/e2e/test_forged_events.py \
+  tests/e2e/test_forged_personas.py::test_a_forged_write_changes_nothing
 echo "Unit and integration tests run alongside; their reports follow this pass."
 
 echo "---- e2e on one worker + SQLite ----"
-"$PY" -m pytest tests/e2e -q --durations=15 \
-  --ignore=tests/e2e/test_forged_events.py --ignore=tests/e2e/test_forged_personas.py
+LMS_E2E_FORGERS=demoted "$PY" -m pytest tests/e2e -q --durations=15 \
+  --ignore=tests/e2e/test_forged_events.py
 status=$?
 for i in "${!pids[@]}"; do
   wait "${pids[$i]}"

@@ -54,7 +54,9 @@ DEMOTED_SUCCEEDS_TODAY: set[str] = set()
 # other three personas would repeat the single-worker pass; the demotion is the case the
 # shared Redis state could get wrong (a role cached in a tab's state on another worker).
 # The whole set on both modes took a third of CI's 20 minutes.
-# LMS_E2E_FORGERS=student,demoted (say) picks personas for a quicker local run.
+# `make test` splits the personas over two single-worker passes that run side by side
+# (LMS_E2E_FORGERS, scripts/test-all.sh): one browser and one server mostly wait on each
+# other, so two of them share CI's two cores better than one long pass.
 _CHOSEN = tuple(p for p in PERSONAS if p in os.environ.get("LMS_E2E_FORGERS", "").split(","))
 FORGERS = _CHOSEN or (("demoted",) if MODE == "scaled" else PERSONAS)
 
