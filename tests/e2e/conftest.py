@@ -16,7 +16,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -314,6 +314,18 @@ def check_a11y(axe: Axe):
         assert not bad, f"accessibility violations on {page.url}:\n{details}"
 
     return check
+
+
+def eventually(
+    done: Callable[[], bool], what: str | Callable[[], str], timeout_s: float = 15
+) -> None:
+    """Poll `done` until it holds: for what the server writes after the page has answered
+    (debounced autosaves, progress sent in the background, files cleaned up). `what` says
+    what never happened (a callable is asked only then, to show the last state seen)."""
+    deadline = time.monotonic() + timeout_s
+    while not done():
+        assert time.monotonic() < deadline, what() if callable(what) else what
+        time.sleep(0.2)
 
 
 def wait_for_app(page: Page) -> None:

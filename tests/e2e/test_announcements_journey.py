@@ -10,15 +10,13 @@ student's learning page, where the student turns the mails back on with a switch
 from __future__ import annotations
 
 import re
-import time
 import uuid
-from collections.abc import Callable
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.accounts import sign_in
-from tests.e2e.conftest import db_rows
+from tests.e2e.conftest import db_rows, eventually
 from tests.e2e.personas import create_user, run_python
 from tests.e2e.smtp_sink import SmtpSink, body_text
 from tests.e2e.test_builder_details_journey import course_id_of, demo_password
@@ -65,14 +63,6 @@ def delete_one_and_meet_the_limit(page: Page, check_a11y) -> None:
     page.get_by_role("button", name="Post announcement").click()
     expect(page.get_by_role("alert").filter(has_text="Try again in")).to_be_visible()
     expect(page.get_by_label("Title")).to_have_value("One too many")  # kept for later
-
-
-def wait_until(done: Callable[[], bool], timeout_s: float = 15) -> None:
-    """Poll the database until the server's write shows (the switch answers first)."""
-    deadline = time.monotonic() + timeout_s
-    while not done():
-        assert time.monotonic() < deadline, "the change never reached the database"
-        time.sleep(0.2)
 
 
 def opt_out_link(smtp: SmtpSink, email: str, subject: str) -> str:
@@ -151,6 +141,9 @@ def test_an_announcement_is_mailed_and_the_opt_out_link_works_without_signing_in
     expect(mails).not_to_be_checked()
     mails.click()
     expect(mails).to_be_checked()
-    wait_until(lambda: not db_rows(app_env, opted, u=first_id, c=course_id))
+    eventually(
+        lambda: not db_rows(app_env, opted, u=first_id, c=course_id),
+        "the switch's choice never reached the database",
+    )
     page.reload()
     expect(panel.get_by_role("switch", name="Email me new announcements")).to_be_checked()

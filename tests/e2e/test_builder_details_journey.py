@@ -9,7 +9,6 @@ import json
 import re
 import subprocess
 import sys
-import time
 import uuid
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from PIL import Image
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.accounts import PASSWORD, new_email, sign_in, sign_up
-from tests.e2e.conftest import db_row, db_rows
+from tests.e2e.conftest import db_row, db_rows, eventually
 from tests.e2e.smtp_sink import SmtpSink
 
 pytestmark = pytest.mark.e2e
@@ -55,13 +54,13 @@ def course_id_of(app_env: dict[str, str], slug: str) -> int:
 
 def wait_for_row(app_env: dict[str, str], course_id: int, **expected: object) -> None:
     """Autosave is debounced in the browser: poll until the database holds the values."""
-    deadline, row = time.monotonic() + 15, None
-    while time.monotonic() < deadline:
-        row = course_row(app_env, course_id)
-        if row and all(row[k] == v for k, v in expected.items()):
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"course {course_id} never saved {expected}; last row: {row}")
+    last: dict = {}
+
+    def saved() -> bool:
+        last["row"] = course_row(app_env, course_id)
+        return bool(last["row"]) and all(last["row"][k] == v for k, v in expected.items())
+
+    eventually(saved, lambda: f"course {course_id} never saved {expected}; last row: {last}")
 
 
 def make_picture(path: Path) -> Path:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.accounts import new_email, sign_in, sign_up
-from tests.e2e.conftest import db_rows
+from tests.e2e.conftest import db_rows, eventually
 from tests.e2e.smtp_sink import SmtpSink
 
 pytestmark = pytest.mark.e2e
@@ -34,13 +33,13 @@ def wait_for_saved_position(
         'SELECT p.position_s FROM lesson_progress p JOIN "user" u ON u.id = p.user_id'
         " WHERE p.lesson_id = :lesson AND u.email = :email"
     )
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline:
-        rows = db_rows(app_env, sql, lesson=lesson_id, email=email)
-        if any(abs(position - seconds) < 0.05 for (position,) in rows):
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"no saved position near {seconds}s for {email}")
+    eventually(
+        lambda: any(
+            abs(position - seconds) < 0.05
+            for (position,) in db_rows(app_env, sql, lesson=lesson_id, email=email)
+        ),
+        f"no saved position near {seconds}s for {email}",
+    )
 
 
 def rating_count(page: Page) -> int:
