@@ -151,6 +151,8 @@ def test_a_student_fails_retries_and_passes_and_only_then_completes(
     island.press("Tab")
     refusal = page.get_by_role("group").filter(has=island).get_by_role("alert")
     expect(refusal).to_have_text("Your answer can be at most 500 characters.")  # under it
+    group = page.get_by_role("group", name=re.compile("Capital island"))
+    expect(group).to_have_accessible_description("Your answer can be at most 500 characters.")
     answer(page, "5", "zanzibar", "42")
     expect(refusal).to_have_count(0)  # saved now: the sentence goes
     page.reload()  # answers were saved as they went

@@ -64,6 +64,8 @@ def _question(question: rx.Var[QuestionView]) -> rx.Component:
                 rx.vstack(rx.foreach(question.options, lambda o: _choice(question, o)),
                           spacing="1")),
         _refusal(question),
+        # Screen readers read a refused answer's sentence with the question it is about.
+        aria_describedby="answer-error-" + question.id.to_string(),
         style={"border": "1px solid var(--gray-a6)", "border_radius": "var(--radius-3)",
                "padding": "0.75rem 1rem", "width": "100%"},
         key="fs-" + question.id.to_string() + "-" + Z.attempt_id.to_string(),
