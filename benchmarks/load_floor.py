@@ -79,7 +79,12 @@ class Plan:
 
 
 async def _student(
-    index: int, plan: Plan, base_url: str, names: dict[str, str], run: FloorRun, gate
+    index: int,
+    plan: Plan,
+    base_url: str,
+    names: dict[str, str],
+    run: FloorRun,
+    gate: asyncio.Semaphore,
 ) -> None:
     from benchmarks.load import Tab  # load.py imports this module; import at call time
 
