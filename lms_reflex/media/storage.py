@@ -9,6 +9,7 @@ and uploads").
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import re
 import time
@@ -46,9 +47,20 @@ def dir_mode() -> int:
 
 def media_root() -> Path:
     """The absolute, resolved media directory (created on first use, owner-only)."""
-    root = get_settings().media_dir.resolve()
+    configured = get_settings().media_dir
+    root = _resolved(configured, None if configured.is_absolute() else os.getcwd())
     root.mkdir(parents=True, exist_ok=True, mode=dir_mode())
     return root
+
+
+@functools.lru_cache(maxsize=16)
+def _resolved(configured: Path, cwd: str | None) -> Path:
+    """The folder resolved once (a relative one once per working directory).
+
+    Every media request asks for the root, and resolving walks the whole path
+    (benchmarks/README.md, "Media").
+    """
+    return (Path(cwd) / configured if cwd else configured).resolve()
 
 
 def new_key(kind: Kind, ext: str) -> str:
