@@ -24,6 +24,7 @@ from starlette.types import Receive, Scope, Send
 
 from lms_reflex.db import call_service, run_service
 from lms_reflex.media import storage
+from lms_reflex.media.cards import is_card_key, make_card
 from lms_reflex.media.signing import verify_media_signature
 from lms_reflex.services.accounts.sessions import cookie_name
 from lms_reflex.services.certificates.files import download_name, is_certificate_key, pdf_for_key
@@ -42,7 +43,7 @@ _TYPES = {
 }
 
 
-def _read_range(path: Path, start: int, length: int) -> bytes:
+def _read_range(path: str | os.PathLike[str], start: int, length: int) -> bytes:
     with open(path, "rb") as file:
         return os.pread(file.fileno(), length, start)
 
@@ -106,7 +107,9 @@ def _check_and_stat(
     try:
         found = os.stat(path)
     except FileNotFoundError:
-        return grant, None
+        if not (is_card_key(key) and make_card(key)):
+            return grant, None
+        found = os.stat(path)
     return grant, (found if stat.S_ISREG(found.st_mode) else None)
 
 

@@ -30,6 +30,8 @@ _KEY_RE = re.compile(
     r"(videos|posters|thumbnails|avatars)/[0-9a-f]{32}\.(mp4|webm|mov|jpg|png|webp)"
     # Lesson captions, cleaned WebVTT (lms_reflex/media/captions.py).
     r"|captions/[0-9a-f]{32}\.vtt"
+    # Card-sized copies of course thumbnails (lms_reflex/media/cards.py).
+    r"|cards/[0-9a-f]{32}\.webp"
     # Certificate PDFs are named by their public code (services/certificates/codes.py).
     r"|certificates/[0-9A-HJKMNP-TV-Z]{20}\.pdf"
 )

@@ -7,6 +7,7 @@ from enum import StrEnum
 from sqlalchemy import bindparam, or_
 from sqlmodel import Session, col, select
 
+from lms_reflex.media.cards import is_card_key, thumbnail_keys
 from lms_reflex.models import Course, CourseStatus, Enrollment, Lesson, Profile, Section
 from lms_reflex.services.accounts.sessions import check_session
 from lms_reflex.services.actor import Actor, is_course_staff, load_actor
@@ -30,8 +31,12 @@ def _course_of_lesson_media(session: Session, key: str) -> tuple[Lesson, Course]
     return (row[0], row[1]) if row else None
 
 
+_PICTURE_KINDS = ("thumbnails", "cards")  # a card copy follows its thumbnail's rule
+
+
 def _course_by_thumbnail(session: Session, key: str) -> Course | None:
-    return session.exec(select(Course).where(Course.thumbnail_key == key)).first()
+    keys = thumbnail_keys(key) if is_card_key(key) else [key]
+    return session.exec(select(Course).where(col(Course.thumbnail_key).in_(keys))).first()
 
 
 def is_public_media(*, session: Session, key: str) -> bool:
@@ -39,7 +44,7 @@ def is_public_media(*, session: Session, key: str) -> bool:
     kind = key.split("/", 1)[0]
     if kind == "avatars":
         return session.exec(select(Profile.id).where(Profile.avatar_key == key)).first() is not None
-    if kind == "thumbnails":
+    if kind in _PICTURE_KINDS:
         course = _course_by_thumbnail(session, key)
         return course is not None and course.status == CourseStatus.PUBLISHED
     if kind not in _LESSON_KINDS:
@@ -69,7 +74,7 @@ def can_read_private_media(*, session: Session, actor: Actor | None, key: str) -
     if actor.is_admin:
         return True
     kind = key.split("/", 1)[0]
-    if kind == "thumbnails":
+    if kind in _PICTURE_KINDS:
         course = _course_by_thumbnail(session, key)
         return course is not None and is_course_staff(actor, course.instructor_id)
     if kind not in _LESSON_KINDS:

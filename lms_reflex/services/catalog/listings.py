@@ -15,6 +15,7 @@ from sqlalchemy import Select, bindparam, func, literal_column, or_
 from sqlalchemy import select as sql_select
 from sqlmodel import Session, col, select
 
+from lms_reflex.media.cards import card_key
 from lms_reflex.models import Category, Course, CourseStatus, Enrollment, User
 from lms_reflex.services import formatting as fmt
 from lms_reflex.services.actor import Actor, is_course_staff
@@ -129,7 +130,7 @@ def _to_card(row: Any) -> CourseCard:
         rating_avg=round(row.rating_avg, 1),
         rating_count=row.rating_count,
         price_label=fmt.price_label(row.price_cents),
-        thumbnail_url=fmt.media_url(row.thumbnail_key),
+        thumbnail_url=fmt.media_url(card_key(row.thumbnail_key)),
         student_count=int(row.students),
     )
 

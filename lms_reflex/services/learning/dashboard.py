@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import Select, func
 from sqlmodel import Session, col, select
 
+from lms_reflex.media.cards import card_key
 from lms_reflex.models import Course, Enrollment, Lesson, LessonProgress, Section, User
 from lms_reflex.services import formatting as fmt
 from lms_reflex.services.actor import Actor, require_actor
@@ -107,7 +108,7 @@ def _my_course(
         slug=course.slug,
         title=course.title,
         instructor_name=teacher,
-        thumbnail_url=fmt.media_url(course.thumbnail_key),
+        thumbnail_url=fmt.media_url(card_key(course.thumbnail_key)),
         completed_lessons=completed,
         total_lessons=total,
         percent=percent(completed, total),

@@ -19,6 +19,7 @@ from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
 from lms_reflex.media import images, storage
+from lms_reflex.media.cards import card_key
 from lms_reflex.media.samples import probe_video
 from lms_reflex.models import (
     Course,
@@ -222,7 +223,7 @@ def set_course_thumbnail(
     old = course.thumbnail_key
     course.thumbnail_key = key
     _commit_or_forget(session, course, [course], (key,))
-    remove_files([old])
+    remove_files([old, card_key(old)])
     return media_url(key)
 
 
@@ -236,7 +237,8 @@ def _course_keys(session: Session, course: Course) -> tuple[list[str | None], li
         .join(Section, col(Section.id) == col(Lesson.section_id))
         .where(Section.course_id == course.id)
     ).all()
-    keys = [course.thumbnail_key] + [k for _, v, p in rows for k in (v, p)]
+    keys = [course.thumbnail_key, card_key(course.thumbnail_key)]
+    keys += [k for _, v, p in rows for k in (v, p)]
     lesson_ids = [lesson_id for lesson_id, _, _ in rows if lesson_id is not None]
     return [*keys, *caption_keys(session, lesson_ids)], lesson_ids
 
