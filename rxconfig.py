@@ -33,6 +33,9 @@ config = rx.Config(
     state_manager_mode="redis" if settings.redis_url else "memory",
     redis_url=settings.redis_url,
     telemetry_enabled=False,
+    # Brotli copies next to the gzip ones: fewer bytes for the same files (docs/architecture.md,
+    # "Front-end assets").
+    frontend_compression_formats=["brotli", "gzip"],
     show_built_with_reflex=False,
     # Indigo keeps white-on-accent button text above WCAG AA contrast (blue does not).
     plugins=[rx.plugins.RadixThemesPlugin(theme=rx.theme(accent_color="indigo", radius="medium"))],
