@@ -8,12 +8,13 @@ from __future__ import annotations
 import textwrap
 from fractions import Fraction
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
-import av
-from av.container import InputContainer
-from av.error import FFmpegError
 from PIL import Image, ImageChops, ImageDraw, ImageFont
+
+if TYPE_CHECKING:
+    import av
+    from av.container import InputContainer
 
 Color = tuple[int, int, int]
 
@@ -74,6 +75,8 @@ def make_test_video(
     Raises:
         ValueError: for odd sizes (yuv420p needs even ones) or an unsupported suffix.
     """
+    import av  # on first use: PyAV is about 20 MiB of an idle worker (probe_video)
+
     path = Path(path)
     container_format, codec, options = _encoder_for(path)
     if width % 2 or height % 2 or width <= 0 or height <= 0:
@@ -82,7 +85,7 @@ def make_test_video(
     base = _base_frame(width, height, color, label)
     movflags = {"movflags": "+faststart"} if container_format == "mp4" else {}
     with av.open(str(path), mode="w", format=container_format, options=movflags) as out:
-        stream = cast(av.VideoStream, out.add_stream(codec, rate=fps))  # codec is a video one
+        stream = cast("av.VideoStream", out.add_stream(codec, rate=fps))  # codec is a video one
         stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
         stream.options = options
         for index in range(total):
@@ -108,6 +111,11 @@ def probe_video(path: Path | str) -> float:
     Raises:
         ValueError: when the file is not a video that decodes, or has no duration.
     """
+    # Imported on first use: only uploads and the demo seed read videos, and PyAV is about
+    # 20 MiB of an idle worker's memory (benchmarks/README.md, "Issue 22 targets").
+    import av
+    from av.error import FFmpegError
+
     try:
         with av.open(str(path)) as container:
             if not container.streams.video or _is_still_image(container.format.name):
@@ -128,8 +136,10 @@ def _is_still_image(format_name: str) -> bool:
 
 
 def _duration(container: InputContainer, stream: av.VideoStream) -> float:
+    from av import time_base
+
     if container.duration is not None:
-        return container.duration / av.time_base
+        return container.duration / time_base
     if stream.duration is not None and stream.time_base is not None:
         return float(stream.duration * stream.time_base)
     return 0.0

@@ -13,10 +13,10 @@ import logging
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import segno
-from fontTools.ttLib import TTFont
-from fpdf import FPDF
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 _log = logging.getLogger(__name__)
 FONT_DIR = Path(__file__).resolve().parents[3] / "assets" / "fonts"
@@ -43,6 +43,8 @@ class PrintedFacts:
 @cache
 def _font_chars() -> frozenset[int]:
     """The code points the regular font has glyphs for (read once per process)."""
+    from fontTools.ttLib import TTFont
+
     font = TTFont(str(REGULAR), lazy=True)
     try:
         return frozenset(font.getBestCmap() or {})
@@ -108,6 +110,8 @@ def _body(pdf: FPDF, facts: PrintedFacts) -> None:
 
 
 def _footer(pdf: FPDF, facts: PrintedFacts) -> None:
+    import segno
+
     qr_size = 34.0
     qr = io.BytesIO()
     segno.make(facts.verify_url, error="m").save(qr, kind="png", scale=8, border=2)
@@ -123,6 +127,10 @@ def _footer(pdf: FPDF, facts: PrintedFacts) -> None:
 
 def render_pdf(facts: PrintedFacts) -> bytes:
     """The certificate's PDF bytes. Never raises for a name the font cannot draw."""
+    # Imported on first use: an idle worker never draws a PDF, and fpdf2 with fontTools is
+    # about 27 MiB of its memory (benchmarks/README.md, "Issue 22 targets").
+    from fpdf import FPDF
+
     _log_missing(facts)
     pdf = FPDF(orientation="landscape", format="A4", unit="mm")
     pdf.set_title(f"Certificate {facts.code}")

@@ -11,16 +11,18 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-import stripe
-from stripe._base_address import BaseAddresses
-from stripe.params import RefundCreateParams
-from stripe.params.checkout import SessionCreateParams
+from typing import TYPE_CHECKING
 
 from lms_reflex import routes
 from lms_reflex.models import Provider
 from lms_reflex.services.errors import DomainError, InvalidInput
 from lms_reflex.settings import get_settings
+
+if TYPE_CHECKING:
+    import stripe
+    from stripe._base_address import BaseAddresses
+    from stripe.params import RefundCreateParams
+    from stripe.params.checkout import SessionCreateParams
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +72,10 @@ def check_provider(name: object) -> str:
 
 
 def _client() -> stripe.StripeClient:
+    # Imported on first use: a site without Stripe never loads it, and the library is
+    # about 10 MiB of an idle worker's memory (benchmarks/README.md, "Issue 22 targets").
+    import stripe
+
     settings = get_settings()
     assert settings.stripe_secret_key is not None
     base: BaseAddresses = {"api": settings.stripe_api_base} if settings.stripe_api_base else {}
@@ -88,6 +94,8 @@ def start_stripe_checkout(
     Raises:
         ProviderError: Stripe could not be reached or refused the session.
     """
+    from stripe import StripeError
+
     base = get_settings().base_url
     params: SessionCreateParams = {
         "mode": "payment",
@@ -111,7 +119,7 @@ def start_stripe_checkout(
     }
     try:
         session = _client().v1.checkout.sessions.create(params=params)
-    except stripe.StripeError as exc:
+    except StripeError as exc:
         log.warning("stripe checkout session for %s failed: %s", reference, exc)
         raise ProviderError(PROVIDER_DOWN) from None
     if not session.id or not session.url:
@@ -125,6 +133,8 @@ def stripe_refund(*, payment_ref: str, amount_minor: int, reference: str) -> str
     Raises:
         ProviderError: Stripe could not be reached or refused the refund.
     """
+    from stripe import StripeError
+
     params: RefundCreateParams = {
         "payment_intent": payment_ref,
         "amount": amount_minor,
@@ -132,7 +142,7 @@ def stripe_refund(*, payment_ref: str, amount_minor: int, reference: str) -> str
     }
     try:
         refund = _client().v1.refunds.create(params=params)
-    except stripe.StripeError as exc:
+    except StripeError as exc:
         log.warning("stripe refund for %s failed: %s", reference, exc)
         raise ProviderError(REFUND_FAILED) from None
     return refund.id

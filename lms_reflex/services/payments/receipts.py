@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from fpdf import FPDF
-
 from lms_reflex.services import formatting as fmt
 from lms_reflex.settings import get_settings
 
@@ -24,6 +22,8 @@ def receipt_pdf(
     total: str,
 ) -> bytes:
     """A one-page receipt; `lines` are (course title, amount label)."""
+    from fpdf import FPDF  # on first use, as services/certificates/pdf.py explains
+
     settings = get_settings()
     pdf = FPDF()
     pdf.add_page()

@@ -14,7 +14,6 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-import stripe
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -52,6 +51,8 @@ def _refuse(session: Session, reason: str, event_id: str = "") -> WebhookOutcome
 
 
 def _verified_event(payload: bytes, signature: str) -> Any:
+    import stripe  # on first use, as services/payments/providers.py explains
+
     secret = get_settings().stripe_webhook_secret
     if secret is None:
         raise stripe.SignatureVerificationError("webhook secret not configured", signature)
@@ -111,9 +112,11 @@ def handle_stripe_webhook(*, session: Session, payload: bytes, signature: str) -
         400 for a bad signature, an unknown session or a mismatch (logged and audited);
         200 for a replay (nothing done), an event we do not use, or one applied.
     """
+    from stripe import SignatureVerificationError
+
     try:
         event = _verified_event(payload, signature)
-    except (ValueError, stripe.SignatureVerificationError):
+    except (ValueError, SignatureVerificationError):
         return _refuse(session, "bad signature")
     event_id, event_type = str(event.id), str(event.type)
     row = _first_time(session, event_id, event_type)

@@ -12,8 +12,6 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-import av
-from av.error import FFmpegError
 from PIL import Image
 from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
@@ -71,6 +69,8 @@ def sniff_video(head: bytes) -> str | None:
 
 def _container_fits(path: Path, ext: str) -> bool:
     """Whether FFmpeg's own detection agrees with the magic bytes."""
+    import av  # on first use, as media/samples.py's probe_video explains
+
     with av.open(str(path)) as container:
         name = container.format.name
     return ("webm" in name) if ext == ".webm" else ("mp4" in name or "mov" in name)
@@ -82,6 +82,9 @@ def poster_from_video(path: Path, duration: float) -> bytes:
     Raises:
         ValueError: when no frame can be decoded.
     """
+    import av
+    from av.error import FFmpegError
+
     try:
         with av.open(str(path)) as container:
             stream = container.streams.video[0]
@@ -101,6 +104,8 @@ def _inspect_video(path: Path) -> tuple[str, float, bytes]:
     Raises:
         InvalidInput: when the file is too big, not a video by its bytes, or does not decode.
     """
+    from av.error import FFmpegError
+
     if path.stat().st_size > get_settings().max_upload_bytes:
         raise InvalidInput(f"This file is larger than {get_settings().max_upload_mb} MB.")
     with open(path, "rb") as fh:
