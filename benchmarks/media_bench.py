@@ -31,6 +31,7 @@ import asyncio
 import getpass
 import hashlib
 import os
+import random
 import shutil
 import statistics
 import subprocess
@@ -215,13 +216,17 @@ async def stream_file(
     chunk: int,
     result: Result,
     hasher: hashlib._Hash | None,
+    rate_bytes_s: float = 0.0,
 ) -> None:
     """Read the whole file in Range requests of `chunk` bytes, one after another.
 
     chunk <= 0: one open-ended request (bytes=0-), as Chromium's player makes when it
-    plays a file from the start.
+    plays a file from the start. rate_bytes_s > 0: wait after each request so that the
+    client averages that rate, as a player that has buffered ahead reads at its video's
+    bit rate.
     """
     offset = 0
+    began = time.perf_counter()
     while offset < size:
         end = size - 1 if chunk <= 0 else min(offset + chunk, size) - 1
         wanted = f"bytes={offset}-" if chunk <= 0 else f"bytes={offset}-{end}"
@@ -250,6 +255,8 @@ async def stream_file(
         if first is not None:
             result.ttfb_ms.append((first - start) * 1000)
         offset = end + 1
+        if rate_bytes_s > 0:
+            await asyncio.sleep(max(0.0, began + offset / rate_bytes_s - time.perf_counter()))
 
 
 async def run_clients(
@@ -283,10 +290,20 @@ async def run_clients(
         start = time.perf_counter()
 
         async def one_client(i: int) -> None:
+            if args.rate_mbit > 0:  # players start at different moments, not in step
+                interval = max(args.chunk_kib, 1) * 1024 * 8 / (args.rate_mbit * 1_000_000)
+                await asyncio.sleep(random.uniform(0, interval))
             for r in range(rounds):
                 hasher = hashers[i] if r == 0 else None
                 await stream_file(
-                    client, url_for[i], headers_for[i], size, args.chunk_kib * 1024, result, hasher
+                    client,
+                    url_for[i],
+                    headers_for[i],
+                    size,
+                    args.chunk_kib * 1024,
+                    result,
+                    hasher,
+                    args.rate_mbit * 1_000_000 / 8,
                 )
 
         await asyncio.gather(*(one_client(i) for i in range(args.clients)))
@@ -368,13 +385,19 @@ def lesson_video_key(lesson_id: int) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--size-mb", type=float, default=20.0)
     parser.add_argument(
         "--chunk-kib", type=int, default=256, help="0: one open-ended request per read"
     )
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--rate-mbit",
+        type=float,
+        default=0.0,
+        help="each client's average rate, as a player at that bit rate (0: as fast as served)",
+    )
     parser.add_argument(
         "--nginx-rounds",
         type=int,
@@ -409,12 +432,13 @@ def main() -> None:
     size = int(args.size_mb * MB)
     data = os.urandom(size)
     digest = hashlib.sha256(data).hexdigest()
+    paced = f" at {args.rate_mbit:g} Mbit/s per client" if args.rate_mbit > 0 else ""
     print(
         f"machine: {os.cpu_count()} CPUs, {psutil.virtual_memory().total / 2**30:.1f} GiB; "
         f"{args.clients} clients x {args.rounds} rounds (nginx {args.nginx_rounds}) of a "
         f"{size / MB:.0f} MB file in "
-        f"{args.chunk_kib} KiB Range requests; LMS {base} ({args.auth}), nginx :{args.nginx_port}; "
-        f"client {args.client}",
+        f"{args.chunk_kib} KiB Range requests{paced}; LMS {base} ({args.auth}), "
+        f"nginx :{args.nginx_port}; client {args.client}",
         flush=True,
     )
     lms_proc = nginx_proc = None
