@@ -11,19 +11,17 @@ import io
 
 import pytest
 from PIL import Image
-from starlette.testclient import TestClient
 
-from lms_reflex.api import build_api
 from lms_reflex.db import dispose_engines, session_scope
 from lms_reflex.media import storage
 from lms_reflex.media.cards import card_key, make_card, thumbnail_keys
 from lms_reflex.models import Course, CourseStatus, Role
-from lms_reflex.services.accounts import sessions
 from lms_reflex.services.catalog.listings import list_published_courses
 from lms_reflex.services.teaching import course_media
 from tests.unit.catalog_fixtures import add_course, add_user
 from tests.unit.test_builder import make_course, make_people
 from tests.unit.test_course_media import stored_files
+from tests.unit.test_media_route import client_for
 
 HEX = "0123456789abcdef" * 2
 
@@ -54,17 +52,6 @@ def _course_with_thumbnail(status: str) -> tuple[str, int]:
         return key, teacher.id
 
 
-def _client(user_id: int | None = None) -> TestClient:
-    client = TestClient(build_api())
-    if user_id is not None:
-        with session_scope() as db:
-            token = sessions.create_session(
-                session=db, user_id=user_id, ip="127.0.0.1", user_agent="t"
-            )
-        client.cookies.set("lms_session", token)
-    return client
-
-
 def test_card_keys_are_named_after_their_thumbnail() -> None:
     assert card_key(f"thumbnails/{HEX}.jpg") == f"cards/{HEX}.webp"
     assert storage.is_valid_key(f"cards/{HEX}.webp")
@@ -85,7 +72,7 @@ def test_the_catalog_card_points_at_the_card_copy(engine) -> None:
 def test_a_published_courses_card_is_made_on_first_request(engine) -> None:
     key = card_key(_course_with_thumbnail(CourseStatus.PUBLISHED)[0])
     assert key is not None and not storage.path_for(key).exists()
-    resp = _client().get(f"/api/media/{key}")
+    resp = client_for(None).get(f"/api/media/{key}")
     assert resp.status_code == 200, resp.text
     assert resp.headers["content-type"] == "image/webp"
     assert resp.headers["cache-control"] == "public, max-age=3600"
@@ -100,18 +87,18 @@ def test_a_drafts_card_follows_the_thumbnails_rule(engine) -> None:
     key = card_key(thumbnail)
     with session_scope() as db:
         stranger = add_user(db, "stranger@example.org").id
-    assert _client().get(f"/api/media/{key}").status_code == 401
-    assert _client(stranger).get(f"/api/media/{key}").status_code == 403
+    assert client_for(None).get(f"/api/media/{key}").status_code == 401
+    assert client_for(stranger).get(f"/api/media/{key}").status_code == 403
     assert not storage.path_for(str(key)).exists()  # nothing made for a refused caller
-    resp = _client(teacher).get(f"/api/media/{key}")
+    resp = client_for(teacher).get(f"/api/media/{key}")
     assert resp.status_code == 200 and resp.headers["cache-control"].startswith("private")
 
 
 def test_a_card_of_no_course_is_refused_and_nothing_is_written(engine) -> None:
     with session_scope() as db:
         admin = add_user(db, "admin@example.org", Role.ADMIN).id
-    assert _client().get(f"/api/media/cards/{HEX}.webp").status_code == 401
-    assert _client(admin).get(f"/api/media/cards/{HEX}.webp").status_code == 404
+    assert client_for(None).get(f"/api/media/cards/{HEX}.webp").status_code == 401
+    assert client_for(admin).get(f"/api/media/cards/{HEX}.webp").status_code == 404
     assert stored_files() == []
 
 
@@ -119,7 +106,7 @@ def test_a_card_without_its_thumbnail_file_is_not_made(engine) -> None:
     thumbnail, _ = _course_with_thumbnail(CourseStatus.PUBLISHED)
     storage.delete_key(thumbnail)
     key = str(card_key(thumbnail))
-    assert _client().get(f"/api/media/{key}").status_code == 404
+    assert client_for(None).get(f"/api/media/{key}").status_code == 404
     assert make_card(key) is False
 
 
@@ -127,7 +114,7 @@ def test_a_card_of_an_unreadable_thumbnail_answers_not_found(engine) -> None:
     thumbnail, _ = _course_with_thumbnail(CourseStatus.PUBLISHED)
     storage.write_atomic(thumbnail, b"not a picture")
     key = str(card_key(thumbnail))
-    assert _client().get(f"/api/media/{key}").status_code == 404
+    assert client_for(None).get(f"/api/media/{key}").status_code == 404
     assert not storage.path_for(key).exists()
 
 
