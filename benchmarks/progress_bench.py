@@ -360,6 +360,11 @@ class Usage:
         self.started = True
         self._sampler = asyncio.create_task(self._sample())
 
+    def cpu_now(self) -> float:
+        """CPU seconds the server's processes have used so far (for `settle`)."""
+        self._refresh()
+        return sum(self.last.values())
+
     def stop(self) -> float:
         """CPU seconds used since start()."""
         if self._sampler:
@@ -514,6 +519,25 @@ async def report_loop(
         await asyncio.sleep(max(0.0, args.interval + rng.uniform(-args.jitter, args.jitter)))
 
 
+async def settle(usage: Usage, limit_s: float) -> float:
+    """Wait until the server is quiet; returns the seconds waited.
+
+    An acknowledged load is not the end of a page's loading: the LMS player's `load`
+    chains five more events (quiz, notes, captions, questions, announcements) that the
+    server runs after the reply. Without this wait the first reports queue behind
+    thousands of them, and the window's CPU counts them as report CPU. Quiet means two
+    seconds in a row under 10 % of a core (the sockets' pings stay below that).
+    """
+    start, quiet = time.monotonic(), 0
+    before = usage.cpu_now()
+    while quiet < 2 and time.monotonic() - start < limit_s:
+        await asyncio.sleep(1)
+        now = usage.cpu_now()
+        quiet = quiet + 1 if now - before < 0.1 else 0
+        before = now
+    return time.monotonic() - start
+
+
 async def run_load(
     target: Target, args: argparse.Namespace, usage: Usage
 ) -> tuple[RunResult, list[Student]]:
@@ -542,6 +566,9 @@ async def run_load(
         f"{time.perf_counter() - start:.1f} s",
         flush=True,
     )
+    if args.settle_s > 0:
+        waited = await settle(usage, args.settle_s)
+        print(f"  {target.label}: server quiet after {waited:.1f} s more", flush=True)
     report_ms: list[float] = []
     counters = {"sent": 0}
     me = psutil.Process()
@@ -703,6 +730,12 @@ def main() -> None:  # noqa: C901
         help="use servers already running (LMS at LMS_BASE_URL, floor at --floor-port)",
     )
     parser.add_argument("--skip-floor", action="store_true")
+    parser.add_argument(
+        "--settle-s",
+        type=float,
+        default=120.0,
+        help="wait up to this long after the loads for the server to go quiet (0: start at once)",
+    )
     parser.add_argument("--logs", type=Path, default=Path("/tmp/progress_bench_logs"))
     args = parser.parse_args()
 
