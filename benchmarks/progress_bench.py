@@ -524,8 +524,8 @@ async def settle(usage: Usage, limit_s: float) -> float:
 
     An acknowledged load is not the end of a page's loading: the LMS player's `load`
     chains five more events (quiz, notes, captions, questions, announcements) that the
-    server runs after the reply. Without this wait the first reports queue behind
-    thousands of them, and the window's CPU counts them as report CPU. Quiet means two
+    server runs after the reply. Without this wait the first reports queue behind the
+    ones still running, and the window's CPU counts them as report CPU. Quiet means two
     seconds in a row under 10 % of a core (the sockets' pings stay below that).
     """
     start, quiet = time.monotonic(), 0
