@@ -28,21 +28,22 @@ class CourseAnnouncementsState(rx.State):
     mails_on: bool = False
     mail_problem: str = ""
 
-    def _show(self, news: CourseNews) -> None:
+    def _show(self, news: CourseNews, *, fresh: bool = False) -> None:
+        if fresh:
+            self.mail_problem = ""  # a problem with the mail choice of an earlier visit
         self.announcements = news.items
         self.mail_choice_shown, self.mails_on = news.mails is not None, bool(news.mails)
 
     @rx.event
     async def load(self):
-        """Read the announcements of the course in the URL (chained from the player's load)."""
-        self.mail_problem = ""
+        """Read the announcements of the course in the URL (the player reads them itself)."""
         news = await as_actor(
             self,
             service.course_announcements,
             touch=False,  # the player's own load already counted this visit
             course_slug=route_param(self, "course_slug"),
         )
-        self._show(news)
+        self._show(news, fresh=True)
 
     @rx.event
     async def set_mails(self, value: bool):

@@ -57,17 +57,22 @@ class CaptionsState(rx.State):
         src = next((t.url for t in self.tracks if t.language == self.choice), "")
         return apply_script(src)
 
+    def _show_tracks(self, tracks: list[CaptionTrack]) -> rx.event.EventSpec | None:
+        """Show a lesson's tracks and turn on the remembered language if it has it."""
+        self.tracks = tracks
+        return self._apply() if self.tracks else None
+
     @rx.event
     async def load(self):
-        """Read the tracks of the lesson in the URL (chained from the player's load)."""
+        """Read the tracks of the lesson in the URL (the player's load reads them itself)."""
         lesson_id = parse_id(route_param(self, "lesson"))
         try:
-            self.tracks = await call_service(
+            tracks = await call_service(
                 player_captions, readonly=True, actor=await current_actor(self), lesson_id=lesson_id
             )
         except DomainError:
-            self.tracks = []  # the player says why the lesson is closed
-        return self._apply() if self.tracks else None
+            tracks = []  # the player says why the lesson is closed
+        return self._show_tracks(tracks)
 
     @rx.event
     def choose(self, value: str):

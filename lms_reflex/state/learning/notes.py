@@ -8,6 +8,8 @@ the browser at the moment of saving (pages/learning/notes.py), like the player's
 
 from __future__ import annotations
 
+import contextlib
+
 import reflex as rx
 
 from lms_reflex.db import call_service
@@ -37,24 +39,33 @@ class NotesState(FieldErrors, rx.State):
     _lesson_id: int = 0
     _course_id: int = 0
 
-    @rx.event
-    async def load(self):
-        """The caller's notes on the lesson in the URL (chained from the player's load)."""
-        self._lesson_id = parse_id(route_param(self, "lesson"))
+    def _show_notes(self, lesson_id: int, found: notes.LessonNotes | None) -> None:
+        """Show one lesson's notes; None hides the panel (no notes for this visitor)."""
+        self._lesson_id = lesson_id
         self.enabled, self.notes, self.editing, self.delete_open = False, [], 0, False
         self._clear_field_errors()
-        actor = await current_actor(self, touch=False)
-        if actor is None:
+        if found is None:
             return
-        try:
-            found = await call_service(
-                notes.lesson_notes, readonly=True, actor=actor, lesson_id=self._lesson_id
-            )
-        except DomainError:
-            return  # a preview, a quiz or a lesson they may not open: no notes panel
         if found.course_id != self._course_id:
             self.hits, self.searched = [], False
         self.enabled, self.notes, self._course_id = True, found.notes, found.course_id
+
+    @rx.event
+    async def load(self):
+        """The caller's notes on the lesson in the URL.
+
+        The player's own load reads them in its transaction (`PlayerState._show_panels`);
+        this reloads the panel by itself.
+        """
+        lesson_id = parse_id(route_param(self, "lesson"))
+        actor = await current_actor(self, touch=False)
+        found = None  # signed out, a preview, a quiz or a lesson they may not open: no panel
+        if actor is not None:
+            with contextlib.suppress(DomainError):
+                found = await call_service(
+                    notes.lesson_notes, readonly=True, actor=actor, lesson_id=lesson_id
+                )
+        self._show_notes(lesson_id, found)
 
     @rx.event
     async def add_note(self, data: dict):

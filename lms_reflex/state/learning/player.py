@@ -21,7 +21,7 @@ from lms_reflex.services.learning import enrollment, progress, reviews
 from lms_reflex.services.learning import lessons as learning
 from lms_reflex.services.learning.lesson_offer import LessonOffer, lesson_offer
 from lms_reflex.services.learning.lessons import PlayerView
-from lms_reflex.services.learning.player_page import player_view
+from lms_reflex.services.learning.player_page import PlayerPanels, player_view_with_panels
 from lms_reflex.services.learning.reviews import MyReview
 from lms_reflex.services.validation import parse_id, parse_number
 from lms_reflex.state.form_errors import FieldErrors
@@ -97,10 +97,14 @@ class PlayerState(FieldErrors, rx.State):
     async def load(self):
         """Open the lesson in the URL, or say why it cannot be opened."""
         slug, lesson = route_param(self, "course_slug"), route_param(self, "lesson")
-
+        sort = (await self.get_state(QuestionsState)).sort
         try:
-            found = await with_top_bar(
-                self, player_view, course_slug=slug, lesson_id=parse_id(lesson)
+            found, panels = await with_top_bar(
+                self,
+                player_view_with_panels,
+                course_slug=slug,
+                lesson_id=parse_id(lesson),
+                sort=sort,
             )
         except NotSignedIn:
             return rx.redirect(routes.login_url(f"/learn/{slug}/{lesson}"))
@@ -118,19 +122,26 @@ class PlayerState(FieldErrors, rx.State):
         # A finished lesson starts again from the beginning when reopened.
         resume = view.resume_position_s >= 1 and not view.completed and start is None
         self.resumed_at = fmt.clock_label(view.resume_position_s) if resume else ""
-        # The quiz (or the notes and captions of the video), the lesson's questions and the
-        # course's announcements, chained.
-        keys = [
-            rx.call_script(KEYS_SCRIPT),
-            QuizState.load,
-            NotesState.load,
-            CaptionsState.load,
-            QuestionsState.load,
-            CourseAnnouncementsState.load,
-        ]
+        keys = [rx.call_script(KEYS_SCRIPT), *await self._show_panels(view, panels)]
         if start is not None:
             return [*keys, seek_script(start)]
         return [*keys, seek_script(view.resume_position_s)] if resume else keys
+
+    async def _show_panels(self, view: PlayerView, panels: PlayerPanels) -> list:
+        """Hand each panel its part of the page's one read; what they must run next.
+
+        A quiz lesson's panel still loads itself, in a write (services/learning/
+        player_page.py, `PlayerPanels`); a video stops any quiz timer of the last lesson.
+        """
+        lesson_id = view.lesson_id
+        (await self.get_state(NotesState))._show_notes(lesson_id, panels.notes)
+        (await self.get_state(QuestionsState))._show_panel(lesson_id, panels.questions)
+        (await self.get_state(CourseAnnouncementsState))._show(panels.news, fresh=True)
+        tracks = (await self.get_state(CaptionsState))._show_tracks(panels.captions)
+        then: list = [QuizState.load] if panels.quiz else []
+        if not panels.quiz:
+            (await self.get_state(QuizState))._show_video(lesson_id)
+        return then + ([tracks] if tracks is not None else [])
 
     async def _find_offer(self, slug: str, lesson: str) -> LessonOffer | None:
         """The enroll choice shown on a locked lesson, so the page is not a dead end."""

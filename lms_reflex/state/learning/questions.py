@@ -72,17 +72,23 @@ class QuestionsState(FieldErrors, rx.State):
     sort: str = "new"
     _lesson_id: int = 0
 
+    def _show_panel(self, lesson_id: int, panel: QuestionsPanel | None) -> None:
+        """Show one lesson's questions; None hides the area (not enrolled, signed out)."""
+        self._lesson_id = lesson_id
+        self.panel, self.field_errors = panel, {}
+
     @rx.event
     async def load(self):
-        """Show the lesson's questions to those who may read them; nothing to others."""
-        self._lesson_id = parse_id(route_param(self, "lesson"))
-        self.panel, self.field_errors = None, {}
+        """Show the lesson's questions to those who may read them; nothing to others.
+
+        The player's own load reads them in its transaction (`PlayerState._show_panels`).
+        """
+        lesson_id = parse_id(route_param(self, "lesson"))
         try:
-            self.panel = await as_actor(
-                self, questions_panel, lesson_id=self._lesson_id, sort=self.sort
-            )
+            panel = await as_actor(self, questions_panel, lesson_id=lesson_id, sort=self.sort)
         except DomainError:
-            self.panel = None  # not enrolled, signed out or no such lesson: no Questions area
+            panel = None  # not enrolled, signed out or no such lesson: no Questions area
+        self._show_panel(lesson_id, panel)
 
     @rx.event
     async def set_sort(self, value: str):

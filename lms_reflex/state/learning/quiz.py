@@ -48,6 +48,11 @@ class QuizState(rx.State):
     def _timer(self):
         return QuizState.tick if self.seconds_left > 0 else None
 
+    def _show_video(self, lesson_id: int) -> None:
+        """The lesson on screen is a video: no quiz panel, and any quiz timer stops."""
+        self._lesson_id = lesson_id
+        self._take(None)
+
     @rx.event
     async def load(self):
         """Find out whether the lesson in the URL is a quiz, and show its state."""
