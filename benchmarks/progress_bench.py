@@ -57,6 +57,7 @@ ROOT = Path(__file__).resolve().parents[1]
 FLOOR_DIR = Path(__file__).resolve().parent / "floor_app"
 NAMESPACE = "/_event"
 REPLY_TIMEOUT_S = 30.0
+ANY_REPLY = "*"  # Student.pending key of an unmarked event: the next message answers it
 CONNECT_CONCURRENCY = 25
 BENCH_PASSWORD = "Bench-progress-2024!x"  # throwaway accounts in a bench database
 
@@ -412,16 +413,26 @@ class RunResult:
     rows: int = 0
     new_processes: int = 0
     error_samples: list[str] = field(default_factory=list)
+    browser: bool = False  # --browser-reports: reports sent as a browser does, no replies
+
+    @property
+    def events(self) -> int:
+        """Reports the CPU figures divide by: acknowledged ones, or all sent (--browser-reports)."""
+        return self.sent if self.browser else len(self.report_ms)
 
     @property
     def events_per_s(self) -> float:
-        return len(self.report_ms) / self.window_s if self.window_s else 0.0
+        return self.events / self.window_s if self.window_s else 0.0
 
 
-def router_data(target: Target, marker: str) -> dict[str, Any]:
+def router_data(target: Target, marker: str | None) -> dict[str, Any]:
+    """What the tab says about its page. A browser sends the same for every event on a page;
+    a marker in the query makes each event's reply findable (see "How they measure")."""
+    query = {"course_slug": target.slug, "lesson": str(target.lesson_id)}
+    if marker is None:
+        return {"pathname": target.path, "asPath": target.path, "query": query}
     path = f"{target.path}?m={marker}"
-    query = {"course_slug": target.slug, "lesson": str(target.lesson_id), "m": marker}
-    return {"pathname": target.path, "asPath": path, "query": query}
+    return {"pathname": target.path, "asPath": path, "query": {**query, "m": marker}}
 
 
 def reply_error(data: Any) -> str | None:
@@ -441,6 +452,11 @@ async def connect(student: Student, target: Target) -> None:
     @sio.on("event", namespace=NAMESPACE)
     async def on_event(data: Any) -> None:
         if not student.pending:
+            return
+        if ANY_REPLY in student.pending:  # a load sent with browser router data: one at a time
+            start, fut = student.pending.pop(ANY_REPLY)
+            if not fut.done():
+                fut.set_result((time.perf_counter() - start, reply_error(data)))
             return
         text = json.dumps(data)
         for marker in list(student.pending):
@@ -463,12 +479,17 @@ async def connect(student: Student, target: Target) -> None:
     student.sio = sio
 
 
-async def send(student: Student, target: Target, name: str, payload: dict) -> float | None:
-    """Emit one event and wait for its reply; the round trip in ms, or None on failure."""
+async def send(
+    student: Student, target: Target, name: str, payload: dict, *, marked: bool = True
+) -> float | None:
+    """Emit one event and wait for its reply; the round trip in ms, or None on failure.
+
+    Unmarked, the event carries a browser's router data and the next message is its reply.
+    """
     assert student.sio is not None
-    marker = uuid.uuid4().hex
+    marker = uuid.uuid4().hex if marked else None
     fut: asyncio.Future = asyncio.get_running_loop().create_future()
-    student.pending[marker] = (time.perf_counter(), fut)
+    student.pending[marker or ANY_REPLY] = (time.perf_counter(), fut)
     try:
         await student.sio.emit(
             "event",
@@ -477,7 +498,7 @@ async def send(student: Student, target: Target, name: str, payload: dict) -> fl
         )
         seconds, error = await asyncio.wait_for(fut, REPLY_TIMEOUT_S)
     except (TimeoutError, socketio.exceptions.SocketIOError) as exc:
-        student.pending.pop(marker, None)
+        student.pending.pop(marker or ANY_REPLY, None)
         student.errors += 1
         if len(student.error_samples) < 3:
             student.error_samples.append(f"{name.rsplit('.', 1)[-1]}: {type(exc).__name__}")
@@ -488,6 +509,19 @@ async def send(student: Student, target: Target, name: str, payload: dict) -> fl
             student.error_samples.append(error)
         return None
     return seconds * 1000
+
+
+async def fire(student: Student, target: Target, name: str, payload: dict) -> None:
+    """Emit one event as a browser does, and wait for nothing: a report that changes nothing
+    on screen gets no reply from Reflex, and the browser waits for none."""
+    assert student.sio is not None
+    data = {"name": name, "payload": payload, "router_data": router_data(target, None)}
+    try:
+        await student.sio.emit("event", data, namespace=NAMESPACE)
+    except socketio.exceptions.SocketIOError as exc:
+        student.errors += 1
+        if len(student.error_samples) < 3:
+            student.error_samples.append(f"{name.rsplit('.', 1)[-1]}: {type(exc).__name__}")
 
 
 def position(index: int, k: int, duration: float, interval: float) -> float:
@@ -509,7 +543,12 @@ async def report_loop(
     while time.monotonic() < stop_at:
         pos = position(student.index, k, target.duration_s, args.interval)
         counters["sent"] += 1
-        ms = await send(student, target, target.report_event, {"seconds": pos})
+        if args.browser_reports:
+            await fire(student, target, target.report_event, {"seconds": pos})
+            ms = None
+            student.last_acked, student.furthest_acked = pos, max(pos, student.furthest_acked or 0)
+        else:
+            ms = await send(student, target, target.report_event, {"seconds": pos})
         if ms is not None:
             out.append(ms)
             student.last_acked = pos
@@ -554,11 +593,12 @@ async def run_load(
             except Exception as exc:  # count every way a connect can fail
                 connect_failures.append(f"connect: {type(exc).__name__}: {exc}"[:200])
                 return
-            ms = await send(student, target, target.load_event, {})
+            marked = not args.browser_reports
+            ms = await send(student, target, target.load_event, {}, marked=marked)
             if ms is not None:
                 load_ms.append(ms)
 
-    start = time.perf_counter()
+    start, cpu_before_loads = time.perf_counter(), usage.cpu_now()
     await asyncio.gather(*(join(s) for s in students))
     live = [s for s in students if s.sio is not None and s.sio.connected]
     print(
@@ -569,6 +609,13 @@ async def run_load(
     if args.settle_s > 0:
         waited = await settle(usage, args.settle_s)
         print(f"  {target.label}: server quiet after {waited:.1f} s more", flush=True)
+        loads_cpu = usage.cpu_now() - cpu_before_loads
+        print(
+            f"  {target.label}: server CPU for the connects and loads {loads_cpu:.1f} s "
+            f"({1000 * loads_cpu / max(len(live), 1):.1f} ms per student, the quiet seconds "
+            "included)",
+            flush=True,
+        )
     report_ms: list[float] = []
     counters = {"sent": 0}
     me = psutil.Process()
@@ -581,6 +628,8 @@ async def run_load(
             *(report_loop(s, target, args, stop_at, report_ms, counters) for s in live)
         )
     window = time.monotonic() - t0
+    if args.browser_reports:  # no replies: count the CPU of the reports still being handled
+        await settle(usage, 30)
     cpu = usage.stop()
     bench_cpu = sum(me.cpu_times()[:2]) - bench0
     rss_after = usage.rss()
@@ -602,6 +651,7 @@ async def run_load(
         bench_cpu_s=bench_cpu,
         new_processes=usage.new_processes,
         error_samples=samples,
+        browser=args.browser_reports,
     ), students
 
 
@@ -626,7 +676,7 @@ def show(r: RunResult) -> None:
     )
     print(
         f"        server CPU {100 * r.cpu_s / r.window_s:5.1f} % of a core "
-        f"({1000 * r.cpu_s / max(len(ms), 1):.2f} ms/event)  "
+        f"({1000 * r.cpu_s / max(r.events, 1):.2f} ms/event)  "
         f"RSS {r.rss_before / mb:.0f} -> {r.rss_after / mb:.0f} MiB (peak {r.rss_peak / mb:.0f}, "
         f"{(r.rss_after - r.rss_before) / 1024 / max(r.connected, 1):.0f} KiB/client)  "
         f"load p50 {pct(r.load_ms, 50):.1f} ms p95 {pct(r.load_ms, 95):.1f} ms  "
@@ -735,6 +785,12 @@ def main() -> None:  # noqa: C901
         type=float,
         default=120.0,
         help="wait up to this long after the loads for the server to go quiet (0: start at once)",
+    )
+    parser.add_argument(
+        "--browser-reports",
+        action="store_true",
+        help="send reports with a browser's router data and wait for no reply: CPU per event "
+        "only (no round trip is measured, as Reflex replies to none)",
     )
     parser.add_argument("--logs", type=Path, default=Path("/tmp/progress_bench_logs"))
     args = parser.parse_args()
