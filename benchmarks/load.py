@@ -557,8 +557,8 @@ def with_emails(users: list[tuple[int, str]], tag: str) -> list[tuple[int, str, 
     return [(uid, f"bench-{tag}-{i}@bench.example.org", tok) for i, (uid, tok) in enumerate(users)]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def mix_arguments(parser: argparse.ArgumentParser) -> None:
+    """The mix's options (benchmarks/saturation.py takes them too)."""
     parser.add_argument("--students", type=int, default=200)
     parser.add_argument("--duration", type=float, default=180.0)
     parser.add_argument("--ramp", type=float, default=60.0, help="arrivals spread over this")
@@ -578,17 +578,21 @@ def main() -> None:
     )
     parser.add_argument("--lms-dir", default=str(ROOT))
     parser.add_argument("--no-start", action="store_true")
-    parser.add_argument("--floor-port", type=int, default=3310)
-    parser.add_argument("--skip-floor", action="store_true", help="no floor run after the mix")
-    args = parser.parse_args()
+
+
+def run_lms_mix(args: argparse.Namespace) -> tuple[Stats, list[CourseInfo], float]:
+    """Start the LMS (unless --no-start), run the mix once with `args`, stop it.
+
+    Returns:
+        The mix's figures, the courses it played, and one argon2 verify in ms.
+    """
     from pathlib import Path
+
+    from lms_reflex.settings import get_settings
 
     if args.sync:
         args.ramp, args.progress_every = 10.0, 5.0
     handler_names()  # registers the LMS's states in the main context (the floor's join them)
-
-    from lms_reflex.settings import get_settings
-
     base = get_settings().base_url.rstrip("/")
     port = port_of(base)
     proc = None
@@ -609,6 +613,16 @@ def main() -> None:
         stats = asyncio.run(run_mix(args, f"http://127.0.0.1:{port}", port, users, courses))
     finally:
         stop_server(proc)
+    return stats, courses, argon2_ms
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    mix_arguments(parser)
+    parser.add_argument("--floor-port", type=int, default=3310)
+    parser.add_argument("--skip-floor", action="store_true", help="no floor run after the mix")
+    args = parser.parse_args()
+    stats, courses, argon2_ms = run_lms_mix(args)
     if not args.skip_floor and not args.sync:
         run_the_floor(args, courses, stats, argon2_ms)
 
