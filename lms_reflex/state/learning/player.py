@@ -130,8 +130,8 @@ class PlayerState(FieldErrors, rx.State):
     async def _show_panels(self, view: PlayerView, panels: PlayerPanels) -> list:
         """Hand each panel its part of the page's one read; what they must run next.
 
-        A quiz lesson's panel still loads itself, in a write (services/learning/
-        player_page.py, `PlayerPanels`); a video stops any quiz timer of the last lesson.
+        A quiz lesson's panel still loads itself, in a write (`PlayerPanels` in
+        services/learning/player_page.py); a video stops any quiz timer of the last lesson.
         """
         lesson_id = view.lesson_id
         (await self.get_state(NotesState))._show_notes(lesson_id, panels.notes)
