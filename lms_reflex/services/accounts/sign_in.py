@@ -7,15 +7,11 @@ services/accounts/throttles.py) rather than lock the account (docs/security.md).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlmodel import Session
 
 from lms_reflex.models import User
-from lms_reflex.services.accounts.landing import landing_path
 from lms_reflex.services.accounts.passwords import verify_password
 from lms_reflex.services.accounts.registration import attempt_of
-from lms_reflex.services.accounts.sessions import LoginTicket, issue_login_ticket
 from lms_reflex.services.accounts.throttles import TryLater, check_password_guess
 from lms_reflex.services.accounts.users import _find_user, _lookup_email
 from lms_reflex.services.audit import record_event, record_failures
@@ -104,28 +100,3 @@ def login(*, session: Session, email: str, password: str, ip: str, user_agent: s
         session=session, action="login_ok", actor_id=user_id, subject=email, ip=ip, detail=detail
     )
     return user_id
-
-
-@dataclass(frozen=True)
-class SignedIn:
-    """A checked password's one-time ticket, and where to go when the URL names no page."""
-
-    user_id: int
-    ticket: LoginTicket
-    landing: str  # "" when the caller did not ask for it
-
-
-def login_with_ticket(
-    *, session: Session, email: str, password: str, ip: str, user_agent: str, find_landing: bool
-) -> SignedIn:
-    """`login`, then the ticket and the landing page, in the audit row's transaction.
-
-    The handler used to run three transactions after the hash (audit row, ticket,
-    landing read), each a hop to a worker thread; sign-in sets the saturation point of the
-    student mix (benchmarks/README.md), so it writes once after the hash. Failures are
-    recorded and committed by `login` as before, and get no ticket.
-    """
-    user_id = login(session=session, email=email, password=password, ip=ip, user_agent=user_agent)
-    ticket = issue_login_ticket(session=session, user_id=user_id)
-    landing = landing_path(session=session, user_id=user_id) if find_landing else ""
-    return SignedIn(user_id, ticket, landing)

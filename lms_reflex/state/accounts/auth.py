@@ -12,6 +12,7 @@ import reflex as rx
 from lms_reflex import routes
 from lms_reflex.db import call_hashing_service, call_service
 from lms_reflex.services.accounts import password_reset, registration, sessions, sign_in
+from lms_reflex.services.accounts.landing import landing_path
 from lms_reflex.services.errors import DomainError, InvalidInput, Throttled
 from lms_reflex.state.form_errors import FieldErrors
 from lms_reflex.state.session import client_ip, sign_in_redirect, user_agent
@@ -187,15 +188,13 @@ class LoginState(FieldErrors, rx.State):
         self._clear_field_errors()
         self.busy = True
         yield
-        wanted = route_param(self, "next")
         try:
-            done = await call_hashing_service(
-                sign_in.login_with_ticket,
+            user_id, ticket = await _signed_in(
+                sign_in.login,
                 email=field(form, "email", 320),
                 password=field(form, "password", 300),
                 ip=client_ip(self),
                 user_agent=user_agent(self),
-                find_landing=not wanted,
             )
         except sign_in.VerifyEmailFirst as exc:
             self.busy = False
@@ -205,7 +204,10 @@ class LoginState(FieldErrors, rx.State):
             self.busy = False
             yield self._refuse(exc, ("email", "password"))
             return
-        yield sign_in_redirect(done.ticket, wanted or done.landing)
+        landing = route_param(self, "next") or await call_service(
+            landing_path, readonly=True, user_id=user_id
+        )
+        yield sign_in_redirect(ticket, landing)
 
     async def _verify_first(self, email: str, attempt: str) -> rx.event.EventSpec:
         """Right password, unverified email: mail a code and open the code page instead."""
