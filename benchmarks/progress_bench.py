@@ -479,6 +479,13 @@ async def connect(student: Student, target: Target) -> None:
     student.sio = sio
 
 
+def count_error(student: Student, name: str, exc: BaseException) -> None:
+    """One failed event of `name`; the first three kept as samples."""
+    student.errors += 1
+    if len(student.error_samples) < 3:
+        student.error_samples.append(f"{name.rsplit('.', 1)[-1]}: {type(exc).__name__}")
+
+
 async def send(
     student: Student, target: Target, name: str, payload: dict, *, marked: bool = True
 ) -> float | None:
@@ -499,9 +506,7 @@ async def send(
         seconds, error = await asyncio.wait_for(fut, REPLY_TIMEOUT_S)
     except (TimeoutError, socketio.exceptions.SocketIOError) as exc:
         student.pending.pop(marker or ANY_REPLY, None)
-        student.errors += 1
-        if len(student.error_samples) < 3:
-            student.error_samples.append(f"{name.rsplit('.', 1)[-1]}: {type(exc).__name__}")
+        count_error(student, name, exc)
         return None
     if error is not None:
         student.errors += 1
@@ -519,9 +524,7 @@ async def fire(student: Student, target: Target, name: str, payload: dict) -> No
     try:
         await student.sio.emit("event", data, namespace=NAMESPACE)
     except socketio.exceptions.SocketIOError as exc:
-        student.errors += 1
-        if len(student.error_samples) < 3:
-            student.error_samples.append(f"{name.rsplit('.', 1)[-1]}: {type(exc).__name__}")
+        count_error(student, name, exc)
 
 
 def position(index: int, k: int, duration: float, interval: float) -> float:

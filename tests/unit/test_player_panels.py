@@ -115,10 +115,13 @@ async def open_lesson(tab: PlayerState) -> list:
     return events
 
 
-async def each_panel_loads_itself(tab: PlayerState) -> None:
-    """The panels' own loads, as the page used to chain them."""
+async def own_loads_show(lesson: Lesson, token: str | None) -> dict[str, Any]:
+    """What the panels show in a fresh tab after their own loads, as the page used to chain
+    them."""
+    tab = tab_on(lesson, token)
     for state in (NotesState, CaptionsState, QuestionsState, CourseAnnouncementsState):
         await state.load.fn(sibling(tab, state))
+    return panel_vars(tab)
 
 
 def count_transactions(monkeypatch: pytest.MonkeyPatch) -> list[str]:
@@ -149,10 +152,7 @@ async def test_a_video_lesson_fills_every_panel_in_its_one_load(
         "Why?"
     ]
     assert shown["news"] == (["Week one"], True, True)
-
-    other = tab_on(lessons[1], student_token)
-    await each_panel_loads_itself(other)
-    assert panel_vars(other) == shown
+    assert await own_loads_show(lessons[1], student_token) == shown
 
 
 async def test_a_visitor_on_a_preview_sees_only_public_panels(
@@ -167,9 +167,7 @@ async def test_a_visitor_on_a_preview_sees_only_public_panels(
         "questions": None,
         "news": ([], False, False),
     }
-    other = tab_on(lessons[0], None)
-    await each_panel_loads_itself(other)
-    assert panel_vars(other) == shown
+    assert await own_loads_show(lessons[0], None) == shown
 
 
 async def test_only_a_quiz_lesson_chains_a_load_and_a_video_stops_its_timer(
