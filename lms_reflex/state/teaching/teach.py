@@ -52,15 +52,23 @@ class TeachState(FieldErrors, rx.State):
 
     @rx.event
     async def load(self):
-        """Instructors and admins see their courses; others a plain refusal."""
+        """Instructors and admins see their courses; others a plain refusal.
+
+        Only the tab's first visit shows the spinner. A revisit keeps the list on screen
+        while it refreshes: hiding it would unmount a "New course" dialog the instructor
+        already opened, and the title typed into it (the tab's state is reset whenever its
+        session changes, so the list kept is always this user's).
+        """
         actor = await current_actor(self)
         if actor is None:
             yield sign_in_first(routes.TEACH)
             return
-        self.loaded, self.refusal, self.creating = False, "", False
-        yield
+        self.creating = False
+        if not self.loaded:
+            yield
         try:
-            self.courses = await call_service(teaching.list_my_teaching, readonly=True, actor=actor)
+            courses = await call_service(teaching.list_my_teaching, readonly=True, actor=actor)
+            self.courses, self.refusal = courses, ""
         except DomainError as exc:
             self.courses, self.refusal = [], exc.message
         self.loaded = True
