@@ -1,22 +1,27 @@
 """/api/media/<key>: private media served with an access check on every request.
 
 Access is the session cookie; a signed URL (lms_reflex.media.signing) works only together
-with the session cookie it was made for, and while fresh it spares the lesson lookup. Starlette's
-FileResponse answers HTTP Range requests (206) and HEAD, and streams from a
-thread pool, so large videos never block the event loop. Behind nginx, with
+with the session cookie it was made for, and while fresh it spares the lesson lookup. A
+range of up to 1 MiB (what a player asks while it plays or seeks) is read in the same
+worker thread as the access check and sent as one answer. Anything else goes to
+Starlette's FileResponse, which answers the other Range forms (206, 416) and HEAD, and
+streams from a thread pool, so large videos never block the event loop. Behind nginx, with
 LMS_MEDIA_ACCEL_REDIRECT set, the route only checks access and nginx sends the file.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import mimetypes
 import os
-import stat
+import re
+from dataclasses import dataclass
+from email.utils import formatdate
 from pathlib import Path
 from urllib.parse import quote
 
-from starlette.datastructures import MutableHeaders
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.requests import Request
 from starlette.responses import FileResponse, PlainTextResponse, Response
 from starlette.routing import Route
@@ -43,23 +48,56 @@ _TYPES = {
 }
 
 
+ONE_READ = 1024 * 1024  # the largest range read in one go, with the access check
+_SINGLE_RANGE = re.compile(r"bytes=(\d{1,18})-(\d{0,18})")  # longer numbers: FileResponse
+
+
 def _read_range(path: str | os.PathLike[str], start: int, length: int) -> bytes:
-    with open(path, "rb") as file:
-        return os.pread(file.fileno(), length, start)
+    """Read without following a link (the file was checked not to be one just before)."""
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    try:
+        return os.pread(fd, length, start)
+    finally:
+        os.close(fd)
+
+
+def small_range(headers: Headers, size: int) -> tuple[int, int] | None:
+    """The [start, end) of a plain `bytes=a-b` or `bytes=a-` request of up to 1 MiB.
+
+    None for every other request (no range, If-Range, several ranges, a suffix, one past
+    the end, or a longer range): FileResponse answers those as before.
+    """
+    found = _SINGLE_RANGE.fullmatch(headers.get("range", "").strip())
+    if found is None or "if-range" in headers:
+        return None
+    start = int(found[1])
+    end = min(int(found[2]) + 1, size) if found[2] else size
+    if not start < end or end - start > ONE_READ:
+        return None
+    return start, end
+
+
+def stat_headers(found: os.stat_result) -> dict[str, str]:
+    """Last-Modified and ETag as Starlette's FileResponse makes them (so If-Range agrees)."""
+    etag = hashlib.md5(f"{found.st_mtime}-{found.st_size}".encode(), usedforsecurity=False)
+    return {
+        "accept-ranges": "bytes",
+        "last-modified": formatdate(found.st_mtime, usegmt=True),
+        "etag": f'"{etag.hexdigest()}"',
+    }
 
 
 class _MediaFile(FileResponse):
-    """A file answer with fewer trips through Python for the requests a player makes.
+    """A whole-file range sent by the server itself.
 
     Starlette hands a plain GET to the server's `http.response.pathsend` (granian sends the
-    file from Rust) but streams every Range answer through Python: open, seek, read and
-    close are a thread hop each. Here a player's first request, `Range: bytes=0-` (the whole
-    file), also goes to pathsend, as a 206 with the full Content-Range; a range of up to
-    1 MiB (a seek, or a player reading ahead) is read in one hop. Larger ranges stream in
-    1 MiB chunks as before. benchmarks/media_bench.py measures both against nginx.
+    file from Rust) but streams every Range answer through Python. Here a player's first
+    request, `Range: bytes=0-` (the whole file), also goes to pathsend, as a 206 with the
+    full Content-Range. Other ranges above 1 MiB stream in 1 MiB chunks.
+    benchmarks/media_bench.py measures both against nginx.
     """
 
-    chunk_size = 1024 * 1024
+    chunk_size = ONE_READ
     _pathsend = False
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -69,19 +107,14 @@ class _MediaFile(FileResponse):
     async def _handle_single_range(
         self, send: Send, start: int, end: int, file_size: int, send_header_only: bool
     ) -> None:
-        whole = self._pathsend and (start, end) == (0, file_size)
-        if send_header_only or not (whole or end - start <= self.chunk_size):
+        if send_header_only or not (self._pathsend and (start, end) == (0, file_size)):
             await super()._handle_single_range(send, start, end, file_size, send_header_only)
             return
-        body = b"" if whole else await asyncio.to_thread(_read_range, self.path, start, end - start)
         headers = MutableHeaders(raw=list(self.raw_headers))
         headers["content-range"] = f"bytes {start}-{end - 1}/{file_size}"
         headers["content-length"] = str(end - start)
         await send({"type": "http.response.start", "status": 206, "headers": headers.raw})
-        if whole:
-            await send({"type": "http.response.pathsend", "path": str(self.path)})
-        else:
-            await send({"type": "http.response.body", "body": body, "more_body": False})
+        await send({"type": "http.response.pathsend", "path": str(self.path)})
 
 
 def _refusal(grant: Grant) -> Response | None:
@@ -92,33 +125,50 @@ def _refusal(grant: Grant) -> Response | None:
     return None
 
 
-def _check_and_stat(
-    key: str, path: Path, *, token: str | None, signed: tuple[int, int] | None, sig: bool
-) -> tuple[Grant, os.stat_result | None]:
-    """The access check, then the file's size and date, in one worker thread.
+@dataclass(frozen=True, slots=True)
+class _Checked:
+    """What one worker thread found for a media request."""
 
-    A playing video sends a Range request every few hundred KiB: one thread hop here
-    instead of one for the check and one for Starlette's own stat. A refused caller gets
-    no stat.
+    grant: Grant
+    path: Path | None = None  # None: refused, or no such file
+    found: os.stat_result | None = None
+    part: tuple[int, int, bytes] | None = None  # a small range, already read
+
+
+def _check_and_read(
+    key: str, *, token: str | None, signed: tuple[int, int] | None, sig: bool, headers: Headers
+) -> _Checked:
+    """The access check, the file's stat and, for a small range, its bytes: one thread hop.
+
+    A playing video sends a Range request every few hundred KiB; each thread hop wakes the
+    event loop again. A refused caller gets no stat and no bytes.
     """
     grant = run_service(media_grant, readonly=True, key=key, token=token, signed=signed, sig=sig)
     if _refusal(grant) is not None:
-        return grant, None
-    try:
-        found = os.stat(path)
-    except FileNotFoundError:
-        if not (is_card_key(key) and make_card(key)):
-            return grant, None
-        found = os.stat(path)
-    return grant, (found if stat.S_ISREG(found.st_mode) else None)
+        return _Checked(grant)
+    stored = storage.file_to_serve(key)
+    if stored is None and is_card_key(key) and make_card(key):
+        stored = storage.file_to_serve(key)
+    if stored is None:
+        return _Checked(grant)
+    path, found = stored
+    wanted = small_range(headers, found.st_size)
+    if wanted is None:
+        return _Checked(grant, path, found)
+    start, end = wanted
+    return _Checked(grant, path, found, (start, end, _read_range(path, start, end - start)))
 
 
-async def _serve_certificate(key: str, path: Path) -> Response:
+async def _serve_certificate(key: str) -> Response:
     """A certificate's PDF: public unless revoked, made on its first download.
 
     Caches must ask again every time (no-cache), so a revoked certificate stops being
     served at once (docs/security.md case 59).
     """
+    try:
+        path = storage.path_for(key)
+    except ValueError:
+        return PlainTextResponse("Not found", status_code=404)
     if not await call_service(pdf_for_key, readonly=True, key=key):
         return PlainTextResponse("Not found", status_code=404)
     headers = {
@@ -142,36 +192,48 @@ async def serve_media(request: Request) -> Response:
     LMS_MEDIA_ACCEL_REDIRECT set, nginx sends the bytes (X-Accel-Redirect) after this check.
     """
     key = request.path_params["key"]
-    try:
-        path = storage.path_for(key)
-    except ValueError:
+    if not storage.is_valid_key(key):
         return PlainTextResponse("Not found", status_code=404)
     if is_certificate_key(key):
-        return await _serve_certificate(key, path)
+        return await _serve_certificate(key)
     token = request.cookies.get(cookie_name())
-    grant, found = await asyncio.to_thread(
-        _check_and_stat,
+    # Behind nginx the bytes are nginx's to send; a HEAD reads none either.
+    reads = request.method == "GET" and not get_settings().media_accel_redirect
+    checked = await asyncio.to_thread(
+        _check_and_read,
         key,
-        path,
         token=token,
         signed=verify_media_signature(key, request.query_params, token),
         sig="sig" in request.query_params,
+        headers=request.headers if reads else Headers(),
     )
-    refusal = _refusal(grant)
+    refusal = _refusal(checked.grant)
     if refusal is not None:
         return refusal
-    if found is None:
+    if checked.path is None or checked.found is None:
         return PlainTextResponse("Not found", status_code=404)
+    return _answer(key, checked.path, checked.found, checked)
+
+
+def _answer(key: str, path: Path, found: os.stat_result, checked: _Checked) -> Response:
+    """The file, a range of it already read, or (behind nginx) only the headers."""
     media_type = _TYPES.get(path.suffix) or mimetypes.guess_type(path.name)[0]
     headers = {
         "X-Content-Type-Options": "nosniff",
-        "Cache-Control": ("public, max-age=3600" if grant == Grant.PUBLIC else "private, no-store"),
+        "Cache-Control": (
+            "public, max-age=3600" if checked.grant == Grant.PUBLIC else "private, no-store"
+        ),
         "Content-Disposition": "inline",
     }
     accel = get_settings().media_accel_redirect
     if accel:
         headers["X-Accel-Redirect"] = accel + quote(key)
         return Response(media_type=media_type, headers=headers)
+    if checked.part is not None:
+        start, end, body = checked.part
+        headers |= stat_headers(found)
+        headers["content-range"] = f"bytes {start}-{end - 1}/{found.st_size}"
+        return Response(body, status_code=206, media_type=media_type, headers=headers)
     return _MediaFile(path, media_type=media_type, headers=headers, stat_result=found)
 
 

@@ -12,6 +12,7 @@ import contextlib
 import functools
 import os
 import re
+import stat
 import time
 from pathlib import Path
 from typing import Literal, get_args
@@ -110,6 +111,33 @@ def path_for(key: str) -> Path:
     if not path.is_relative_to(root) or path == root:
         raise ValueError("media key points outside the media directory")
     return path
+
+
+def file_to_serve(key: str) -> tuple[Path, os.stat_result] | None:
+    """A stored file's path and stat for the media route, or None when there is none.
+
+    The route asks this for every Range request of a playing video, so it keeps what
+    `path_for` promises with two lstat calls instead of resolving the whole path (and no
+    mkdir): a server-made key names one folder and one file, and both must be what they
+    seem, a real folder and a regular file, so neither can be a symlink planted inside the
+    media directory (benchmarks/README.md, "Media").
+
+    Raises:
+        ValueError: when the key is malformed.
+    """
+    if not is_valid_key(key):
+        raise ValueError("invalid media key")
+    configured = get_settings().media_dir
+    root = _resolved(configured, None if configured.is_absolute() else os.getcwd())
+    path = root / key
+    try:
+        folder = os.lstat(path.parent)
+        found = os.lstat(path)
+    except OSError:
+        return None
+    if not (stat.S_ISDIR(folder.st_mode) and stat.S_ISREG(found.st_mode)):
+        return None
+    return path, found
 
 
 def temp_dir() -> Path:

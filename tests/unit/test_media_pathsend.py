@@ -3,7 +3,8 @@
 A player's first request is `Range: bytes=0-`; Starlette would stream that 206 through
 Python in 1 MiB reads. `lms_reflex.api.media._MediaFile` hands it to the server instead
 (granian offers `http.response.pathsend`), and keeps Starlette's own answer for every
-other range, for HEAD, and for servers that do not offer the extension.
+other range, for HEAD, and for servers that do not offer the extension. (The route reads a
+range of up to 1 MiB itself, with its access check: tests/unit/test_media_route.py.)
 """
 
 from __future__ import annotations
@@ -91,34 +92,3 @@ def test_a_plain_get_keeps_starlettes_pathsend(video: Path) -> None:
     status, _, rest = answer(video, None, pathsend=True)
     assert status == 200
     assert rest == [{"type": "http.response.pathsend", "path": str(video)}]
-
-
-def test_a_range_up_to_one_mib_is_read_in_one_thread_hop(video: Path, monkeypatch) -> None:
-    """Starlette's own path takes a hop each for open, seek, read and close."""
-    import anyio.to_thread
-
-    from lms_reflex.api import media
-
-    hops: list[str] = []
-    real_read, real_run_sync = media._read_range, anyio.to_thread.run_sync
-
-    def read(*args):
-        hops.append("read")
-        return real_read(*args)
-
-    async def run_sync(fn, *args, **kwargs):
-        hops.append(getattr(fn, "__name__", "?"))
-        return await real_run_sync(fn, *args, **kwargs)
-
-    monkeypatch.setattr(media, "_read_range", read)
-    monkeypatch.setattr(anyio.to_thread, "run_sync", run_sync)
-    status, headers, rest = answer(video, "bytes=262144-524287", pathsend=True)
-    assert status == 206 and headers["content-range"] == f"bytes 262144-524287/{SIZE}"
-    assert body_of(rest) == video.read_bytes()[262144:524288]
-    assert len(rest) == 1 and hops == ["read"], hops
-
-
-def test_a_range_over_one_mib_streams_in_chunks(video: Path) -> None:
-    status, headers, rest = answer(video, "bytes=100-1048677", pathsend=True)
-    assert status == 206 and headers["content-length"] == str(1048578)
-    assert len(rest) == 2 and body_of(rest) == video.read_bytes()[100:1048678]

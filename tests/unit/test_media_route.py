@@ -298,6 +298,92 @@ def test_signatures_verify_only_their_own_key_user_lesson_time_and_session(setup
         sign_media_url(key, 7, 9, "")
 
 
+# ------------------------------------------------------------------------------ small ranges
+
+
+def test_a_small_range_is_read_with_the_access_check_in_one_thread_hop(
+    setup: Setup, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A playing video asks a range every few hundred KiB: one hop, no FileResponse."""
+    import asyncio
+
+    from lms_reflex.api import media
+
+    hops: list[str] = []
+    real_to_thread = asyncio.to_thread
+
+    async def to_thread(fn, /, *args, **kwargs):
+        hops.append(fn.__name__)
+        return await real_to_thread(fn, *args, **kwargs)
+
+    monkeypatch.setattr(media.asyncio, "to_thread", to_thread)
+    monkeypatch.setattr(media, "_MediaFile", None)  # any use would fail
+    client = client_for(setup.student)
+    whole = storage.path_for(setup.locked_key).read_bytes()
+    resp = client.get(url(setup.locked_key), headers={"Range": "bytes=100-1099"})
+    assert resp.status_code == 206 and hops == ["_check_and_read"]
+    assert resp.content == whole[100:1100]
+    assert resp.headers["content-range"] == f"bytes 100-1099/{setup.locked_size}"
+    assert resp.headers["content-length"] == "1000"
+    assert resp.headers["cache-control"] == "private, no-store"
+    tail = client.get(url(setup.locked_key), headers={"Range": "bytes=1000-"})
+    assert tail.status_code == 206 and tail.content == whole[1000:]
+    assert tail.headers["content-range"] == f"bytes 1000-{len(whole) - 1}/{len(whole)}"
+
+
+def test_a_small_range_carries_the_same_validators_as_the_whole_file(setup: Setup) -> None:
+    """A player's If-Range names the ETag or date it got: both answers must agree on them."""
+    client = client_for(setup.student)
+    whole = client.get(url(setup.locked_key))
+    part = client.get(url(setup.locked_key), headers={"Range": "bytes=0-9"})
+    for name in ("etag", "last-modified", "accept-ranges", "content-type"):
+        assert part.headers[name] == whole.headers[name], name
+    same = client.get(
+        url(setup.locked_key), headers={"Range": "bytes=0-9", "If-Range": whole.headers["etag"]}
+    )
+    assert (same.status_code, same.content) == (206, whole.content[:10])
+    stale = client.get(url(setup.locked_key), headers={"Range": "bytes=0-9", "If-Range": '"x"'})
+    assert (stale.status_code, stale.content) == (200, whole.content)
+
+
+@pytest.mark.parametrize(
+    ("header", "status"),
+    [
+        ("bytes=-10", 206),  # the last 10 bytes
+        ("bytes=0-1,5-9", 206),  # two ranges: multipart
+        ("bytes=999999999-", 416),
+        ("bytes=oops", 400),
+        ("bytes=" + "9" * 5000 + "-", 400),  # past what int() may parse
+    ],
+)
+def test_other_range_forms_are_answered_as_before(setup: Setup, header: str, status: int) -> None:
+    resp = client_for(setup.student).get(url(setup.locked_key), headers={"Range": header})
+    assert resp.status_code == status
+
+
+def test_a_refused_small_range_reads_nothing(setup: Setup, monkeypatch: pytest.MonkeyPatch) -> None:
+    from lms_reflex.api import media
+
+    def no_read(*_args: object) -> bytes:
+        raise AssertionError("read for a refused caller")
+
+    monkeypatch.setattr(media, "_read_range", no_read)
+    for who in (None, setup.stranger):
+        resp = client_for(who).get(url(setup.locked_key), headers={"Range": "bytes=0-99"})
+        assert resp.status_code in (401, 403) and resp.content == b"You may not open this file."
+
+
+def test_a_symlink_planted_in_the_media_dir_is_not_served(setup: Setup, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.mp4"
+    secret.write_bytes(b"not for you")
+    path = storage.path_for(setup.locked_key)
+    path.unlink()
+    path.symlink_to(secret)
+    for headers in ({}, {"Range": "bytes=0-5"}):
+        resp = client_for(setup.admin).get(url(setup.locked_key), headers=headers)
+        assert resp.status_code == 404 and b"not for you" not in resp.content
+
+
 # ------------------------------------------------------------------------------ path tricks
 
 

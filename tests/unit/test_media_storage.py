@@ -90,6 +90,28 @@ def test_path_for_refuses_a_symlink_leading_out_of_the_media_dir(
         storage.path_for(f"videos/{HEX}.mp4")
 
 
+def test_file_to_serve_finds_a_stored_file_and_refuses_symlinks(
+    media_dir: Path, tmp_path: Path
+) -> None:
+    key = storage.new_key("videos", ".mp4")
+    path = storage.write_atomic(key, b"video")
+    found = storage.file_to_serve(key)
+    assert found is not None and found[0] == path and found[1].st_size == 5
+    assert storage.file_to_serve(storage.new_key("videos", ".mp4")) is None  # no such file
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "x.mp4").write_bytes(b"secret")
+    path.unlink()
+    path.symlink_to(outside / "x.mp4")
+    assert storage.file_to_serve(key) is None  # a planted file link
+    (media_dir / "posters").symlink_to(outside, target_is_directory=True)
+    (outside / f"{HEX}.jpg").write_bytes(b"secret")
+    assert storage.file_to_serve(f"posters/{HEX}.jpg") is None  # a planted folder link
+    with pytest.raises(ValueError):
+        storage.file_to_serve("posters/../../x.jpg")
+
+
 def test_write_atomic_stores_bytes_and_leaves_no_temp_file(media_dir: Path) -> None:
     key = storage.new_key("avatars", ".png")
     path = storage.write_atomic(key, b"\x89PNG fake")
