@@ -82,3 +82,28 @@ def test_fifty_concurrent_writers_all_succeed_and_every_row_is_there(session: Se
     )
     assert count(session, Review, col(Review.course_id) == course.id) == WRITERS
     assert session.get(Course, course.id).rating_count == WRITERS
+
+
+def test_a_writer_holds_the_write_lock_from_begin_and_a_reader_does_not(engine) -> None:
+    """Writers start with BEGIN IMMEDIATE, readers with a plain BEGIN (lms_reflex/db.py)."""
+    import sqlite3
+
+    from sqlalchemy import text
+
+    from lms_reflex.db import session_scope
+
+    path = engine.url.database
+    for readonly, locked in ((False, True), (True, False)):
+        with session_scope(readonly=readonly) as db:
+            db.connection().execute(text("SELECT 1"))
+            other = sqlite3.connect(path, timeout=0, isolation_level=None)
+            try:
+                other.execute("BEGIN IMMEDIATE")
+                other.execute("ROLLBACK")
+                took_it = True
+            except sqlite3.OperationalError as exc:
+                assert "locked" in str(exc)
+                took_it = False
+            finally:
+                other.close()
+        assert took_it is not locked, f"readonly={readonly}"
