@@ -130,8 +130,7 @@ class _Checked:
     """What one worker thread found for a media request."""
 
     grant: Grant
-    path: Path | None = None  # None: refused, or no such file
-    found: os.stat_result | None = None
+    file: tuple[Path, os.stat_result] | None = None  # None: refused, or no such file
     part: tuple[int, int, bytes] | None = None  # a small range, already read
 
 
@@ -154,9 +153,9 @@ def _check_and_read(
     path, found = stored
     wanted = small_range(headers, found.st_size)
     if wanted is None:
-        return _Checked(grant, path, found)
+        return _Checked(grant, stored)
     start, end = wanted
-    return _Checked(grant, path, found, (start, end, _read_range(path, start, end - start)))
+    return _Checked(grant, stored, (start, end, _read_range(path, start, end - start)))
 
 
 async def _serve_certificate(key: str) -> Response:
@@ -210,12 +209,12 @@ async def serve_media(request: Request) -> Response:
     refusal = _refusal(checked.grant)
     if refusal is not None:
         return refusal
-    if checked.path is None or checked.found is None:
+    if checked.file is None:
         return PlainTextResponse("Not found", status_code=404)
-    return _answer(key, checked.path, checked.found, checked)
+    return _answer(key, checked, *checked.file)
 
 
-def _answer(key: str, path: Path, found: os.stat_result, checked: _Checked) -> Response:
+def _answer(key: str, checked: _Checked, path: Path, found: os.stat_result) -> Response:
     """The file, a range of it already read, or (behind nginx) only the headers."""
     media_type = _TYPES.get(path.suffix) or mimetypes.guess_type(path.name)[0]
     headers = {
