@@ -28,6 +28,9 @@ def fill_signup(page: Page, email: str, password: str, first: str = "Eve") -> No
     page.get_by_role("button", name="Create account").click()
     expect(page).to_have_url(re.compile(r"/verify\?email="))
     expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
+    # The heading is drawn before the page's load event answers; the address and the
+    # resend countdown come with that answer (on a busy several-worker run, later).
+    expect(page.get_by_role("main")).to_contain_text(f"code to {email}.")
 
 
 def has_session(context: BrowserContext) -> bool:
