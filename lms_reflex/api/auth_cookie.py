@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from http.cookies import CookieError, SimpleCookie
 
 from starlette.requests import Request
@@ -15,13 +16,29 @@ def token_from_cookie_header(header: str) -> str | None:
     """The session token in a raw Cookie header, or None."""
     if not header:
         return None
+    name = sessions.cookie_name()
+    if len(header) > _CACHED_HEADER_MAX:
+        return _parse(header, name)
+    return _cached_parse(header, name)
+
+
+# Every event reads the cookie of its tab's handshake, which stays the same for the tab's
+# life, so each header is parsed once. Long headers are parsed each time, which bounds the
+# cache's memory (1,024 x 8 KB) whatever headers a client makes up.
+_CACHED_HEADER_MAX = 8192
+
+
+def _parse(header: str, name: str) -> str | None:
     jar = SimpleCookie()
     try:
         jar.load(header)
     except CookieError:
         return None
-    morsel = jar.get(sessions.cookie_name())
+    morsel = jar.get(name)
     return morsel.value if morsel and morsel.value else None
+
+
+_cached_parse = functools.lru_cache(maxsize=1024)(_parse)
 
 
 async def actor_from_token(token: str | None, *, touch: bool = True) -> Actor | None:

@@ -30,8 +30,14 @@ CATEGORIES_REFRESH_S = 60.0
 
 
 def session_token(state: BaseState) -> str | None:
-    """The raw session token from the handshake's Cookie header (never put in a var)."""
-    return token_from_cookie_header(state.router.headers.cookie)
+    """The raw session token from the handshake's Cookie header (never put in a var).
+
+    Read from the router data's plain dict: `state.router` assembles a new RouterData on
+    every access, and every event reads the token at least twice (the tab-owner check and
+    the service call).
+    """
+    headers = state.router_data.get("headers") or {}
+    return token_from_cookie_header(str(headers.get("cookie") or ""))
 
 
 async def current_actor(state: rx.State, *, touch: bool = True) -> Actor | None:

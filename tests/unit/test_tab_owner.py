@@ -21,10 +21,12 @@ from reflex.istate.manager.token import BaseStateToken
 from reflex_base.event.context import EventContext
 
 import lms_reflex.lms_reflex  # registers every page and state
+from lms_reflex.api import auth_cookie
 from lms_reflex.services.accounts import sessions
 from lms_reflex.services.admin.users import AdminUserRow
 from lms_reflex.state.admin.users import AdminUsersState
-from lms_reflex.state.session import SessionState
+from lms_reflex.state.learning.player import PlayerState
+from lms_reflex.state.session import SessionState, session_token
 from lms_reflex.state.tab_owner import (
     ENDED,
     TabOwnerMiddleware,
@@ -154,3 +156,29 @@ def test_every_state_of_ours_is_under_a_state_the_reset_reaches() -> None:
         if cls.__module__.startswith("lms_reflex.") and not tops.intersection(chain):
             missed.append(cls.__name__)
     assert missed == [] and {AdminUsersState, SessionState, TabOwnerState} <= tops
+
+
+async def test_every_branch_reads_this_events_cookie(manager: StateManager) -> None:
+    """The token comes from the router data of the root, whichever state asks."""
+    tab = uuid.uuid4().hex
+    async with event(manager, tab, PlayerState, f"theme=dark; {cookie_of('t1')}") as player:
+        assert session_token(player) == "t1"
+        assert session_token(await player.get_state(SessionState)) == "t1"
+    async with event(manager, tab, PlayerState, cookie_of("t2")) as player:
+        assert session_token(player) == "t2"
+    async with event(manager, tab, PlayerState, "theme=dark") as player:
+        assert session_token(player) is None
+    async with event(manager, tab, PlayerState, "") as player:
+        assert session_token(player) is None
+
+
+def test_a_long_cookie_header_is_read_but_never_kept() -> None:
+    """The parse cache holds short headers only, so made-up headers cannot fill memory."""
+    auth_cookie._cached_parse.cache_clear()
+    short = f"a=1; {cookie_of('short-token')}"
+    long = "pad=" + "x" * 9000 + "; " + cookie_of("long-token")
+    assert auth_cookie.token_from_cookie_header(short) == "short-token"
+    assert auth_cookie.token_from_cookie_header(long) == "long-token"
+    cached = auth_cookie._cached_parse.cache_info().currsize
+    assert auth_cookie.token_from_cookie_header(long) == "long-token"
+    assert auth_cookie._cached_parse.cache_info().currsize == cached == 1
