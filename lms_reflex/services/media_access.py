@@ -17,6 +17,7 @@ from lms_reflex.services.learning.lessons import (
     is_enrolled,
     lesson_facts_query,
 )
+from lms_reflex.services.prebuilt import fetch_first
 
 _LESSON_KINDS = ("videos", "posters")
 
@@ -130,7 +131,7 @@ def _lesson_media_grant(session: Session, key: str, actor: Actor | None) -> Gran
     params = {"key": key, "user_id": actor.id if actor else None}
     # A caption file follows its lesson's video (docs/security.md, "Captions").
     query = caption_media_query() if key.startswith("captions/") else _LESSON_MEDIA
-    row = session.connection().execute(query, params).first()
+    row = fetch_first(session, query, params)
     if row is None:
         return None
     preview, status, instructor_id, enrollment_id = tuple(row)

@@ -17,6 +17,7 @@ from lms_reflex.models import AuthSession, User, utcnow
 from lms_reflex.services.accounts.api_revocation import end_api_access
 from lms_reflex.services.actor import Actor, load_actor
 from lms_reflex.services.errors import InvalidInput
+from lms_reflex.services.prebuilt import fetch_first
 from lms_reflex.settings import get_settings
 
 T = TypeVar("T")
@@ -161,7 +162,7 @@ def check_session(*, session: Session, token: str | None) -> tuple[Actor | None,
     if not token or len(token) > _MAX_TOKEN_LENGTH:
         return None, False
     params = {"token_hash": _session_hash(token)}
-    row = session.connection().execute(_LIVE_SESSION, params).first()
+    row = fetch_first(session, _LIVE_SESSION, params)
     if row is None:
         return None, False
     expires_at, last_seen_at, user_id, role, verified_at, first_name, last_name = tuple(row)

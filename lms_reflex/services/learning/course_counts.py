@@ -10,6 +10,7 @@ from sqlalchemy import bindparam, func, select
 from sqlmodel import Session
 
 from lms_reflex.models import Lesson, LessonProgress, Section
+from lms_reflex.services.prebuilt import fetch_first
 
 _TOTAL = (
     select(func.count(Lesson.id))  # type: ignore[arg-type]
@@ -36,7 +37,9 @@ _COUNTS = select(_DONE, _TOTAL)
 def lesson_counts(session: Session, user_id: int, course_id: int) -> tuple[int, int]:
     """(completed, total) lessons of a course for one user, in one statement."""
     params = {"course_id": course_id, "user_id": user_id}
-    completed, lessons = session.connection().execute(_COUNTS, params).one()
+    row = fetch_first(session, _COUNTS, params)
+    assert row is not None  # two counts always make one row
+    completed, lessons = row
     return int(completed), int(lessons)
 
 

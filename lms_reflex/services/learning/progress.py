@@ -46,6 +46,7 @@ from lms_reflex.services.learning.lessons import (
     open_lesson,
     visible_course,
 )
+from lms_reflex.services.prebuilt import fetch_first
 from lms_reflex.services.validation import valid_id
 
 MAX_WATCHED_DELTA_S = 30.0  # one progress event can claim at most this much watching
@@ -110,7 +111,7 @@ def _lesson_facts(session: Session, actor: Actor, lesson_id: object) -> _LessonF
     row = None
     if valid_id(lesson_id):
         params = {"user_id": actor.id, "lesson_id": lesson_id}
-        row = session.connection().execute(_FACTS, params).first()
+        row = fetch_first(session, _FACTS, params)
     if row is None:
         raise NotFound(LESSON_NOT_FOUND)
     duration, preview, kind, course_id, status, instructor_id, enrollment_id = tuple(row)
@@ -199,9 +200,10 @@ def _upsert_progress(
         "ended": ended,
         "threshold": threshold,
     }
-    connection = session.connection()
-    stmt = _heartbeat_upsert(connection.dialect.name)
-    position_s, watched_s, completed_at = tuple(connection.execute(stmt, params).one())
+    stmt = _heartbeat_upsert(session.connection().dialect.name)
+    row = fetch_first(session, stmt, params)
+    assert row is not None  # an upsert always returns its row
+    position_s, watched_s, completed_at = row
     return position_s, watched_s, completed_at
 
 

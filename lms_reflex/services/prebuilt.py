@@ -1,0 +1,137 @@
+"""Prebuilt statements run straight on the transaction's DBAPI cursor.
+
+Every event checks its session, every progress report reads its lesson and writes one
+row, and every media range checks its grant. For these few statements SQLAlchemy's
+execution path (cache key, execution context, result object) cost more CPU than SQLite
+itself, most of all when events arrive spread out, as they do from real players
+(benchmarks/README.md, "Fifth session"). Here SQLAlchemy still compiles each statement,
+once per dialect, and still converts every value with the column types' own processors;
+only the execution is done by hand, inside the session's own transaction.
+
+Only statements built once (module constants or cached builders) belong here, and only
+ones without expanding parameters (`IN` lists).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection
+from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.selectable import ReturnsRows
+from sqlmodel import Session
+
+Processor = Callable[[Any], Any]
+
+
+@dataclass
+class _Prepared:
+    statement: ReturnsRows  # kept, so its id can never be reused for another statement
+    sql: str
+    compiled: SQLCompiler
+    order: tuple[str, ...] | None  # parameter names in order (positional drivers)
+    binds: tuple[tuple[str, Processor], ...]
+    # Some drivers' processors depend on the type code the cursor reports (psycopg's
+    # floats), so these are made at the first run, from its cursor.description.
+    results: tuple[Processor | None, ...] | None = None
+
+
+_prepared: dict[tuple[int, str], _Prepared] = {}
+
+
+def _prepare(statement: ReturnsRows, dialect: Dialect) -> _Prepared:
+    compiled = statement.compile(dialect=dialect)
+    assert isinstance(compiled, SQLCompiler)
+    if compiled.literal_execute_params or compiled.post_compile_params:
+        raise ValueError("a prebuilt statement cannot have expanding or literal parameters")
+    binds = tuple(
+        (name, processor)
+        for name, bind in compiled.binds.items()
+        if (processor := bind.type.dialect_impl(dialect).bind_processor(dialect)) is not None
+    )
+    order = tuple(compiled.positiontup or ()) if compiled.positional else None
+    return _Prepared(statement, compiled.string, compiled, order, binds)
+
+
+def _result_processors(
+    prepared: _Prepared, dialect: Dialect, description: Any
+) -> tuple[Processor | None, ...]:
+    columns = prepared.statement.exported_columns
+    return tuple(
+        column.type.dialect_impl(dialect).result_processor(dialect, entry[1])
+        for column, entry in zip(columns, description, strict=True)
+    )
+
+
+def _prepared_for(statement: ReturnsRows, dialect: Dialect) -> _Prepared:
+    key = (id(statement), dialect.name)
+    found = _prepared.get(key)
+    if found is None or found.statement is not statement:
+        found = _prepared[key] = _prepare(statement, dialect)
+    return found
+
+
+def _arguments(prepared: _Prepared, params: Mapping[str, Any]) -> Any:
+    values = prepared.compiled.construct_params(dict(params))
+    for name, processor in prepared.binds:
+        values[name] = processor(values[name])
+    if prepared.order is None:
+        return values
+    return tuple(values[name] for name in prepared.order)
+
+
+def _run(
+    connection: Connection, prepared: _Prepared, params: Mapping[str, Any], many: bool
+) -> list[tuple[Any, ...]]:
+    arguments = _arguments(prepared, params)
+    cursor = connection.connection.cursor()
+    try:
+        # Statement counters (tests, benchmarks/page_reads.py) listen for this event.
+        connection.dispatch.before_cursor_execute(
+            connection, cursor, prepared.sql, arguments, None, False
+        )
+        try:
+            cursor.execute(prepared.sql, arguments)
+            rows = cursor.fetchall() if many else [cursor.fetchone()]
+        except connection.dialect.loaded_dbapi.Error as exc:
+            raise _wrapped(connection, prepared, arguments, exc) from exc
+        if prepared.results is None:
+            dialect = connection.dialect
+            prepared.results = _result_processors(prepared, dialect, cursor.description)
+        converters = prepared.results
+    finally:
+        cursor.close()
+    return [_converted(converters, row) for row in rows if row is not None]
+
+
+def _wrapped(connection: Connection, prepared: _Prepared, arguments: Any, exc: Exception) -> Any:
+    """The driver's error as SQLAlchemy raises it (IntegrityError, OperationalError...)."""
+    dialect = connection.dialect
+    base = dialect.loaded_dbapi.Error
+    return DBAPIError.instance(prepared.sql, arguments, exc, base, dialect=dialect)
+
+
+def _converted(converters: tuple[Processor | None, ...], row: Any) -> tuple[Any, ...]:
+    pairs = zip(converters, row, strict=True)
+    return tuple(value if convert is None else convert(value) for convert, value in pairs)
+
+
+def fetch_all(
+    session: Session, statement: ReturnsRows, params: Mapping[str, Any]
+) -> list[tuple[Any, ...]]:
+    """Every row of a prebuilt statement, with values as SQLAlchemy would return them."""
+    connection = session.connection()
+    return _run(connection, _prepared_for(statement, connection.dialect), params, True)
+
+
+def fetch_first(
+    session: Session, statement: ReturnsRows, params: Mapping[str, Any]
+) -> tuple[Any, ...] | None:
+    """The first row of a prebuilt statement, or None."""
+    connection = session.connection()
+    rows = _run(connection, _prepared_for(statement, connection.dialect), params, False)
+    return rows[0] if rows else None
