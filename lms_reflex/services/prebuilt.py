@@ -41,6 +41,9 @@ class _Prepared:
 
 
 _prepared: dict[tuple[int, str], _Prepared] = {}
+# A handful of statements per dialect use this; a statement built at every call would
+# fill the cache without end, so that mistake fails loudly instead.
+_MAX_PREPARED = 64
 
 
 def _prepare(statement: ReturnsRows, dialect: Dialect) -> _Prepared:
@@ -71,6 +74,8 @@ def _prepared_for(statement: ReturnsRows, dialect: Dialect) -> _Prepared:
     key = (id(statement), dialect.name)
     found = _prepared.get(key)
     if found is None or found.statement is not statement:
+        if found is None and len(_prepared) >= _MAX_PREPARED:
+            raise RuntimeError("prebuilt statements must be built once, not at every call")
         found = _prepared[key] = _prepare(statement, dialect)
     return found
 

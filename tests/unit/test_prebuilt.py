@@ -20,7 +20,7 @@ from sqlmodel import select as sql_select
 from lms_reflex.db import dispose_engines, make_engine
 from lms_reflex.models import Enrollment, Lesson, Role
 from lms_reflex.models.base import utcnow
-from lms_reflex.services import media_access
+from lms_reflex.services import media_access, prebuilt
 from lms_reflex.services.accounts import sessions
 from lms_reflex.services.learning import course_counts, progress
 from lms_reflex.services.learning.captions import caption_media_query
@@ -169,3 +169,17 @@ def test_a_statement_with_a_list_parameter_is_refused(session: Session) -> None:
     in_list = select(Lesson.id).where(Lesson.id.in_([1, 2, 3]))  # type: ignore[union-attr]
     with pytest.raises(ValueError, match="expanding"):
         fetch_all(session, in_list, {})
+
+
+def test_statements_built_at_every_call_are_refused(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each new statement takes a cache entry for good, so a per-call one would leak."""
+    monkeypatch.setattr(prebuilt, "_prepared", {})
+    monkeypatch.setattr(prebuilt, "_MAX_PREPARED", 3)
+    kept = [select(Lesson.id).where(Lesson.id == n) for n in range(3)]
+    for statement in kept:
+        assert fetch_all(session, statement, {}) == []
+    assert fetch_all(session, kept[0], {}) == []  # known ones still run
+    with pytest.raises(RuntimeError, match="built once"):
+        fetch_all(session, select(Lesson.id).where(Lesson.id == 99), {})
