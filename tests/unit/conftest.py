@@ -17,7 +17,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, SQLModel
 
 import lms_reflex.models  # noqa: F401  (registers every table on SQLModel.metadata)
-from lms_reflex.db import make_engine
+from lms_reflex.db import dispose_engines, make_engine
 from lms_reflex.mail import MemoryBackend, set_backend
 from lms_reflex.models import Role, utcnow
 from lms_reflex.search_schema import ensure_search_index
@@ -33,6 +33,7 @@ from lms_reflex.services.accounts import (
 )
 from lms_reflex.services.accounts import own_account as accounts  # noqa: F401 (for clock)
 from lms_reflex.settings import Settings, get_settings
+from tests.pg import postgres_schema_url
 from tests.unit._helpers import apply_env, forget_caches, lms_env
 
 T = TypeVar("T")
@@ -121,6 +122,26 @@ def session(engine: Engine) -> Iterator[Session]:
     with Session(engine, expire_on_commit=False) as db:
         yield db
         db.rollback()
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A fresh PostgreSQL schema (or a skip); request it before settings_env, which clears
+    every LMS_* variable, LMS_TEST_POSTGRES_URL among them."""
+    with postgres_schema_url() as url:
+        yield url
+
+
+@pytest.fixture
+def pg_session(pg_url: str, settings_env) -> Iterator[Session]:
+    """A session on that schema with every table, the app's settings pointing at it."""
+    settings_env(database_url=pg_url)
+    engine = make_engine(pg_url)
+    SQLModel.metadata.create_all(engine)
+    with Session(engine, expire_on_commit=False) as db:
+        yield db
+    engine.dispose()
+    dispose_engines()  # the threads' pooled connections, before the schema is dropped
 
 
 @pytest.fixture

@@ -10,13 +10,11 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from sqlmodel import Session, SQLModel, func, select
+from sqlmodel import Session, func, select
 
-from lms_reflex.db import dispose_engines, make_engine
 from lms_reflex.mail import Mail, set_backend
 from lms_reflex.models import Announcement, AnnouncementOptOut, Course, Enrollment, Role, User
 from lms_reflex.services.accounts import own_account
@@ -30,27 +28,8 @@ from lms_reflex.services.errors import (
 from lms_reflex.services.learning import announcements as learning
 from lms_reflex.services.teaching import announcements as teaching
 from lms_reflex.state.teaching import announcements as editor_state
-from tests.pg import postgres_schema_url
 from tests.unit.catalog_fixtures import actor, add_course, add_user
 from tests.unit.conftest import Clock
-
-
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    """A fresh PostgreSQL schema; read before settings_env clears every LMS_* variable."""
-    with postgres_schema_url() as url:
-        yield url
-
-
-@pytest.fixture
-def pg_session(pg_url: str, settings_env) -> Iterator[Session]:
-    settings_env(database_url=pg_url)
-    engine = make_engine(pg_url)
-    SQLModel.metadata.create_all(engine)
-    with Session(engine, expire_on_commit=False) as db:
-        yield db
-    engine.dispose()
-    dispose_engines()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

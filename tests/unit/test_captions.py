@@ -8,12 +8,9 @@ on PostgreSQL.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, select
 
-from lms_reflex.db import dispose_engines, make_engine
 from lms_reflex.media import storage
 from lms_reflex.media.captions import (
     MAX_BYTES,
@@ -28,7 +25,6 @@ from lms_reflex.services.errors import InvalidInput, NotFound, NotSignedIn, Perm
 from lms_reflex.services.learning.captions import player_captions
 from lms_reflex.services.teaching import captions, course_publishing, curriculum
 from lms_reflex.services.teaching.caption_checks import CAPTIONS_LABEL
-from tests.pg import postgres_schema_url
 from tests.unit.catalog_fixtures import actor, add_course, add_user
 
 SRT = (
@@ -315,24 +311,6 @@ def test_the_publish_checklist_warns_and_does_not_block(session: Session, world:
 
 
 # ------------------------------------------------------------------------------ PostgreSQL
-
-
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    """A fresh PostgreSQL schema; read before settings_env clears every LMS_* variable."""
-    with postgres_schema_url() as url:
-        yield url
-
-
-@pytest.fixture
-def pg_session(pg_url: str, settings_env) -> Iterator[Session]:
-    settings_env(database_url=pg_url)
-    engine = make_engine(pg_url)
-    SQLModel.metadata.create_all(engine)
-    with Session(engine, expire_on_commit=False) as db:
-        yield db
-    engine.dispose()
-    dispose_engines()
 
 
 @pytest.mark.postgres

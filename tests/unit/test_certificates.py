@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Iterator
 
 import pytest
-from sqlmodel import Session, SQLModel, col, func, select
+from sqlmodel import Session, col, func, select
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
@@ -19,7 +18,7 @@ from starlette.routing import Route
 from starlette.testclient import TestClient
 
 from lms_reflex.api.share_meta import add_share_meta
-from lms_reflex.db import dispose_engines, make_engine, session_scope
+from lms_reflex.db import session_scope
 from lms_reflex.models import (
     AuditEvent,
     Certificate,
@@ -44,7 +43,6 @@ from lms_reflex.services.errors import (
     Throttled,
 )
 from lms_reflex.services.learning import progress
-from tests.pg import postgres_schema_url
 from tests.unit._helpers import count_selects
 from tests.unit.catalog_fixtures import actor, add_course, add_user
 
@@ -228,24 +226,6 @@ def test_exactly_once_under_concurrent_completion(
     # Every thread passes the "has one already?" check: the unique index alone decides.
     monkeypatch.setattr(issuing, "current_certificate", lambda *_args: None)
     race_completion(session, student, course)
-
-
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    """A fresh PostgreSQL schema; read before settings_env clears every LMS_* variable."""
-    with postgres_schema_url() as url:
-        yield url
-
-
-@pytest.fixture
-def pg_session(pg_url: str, settings_env) -> Iterator[Session]:
-    settings_env(database_url=pg_url)
-    engine = make_engine(pg_url)
-    SQLModel.metadata.create_all(engine)
-    with Session(engine, expire_on_commit=False) as db:
-        yield db
-    engine.dispose()
-    dispose_engines()  # the threads' pooled connections, before the schema is dropped
 
 
 @pytest.mark.postgres

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -14,7 +12,6 @@ from lms_reflex.models import Lesson, LessonProgress, Section
 from lms_reflex.services.errors import Conflict, InvalidInput
 from lms_reflex.services.teaching import course_details, curriculum
 from lms_reflex.services.teaching import course_list as teaching
-from tests.pg import postgres_schema_url
 from tests.unit.test_builder import People, make_course, make_people, snapshot
 
 
@@ -243,13 +240,6 @@ def test_any_sequence_keeps_positions_dense_and_order_as_modelled(
     assert_dense(session, course_id)
     view = run(course_details.get_course_for_editing, actor=people.alice, course_id=course_id)
     assert [[le.id for le in s.lessons] for s in view.sections] == [ids for _, ids in model]
-
-
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    """A fresh PostgreSQL schema; read before settings_env clears every LMS_* variable."""
-    with postgres_schema_url() as url:
-        yield url
 
 
 @pytest.mark.postgres

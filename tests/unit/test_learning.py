@@ -8,13 +8,12 @@ from __future__ import annotations
 import inspect
 import math
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
-from sqlalchemy import Engine
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, select
 
-from lms_reflex.db import dispose_engines, make_engine, session_scope
+from lms_reflex.db import session_scope
 from lms_reflex.models import (
     Course,
     CourseStatus,
@@ -29,7 +28,6 @@ from lms_reflex.services.errors import InvalidInput, NotFound, NotSignedIn, Perm
 from lms_reflex.services.learning import lessons as learning
 from lms_reflex.services.learning import progress, reviews
 from lms_reflex.services.learning.progress import ProgressView
-from tests.pg import postgres_schema_url
 from tests.unit.catalog_fixtures import actor, add_course, add_user
 
 DURATION = 65  # catalog_fixtures lessons are 65 s long
@@ -455,24 +453,6 @@ def check_race(session: Session, user: User, lesson: Lesson) -> None:
 def test_two_tabs_writing_at_once_on_sqlite_both_land(session, people, lessons) -> None:
     session.commit()
     check_race(session, people["enrolled"], lessons[1])
-
-
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    """A fresh PostgreSQL schema; read before settings_env clears every LMS_* variable."""
-    with postgres_schema_url() as url:
-        yield url
-
-
-@pytest.fixture
-def pg_session(pg_url: str, settings_env) -> Iterator[Session]:
-    settings_env(database_url=pg_url)
-    engine: Engine = make_engine(pg_url)
-    SQLModel.metadata.create_all(engine)
-    with Session(engine, expire_on_commit=False) as db:
-        yield db
-    engine.dispose()
-    dispose_engines()  # the threads' pooled connections, before the schema is dropped
 
 
 @pytest.mark.postgres

@@ -7,12 +7,9 @@ writes are limited per minute; notes go with the account's data export and delet
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from sqlmodel import Session, SQLModel, col, func, select
+from sqlmodel import Session, col, func, select
 
-from lms_reflex.db import dispose_engines, make_engine
 from lms_reflex.models import Course, Enrollment, Lesson, LessonKind, LessonNote, Role, User
 from lms_reflex.services.accounts import own_account
 from lms_reflex.services.errors import (
@@ -24,7 +21,6 @@ from lms_reflex.services.errors import (
 )
 from lms_reflex.services.learning import notes, notes_export
 from lms_reflex.services.learning.notes import NoteView
-from tests.pg import postgres_schema_url
 from tests.unit.catalog_fixtures import actor, add_course, add_user
 from tests.unit.conftest import Clock
 
@@ -265,24 +261,6 @@ def test_notes_are_in_the_data_export_and_go_with_the_account(
 
 
 # ------------------------------------------------------------------ PostgreSQL
-
-
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    """A fresh PostgreSQL schema; read before settings_env clears every LMS_* variable."""
-    with postgres_schema_url() as url:
-        yield url
-
-
-@pytest.fixture
-def pg_session(pg_url: str, settings_env) -> Iterator[Session]:
-    settings_env(database_url=pg_url)
-    engine = make_engine(pg_url)
-    SQLModel.metadata.create_all(engine)
-    with Session(engine, expire_on_commit=False) as db:
-        yield db
-    engine.dispose()
-    dispose_engines()
 
 
 @pytest.mark.postgres

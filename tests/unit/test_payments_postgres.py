@@ -11,17 +11,9 @@ from sqlalchemy import Engine
 from sqlmodel import SQLModel
 
 from lms_reflex.db import make_engine
-from tests.pg import postgres_schema_url
 from tests.unit.test_payments import *  # noqa: F403  (collected again here, on PostgreSQL)
 
 pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    """A fresh schema; taken before settings_env clears every LMS_* variable."""
-    with postgres_schema_url() as url:
-        yield url
 
 
 @pytest.fixture

@@ -15,7 +15,6 @@ from lms_reflex.db import dispose_engines, make_engine
 from lms_reflex.models import Enrollment, Lesson, LessonProgress, Role, Section, User
 from lms_reflex.services.admin import platform_stats as ps
 from lms_reflex.services.errors import InvalidInput, NotSignedIn, PermissionDenied
-from tests.pg import postgres_schema_url
 from tests.unit.catalog_fixtures import actor, add_course, add_user
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
@@ -24,12 +23,6 @@ START, END = date(2026, 3, 1), date(2026, 3, 4)
 
 def at(day: int, hour: int = 12, minute: int = 0, second: int = 0) -> datetime:
     return datetime(2026, 3, day, hour, minute, second, tzinfo=UTC)
-
-
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    with postgres_schema_url() as url:
-        yield url
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

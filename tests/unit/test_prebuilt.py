@@ -7,17 +7,15 @@ enums, booleans, NULLs). Statement counters must still see them.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session
 from sqlmodel import select as sql_select
 
-from lms_reflex.db import dispose_engines, make_engine
 from lms_reflex.models import Enrollment, Lesson, Role
 from lms_reflex.models.base import utcnow
 from lms_reflex.services import media_access, prebuilt
@@ -25,27 +23,8 @@ from lms_reflex.services.accounts import sessions
 from lms_reflex.services.learning import course_counts, progress
 from lms_reflex.services.learning.captions import caption_media_query
 from lms_reflex.services.prebuilt import fetch_all, fetch_first
-from tests.pg import postgres_schema_url
 from tests.unit._helpers import count_selects
 from tests.unit.catalog_fixtures import add_course, add_user
-
-
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    """A fresh PostgreSQL schema; read before settings_env clears every LMS_* variable."""
-    with postgres_schema_url() as url:
-        yield url
-
-
-@pytest.fixture
-def pg_session(pg_url: str, settings_env) -> Iterator[Session]:
-    settings_env(database_url=pg_url)
-    engine: Engine = make_engine(pg_url)
-    SQLModel.metadata.create_all(engine)
-    with Session(engine, expire_on_commit=False) as db:
-        yield db
-    engine.dispose()
-    dispose_engines()  # the threads' pooled connections, before the schema is dropped
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -38,7 +38,6 @@ from lms_reflex.services.errors import (
 )
 from lms_reflex.services.learning import question_digests, question_moderation, questions
 from lms_reflex.services.learning.question_views import questions_panel
-from tests.pg import postgres_schema_url
 from tests.unit.catalog_fixtures import actor, add_course, add_user
 from tests.unit.conftest import Clock
 
@@ -70,12 +69,6 @@ def _world(session: Session) -> World:
     session.commit()
     assert lesson is not None and lesson.id is not None
     return World(session, teacher, student, other, stranger, rival, admin, course, lesson.id)
-
-
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    with postgres_schema_url() as url:
-        yield url
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

@@ -25,15 +25,8 @@ from lms_reflex.services.errors import (
 )
 from lms_reflex.services.learning.player_page import player_view
 from lms_reflex.services.teaching import quiz_builder, quiz_editor
-from tests.pg import postgres_schema_url
 from tests.unit.catalog_fixtures import actor, add_course, add_user
 from tests.unit.test_quizzes import Quiz, answer_all, build_quiz, start, submit
-
-
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    with postgres_schema_url() as url:
-        yield url
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

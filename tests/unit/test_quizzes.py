@@ -594,24 +594,6 @@ def test_the_player_gets_no_quiz_for_a_video_lesson(
 # ------------------------------------------------------------------ PostgreSQL
 
 
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    """A fresh PostgreSQL schema; read before settings_env clears every LMS_* variable."""
-    with postgres_schema_url() as url:
-        yield url
-
-
-@pytest.fixture
-def pg_session(pg_url: str, settings_env) -> Iterator[Session]:
-    settings_env(database_url=pg_url)
-    engine = make_engine(pg_url)
-    SQLModel.metadata.create_all(engine)
-    with Session(engine, expire_on_commit=False) as db:
-        yield db
-    engine.dispose()
-    dispose_engines()
-
-
 @pytest.mark.postgres
 def test_save_retry_and_pass_on_postgres(pg_session: Session) -> None:
     """The answer upsert, the row locks and the completion write, on PostgreSQL."""

@@ -7,7 +7,6 @@ docs/security.md case 6 (unverified), 24 (own drafts only) and 28 (bad ratings, 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import Engine
@@ -25,7 +24,6 @@ from lms_reflex.services.errors import (
     PermissionDenied,
 )
 from lms_reflex.services.learning import reviews
-from tests.pg import postgres_schema_url
 from tests.unit.catalog_fixtures import actor, add_course, add_user
 
 
@@ -390,13 +388,6 @@ def check_concurrent_reviews(session: Session, teacher: User) -> None:
 
 def test_ten_students_reviewing_at_once_keep_the_numbers_right(session, teacher) -> None:
     check_concurrent_reviews(session, teacher)
-
-
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    """A fresh PostgreSQL schema; read before settings_env clears every LMS_* variable."""
-    with postgres_schema_url() as url:
-        yield url
 
 
 @pytest.mark.postgres

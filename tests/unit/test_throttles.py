@@ -6,7 +6,6 @@ leaves every other client free, and the audit trail names the real addresses.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from types import SimpleNamespace
 
 import pytest
@@ -22,7 +21,6 @@ from lms_reflex.services.accounts import registration, sessions, sign_in, thrott
 from lms_reflex.services.accounts.throttles import TryLater
 from lms_reflex.services.errors import InvalidInput
 from lms_reflex.state.session import client_ip
-from tests.pg import postgres_schema_url
 from tests.unit.conftest import DEFAULT_PASSWORD
 
 HOME = "198.51.100.20"
@@ -244,13 +242,6 @@ def test_the_sign_in_route_records_the_forwarded_address_only_from_the_proxy(
 
 
 # --- the same counting queries on PostgreSQL ----------------------------------------------
-
-
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    """A fresh PostgreSQL schema; read before settings_env clears every LMS_* variable."""
-    with postgres_schema_url() as url:
-        yield url
 
 
 @pytest.mark.postgres
