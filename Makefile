@@ -52,7 +52,7 @@ seed: migrate
 	@if $(BIN)/python -m lms_reflex is-empty; then $(BIN)/python -m lms_reflex seed-demo; fi
 
 run: deps js seed
-	$(BIN)/reflex run --env prod
+	$(BIN)/python -m lms_reflex.serve
 
 # ruff (style, complexity) and pyright (types, basic mode; settings in pyproject.toml). The size
 # rules run with the unit tests (tests/unit/test_code_rules.py); docs/architecture.md says more.

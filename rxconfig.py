@@ -2,10 +2,10 @@
 
 import os
 import sys
-from urllib.parse import urlsplit
 
 import reflex as rx
 
+from lms_reflex.serve import listen_port
 from lms_reflex.settings import ConfigError, get_settings
 
 try:
@@ -15,7 +15,7 @@ except ConfigError as exc:  # one readable line instead of a traceback
     raise SystemExit(2) from None
 
 # The port the single-port server listens on; LMS_BASE_URL may be a proxy in front of it.
-_port = int(os.environ.get("LMS_PORT") or urlsplit(settings.base_url).port or 3000)
+_port = listen_port(os.environ)
 
 config = rx.Config(
     app_name="lms_reflex",

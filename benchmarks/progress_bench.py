@@ -17,8 +17,8 @@ runs never collide. After each run the database is checked: one progress row per
 student, holding the furthest acknowledged position (the floor app keeps the last one).
 
 By default the script starts and stops both servers itself, one at a time, so the idle
-one costs nothing: the LMS from `--lms-dir` (migrate, seed-demo when empty, `reflex run
---env prod`) with the LMS_* variables of the caller (LMS_BASE_URL names its port), and
+one costs nothing: the LMS from `--lms-dir` (migrate, seed-demo when empty, `python -m
+lms_reflex.serve`) with the LMS_* variables of the caller (LMS_BASE_URL names its port), and
 the floor app from benchmarks/floor_app on `--floor-port`.
 
     LMS_BASE_URL=http://localhost:3300 LMS_DATA_DIR=... LMS_DATABASE_URL=sqlite:///... \\
@@ -244,6 +244,11 @@ def stop_server(proc: subprocess.Popen | None) -> None:
         proc.wait(timeout=10)
 
 
+# The README's server: pages built by a child process, then granian's workers
+# (lms_reflex/serve.py). The floor app runs as `reflex run --env prod`.
+LMS_COMMAND = [sys.executable, "-m", "lms_reflex.serve"]
+
+
 def start_lms(lms_dir: Path, log: Path) -> subprocess.Popen:
     env = dict(os.environ)
     py = sys.executable
@@ -257,7 +262,7 @@ def start_lms(lms_dir: Path, log: Path) -> subprocess.Popen:
             check=True,
             stdout=subprocess.DEVNULL,
         )
-    return start_server([reflex_binary(), "run", "--env", "prod"], lms_dir, env, log)
+    return start_server(LMS_COMMAND, lms_dir, env, log)
 
 
 def start_floor(port: int, db: Path, log: Path) -> subprocess.Popen:
@@ -269,8 +274,9 @@ def start_floor(port: int, db: Path, log: Path) -> subprocess.Popen:
 def server_processes(port: int) -> list[psutil.Process]:
     """The processes listening on `port`, their children, and their server parents.
 
-    The kernel names one process per listening socket, so the parent (the reflex CLI that
-    runs granian, or nginx's master) and all its children are added.
+    The kernel names one process per listening socket, so the parent (the reflex CLI or
+    lms_reflex.serve that supervises granian, or nginx's master) and all its children are
+    added.
     """
     found: dict[int, psutil.Process] = {}
     for conn in psutil.net_connections(kind="tcp"):
@@ -341,6 +347,15 @@ class Usage:
                     self.first[pid] = self.last[pid] if not self.started else 0.0
                     self.new_processes += self.started
 
+    def pss(self) -> int:
+        """Memory counted once: pages a worker shares with its parent split between them."""
+        total = 0
+        for proc in self.procs.values():
+            with contextlib.suppress(psutil.Error):
+                if proc.is_running() and proc.status() != psutil.STATUS_ZOMBIE:
+                    total += proc.memory_full_info().pss
+        return total
+
     def rss(self) -> int:
         total = 0
         for proc in self.procs.values():
@@ -405,6 +420,7 @@ class RunResult:
     errors: int
     window_s: float
     cpu_s: float
+    pss_before: int
     rss_before: int
     rss_after: int
     rss_peak: int
@@ -584,7 +600,7 @@ async def run_load(
     target: Target, args: argparse.Namespace, usage: Usage
 ) -> tuple[RunResult, list[Student]]:
     students = [Student(i, cookie) for i, cookie in enumerate(target.cookies)]
-    rss_before = usage.rss()
+    rss_before, pss_before = usage.rss(), usage.pss()
     gate = asyncio.Semaphore(CONNECT_CONCURRENCY)
     load_ms: list[float] = []
     connect_failures: list[str] = []
@@ -648,6 +664,7 @@ async def run_load(
         errors=len(connect_failures) + sum(s.errors for s in students),
         window_s=window,
         cpu_s=cpu,
+        pss_before=pss_before,
         rss_before=rss_before,
         rss_after=rss_after,
         rss_peak=usage.peak_rss,
@@ -681,7 +698,8 @@ def show(r: RunResult) -> None:
         f"        server CPU {100 * r.cpu_s / r.window_s:5.1f} % of a core "
         f"({1000 * r.cpu_s / max(r.events, 1):.2f} ms/event)  "
         f"RSS {r.rss_before / mb:.0f} -> {r.rss_after / mb:.0f} MiB (peak {r.rss_peak / mb:.0f}, "
-        f"{(r.rss_after - r.rss_before) / 1024 / max(r.connected, 1):.0f} KiB/client)  "
+        f"{(r.rss_after - r.rss_before) / 1024 / max(r.connected, 1):.0f} KiB/client; "
+        f"idle PSS {r.pss_before / mb:.0f} MiB)  "
         f"load p50 {pct(r.load_ms, 50):.1f} ms p95 {pct(r.load_ms, 95):.1f} ms  "
         f"bench client CPU {100 * r.bench_cpu_s / r.window_s:.0f} %"
     )
@@ -833,7 +851,7 @@ def main() -> None:  # noqa: C901
                 if n != counts[-1]:
                     log = args.logs / f"lms-after-{n}.log"
                     lms_proc = start_server(
-                        [reflex_binary(), "run", "--env", "prod"],
+                        LMS_COMMAND,
                         args.lms_dir,
                         dict(os.environ),
                         log,

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -207,7 +206,7 @@ def app_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def live_app(app_env: dict[str, str], app_log: Path) -> Iterator[str]:
-    """The real app: `python -m lms_reflex migrate`, `seed-demo`, `reflex run --env prod`."""
+    """The real app: `python -m lms_reflex migrate`, `seed-demo`, `python -m lms_reflex.serve`."""
     py = sys.executable
     for command in (["migrate"], ["seed-demo"]):
         subprocess.run(
@@ -218,10 +217,9 @@ def live_app(app_env: dict[str, str], app_log: Path) -> Iterator[str]:
             capture_output=True,
         )
     log = app_log
-    reflex = shutil.which("reflex", path=str(Path(py).parent)) or "reflex"
     with log.open("w") as out:
         proc = subprocess.Popen(
-            [reflex, "run", "--env", "prod"],
+            [py, "-m", "lms_reflex.serve"],
             cwd=ROOT,
             env=app_env,
             stdout=out,
