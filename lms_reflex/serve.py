@@ -2,7 +2,7 @@
 
 `reflex run --env prod` compiles the app inside its own process, keeps that process as
 granian's supervisor and forks the worker from it, so the compiler's leftovers stay
-resident in both (331 MiB counted once at idle; benchmarks/README.md, "Sixth session").
+resident in both (325-331 MiB counted once at idle; benchmarks/README.md, "Sixth session").
 Here `reflex export` builds the pages in a child process that exits, and this process then
 supervises granian without importing Reflex's app or the LMS: each worker imports the
 already compiled app itself. Whatever this module imports at the top stays resident for the
