@@ -4,14 +4,17 @@
 granian's supervisor and forks the worker from it, so the compiler's leftovers stay
 resident in both (325-331 MiB counted once at idle; benchmarks/README.md, "Sixth session").
 Here `reflex export` builds the pages in a child process that exits, and this process then
-supervises granian without importing Reflex's app or the LMS: each worker imports the
-already compiled app itself. Whatever this module imports at the top stays resident for the
-server's life, so it imports only the standard library.
+supervises granian without importing Reflex's app or the LMS: one worker imports the
+already compiled app itself; several share one import made here before they fork
+(`preload_app`). Whatever this module imports at the top stays resident for the server's
+life, so it imports only the standard library.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
+import importlib
 import os
 import subprocess
 import sys
@@ -67,12 +70,28 @@ def prepare_worker_env(environ: MutableMapping[str, str]) -> None:
     environ.update(WORKER_ENV)
 
 
+def preload_app() -> None:
+    """Import the app once in the supervisor, for several workers to share.
+
+    Each worker would otherwise import it on its own: seconds of CPU each at start, and
+    its own copy of the modules. Forked after the import, they share those pages
+    copy-on-write; the freeze keeps their collections from writing to the shared objects
+    (which would copy the pages). One worker gains nothing: the supervisor would hold the
+    app beside it (203 MiB at idle against 184; benchmarks/README.md, "Sixth session").
+    """
+    importlib.import_module(APP_TARGET.partition(":")[0])
+    gc.collect()
+    gc.freeze()
+
+
 def run_server(host: str, port: int, workers: int) -> None:
-    """Granian's supervisor in this process; workers are forked from it before any import."""
+    """Granian's supervisor in this process; several workers share the app's import."""
     from granian.constants import Interfaces
     from granian.log import LogLevels
     from granian.server import Server
 
+    if workers > 1:
+        preload_app()
     Server(
         target=APP_TARGET,
         factory=True,  # Reflex's App is called once per worker to build its ASGI app

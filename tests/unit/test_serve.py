@@ -81,3 +81,21 @@ def test_serves_after_the_build_with_the_worker_env(monkeypatch: pytest.MonkeyPa
     assert serve.main(["--host", "127.0.0.1"]) == 0
     assert started == [("127.0.0.1", 3310, 1)]
     assert {name: os.environ[name] for name in serve.WORKER_ENV} == serve.WORKER_ENV
+
+
+@pytest.mark.parametrize(("workers", "preloaded"), [(1, False), (3, True)])
+def test_several_workers_share_one_import_of_the_app(workers: int, preloaded: bool) -> None:
+    """In a fresh interpreter, with granian's server replaced by one that only reports."""
+    probe = (
+        "import gc, sys, granian.server as g; from lms_reflex import serve\n"
+        "class Report:\n"
+        "    def __init__(self, **kw): self.workers = kw['workers']\n"
+        "    def serve(self): print(self.workers, 'lms_reflex.lms_reflex' in sys.modules,"
+        " gc.get_freeze_count() > 0)\n"
+        "g.Server = Report\n"
+        f"serve.run_server('127.0.0.1', 3999, {workers})"
+    )
+    found = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout
+    assert found.split() == [str(workers), str(preloaded), str(preloaded)]
