@@ -17,6 +17,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
+from lms_reflex.services.prebuilt import PlainReads
 from lms_reflex.settings import ConfigError, get_settings
 
 T = TypeVar("T")
@@ -121,6 +122,16 @@ def run_service(fn: Callable[..., T], /, *, readonly: bool = False, **kwargs: An
     """Call a service function with a fresh session, committing when it returns."""
     with session_scope(readonly=readonly) as session:
         return fn(session=session, **kwargs)
+
+
+def run_reads(fn: Callable[..., T], /, **kwargs: Any) -> T:
+    """Call a check made only of prebuilt statements on a plain pooled connection.
+
+    For the checks that run on every media Range request: a whole ORM session per request
+    was most of their cost (services/prebuilt.py, `PlainReads`).
+    """
+    with get_engine(readonly=True).connect() as plain:
+        return fn(reads=PlainReads(plain), **kwargs)
 
 
 async def call_service(fn: Callable[..., T], /, *, readonly: bool = False, **kwargs: Any) -> T:

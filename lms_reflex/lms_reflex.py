@@ -8,6 +8,7 @@ import reflex as rx
 
 from lms_reflex import routes
 from lms_reflex.api import build_api
+from lms_reflex.api.media_first import serve_media_first
 from lms_reflex.api.security_headers import add_security_headers
 from lms_reflex.api.share_meta import add_share_meta
 from lms_reflex.api.static_cache import cache_hashed_assets
@@ -83,8 +84,9 @@ tune_gc()
 app = rx.App(
     html_lang="en",
     # Our routes first, then the upload cap so it also guards Reflex's /_upload, then the
-    # security headers (also on the built pages and on refusals); the worker tag outermost
-    # so every answer says which worker gave it.
+    # security headers (also on the built pages and on refusals), the worker tag so every
+    # answer says which worker gave it; outermost, media Range requests skip all of those
+    # but the headers and the tag (api/media_first.py).
     api_transformer=[
         build_api(),
         limit_upload_size,
@@ -92,6 +94,7 @@ app = rx.App(
         cache_hashed_assets,  # the build's /assets/ files are content-hashed: kept a year
         add_security_headers,
         tag_worker,
+        serve_media_first,
     ],
     # Focus rings and the skip link (components/shell.py).
     stylesheets=["/app.css"],

@@ -17,7 +17,7 @@ from lms_reflex.services.learning.lessons import (
     is_enrolled,
     lesson_facts_query,
 )
-from lms_reflex.services.prebuilt import fetch_first
+from lms_reflex.services.prebuilt import Reads, fetch_first
 
 _LESSON_KINDS = ("videos", "posters")
 
@@ -126,7 +126,7 @@ _LESSON_MEDIA = (
 )
 
 
-def _lesson_media_grant(session: Session, key: str, actor: Actor | None) -> Grant | None:
+def _lesson_media_grant(session: Reads, key: str, actor: Actor | None) -> Grant | None:
     """The grant for a lesson video or poster, or None when only a signature could help."""
     params = {"key": key, "user_id": actor.id if actor else None}
     # A caption file follows its lesson's video (docs/security.md, "Captions").
@@ -141,6 +141,24 @@ def _lesson_media_grant(session: Session, key: str, actor: Actor | None) -> Gran
     if is_course_staff(actor, instructor_id) or (actor is not None and enrollment_id is not None):
         return Grant.PRIVATE
     return None
+
+
+def _is_lesson_file(key: str) -> bool:
+    return key.split("/", 1)[0] in (*_LESSON_KINDS, "captions")
+
+
+def lesson_media_grant(*, reads: Reads, key: str, token: str | None) -> Grant | None:
+    """The grant of a lesson's video, poster or captions to a caller the lesson rule admits.
+
+    Almost every media request is a Range request of a playing video by its student, and
+    this decides it with `media_grant`'s first two statements on a plain connection
+    (`db.run_reads`). None means ask `media_grant`: another kind of file, or a caller the
+    lesson rule does not admit (admins, signed URLs and refusals are decided there).
+    """
+    if not _is_lesson_file(key):
+        return None
+    actor, _due = check_session(session=reads, token=token)
+    return _lesson_media_grant(reads, key, actor)
 
 
 def media_grant(
@@ -160,7 +178,7 @@ def media_grant(
         sig: Whether the request presented a signature at all (verified or not).
     """
     actor, _due = check_session(session=session, token=token)
-    if key.split("/", 1)[0] in (*_LESSON_KINDS, "captions"):
+    if _is_lesson_file(key):
         grant = _lesson_media_grant(session, key, actor)
     elif is_public_media(session=session, key=key):
         grant = Grant.PUBLIC

@@ -16,16 +16,40 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Connection
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.selectable import ReturnsRows
-from sqlmodel import Session
 
 Processor = Callable[[Any], Any]
+
+
+class Reads(Protocol):
+    """Where prebuilt statements run: an ORM Session, or `PlainReads` outside of one."""
+
+    def connection(self) -> Connection:
+        """The connection whose cursor runs the statement (in the caller's transaction)."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class PlainReads:
+    """A pooled connection with no ORM session around it (`db.run_reads`).
+
+    Opening, rolling back and closing a Session costs several times the two statements of
+    a media Range check (benchmarks/README.md, "Seventh session"). Without a transaction
+    each statement reads its own snapshot, so only checks made of statements that each
+    stand alone run here.
+    """
+
+    plain: Connection
+
+    def connection(self) -> Connection:
+        """The pooled connection itself; SQLAlchemy begins no transaction on it."""
+        return self.plain
 
 
 @dataclass
@@ -126,7 +150,7 @@ def _converted(converters: tuple[Processor | None, ...], row: Any) -> tuple[Any,
 
 
 def fetch_all(
-    session: Session, statement: ReturnsRows, params: Mapping[str, Any]
+    session: Reads, statement: ReturnsRows, params: Mapping[str, Any]
 ) -> list[tuple[Any, ...]]:
     """Every row of a prebuilt statement, with values as SQLAlchemy would return them."""
     connection = session.connection()
@@ -134,7 +158,7 @@ def fetch_all(
 
 
 def fetch_first(
-    session: Session, statement: ReturnsRows, params: Mapping[str, Any]
+    session: Reads, statement: ReturnsRows, params: Mapping[str, Any]
 ) -> tuple[Any, ...] | None:
     """The first row of a prebuilt statement, or None."""
     connection = session.connection()

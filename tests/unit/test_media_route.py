@@ -461,3 +461,162 @@ def test_a_signed_range_request_costs_no_more_than_an_unsigned_one(setup: Setup)
             session=db, key=setup.locked_key, token=token, signed=verified, sig=True
         )
     assert (grant, selects["n"]) == (Grant.PRIVATE, 2)
+
+
+# ------------------------------------------------------------------------------ plain connection
+
+
+def _token_of(user_id: int | None) -> str | None:
+    if user_id is None:
+        return None
+    with session_scope() as db:
+        return sessions.create_session(session=db, user_id=user_id, ip="127.0.0.1", user_agent="t")
+
+
+@pytest.mark.parametrize(
+    "who", [None, "student", "teacher", "admin", "stranger", "other_teacher", "gone"]
+)
+@pytest.mark.parametrize("which", ["locked", "preview"])
+def test_the_lesson_rule_on_a_plain_connection_agrees_with_the_whole_check(
+    setup: Setup, who: str | None, which: str
+) -> None:
+    """It gives media_grant's own answer, or leaves the request to media_grant (refusals)."""
+    from lms_reflex.db import run_reads
+    from lms_reflex.services.media_access import lesson_media_grant
+
+    key = getattr(setup, f"{which}_key")
+    token = "not-a-session" if who == "gone" else _token_of(who and getattr(setup, who))
+    quick = run_reads(lesson_media_grant, key=key, token=token)
+    with session_scope(readonly=True) as db:
+        whole = media_grant(session=db, key=key, token=token, signed=None, sig=False)
+    expected = {
+        (None, "locked"): None,
+        ("gone", "locked"): None,
+        ("stranger", "locked"): None,
+        ("other_teacher", "locked"): None,
+        ("admin", "locked"): Grant.PRIVATE,  # course staff, like the instructor
+        ("student", "locked"): Grant.PRIVATE,
+        ("teacher", "locked"): Grant.PRIVATE,
+    }.get((who, which), Grant.PUBLIC)
+    assert quick == expected
+    assert quick is None or quick == whole
+
+
+def test_a_students_range_request_opens_no_orm_session(
+    setup: Setup, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The session and lesson reads run on a plain connection: a Session's own lifecycle
+    cost more than the two statements (benchmarks/README.md, "Seventh session")."""
+    from lms_reflex.api import media
+
+    client = client_for(setup.student)
+    stranger = client_for(setup.stranger)
+
+    def no_session(*_args, **_kwargs):
+        raise AssertionError("an ORM session was opened")
+
+    monkeypatch.setattr(media, "run_service", no_session)
+    resp = client.get(url(setup.locked_key), headers={"Range": "bytes=0-99"})
+    assert resp.status_code == 206 and len(resp.content) == 100
+    with pytest.raises(AssertionError, match="ORM session"):  # refusals: media_grant decides
+        stranger.get(url(setup.locked_key), headers={"Range": "bytes=0-99"})
+
+
+def test_a_plain_connection_check_costs_the_same_two_selects(setup: Setup) -> None:
+    from sqlalchemy import event
+
+    from lms_reflex.db import get_engine, run_reads
+    from lms_reflex.services.media_access import lesson_media_grant
+
+    token = _token_of(setup.student)
+    seen: list[str] = []
+
+    def on_execute(_conn, _cursor, statement: str, *_args) -> None:
+        seen.append(statement.lstrip().split()[0].upper())
+
+    engine = get_engine(readonly=True)
+    event.listen(engine, "before_cursor_execute", on_execute)
+    try:
+        grant = run_reads(lesson_media_grant, key=setup.locked_key, token=token)
+    finally:
+        event.remove(engine, "before_cursor_execute", on_execute)
+    assert (grant, seen) == (Grant.PRIVATE, ["SELECT", "SELECT"])
+
+
+# ------------------------------------------------------------------------------ ahead of the stack
+
+
+def _stack_beneath() -> tuple[list[str], object]:
+    """An app standing for everything under the media lane; it records what reached it."""
+    from starlette.responses import PlainTextResponse
+
+    reached: list[str] = []
+
+    async def beneath(scope, receive, send) -> None:
+        reached.append(f"{scope['method']} {scope['path']}")
+        await PlainTextResponse("beneath", status_code=418)(scope, receive, send)
+
+    return reached, beneath
+
+
+def test_media_requests_skip_the_stack_and_keep_the_headers(setup: Setup, settings_env) -> None:
+    from lms_reflex.api.media_first import serve_media_first
+    from lms_reflex.api.worker_header import worker_token
+
+    reached, beneath = _stack_beneath()
+    client = TestClient(serve_media_first(beneath))  # type: ignore[arg-type]
+    client.cookies.set("lms_session", _token_of(setup.student) or "")
+    whole = storage.path_for(setup.locked_key).read_bytes()
+    resp = client.get(url(setup.locked_key), headers={"Range": "bytes=10-19"})
+    assert (resp.status_code, resp.content) == (206, whole[10:20])
+    refused = TestClient(serve_media_first(beneath)).get(url(setup.locked_key))  # type: ignore[arg-type]
+    assert refused.status_code == 401
+    for answer in (resp, refused):
+        assert answer.headers["x-frame-options"] == "DENY"
+        assert "frame-ancestors 'none'" in answer.headers["content-security-policy"]
+        assert answer.headers["x-lms-worker"] == worker_token()
+    assert client.head(url(setup.locked_key)).status_code == 200
+    assert client.get("/api/media/videos/%2e%2e%2flms.db").status_code == 404
+    assert reached == []
+
+
+def test_everything_else_goes_down_the_stack(setup: Setup) -> None:
+    from lms_reflex.api.media_first import serve_media_first
+
+    reached, beneath = _stack_beneath()
+    client = TestClient(serve_media_first(beneath))  # type: ignore[arg-type]
+    assert client.post(url(setup.locked_key)).status_code == 418
+    assert client.get("/api/mediafile").status_code == 418
+    assert client.get("/api/health").status_code == 418
+    assert reached == [f"POST {url(setup.locked_key)}", "GET /api/mediafile", "GET /api/health"]
+
+
+def test_the_app_puts_the_media_lane_outermost() -> None:
+    from lms_reflex.api.media_first import serve_media_first
+    from lms_reflex.lms_reflex import app
+
+    assert isinstance(app.api_transformer, list)
+    assert app.api_transformer[-1] is serve_media_first
+
+
+def test_the_plain_connection_check_on_postgres(pg_session) -> None:
+    """The same statements outside an ORM session on PostgreSQL, whose driver opens its own
+    transaction for them; the pool rolls it back when the connection goes back."""
+    from lms_reflex.db import run_reads
+    from lms_reflex.services.media_access import lesson_media_grant
+
+    teacher = add_user(pg_session, "teacher@example.org", Role.INSTRUCTOR)
+    course = add_course(pg_session, teacher, "pg-video-course", lessons=1)
+    lesson = pg_session.exec(
+        select(Lesson).join(Section).where(Section.course_id == course.id)
+    ).one()
+    lesson.video_key, lesson.is_preview = "videos/" + "a" * 32 + ".mp4", False
+    student = add_user(pg_session, "student@example.org")
+    pg_session.add(Enrollment(user_id=student.id, course_id=course.id))
+    pg_session.add(lesson)
+    pg_session.commit()
+    token = sessions.create_session(session=pg_session, user_id=student.id, ip="1", user_agent="t")
+    pg_session.commit()
+    for _ in range(3):  # the same pooled connection, again and again
+        assert run_reads(lesson_media_grant, key=lesson.video_key, token=token) == Grant.PRIVATE
+    assert run_reads(lesson_media_grant, key=lesson.video_key, token=None) is None

@@ -17,7 +17,7 @@ from lms_reflex.models import AuthSession, User, utcnow
 from lms_reflex.services.accounts.api_revocation import end_api_access
 from lms_reflex.services.actor import Actor, load_actor
 from lms_reflex.services.errors import InvalidInput
-from lms_reflex.services.prebuilt import fetch_first
+from lms_reflex.services.prebuilt import Reads, fetch_first
 from lms_reflex.settings import get_settings
 
 T = TypeVar("T")
@@ -150,7 +150,7 @@ _LIVE_SESSION = (
 )
 
 
-def check_session(*, session: Session, token: str | None) -> tuple[Actor | None, bool]:
+def check_session(*, session: Reads, token: str | None) -> tuple[Actor | None, bool]:
     """Read-only `resolve_session`: who it is, and whether last_seen_at is due a touch.
 
     Every event checks the session, but the idle clock only needs writing once a minute;
