@@ -305,18 +305,16 @@ def test_a_small_range_is_read_with_the_access_check_in_one_thread_hop(
     setup: Setup, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A playing video asks a range every few hundred KiB: one hop, no FileResponse."""
-    import asyncio
-
     from lms_reflex.api import media
 
     hops: list[str] = []
-    real_to_thread = asyncio.to_thread
+    real_submit = media._MEDIA_THREADS.submit
 
-    async def to_thread(fn, /, *args, **kwargs):
-        hops.append(fn.__name__)
-        return await real_to_thread(fn, *args, **kwargs)
+    def submit(fn, /, *args, **kwargs):
+        hops.append(fn.args[0].__name__)  # partial(context.run, the work)
+        return real_submit(fn, *args, **kwargs)
 
-    monkeypatch.setattr(media.asyncio, "to_thread", to_thread)
+    monkeypatch.setattr(media._MEDIA_THREADS, "submit", submit)
     monkeypatch.setattr(media, "_MediaFile", None)  # any use would fail
     client = client_for(setup.student)
     whole = storage.path_for(setup.locked_key).read_bytes()
