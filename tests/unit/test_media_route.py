@@ -618,3 +618,45 @@ def test_the_plain_connection_check_on_postgres(pg_session) -> None:
     for _ in range(3):  # the same pooled connection, again and again
         assert run_reads(lesson_media_grant, key=lesson.video_key, token=token) == Grant.PRIVATE
     assert run_reads(lesson_media_grant, key=lesson.video_key, token=None) is None
+
+
+def test_the_lane_answers_every_forged_request_as_the_route_does(setup: Setup) -> None:
+    """The same requests through the media lane and through the stack's route: anonymous,
+    strangers, another instructor, copied and tampered signatures, path tricks, HEAD."""
+    from lms_reflex.api.media_first import serve_media_first
+
+    _reached, beneath = _stack_beneath()
+    lane, route = serve_media_first(beneath), build_api()  # type: ignore[arg-type]
+    owner_token = _token_of(setup.student)
+    signed = sign_media_url(setup.locked_key, setup.student, setup.locked_lesson, owner_token)
+    tampered = signed.replace("sig=", "sig=0")
+    cases = [
+        (None, "GET", url(setup.locked_key)),
+        (setup.stranger, "GET", url(setup.locked_key)),
+        (setup.other_teacher, "GET", url(setup.locked_key)),
+        (setup.student, "GET", url(setup.locked_key)),
+        (setup.admin, "HEAD", url(setup.locked_key)),
+        (None, "GET", url(setup.preview_key)),
+        (None, "GET", signed),
+        (setup.stranger, "GET", signed),
+        ("owner", "GET", signed),
+        ("owner", "GET", tampered),  # the owner's cookie alone admits
+        (None, "GET", tampered),
+        (setup.student, "GET", "/api/media/videos/%2e%2e%2flms.db"),
+        (setup.student, "GET", "/api/media/videos/" + "0" * 32 + ".mp4"),  # no such lesson
+        (setup.admin, "GET", "/api/media/videos/" + "0" * 32 + ".mp4"),  # admins: no file
+    ]
+    statuses = []
+    for who, method, path in cases:
+        token = owner_token if who == "owner" else _token_of(who)  # type: ignore[arg-type]
+        answers = []
+        for app in (lane, route):
+            client = TestClient(app)  # type: ignore[arg-type]
+            if token:
+                client.cookies.set("lms_session", token)
+            resp = client.request(method, path, headers={"Range": "bytes=0-99"})
+            kept = ("content-range", "cache-control", "content-type", "content-length")
+            answers.append((resp.status_code, resp.content, [resp.headers.get(h) for h in kept]))
+        assert answers[0] == answers[1], (who, method, path)
+        statuses.append(answers[0][0])
+    assert statuses == [401, 403, 403, 206, 206, 206, 403, 403, 206, 206, 403, 404, 403, 404]
