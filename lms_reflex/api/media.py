@@ -154,9 +154,11 @@ def _check_and_read(
     event loop again. A refused caller gets no stat and no bytes. The lesson rule, which
     admits a student's player, runs on a plain connection; the rest in a full session.
     """
-    grant = run_reads(lesson_media_grant, key=key, token=token) or run_service(
-        media_grant, readonly=True, key=key, token=token, signed=signed, sig=sig
-    )
+    grant = run_reads(lesson_media_grant, key=key, token=token)
+    if grant is None:
+        grant = run_service(
+            media_grant, readonly=True, key=key, token=token, signed=signed, sig=sig
+        )
     if _refusal(grant) is not None:
         return _Checked(grant)
     stored = storage.file_to_serve(key)
