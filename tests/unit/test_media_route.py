@@ -100,13 +100,18 @@ def setup(engine, video_bytes: bytes) -> Setup:
 def client_for(user_id: int | None) -> TestClient:
     """A browser, signed in as `user_id` through a real session cookie (or anonymous)."""
     client = TestClient(build_api())
-    if user_id is not None:
-        with session_scope() as db:
-            token = sessions.create_session(
-                session=db, user_id=user_id, ip="127.0.0.1", user_agent="pytest"
-            )
+    token = _token_of(user_id)
+    if token is not None:
         client.cookies.set("lms_session", token)
     return client
+
+
+def _token_of(user_id: int | None) -> str | None:
+    """A real session token for `user_id` (None for an anonymous visitor)."""
+    if user_id is None:
+        return None
+    with session_scope() as db:
+        return sessions.create_session(session=db, user_id=user_id, ip="127.0.0.1", user_agent="t")
 
 
 def url(key: str) -> str:
@@ -462,13 +467,6 @@ def test_a_signed_range_request_costs_no_more_than_an_unsigned_one(setup: Setup)
 
 
 # ------------------------------------------------------------------------------ plain connection
-
-
-def _token_of(user_id: int | None) -> str | None:
-    if user_id is None:
-        return None
-    with session_scope() as db:
-        return sessions.create_session(session=db, user_id=user_id, ip="127.0.0.1", user_agent="t")
 
 
 @pytest.mark.parametrize(
