@@ -61,6 +61,7 @@ from lms_reflex.state.catalog.course import CourseState
 from lms_reflex.state.catalog.listings import CategoryState, HomeState
 from lms_reflex.state.catalog.search import SearchState
 from lms_reflex.state.certificates.verify import CertificateState
+from lms_reflex.state.lazy_tree import use_lazy_tree
 from lms_reflex.state.learning.announcements import OptOutState
 from lms_reflex.state.learning.dashboard import DashboardState
 from lms_reflex.state.learning.player import PlayerState, ResumeState
@@ -104,6 +105,8 @@ app = rx.App(
 )
 # A tab's state is reset when its session changes (sign-out, sign-in, expiry).
 app.add_middleware(TabOwnerMiddleware())
+# One worker keeps only the states a tab's pages filled (state/lazy_tree.py).
+use_lazy_tree(app)
 
 # Partial uploads left by a crash are swept at every start, then every few minutes.
 app.register_lifespan_task(sweep_temp_uploads)

@@ -14,7 +14,7 @@ import hashlib
 
 import reflex as rx
 from reflex.middleware.middleware import Middleware
-from reflex.state import BaseState
+from reflex.state import _ROUTER_FIELD_NAMES, BaseState
 from reflex_base.event import Event
 
 from lms_reflex.db import call_service
@@ -80,12 +80,31 @@ def same_owner(stored: str, current: str, *, hydrating: bool) -> bool:
 async def reset_tab(state: BaseState) -> None:
     """Reset every state of ours in this tab, loading each first.
 
-    With the memory manager the whole tree is loaded; with Redis an event loads only its
-    own branch and `reset()` touches only loaded states, so each is fetched first.
-    Reflex's own states (hydration flag, router data) are left alone.
+    An event's tree holds only its own branch (Redis mode, and the one-worker manager in
+    state/lazy_tree.py), so each state is fetched first. Reflex's own states (hydration flag,
+    router data) are left alone.
     """
     for cls in app_states():
-        (await state.get_state(cls)).reset()
+        reset_changed(await state.get_state(cls))
+
+
+def reset_changed(state: BaseState) -> None:
+    """`state.reset()`, assigning only the fields that differ from their defaults.
+
+    Assigning marks a state changed, and a changed state is kept (and, with Redis, written)
+    for the rest of the tab's life: a fresh tab's first sign-in would otherwise keep all
+    forty-odd states of ours. A field never read or set is still its default.
+    """
+    cls = type(state)
+    stored = state.__dict__
+    for name, field in cls.__fields__.items():
+        if field._owner is not cls or name in _ROUTER_FIELD_NAMES or name not in stored:
+            continue
+        default = field.default_value()
+        if stored[name] != default:
+            setattr(state, name, default)
+    for sub in state.substates.values():
+        reset_changed(sub)
 
 
 async def claim_tab(state: BaseState, *, hydrating: bool) -> bool:

@@ -25,6 +25,7 @@ from lms_reflex.api import auth_cookie
 from lms_reflex.services.accounts import sessions
 from lms_reflex.services.admin.users import AdminUserRow
 from lms_reflex.state.admin.users import AdminUsersState
+from lms_reflex.state.lazy_tree import LazyStateManagerMemory
 from lms_reflex.state.learning.player import PlayerState
 from lms_reflex.state.session import SessionState, session_token
 from lms_reflex.state.tab_owner import (
@@ -50,9 +51,15 @@ async def _redis_manager() -> StateManager | None:
     return StateManagerRedis(redis=client)
 
 
-@pytest.fixture(params=["memory", "redis"])
+async def _made(kind: str) -> StateManager | None:
+    if kind == "redis":
+        return await _redis_manager()
+    return LazyStateManagerMemory() if kind == "lazy" else StateManagerMemory()
+
+
+@pytest.fixture(params=["memory", "lazy", "redis"])
 async def manager(request: pytest.FixtureRequest) -> AsyncIterator[StateManager]:
-    made = StateManagerMemory() if request.param == "memory" else await _redis_manager()
+    made = await _made(request.param)
     if made is None:
         pytest.skip("Redis is not running on 127.0.0.1:6379")
     context = EventContext(token="", state_manager=made, enqueue_impl=None)  # type: ignore[arg-type]
