@@ -18,6 +18,7 @@ Measured in benchmarks/README.md ("Eighth session").
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
@@ -29,11 +30,16 @@ from reflex.state import BaseState
 S = TypeVar("S", bound=BaseState)
 
 
-def states_for(cls: type[BaseState]) -> list[type[BaseState]]:
-    """The classes an event of `cls` needs, parents before children (Redis mode's set)."""
+@functools.cache
+def states_for(cls: type[BaseState]) -> tuple[type[BaseState], ...]:
+    """The classes an event of `cls` needs, parents before children (Redis mode's set).
+
+    Computed once per class: the state classes and their dependencies are fixed once the
+    app has been imported, and every event asks.
+    """
     needed: set[type[BaseState]] = set()
     _collect(cls, needed, with_substates=True)
-    return sorted(needed, key=lambda c: len(c._get_substate_path()))
+    return tuple(sorted(needed, key=lambda c: len(c._get_substate_path())))
 
 
 def _collect(cls: type[BaseState], needed: set[type[BaseState]], *, with_substates: bool) -> None:
