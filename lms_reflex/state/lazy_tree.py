@@ -11,7 +11,8 @@ in that mode. This manager gives the one-worker mode the same shape without Redi
 - a handler's `get_state` of a state the tree does not hold builds it fresh, as Redis mode
   would load it;
 - when an event ends, states that were never changed (so hold only their defaults) leave the
-  tree; a hydrate snapshot builds them all, sends them, and lets them go again.
+  tree, unless a changed one needs them as Redis mode would load them beside it; a hydrate
+  snapshot builds them all, sends them, and lets them go again.
 
 Measured in benchmarks/README.md ("Eighth session").
 """
@@ -68,16 +69,30 @@ def attach_states(root: BaseState, classes: Iterable[type[BaseState]]) -> None:
             )
 
 
-def drop_unchanged(state: BaseState) -> None:
-    """Let go of the substates, at any depth, that were never changed since they were built.
+def drop_unchanged(root: BaseState) -> None:
+    """Let go of the substates, at any depth, that no changed state needs.
 
     A state whose fields were never assigned (nor mutated in place, nor a computed var cached)
-    holds only its defaults, which a fresh one rebuilds. One waiting in a parent's dirty set
-    still has a delta to send, and stays.
+    holds only its defaults, which a fresh one rebuilds. A changed state keeps what an event
+    of its own would load: its parents, its substates, and the states whose computed vars
+    read its vars (so a later `get_state` of it finds them). One waiting in its parent's
+    dirty set still has a delta to send, and counts as changed.
     """
+    keep: set[type[BaseState]] = set()
+    stack = [root]
+    while stack:
+        state = stack.pop()
+        for name, sub in state.substates.items():
+            if sub._was_touched or name in state.dirty_substates:
+                keep.update(states_for(type(sub)))
+            stack.append(sub)
+    _prune(root, keep)
+
+
+def _prune(state: BaseState, keep: set[type[BaseState]]) -> None:
     for name, sub in list(state.substates.items()):
-        drop_unchanged(sub)
-        if not sub._was_touched and not sub.substates and name not in state.dirty_substates:
+        _prune(sub, keep)
+        if type(sub) not in keep and not sub.substates:
             del state.substates[name]
 
 

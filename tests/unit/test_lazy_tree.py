@@ -18,6 +18,7 @@ from reflex_base.event.context import EventContext
 
 import lms_reflex.lms_reflex  # registers every page and state
 from lms_reflex.services.admin.users import AdminUserRow
+from lms_reflex.state import lazy_tree
 from lms_reflex.state.admin.users import AdminUsersState
 from lms_reflex.state.lazy_tree import LazyStateManagerMemory, states_for, use_lazy_tree
 from lms_reflex.state.learning.notes import NotesState
@@ -117,6 +118,28 @@ async def test_a_state_with_a_delta_still_to_send_is_kept(manager: LazyStateMana
         object.__setattr__(player, "_was_touched", False)
         root.dirty_substates.add(PlayerState.get_name())
     assert PlayerState.get_name() in held(manager, tab)
+
+
+async def test_a_changed_state_keeps_the_states_its_dependants_need(
+    manager: LazyStateManagerMemory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A computed var reading another state's var: that state stays with the changed one.
+
+    No state of ours reads another's vars today, so the dependency is stated here: as if the
+    notes panel had a computed var over the player's fields.
+    """
+    real = lazy_tree.states_for
+
+    def with_notes(cls: type[rx.State]) -> tuple[type[rx.State], ...]:
+        needed = real(cls)
+        return (*needed, NotesState) if cls is PlayerState else needed
+
+    monkeypatch.setattr(lazy_tree, "states_for", with_notes)
+    tab = uuid.uuid4().hex
+    async with manager.modify_state(token(tab, PlayerState)) as root:
+        (await root.get_state(PlayerState)).problem = "Intro"
+        assert (await root.get_state(NotesState)).editing == 0  # read, never changed
+    assert held(manager, tab) == {PlayerState.get_name(), NotesState.get_name()}
 
 
 def test_an_event_needs_its_parents_substates_and_dependents() -> None:
