@@ -5,8 +5,8 @@ much as the event itself and a run's noise hides changes of a tenth. This drives
 events straight into each app's Reflex event processor (the app's own lifespan,
 middleware, state manager and thread pool; no socket, and each reply is only encoded to
 JSON), and reads the CPU clocks of the process and of its event-loop thread, so the split
-between the loop and the worker threads shows. For the LMS it also times `run_service`
-(the database work of each call, in its thread).
+between the loop and the worker threads shows. For the LMS it also times `run_service` and
+`run_plain` (the database work of each call, in its thread).
 
 Reports can come in bursts (`--reports K`: every tab sends its k-th report, 20 at once,
 then the next round) or paced like real players (`--paced S`: every tab reports every
@@ -86,21 +86,25 @@ def floor_setup(tabs: int) -> Setup:
 
 
 def timed_run_service() -> dict[str, float]:
-    """Wrap lms_reflex.db.run_service (what call_service runs in its thread) with a clock."""
+    """Wrap what call_service and call_plain run in their thread with one clock."""
     import lms_reflex.db as db
 
-    original: Callable[..., Any] = db.run_service
     stats = {"calls": 0.0, "cpu": 0.0}
 
-    def run_service(fn: Callable[..., Any], /, *, readonly: bool = False, **kwargs: Any) -> Any:
-        start = time.thread_time()
-        try:
-            return original(fn, readonly=readonly, **kwargs)
-        finally:
-            stats["calls"] += 1
-            stats["cpu"] += time.thread_time() - start
+    def timed(original: Callable[..., Any]) -> Callable[..., Any]:
+        def run(fn: Callable[..., Any], /, **kwargs: Any) -> Any:
+            start = time.thread_time()
+            try:
+                return original(fn, **kwargs)
+            finally:
+                stats["calls"] += 1
+                stats["cpu"] += time.thread_time() - start
 
-    db.run_service = run_service  # type: ignore[assignment]
+        return run
+
+    db.run_service = timed(db.run_service)  # type: ignore[assignment]
+    if hasattr(db, "run_plain"):  # builds before the ninth session have none
+        db.run_plain = timed(db.run_plain)  # type: ignore[assignment]
     return stats
 
 

@@ -17,7 +17,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
-from lms_reflex.services.prebuilt import PlainReads
+from lms_reflex.services.prebuilt import PlainConnection
 from lms_reflex.settings import ConfigError, get_settings
 
 T = TypeVar("T")
@@ -128,10 +128,27 @@ def run_reads(fn: Callable[..., T], /, **kwargs: Any) -> T:
     """Call a check made only of prebuilt statements on a plain pooled connection.
 
     For the checks that run on every media Range request: a whole ORM session per request
-    was most of their cost (services/prebuilt.py, `PlainReads`).
+    was most of their cost (services/prebuilt.py, `PlainConnection`).
     """
     with get_engine(readonly=True).connect() as plain:
-        return fn(reads=PlainReads(plain), **kwargs)
+        return fn(reads=PlainConnection(plain), **kwargs)
+
+
+def run_plain(fn: Callable[..., T], /, **kwargs: Any) -> T:
+    """Call a write made of prebuilt statements in one transaction, without an ORM session.
+
+    For the progress report, the busiest write: a Session's begin, commit and close cost
+    about half as much again as the report's three statements (benchmarks/README.md,
+    "Ninth session"). Commits when `fn` returns, rolls back when it raises; a rarer branch
+    of `fn` may still use the ORM inside the same transaction (`prebuilt.orm_session`).
+    """
+    with get_engine().begin() as plain:
+        return fn(session=PlainConnection(plain), **kwargs)
+
+
+async def call_plain(fn: Callable[..., T], /, **kwargs: Any) -> T:
+    """`run_plain` in a worker thread (the same pool as `call_service`)."""
+    return await asyncio.to_thread(run_plain, fn, **kwargs)
 
 
 async def call_service(fn: Callable[..., T], /, *, readonly: bool = False, **kwargs: Any) -> T:

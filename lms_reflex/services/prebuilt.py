@@ -14,7 +14,8 @@ ones without expanding parameters (`IN` lists).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -23,12 +24,13 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.selectable import ReturnsRows
+from sqlmodel import Session
 
 Processor = Callable[[Any], Any]
 
 
 class Reads(Protocol):
-    """Where prebuilt statements run: an ORM Session, or `PlainReads` outside of one."""
+    """Where prebuilt statements run: an ORM Session, or a `PlainConnection` outside of one."""
 
     def connection(self) -> Connection:
         """The connection whose cursor runs the statement (in the caller's transaction)."""
@@ -36,20 +38,40 @@ class Reads(Protocol):
 
 
 @dataclass(frozen=True, slots=True)
-class PlainReads:
-    """A pooled connection with no ORM session around it (`db.run_reads`).
+class PlainConnection:
+    """A pooled connection with no ORM session around it (`db.run_reads`, `db.run_plain`).
 
     Opening, rolling back and closing a Session costs several times the two statements of
-    a media Range check (benchmarks/README.md, "Seventh session"). Without a transaction
-    each statement reads its own snapshot, so only checks made of statements that each
-    stand alone run here.
+    a media Range check (benchmarks/README.md, "Seventh session"), and a third of a
+    progress report's database work ("Ninth session"). Under `run_reads` there is no
+    transaction, so each statement reads its own snapshot and only checks made of
+    statements that each stand alone run there; under `run_plain` the connection holds one
+    transaction, which the caller commits.
     """
 
     plain: Connection
 
     def connection(self) -> Connection:
-        """The pooled connection itself; SQLAlchemy begins no transaction on it."""
+        """The pooled connection itself, inside whatever transaction the caller began."""
         return self.plain
+
+
+@contextmanager
+def orm_session(reads: Reads) -> Iterator[Session]:
+    """An ORM session in the caller's transaction, for a plain service's rarer branch.
+
+    The progress report is made of prebuilt statements; only a report that completes a
+    course issues a certificate with ORM objects. On a `PlainConnection` the session joins
+    the transaction already open there (SQLAlchemy's "rollback only" join: its commit and
+    close leave that transaction alone), its work is flushed into it, and the caller's
+    commit or rollback covers both. An ORM Session is used as it is.
+    """
+    if isinstance(reads, Session):
+        yield reads
+        return
+    with Session(bind=reads.connection(), expire_on_commit=False) as session:
+        yield session
+        session.flush()
 
 
 @dataclass

@@ -177,7 +177,7 @@ def check_session(*, session: Reads, token: str | None) -> tuple[Actor | None, b
 
 def as_session_user(
     *,
-    session: Session,
+    session: Reads,
     token: str | None,
     work: Callable[..., T],
     args: dict[str, Any] | None = None,
@@ -187,7 +187,8 @@ def as_session_user(
     An event that first asked who is signed in and then called a service paid for two
     transactions and two hops to a worker thread; this is one of each. `work` is a named
     service (a page view, a progress report) that gets the actor (None when signed out)
-    and checks permissions as always.
+    and checks permissions as always. `session` is an ORM Session, or for a service made of
+    prebuilt statements a `PlainConnection` in its transaction (`db.run_plain`).
 
     Returns:
         (what `work` returned, True when the caller should call `touch_session`).

@@ -10,7 +10,7 @@ from sqlalchemy import bindparam, func, select
 from sqlmodel import Session
 
 from lms_reflex.models import Lesson, LessonProgress, Section
-from lms_reflex.services.prebuilt import fetch_first
+from lms_reflex.services.prebuilt import Reads, fetch_first
 
 _TOTAL = (
     select(func.count(Lesson.id))  # type: ignore[arg-type]
@@ -34,7 +34,7 @@ _DONE = (
 _COUNTS = select(_DONE, _TOTAL)
 
 
-def lesson_counts(session: Session, user_id: int, course_id: int) -> tuple[int, int]:
+def lesson_counts(session: Reads, user_id: int, course_id: int) -> tuple[int, int]:
     """(completed, total) lessons of a course for one user, in one statement."""
     params = {"course_id": course_id, "user_id": user_id}
     row = fetch_first(session, _COUNTS, params)

@@ -46,7 +46,7 @@ from lms_reflex.services.learning.lessons import (
     open_lesson,
     visible_course,
 )
-from lms_reflex.services.prebuilt import fetch_first
+from lms_reflex.services.prebuilt import Reads, fetch_first, orm_session
 from lms_reflex.services.validation import valid_id
 
 MAX_WATCHED_DELTA_S = 30.0  # one progress event can claim at most this much watching
@@ -102,7 +102,7 @@ _FACTS = lesson_facts_query(
 ).where(Lesson.id == bindparam("lesson_id"))  # type: ignore[arg-type]
 
 
-def _lesson_facts(session: Session, actor: Actor, lesson_id: object) -> _LessonFacts:
+def _lesson_facts(session: Reads, actor: Actor, lesson_id: object) -> _LessonFacts:
     """What a progress write needs to know, with the same access rule as the player.
 
     Raises:
@@ -181,7 +181,7 @@ def _heartbeat_upsert(dialect: str) -> Any:
 
 
 def _upsert_progress(
-    session: Session, user_id: int, facts: _LessonFacts, position: float, delta: float, ended: bool
+    session: Reads, user_id: int, facts: _LessonFacts, position: float, delta: float, ended: bool
 ) -> tuple[float, float, datetime | None]:
     """Insert or merge the actor's row in one statement; returns the stored values."""
     now, duration = utcnow(), facts.duration_s
@@ -208,20 +208,14 @@ def _upsert_progress(
 
 
 def _progress_view(
-    session: Session, user_id: int, course_id: int, stored: tuple[float, float, Any]
+    session: Reads, user_id: int, course_id: int, stored: tuple[float, float, Any]
 ) -> ProgressView:
     position, watched, completed_at = stored
     if completed_at is None:
         return ProgressView(float(position), float(watched), False, None, False)
     done, total = lesson_counts(session, user_id, course_id)
     finished = total > 0 and done >= total
-    # Every lesson is complete: issue the certificate in this transaction (once; a course
-    # that already has one costs one indexed read).
-    issued = (
-        issue_on_completion(session=session, user_id=user_id, course_id=course_id)
-        if finished
-        else None
-    )
+    issued = _certificate_if_finished(session, user_id, course_id) if finished else None
     return ProgressView(
         position_s=float(position),
         watched_s=float(watched),
@@ -230,6 +224,15 @@ def _progress_view(
         course_completed=finished,
         certificate=issued,
     )
+
+
+def _certificate_if_finished(session: Reads, user_id: int, course_id: int) -> Issued | None:
+    """Every lesson is complete: issue the certificate in this transaction.
+
+    Once: a course that already has one costs one indexed read.
+    """
+    with orm_session(session) as orm:
+        return issue_on_completion(session=orm, user_id=user_id, course_id=course_id)
 
 
 def _seconds(value: object, what: str) -> float:
@@ -251,7 +254,7 @@ def _seconds(value: object, what: str) -> float:
 
 def record_progress(
     *,
-    session: Session,
+    session: Reads,
     actor: Actor | None,
     lesson_id: int,
     position_s: float,
@@ -261,7 +264,8 @@ def record_progress(
     """Save a player event: where the student is and how much they watched since the last.
 
     Args:
-        session: The open session; the caller commits.
+        session: The open session, or a `PlainConnection` in its transaction (the
+            player's reports, `db.run_plain`); the caller commits.
         actor: The signed-in user. Only enrolled students' progress is stored; staff and
             preview visitors get a view back and nothing is written.
         lesson_id: The lesson playing.

@@ -207,7 +207,7 @@ class PlayerState(FieldErrors, rx.State):
 
         try:
             done = await as_actor(
-                self, progress.record_progress, readonly=False, touch=False,
+                self, progress.record_progress, plain=True, touch=False,
                 lesson_id=lesson_id, position_s=position, watched_delta_s=delta, ended=ended,
             )  # fmt: skip
         except NotSignedIn:

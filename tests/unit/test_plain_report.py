@@ -1,0 +1,201 @@
+"""The player's progress report runs without an ORM session (`db.run_plain`).
+
+A Session's begin, commit and close cost about half as much again as the report's own
+statements (benchmarks/README.md, "Ninth session"), so the report runs in a Core
+transaction. These tests hold what that must not change: the report is stored, a report
+that completes the course issues its certificate in the same transaction, and a failure
+after the write leaves nothing behind. The handler test proves the report path opens no
+ORM session at all; with `call_service` it opened one per report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+import reflex as rx
+from sqlalchemy.orm import Session as OrmSession
+from sqlmodel import Session, select
+
+import lms_reflex.lms_reflex  # noqa: F401  (registers every page and state)
+from lms_reflex.db import run_plain
+from lms_reflex.models import Certificate, Enrollment, Lesson, LessonProgress, Role, Section
+from lms_reflex.services.accounts import sessions
+from lms_reflex.services.errors import InvalidInput, NotSignedIn, PermissionDenied
+from lms_reflex.services.learning import progress
+from lms_reflex.state.learning.player import PlayerState
+from tests.unit.catalog_fixtures import add_course, add_user
+
+SLUG = "plain-course"
+
+
+def _lessons(db: Session, course_id: int) -> list[Lesson]:
+    query = select(Lesson).join(Section).where(Section.course_id == course_id)
+    return list(db.exec(query.order_by(Section.position, Lesson.position)).all())
+
+
+def _student(db: Session, email: str, course_id: int) -> str:
+    student = add_user(db, email)
+    db.add(Enrollment(user_id=student.id, course_id=course_id))
+    db.commit()
+    token = sessions.create_session(session=db, user_id=student.id, ip="", user_agent="test")
+    db.commit()
+    return token
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request: pytest.FixtureRequest) -> Iterator[Session]:
+    """The app's database on SQLite, then on PostgreSQL (skipped without a server)."""
+    name = "session" if request.param == "sqlite" else "pg_session"
+    yield request.getfixturevalue(name)
+
+
+def _make_course(db: Session) -> list[Lesson]:
+    """A published course of two lessons, the first a free preview."""
+    teacher = add_user(db, "teacher@example.org", Role.INSTRUCTOR)
+    course = add_course(db, teacher, SLUG, lessons=2)
+    db.commit()
+    lessons = _lessons(db, course.id)  # type: ignore[arg-type]
+    for lesson in lessons:  # read after the tests' rollbacks without a new (locking) read
+        db.expunge(lesson)
+    return lessons
+
+
+@pytest.fixture
+def lessons(db: Session) -> list[Lesson]:
+    return _make_course(db)
+
+
+def _course_id(db: Session, lesson: Lesson) -> int:
+    return db.exec(select(Section.course_id).where(Section.id == lesson.section_id)).one()
+
+
+def _report(token: str, lesson: Lesson, position: float, *, ended: bool = False) -> Any:
+    args = {"lesson_id": lesson.id, "position_s": position, "watched_delta_s": 5.0, "ended": ended}
+    view, _due = run_plain(
+        sessions.as_session_user, token=token, work=progress.record_progress, args=args
+    )
+    return view
+
+
+def _stored(db: Session, lesson: Lesson) -> list[LessonProgress]:
+    """The lesson's rows, read in a transaction that ends at once (SQLite has one writer)."""
+    db.expire_all()
+    rows = db.exec(select(LessonProgress).where(LessonProgress.lesson_id == lesson.id)).all()
+    db.rollback()
+    return list(rows)
+
+
+def _certificates(db: Session) -> list[str]:
+    codes = db.exec(select(Certificate.code)).all()
+    db.rollback()
+    return list(codes)
+
+
+def test_a_plain_report_is_stored_and_never_moves_back(db: Session, lessons: list[Lesson]) -> None:
+    token = _student(db, "student@example.org", _course_id(db, lessons[0]))
+    first = _report(token, lessons[0], 4.0)
+    assert (first.position_s, first.completed) == (4.0, False)
+    assert _report(token, lessons[0], 2.0).position_s == 4.0  # furthest point kept
+    (row,) = _stored(db, lessons[0])
+    assert row.position_s == 4.0 and row.watched_s == 10.0
+
+
+def test_the_report_that_completes_the_course_issues_its_certificate(
+    db: Session, lessons: list[Lesson]
+) -> None:
+    token = _student(db, "student@example.org", _course_id(db, lessons[0]))
+    first = _report(token, lessons[0], lessons[0].duration_s, ended=True)
+    assert first.completed and not first.course_completed and first.certificate is None
+    last = _report(token, lessons[1], lessons[1].duration_s, ended=True)
+    assert last.course_completed and last.certificate is not None
+    assert _certificates(db) == [last.certificate.code]
+    again = _report(token, lessons[1], lessons[1].duration_s, ended=True)
+    assert again.course_completed and again.certificate is None  # issued once
+
+
+def test_a_failure_after_the_certificate_leaves_neither_row(
+    db: Session, lessons: list[Lesson], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The ORM session that issues the certificate writes into the report's transaction."""
+    token = _student(db, "student@example.org", _course_id(db, lessons[0]))
+    _report(token, lessons[0], lessons[0].duration_s, ended=True)
+    issue = progress.issue_on_completion
+
+    def issue_then_fail(**kwargs: Any) -> Any:
+        assert issue(**kwargs) is not None
+        raise RuntimeError("the disk filled up")
+
+    monkeypatch.setattr(progress, "issue_on_completion", issue_then_fail)
+    with pytest.raises(RuntimeError):
+        _report(token, lessons[1], lessons[1].duration_s, ended=True)
+    assert _stored(db, lessons[1]) == []
+    assert _certificates(db) == []
+
+
+def test_a_forged_report_on_a_plain_connection_writes_nothing(
+    db: Session, lessons: list[Lesson]
+) -> None:
+    """The same checks as on an ORM session: a stranger, a signed-out tab, bad numbers."""
+    stranger = sessions.create_session(
+        session=db, user_id=add_user(db, "x@example.org").id, ip="", user_agent="t"
+    )
+    db.commit()
+    with pytest.raises(PermissionDenied):  # not enrolled; the second lesson is no preview
+        _report(stranger, lessons[1], 3.0)
+    with pytest.raises(NotSignedIn):
+        _report("not-a-token", lessons[0], 3.0)
+    owner = _student(db, "student@example.org", _course_id(db, lessons[0]))
+    for position in (float("nan"), -1.0, lessons[0].duration_s + 60):
+        with pytest.raises(InvalidInput):
+            _report(owner, lessons[0], position)
+    assert _stored(db, lessons[0]) == []
+
+
+@pytest.fixture
+def sessions_opened(monkeypatch: pytest.MonkeyPatch) -> Callable[[], int]:
+    """How many ORM sessions were made since the last call."""
+    made = [0]
+    init = OrmSession.__init__
+
+    def counting(self: OrmSession, *args: Any, **kwargs: Any) -> None:
+        made[0] += 1
+        init(self, *args, **kwargs)
+
+    monkeypatch.setattr(OrmSession, "__init__", counting)
+
+    def since_last() -> int:
+        count, made[0] = made[0], 0
+        return count
+
+    return since_last
+
+
+def _player_tab(token: str, lesson: Lesson) -> PlayerState:
+    """A tab on the lesson's page whose websocket handshake carried the session cookie."""
+    root = rx.State(_reflex_internal_init=True)
+    data = {
+        "token": "tab",
+        "pathname": "/learn/[course_slug]/[lesson]",
+        "query": {"course_slug": SLUG, "lesson": str(lesson.id)},
+        "headers": {"cookie": f"{sessions.cookie_name()}={token}"},
+    }
+    root.router_data = root._update_router_vars(data, {})
+    return root.get_substate(PlayerState.get_full_name().split("."))  # type: ignore[return-value]
+
+
+async def test_the_players_reports_open_no_orm_session(
+    session: Session, sessions_opened: Callable[[], int]
+) -> None:
+    lessons = _make_course(session)
+    token = _student(session, "student@example.org", _course_id(session, lessons[0]))
+    tab = _player_tab(token, lessons[0])
+    await PlayerState.load.fn(tab)
+    assert tab.view is not None and tab.view.tracks_progress, tab.problem
+    sessions_opened()
+    for position in (1.0, 2.0, 3.0):
+        assert await PlayerState.report.fn(tab, position) is None
+    await PlayerState.seeked.fn(tab, 4.0)
+    assert sessions_opened() == 0
+    assert [row.position_s for row in _stored(session, lessons[0])] == [4.0]
