@@ -18,6 +18,7 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from lms_reflex.services.prebuilt import PlainConnection
+from lms_reflex.services.read_once import READ_ONLY
 from lms_reflex.settings import ConfigError, get_settings
 
 T = TypeVar("T")
@@ -107,6 +108,7 @@ def dispose_engines() -> None:
 def session_scope(*, readonly: bool = False) -> Iterator[Session]:
     """A session that commits on success and rolls back on any exception."""
     with Session(get_engine(readonly=readonly), expire_on_commit=False) as session:
+        session.info[READ_ONLY] = readonly
         try:
             yield session
             if readonly:

@@ -12,11 +12,8 @@ from lms_reflex.models import Course, CourseStatus, Enrollment, Lesson, Profile,
 from lms_reflex.services.accounts.sessions import check_session
 from lms_reflex.services.actor import Actor, is_course_staff, load_actor
 from lms_reflex.services.learning.captions import caption_media_query
-from lms_reflex.services.learning.lessons import (
-    can_open_lesson,
-    is_enrolled,
-    lesson_facts_query,
-)
+from lms_reflex.services.learning.lesson_access import is_enrolled, lesson_facts_query
+from lms_reflex.services.learning.lessons import can_open_lesson
 from lms_reflex.services.prebuilt import Reads, fetch_first
 
 _LESSON_KINDS = ("videos", "posters")

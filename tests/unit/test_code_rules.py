@@ -36,7 +36,6 @@ LONG_FUNCTIONS: dict[str, int] = {
 # "path under lms_reflex": its length today. Only shrinks.
 LONG_MODULES: dict[str, int] = {
     "services/demo/seed.py": 502,
-    "services/learning/lessons.py": 404,
     "services/learning/reviews.py": 491,
 }
 

@@ -17,10 +17,11 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, select
 
-from lms_reflex.models import Announcement, AnnouncementOptOut, Course, Enrollment, User
+from lms_reflex.models import Announcement, AnnouncementOptOut, Course, User
 from lms_reflex.services.actor import Actor, is_course_staff
 from lms_reflex.services.errors import InvalidInput, NotFound, NotSignedIn
 from lms_reflex.services.formatting import day_label
+from lms_reflex.services.learning.lesson_access import is_enrolled
 from lms_reflex.services.text import render_markdown
 from lms_reflex.services.validation import parse_number, valid_id
 from lms_reflex.settings import get_settings
@@ -187,10 +188,8 @@ def _reader(session: Session, actor: Actor | None, course: Course) -> str:
         return ""
     if is_course_staff(actor, course.instructor_id):
         return "staff"
-    query = select(Enrollment.id).where(
-        Enrollment.user_id == actor.id, Enrollment.course_id == course.id
-    )
-    return "student" if session.exec(query).first() is not None else ""
+    assert course.id is not None
+    return "student" if is_enrolled(session, actor, course.id) else ""
 
 
 def _course_by_slug(session: Session, course_slug: object) -> Course | None:

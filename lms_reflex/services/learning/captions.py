@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 from lms_reflex.models import Course, Enrollment, Lesson, LessonCaption
 from lms_reflex.services.actor import Actor
 from lms_reflex.services.formatting import media_url
-from lms_reflex.services.learning.lessons import lesson_facts_query, open_lesson
+from lms_reflex.services.learning.lesson_access import lesson_facts_query, open_lesson
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ def player_captions(*, session: Session, actor: Actor | None, lesson_id: int) ->
     """The caption tracks of a lesson the actor may watch.
 
     Raises:
-        NotSignedIn, NotFound, PermissionDenied: as `lessons.open_lesson`.
+        NotSignedIn, NotFound, PermissionDenied: as `lesson_access.open_lesson`.
     """
     lesson, _course, _enrolled = open_lesson(session, actor, lesson_id)
     return lesson_tracks(session, lesson.id or 0)

@@ -13,7 +13,7 @@ from sqlmodel import Session
 from lms_reflex.services.actor import Actor
 from lms_reflex.services.errors import NotFound
 from lms_reflex.services.learning.enrollment import EnrollmentStatus, enrollment_status
-from lms_reflex.services.learning.lessons import LESSON_NOT_FOUND, _lesson_and_course
+from lms_reflex.services.learning.lesson_access import LESSON_NOT_FOUND, lesson_and_course
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ def lesson_offer(
         NotFound: unknown lesson, a lesson of another course, or a course the actor may
             not see (the same answer the player gives).
     """
-    _, course = _lesson_and_course(session, lesson_id)
+    _, course = lesson_and_course(session, lesson_id)
     if course.slug != course_slug or course.id is None:
         raise NotFound(LESSON_NOT_FOUND)
     status = enrollment_status(session=session, actor=actor, course_id=course.id)

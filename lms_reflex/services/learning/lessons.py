@@ -1,9 +1,9 @@
-"""Watching lessons: who may open one, the player page, progress and where to resume.
+"""Watching lessons: the player page, progress and where to resume.
 
-Progress rows belong to the actor only: no function here takes another user's id
-(docs/security.md case 24). Writes are single upsert statements whose SET clause merges the
-stored row with the new event in SQL, so two tabs saving at once both land and completion
-never reverts (docs/security.md case 40).
+Who may open a lesson is lesson_access.py's rule. Progress rows belong to the actor only:
+no function here takes another user's id (docs/security.md case 24). Writes are single
+upsert statements whose SET clause merges the stored row with the new event in SQL, so two
+tabs saving at once both land and completion never reverts (docs/security.md case 40).
 """
 
 from __future__ import annotations
@@ -12,21 +12,26 @@ import functools
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, bindparam
-from sqlalchemy import select as sql_select
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
-from lms_reflex.models import Course, CourseStatus, Enrollment, Lesson, LessonProgress, Section
+from lms_reflex.models import Course, CourseStatus, Lesson, LessonProgress, Section
 from lms_reflex.services import formatting as fmt
 from lms_reflex.services.actor import Actor, is_course_staff, require_actor
 from lms_reflex.services.catalog.course_page import Outline, course_outline
-from lms_reflex.services.errors import NotFound, NotSignedIn, PermissionDenied
+from lms_reflex.services.errors import NotFound, PermissionDenied
 from lms_reflex.services.learning.dashboard import percent
+from lms_reflex.services.learning.lesson_access import (
+    LESSON_NOT_FOUND,
+    check_access,
+    is_enrolled,
+    lesson_and_course,
+    open_lesson,
+)
 from lms_reflex.services.text import render_markdown
 from lms_reflex.services.validation import valid_id
 
 RESTART_WITHIN_S = 2.0  # resuming this close to the end starts the lesson again
-LESSON_NOT_FOUND = "We could not find that lesson."
 COURSE_NOT_FOUND = "We could not find that course."
 
 
@@ -82,111 +87,6 @@ class PlayerView:
     total_lessons: int
     course_percent: int
     tracks_progress: bool
-
-
-def lesson_facts_query(*columns: Any) -> Any:
-    """SELECT `columns` FROM a lesson with its course and the caller's enrollment row.
-
-    The enrollment is outer-joined for the user bound as :user_id, so one prebuilt
-    statement answers "which course, may they, are they enrolled" for the busiest paths
-    (progress heartbeats, media Range requests). Callers add their WHERE.
-    """
-    return (
-        sql_select(*columns)
-        .select_from(Lesson)
-        .join(Section, Section.id == Lesson.section_id)  # type: ignore[arg-type]
-        .join(Course, Course.id == Section.course_id)  # type: ignore[arg-type]
-        .outerjoin(
-            Enrollment,
-            and_(
-                Enrollment.course_id == Course.id,  # type: ignore[arg-type]
-                Enrollment.user_id == bindparam("user_id"),  # type: ignore[arg-type]
-            ),
-        )
-    )
-
-
-def is_enrolled(session: Session, actor: Actor | None, course_id: int) -> bool:
-    """Whether the actor has an enrollment row for the course (never asks about others)."""
-    if actor is None:
-        return False
-    params = {"user_id": actor.id, "course_id": course_id}
-    return session.exec(_enrolled_query(), params=params).first() is not None
-
-
-@functools.cache
-def _enrolled_query() -> Any:
-    """Built once, like the other statements every player view runs."""
-    return select(Enrollment.id).where(
-        Enrollment.user_id == bindparam("user_id"), Enrollment.course_id == bindparam("course_id")
-    )
-
-
-@functools.cache
-def _lesson_and_course_query() -> Any:
-    return (
-        select(Lesson, Course)
-        .join(Section, col(Section.id) == col(Lesson.section_id))
-        .join(Course, col(Course.id) == col(Section.course_id))
-        .where(Lesson.id == bindparam("lesson_id"))
-    )
-
-
-def _lesson_and_course(session: Session, lesson_id: object) -> tuple[Lesson, Course]:
-    """The lesson with its course.
-
-    Raises:
-        NotFound: unknown or malformed id.
-    """
-    row = None
-    if valid_id(lesson_id):
-        row = session.exec(_lesson_and_course_query(), params={"lesson_id": lesson_id}).first()
-    if row is None:
-        raise NotFound(LESSON_NOT_FOUND)
-    return row[0], row[1]
-
-
-def lesson_access(
-    actor: Actor | None, *, enrolled: bool, staff: bool, published: bool, preview: bool
-) -> bool:
-    """Refuse callers who may not open a lesson; True when the actor is enrolled.
-
-    Enrolled students keep their lessons when a course goes back to draft or is archived.
-    One rule for the player page and the progress writes, whichever way they load facts.
-
-    Raises:
-        NotFound: a course that is not published, for anyone but staff and its students.
-        NotSignedIn: an anonymous visitor on a lesson that is not a free preview.
-        PermissionDenied: a signed-in user who is not enrolled, on such a lesson.
-    """
-    if enrolled or staff:
-        return enrolled
-    if not published:
-        raise NotFound(LESSON_NOT_FOUND)
-    if preview:
-        return False
-    if actor is None:
-        raise NotSignedIn("Please sign in to watch this lesson.")
-    raise PermissionDenied("Enroll in this course to watch this lesson.")
-
-
-def _check_access(session: Session, actor: Actor | None, lesson: Lesson, course: Course) -> bool:
-    assert course.id is not None
-    return lesson_access(
-        actor,
-        enrolled=is_enrolled(session, actor, course.id),
-        staff=is_course_staff(actor, course.instructor_id),
-        published=course.status == CourseStatus.PUBLISHED,
-        preview=lesson.is_preview,
-    )
-
-
-def open_lesson(
-    session: Session, actor: Actor | None, lesson_id: object
-) -> tuple[Lesson, Course, bool]:
-    """The lesson and its course if the actor may open it, and whether they are enrolled."""
-    lesson, course = _lesson_and_course(session, lesson_id)
-    return lesson, course, _check_access(session, actor, lesson, course)
 
 
 def can_open_lesson(*, session: Session, actor: Actor | None, lesson_id: int) -> bool:
@@ -305,10 +205,10 @@ def get_lesson_for_player(
         NotSignedIn: an anonymous visitor on a lesson that is not a free preview.
         PermissionDenied: a signed-in user who is not enrolled, on such a lesson.
     """
-    lesson, course = _lesson_and_course(session, lesson_id)
+    lesson, course = lesson_and_course(session, lesson_id)
     if course.slug != course_slug:
         raise NotFound(LESSON_NOT_FOUND)
-    enrolled = _check_access(session, actor, lesson, course)
+    enrolled = check_access(session, actor, lesson, course)
     assert course.id is not None and lesson.id is not None
     outline = course_outline(session, course.id)
     ids = [les.id or 0 for _, lessons in outline for les in lessons]

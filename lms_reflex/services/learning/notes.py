@@ -27,7 +27,7 @@ from lms_reflex.services.errors import (
     try_again_in,
 )
 from lms_reflex.services.formatting import clock_label
-from lms_reflex.services.learning.lessons import LESSON_NOT_FOUND, open_lesson
+from lms_reflex.services.learning.lesson_access import LESSON_NOT_FOUND, open_lesson
 from lms_reflex.services.text import clean_text
 from lms_reflex.services.validation import valid_id
 
@@ -95,7 +95,7 @@ def _note_lesson(session: Session, actor: Actor | None, lesson_id: object) -> Le
 
     Raises:
         NotSignedIn: nobody is signed in.
-        NotFound, PermissionDenied: as `lessons.open_lesson`, for a quiz, or not enrolled.
+        NotFound, PermissionDenied: as `lesson_access.open_lesson`, for a quiz, or not enrolled.
     """
     actor = require_actor(actor)
     lesson, _course, enrolled = open_lesson(session, actor, lesson_id)

@@ -39,13 +39,13 @@ from lms_reflex.services.certificates.views import Issued
 from lms_reflex.services.errors import InvalidInput, NotFound
 from lms_reflex.services.learning.course_counts import lesson_counts
 from lms_reflex.services.learning.dashboard import percent
-from lms_reflex.services.learning.lessons import (
+from lms_reflex.services.learning.lesson_access import (
     LESSON_NOT_FOUND,
     lesson_access,
     lesson_facts_query,
     open_lesson,
-    visible_course,
 )
+from lms_reflex.services.learning.lessons import visible_course
 from lms_reflex.services.prebuilt import Reads, fetch_first, orm_session
 from lms_reflex.services.validation import valid_id
 

@@ -19,13 +19,12 @@ from lms_reflex.models import (
     LessonAnswer,
     LessonQuestion,
     QuestionVote,
-    Section,
     User,
 )
 from lms_reflex.services import formatting as fmt
 from lms_reflex.services.actor import Actor, is_course_staff, require_actor
 from lms_reflex.services.errors import NotFound, PermissionDenied
-from lms_reflex.services.learning.lessons import is_enrolled
+from lms_reflex.services.learning.lesson_access import is_enrolled, lesson_and_course
 from lms_reflex.services.text import render_markdown
 from lms_reflex.services.validation import valid_id
 
@@ -95,18 +94,7 @@ def thread_access(session: Session, actor: Actor | None, lesson_id: object) -> T
         PermissionDenied: a signed-in user who is neither enrolled nor staff.
     """
     actor = require_actor(actor)
-    row = None
-    if valid_id(lesson_id):
-        query = (
-            select(Lesson, Course)
-            .join(Section, col(Section.id) == col(Lesson.section_id))
-            .join(Course, col(Course.id) == col(Section.course_id))
-            .where(Lesson.id == lesson_id)
-        )
-        row = session.exec(query).first()
-    if row is None:
-        raise NotFound(LESSON_NOT_FOUND)
-    lesson, course = row
+    lesson, course = lesson_and_course(session, lesson_id)
     assert course.id is not None
     staff = is_course_staff(actor, course.instructor_id)
     if not staff and not is_enrolled(session, actor, course.id):
@@ -171,6 +159,8 @@ def _question_rows(session: Session, thread: Thread, sort: str) -> list[tuple[Le
 
 
 def _answers(session: Session, thread: Thread, ids: list[int]) -> dict[int, list[LessonAnswer]]:
+    if not ids:
+        return {}
     query = select(LessonAnswer).where(col(LessonAnswer.question_id).in_(ids))
     if not thread.staff:
         query = query.where(col(LessonAnswer.is_hidden).is_(False))
@@ -222,19 +212,22 @@ def build_panel(
         a.author_id for group in answers.values() for a in group
     ])  # fmt: skip
     me = actor.id if actor else 0
-    mine = set(
-        session.exec(
-            select(QuestionVote.question_id).where(
-                QuestionVote.user_id == me, col(QuestionVote.question_id).in_(ids)
-            )
-        ).all()
-    )
+    mine = _my_votes(session, me, ids)
     views = [_question_view(q, votes, answers, users, thread, me, mine) for q, votes in rows]
     assert thread.lesson.id is not None
     return QuestionsPanel(
         lesson_id=thread.lesson.id, count=len(views), sort=str(sort),
         can_moderate=thread.staff, questions=views,
     )  # fmt: skip
+
+
+def _my_votes(session: Session, user_id: int, ids: list[int]) -> set[int]:
+    if not ids:
+        return set()
+    query = select(QuestionVote.question_id).where(
+        QuestionVote.user_id == user_id, col(QuestionVote.question_id).in_(ids)
+    )
+    return set(session.exec(query).all())
 
 
 def _question_view(

@@ -30,7 +30,7 @@ from lms_reflex.models import (
 from lms_reflex.services.actor import Actor, require_actor
 from lms_reflex.services.errors import InvalidInput, NotFound, PermissionDenied
 from lms_reflex.services.learning import quiz_results
-from lms_reflex.services.learning.lessons import LESSON_NOT_FOUND, open_lesson
+from lms_reflex.services.learning.lesson_access import LESSON_NOT_FOUND, open_lesson
 from lms_reflex.services.learning.progress import ProgressView, complete_passed_quiz
 from lms_reflex.services.learning.quiz_content import QuizContent, load_quiz
 from lms_reflex.services.learning.quiz_grading import clean_answer
@@ -48,7 +48,7 @@ def _quiz_lesson(session: Session, actor: Actor, lesson_id: object) -> tuple[Les
     """A quiz lesson the actor is enrolled in.
 
     Raises:
-        NotFound, PermissionDenied: as `lessons.open_lesson`, or for a video lesson.
+        NotFound, PermissionDenied: as `lesson_access.open_lesson`, or for a video lesson.
     """
     lesson, course, enrolled = open_lesson(session, actor, lesson_id)
     if lesson.kind != LessonKind.QUIZ:
@@ -312,7 +312,7 @@ def player_quiz(*, session: Session, actor: Actor | None, lesson_id: int) -> Qui
     """The player's quiz panel: None for a video lesson, which the player plays instead.
 
     Raises:
-        NotSignedIn, NotFound, PermissionDenied: as `lessons.open_lesson` and `quiz_view`.
+        NotSignedIn, NotFound, PermissionDenied: as `lesson_access.open_lesson` and `quiz_view`.
     """
     lesson, _course, _enrolled = open_lesson(session, actor, lesson_id)
     if lesson.kind != LessonKind.QUIZ:

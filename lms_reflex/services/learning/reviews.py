@@ -28,7 +28,7 @@ from lms_reflex.services.actor import (
 from lms_reflex.services.audit import record_event
 from lms_reflex.services.catalog.listings import can_see_unpublished, page_window
 from lms_reflex.services.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from lms_reflex.services.learning.lessons import is_enrolled
+from lms_reflex.services.learning.lesson_access import is_enrolled
 from lms_reflex.services.validation import valid_id
 from lms_reflex.services.views import ReviewView
 
