@@ -165,17 +165,6 @@ HASHING_SLOTS = max(1, (os.cpu_count() or 2) - 1)
 _hashing = ThreadPoolExecutor(max_workers=HASHING_SLOTS, thread_name_prefix="argon2")
 
 
-async def call_hashing(fn: Callable[..., T], /, *args: Any) -> T:
-    """A hash check alone (no database) on the hashing threads.
-
-    With nothing else on those threads, a sign-in occupies one for its hash's CPU time only,
-    not for waits on SQLite's writer and the GIL as well (benchmarks/README.md, "Ninth
-    session").
-    """
-    call = functools.partial(fn, *args)
-    return await asyncio.get_running_loop().run_in_executor(_hashing, call)
-
-
 async def call_hashing_service(
     fn: Callable[..., T], /, *, readonly: bool = False, **kwargs: Any
 ) -> T:

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 import reflex as rx
 
 from lms_reflex import routes
-from lms_reflex.db import call_hashing, call_hashing_service, call_service
+from lms_reflex.db import call_hashing_service, call_service
 from lms_reflex.services.accounts import password_reset, registration, sessions, sign_in
 from lms_reflex.services.accounts.landing import landing_path
 from lms_reflex.services.errors import DomainError, InvalidInput, Throttled
@@ -189,13 +189,13 @@ class LoginState(FieldErrors, rx.State):
         self.busy = True
         yield
         try:
-            user_id = await _checked_login(
+            user_id, ticket = await _signed_in(
+                sign_in.login,
                 email=field(form, "email", 320),
                 password=field(form, "password", 300),
                 ip=client_ip(self),
                 user_agent=user_agent(self),
             )
-            ticket = await call_service(sessions.issue_login_ticket, user_id=user_id)
         except sign_in.VerifyEmailFirst as exc:
             self.busy = False
             yield await self._verify_first(exc.email, exc.attempt)
@@ -219,21 +219,6 @@ class LoginState(FieldErrors, rx.State):
         verify = await self.get_state(VerifyState)
         verify._attempt_email, verify._attempt = email, attempt
         return rx.redirect(f"{routes.VERIFY}?{urlencode({'email': email})}")
-
-
-async def _checked_login(*, email: str, password: str, ip: str, user_agent: str) -> int:
-    """`sign_in.login` in three steps, so the one hashing thread only hashes.
-
-    The reads before the hash and the writes after it wait for SQLite's writer and for the
-    GIL; on the hashing thread they made each sign-in hold it about twice its CPU time, and
-    with 17 arrivals a second its queue grew to seconds (benchmarks/README.md, "Ninth
-    session"). Here they run on the shared pool.
-    """
-    attempt = await call_service(sign_in.start_login, email=email, ip=ip)
-    verdict = await call_hashing(sign_in.check_password, attempt, password)
-    return await call_service(
-        sign_in.finish_login, attempt=attempt, verdict=verdict, ip=ip, user_agent=user_agent
-    )
 
 
 async def _signed_in(check: Callable[..., int], **kwargs: Any) -> tuple[int, sessions.LoginTicket]:
