@@ -11,7 +11,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-import reflex as rx
 from sqlmodel import Session, select
 
 import lms_reflex.lms_reflex  # noqa: F401  (registers every page and state)
@@ -19,6 +18,7 @@ from lms_reflex.models import Enrollment, Lesson, LessonProgress, Role, Section
 from lms_reflex.services.accounts import sessions
 from lms_reflex.state.learning.player import PlayerState
 from tests.unit.catalog_fixtures import add_course, add_user
+from tests.unit.player_tabs import player_tab
 
 IDLE_MINUTES = int(sessions.IDLE_TIMEOUT.total_seconds() // 60)
 
@@ -41,17 +41,9 @@ def token(session: Session, run, lesson: Lesson) -> str:
     return run(sessions.create_session, user_id=student.id, ip="", user_agent="test")
 
 
-def player_tab(token: str, lesson: Lesson) -> PlayerState:
+def idle_tab(token: str, lesson: Lesson) -> PlayerState:
     """A tab on the lesson's page whose websocket handshake carried the session cookie."""
-    root = rx.State(_reflex_internal_init=True)
-    data = {
-        "token": "tab",
-        "pathname": "/learn/[course_slug]/[lesson]",
-        "query": {"course_slug": "idle-course", "lesson": str(lesson.id)},
-        "headers": {"cookie": f"{sessions.cookie_name()}={token}"},
-    }
-    root.router_data = root._update_router_vars(data, {})
-    return root.get_substate(PlayerState.get_full_name().split("."))  # type: ignore[return-value]
+    return player_tab("idle-course", lesson.id, token)
 
 
 async def open_lesson(tab: PlayerState) -> None:
@@ -74,7 +66,7 @@ def stored_position(session: Session, lesson: Lesson) -> float:
 async def test_progress_reports_do_not_keep_an_idle_session_alive(
     run, session: Session, clock, token: str, lesson: Lesson
 ) -> None:
-    tab = player_tab(token, lesson)
+    tab = idle_tab(token, lesson)
     await open_lesson(tab)
     position = 0.0
     for _ in range(IDLE_MINUTES // 5 - 1):  # a report every 5 minutes, for under 2 hours
@@ -95,7 +87,7 @@ async def test_progress_reports_do_not_keep_an_idle_session_alive(
 
 
 async def test_a_page_load_moves_the_idle_clock(run, clock, token: str, lesson: Lesson) -> None:
-    tab = player_tab(token, lesson)
+    tab = idle_tab(token, lesson)
     for _ in range(4):  # seven and a half hours of page loads every 1 h 50
         clock.advance(minutes=IDLE_MINUTES - 10)
         await open_lesson(tab)
@@ -106,7 +98,7 @@ async def test_a_page_load_moves_the_idle_clock(run, clock, token: str, lesson: 
 async def test_nothing_extends_the_absolute_lifetime(
     run, clock, token: str, lesson: Lesson
 ) -> None:
-    tab = player_tab(token, lesson)
+    tab = idle_tab(token, lesson)
     step = sessions.IDLE_TIMEOUT - timedelta(minutes=5)
     spent = timedelta()
     while spent + step < sessions.ABSOLUTE_LIFETIME:

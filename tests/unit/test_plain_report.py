@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-import reflex as rx
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, select
 
@@ -26,6 +25,7 @@ from lms_reflex.services.errors import InvalidInput, NotSignedIn, PermissionDeni
 from lms_reflex.services.learning import progress
 from lms_reflex.state.learning.player import PlayerState
 from tests.unit.catalog_fixtures import add_course, add_user
+from tests.unit.player_tabs import player_tab
 
 SLUG = "plain-course"
 
@@ -172,25 +172,12 @@ def sessions_opened(monkeypatch: pytest.MonkeyPatch) -> Callable[[], int]:
     return since_last
 
 
-def _player_tab(token: str, lesson: Lesson) -> PlayerState:
-    """A tab on the lesson's page whose websocket handshake carried the session cookie."""
-    root = rx.State(_reflex_internal_init=True)
-    data = {
-        "token": "tab",
-        "pathname": "/learn/[course_slug]/[lesson]",
-        "query": {"course_slug": SLUG, "lesson": str(lesson.id)},
-        "headers": {"cookie": f"{sessions.cookie_name()}={token}"},
-    }
-    root.router_data = root._update_router_vars(data, {})
-    return root.get_substate(PlayerState.get_full_name().split("."))  # type: ignore[return-value]
-
-
 async def test_the_players_reports_open_no_orm_session(
     session: Session, sessions_opened: Callable[[], int]
 ) -> None:
     lessons = _make_course(session)
     token = _student(session, "student@example.org", _course_id(session, lessons[0]))
-    tab = _player_tab(token, lessons[0])
+    tab = player_tab(SLUG, lessons[0].id, token)
     await PlayerState.load.fn(tab)
     assert tab.view is not None and tab.view.tracks_progress, tab.problem
     sessions_opened()

@@ -30,6 +30,7 @@ from lms_reflex.state.learning.player import PlayerState
 from lms_reflex.state.learning.questions import QuestionsState
 from lms_reflex.state.learning.quiz import QuizState
 from tests.unit.catalog_fixtures import actor, add_course, add_user
+from tests.unit.player_tabs import player_tab
 
 SLUG = "panels-course"
 PANEL_LOADS = (
@@ -81,16 +82,7 @@ def student_token(session: Session, run, lessons: list[Lesson]) -> str:
 
 def tab_on(lesson: Lesson, token: str | None) -> PlayerState:
     """A tab on the lesson's page; its websocket handshake carried the cookie, if any."""
-    root = rx.State(_reflex_internal_init=True)
-    cookie = {"cookie": f"{sessions.cookie_name()}={token}"} if token else {}
-    data = {
-        "token": "tab",
-        "pathname": "/learn/[course_slug]/[lesson]",
-        "query": {"course_slug": SLUG, "lesson": str(lesson.id)},
-        "headers": cookie,
-    }
-    root.router_data = root._update_router_vars(data, {})
-    return root.get_substate(PlayerState.get_full_name().split("."))  # type: ignore[return-value]
+    return player_tab(SLUG, lesson.id, token)
 
 
 def sibling(tab: PlayerState, state: type[rx.State]) -> Any:
