@@ -17,7 +17,7 @@ from reflex.state import BaseState
 
 from lms_reflex import routes
 from lms_reflex.api.auth_cookie import actor_from_token, token_from_cookie_header
-from lms_reflex.db import call_plain, call_service
+from lms_reflex.db import call_service
 from lms_reflex.net import client_address
 from lms_reflex.services.accounts import sessions, top_bar
 from lms_reflex.services.actor import Actor
@@ -52,7 +52,6 @@ async def as_actor(
     *,
     readonly: bool = True,
     touch: bool = True,
-    plain: bool = False,
     **args: Any,
 ) -> T:
     """Run `service(session=, actor=, **args)` in one thread hop and one transaction.
@@ -62,15 +61,10 @@ async def as_actor(
     the database here (docs/architecture.md). The idle clock is touched in a separate
     write when due, and only for what a person did: events the browser sends by itself
     (the player's progress reports) pass `touch=False`, so they keep no idle session alive.
-    `plain=True` runs a write made of prebuilt statements without an ORM session
-    (`db.run_plain`; `readonly` is then ignored).
     """
     token = session_token(state)
     kwargs: dict[str, Any] = {"token": token, "work": service, "args": args}
-    if plain:
-        result, due = await call_plain(sessions.as_session_user, **kwargs)
-    else:
-        result, due = await call_service(sessions.as_session_user, readonly=readonly, **kwargs)
+    result, due = await call_service(sessions.as_session_user, readonly=readonly, **kwargs)
     if due and touch:
         await call_service(sessions.touch_session, token=token)
     return result

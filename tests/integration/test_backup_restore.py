@@ -21,8 +21,8 @@ from lms_reflex.models import Enrollment, Lesson, Role
 from lms_reflex.services.accounts.sign_in import login
 from lms_reflex.services.accounts.users import create_user
 from lms_reflex.services.actor import load_actor
+from lms_reflex.services.learning import heartbeat
 from lms_reflex.services.learning import lessons as learning
-from lms_reflex.services.learning import progress
 from tests.pg import postgres_database_url
 from tests.unit.catalog_fixtures import add_course, add_user
 
@@ -101,7 +101,7 @@ def seed(install: Install) -> Seeded:
             session.add(Enrollment(user_id=user_id, course_id=course.id))
         session.commit()
         actor = load_actor(session, student_id)
-        progress.record_progress(
+        heartbeat.record_progress(
             session=session,
             actor=actor,
             lesson_id=lessons[1],
@@ -145,7 +145,7 @@ class ProgressWriter(threading.Thread):
 
     def _save(self, engine, user_id: int, lesson_id: int) -> None:
         with Session(engine, expire_on_commit=False) as session:
-            progress.record_progress(
+            heartbeat.record_progress(
                 session=session,
                 actor=load_actor(session, user_id),
                 lesson_id=lesson_id,

@@ -25,11 +25,11 @@ ROOT = Path(__file__).resolve().parents[2]
 CHILD = textwrap.dedent("""
     import sys, time
     from lms_reflex.db import run_service
-    from lms_reflex.services.learning import progress
+    from lms_reflex.services.learning import heartbeat
     from lms_reflex.services.actor import load_actor
     user_id, lesson_id = int(sys.argv[1]), int(sys.argv[2])
     actor = run_service(lambda session: load_actor(session, user_id))
-    run_service(progress.record_progress, actor=actor, lesson_id=lesson_id,
+    run_service(heartbeat.record_progress, actor=actor, lesson_id=lesson_id,
                 position_s=3.25, watched_delta_s=3.0, ended=False)
     print("ACK", flush=True)   # what the browser would get back
     time.sleep(60)              # killed long before this ends

@@ -42,7 +42,7 @@ from lms_reflex.services.errors import (
     PermissionDenied,
     Throttled,
 )
-from lms_reflex.services.learning import progress
+from lms_reflex.services.learning import heartbeat, progress
 from tests.unit._helpers import count_selects
 from tests.unit.catalog_fixtures import actor, add_course, add_user
 
@@ -133,7 +133,7 @@ def test_the_heartbeat_that_ends_the_last_lesson_issues_it(
     *first, last = lessons_of(session, course)
     for lesson in first:
         complete(session, student, lesson)
-    view = progress.record_progress(
+    view = heartbeat.record_progress(
         session=session,
         actor=actor(student),
         lesson_id=last.id,

@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 from lms_reflex.db import dispose_engines, run_service
 from lms_reflex.models import Course, Enrollment, Lesson, LessonProgress, Review, Role, Section
 from lms_reflex.services.actor import Actor
-from lms_reflex.services.learning import enrollment, progress, reviews
+from lms_reflex.services.learning import enrollment, heartbeat, progress, reviews
 from tests.unit.catalog_fixtures import actor, add_course, add_user
 
 WRITERS = 50
@@ -29,7 +29,7 @@ def one_student(who: Actor, course_id: int, lesson_id: int) -> None:
     run_service(enrollment.enroll_student, actor=who, course_id=course_id)
     for second in (5.0, 10.0, 15.0):
         run_service(
-            progress.record_progress, actor=who, lesson_id=lesson_id,
+            heartbeat.record_progress, actor=who, lesson_id=lesson_id,
             position_s=second, watched_delta_s=5.0, ended=False,
         )  # fmt: skip
     run_service(progress.set_lesson_completed, actor=who, lesson_id=lesson_id, completed=True)

@@ -25,8 +25,8 @@ from lms_reflex.models import (
     User,
 )
 from lms_reflex.services.errors import InvalidInput, NotFound, NotSignedIn, PermissionDenied
+from lms_reflex.services.learning import heartbeat, progress, reviews
 from lms_reflex.services.learning import lessons as learning
-from lms_reflex.services.learning import progress, reviews
 from lms_reflex.services.learning.progress import ProgressView
 from tests.unit.catalog_fixtures import actor, add_course, add_user
 
@@ -94,7 +94,7 @@ def progress_row(session: Session, user: User, lesson: Lesson) -> LessonProgress
 
 
 def record(session: Session, who_, lesson: Lesson, position=0.0, delta=0.0, ended=False):
-    return progress.record_progress(
+    return heartbeat.record_progress(
         session=session,
         actor=who_,
         lesson_id=lesson.id,
@@ -311,7 +311,7 @@ def test_an_event_older_than_the_row_does_not_move_the_position(
 
 def test_a_forged_huge_watched_delta_counts_as_thirty_seconds(session, lessons, student) -> None:
     view = record(session, student, lessons[1], position=1, delta=3600)
-    assert view.watched_s == progress.MAX_WATCHED_DELTA_S and not view.completed
+    assert view.watched_s == heartbeat.MAX_WATCHED_DELTA_S and not view.completed
 
 
 def test_watched_time_is_capped_at_the_duration(session, lessons, student) -> None:
@@ -418,7 +418,7 @@ def race_progress(events: list[dict], lesson_id: int, user: User) -> list[Progre
         try:
             with session_scope() as db:
                 results.append(
-                    progress.record_progress(session=db, actor=me, lesson_id=lesson_id, **event)
+                    heartbeat.record_progress(session=db, actor=me, lesson_id=lesson_id, **event)
                 )
         except BaseException as exc:  # surfaced below, on the test's thread
             errors.append(exc)

@@ -1,11 +1,13 @@
-"""The player's progress report runs without an ORM session (`db.run_plain`).
+"""The player's progress report: a Core transaction, one read and one write.
 
 A Session's begin, commit and close cost about half as much again as the report's own
 statements (benchmarks/README.md, "Ninth session"), so the report runs in a Core
-transaction. These tests hold what that must not change: the report is stored, a report
-that completes the course issues its certificate in the same transaction, and a failure
-after the write leaves nothing behind. The handler test proves the report path opens no
-ORM session at all; with `call_service` it opened one per report.
+transaction (`db.run_plain`), and its session check is part of its lesson-facts statement
+(`heartbeat.record_report`, "Tenth session"). These tests hold what that must not change:
+the report is stored, a report that completes the course issues its certificate in the
+same transaction, a failure after the write leaves nothing behind, and every session the
+check refuses on its own is refused here too. The handler test proves the report path
+opens no ORM session at all; with `call_service` it opened one per report.
 """
 
 from __future__ import annotations
@@ -14,15 +16,26 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from sqlalchemy import event
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, select
 
 import lms_reflex.lms_reflex  # noqa: F401  (registers every page and state)
-from lms_reflex.db import run_plain
-from lms_reflex.models import Certificate, Enrollment, Lesson, LessonProgress, Role, Section
+from lms_reflex.db import get_engine, run_plain
+from lms_reflex.models import (
+    AuthSession,
+    Certificate,
+    Enrollment,
+    Lesson,
+    LessonProgress,
+    Role,
+    Section,
+    User,
+    utcnow,
+)
 from lms_reflex.services.accounts import sessions
-from lms_reflex.services.errors import InvalidInput, NotSignedIn, PermissionDenied
-from lms_reflex.services.learning import progress
+from lms_reflex.services.errors import InvalidInput, NotFound, NotSignedIn, PermissionDenied
+from lms_reflex.services.learning import heartbeat, progress
 from lms_reflex.state.learning.player import PlayerState
 from tests.unit.catalog_fixtures import add_course, add_user
 from tests.unit.player_tabs import player_tab
@@ -71,12 +84,12 @@ def _course_id(db: Session, lesson: Lesson) -> int:
     return db.exec(select(Section.course_id).where(Section.id == lesson.section_id)).one()
 
 
-def _report(token: str, lesson: Lesson, position: float, *, ended: bool = False) -> Any:
-    args = {"lesson_id": lesson.id, "position_s": position, "watched_delta_s": 5.0, "ended": ended}
-    view, _due = run_plain(
-        sessions.as_session_user, token=token, work=progress.record_progress, args=args
-    )
-    return view
+def _report(
+    token: str | None, lesson: Lesson | int, position: float, *, ended: bool = False
+) -> Any:
+    lesson_id = lesson if isinstance(lesson, int) else lesson.id
+    args = {"lesson_id": lesson_id, "position_s": position, "watched_delta_s": 5.0, "ended": ended}
+    return run_plain(heartbeat.record_report, token=token, **args)
 
 
 def _stored(db: Session, lesson: Lesson) -> list[LessonProgress]:
@@ -186,3 +199,86 @@ async def test_the_players_reports_open_no_orm_session(
     await PlayerState.seeked.fn(tab, 4.0)
     assert sessions_opened() == 0
     assert [row.position_s for row in _stored(session, lessons[0])] == [4.0]
+
+
+@pytest.fixture
+def statements() -> Iterator[list[str]]:
+    """Every statement sent on the app's engine while the test runs."""
+    sent: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        sent.append(statement.split(None, 1)[0].upper())
+
+    engine = get_engine()
+    event.listen(engine, "before_cursor_execute", record)
+    yield sent
+    event.remove(engine, "before_cursor_execute", record)
+
+
+def test_a_report_reads_once_and_writes_once(
+    db: Session, lessons: list[Lesson], statements: list[str]
+) -> None:
+    """The session check rides in the facts statement: (SELECT, SELECT, INSERT) before."""
+    token = _student(db, "student@example.org", _course_id(db, lessons[0]))
+    statements.clear()
+    assert _report(token, lessons[0], 3.0).position_s == 3.0
+    assert statements == ["SELECT", "INSERT"]
+
+
+def _end_session(db: Session, token: str, how: str) -> None:
+    query = select(AuthSession).where(AuthSession.token_hash == sessions.token_hash(token))
+    mine = db.exec(query).one()
+    user = db.get(User, mine.user_id)
+    assert user is not None
+    if how == "revoked":
+        mine.revoked_at = utcnow()
+    elif how == "expired":
+        mine.expires_at = utcnow()
+    elif how == "idle":
+        mine.last_seen_at = utcnow() - sessions.IDLE_TIMEOUT
+    elif how == "deactivated":
+        user.is_active = False
+    elif how == "unverified":
+        user.email_verified_at = None
+    elif how == "ticket":
+        mine.user_agent = sessions.TICKET_MARKER
+    db.add_all([mine, user])
+    db.commit()
+
+
+@pytest.mark.parametrize(
+    "how", ["revoked", "expired", "idle", "deactivated", "unverified", "ticket"]
+)
+def test_a_session_the_check_refuses_stores_no_report(
+    db: Session, lessons: list[Lesson], how: str
+) -> None:
+    """Every rule of `sessions.check_session` holds inside the report's one statement."""
+    token = _student(db, "student@example.org", _course_id(db, lessons[0]))
+    _report(token, lessons[0], 2.0)
+    _end_session(db, token, how)
+    assert sessions.check_session(session=db, token=token) == (None, False)
+    db.rollback()
+    with pytest.raises(NotSignedIn):
+        _report(token, lessons[0], 6.0)
+    assert [row.position_s for row in _stored(db, lessons[0])] == [2.0]
+
+
+def test_an_unknown_lesson_is_refused_by_who_asks(db: Session, lessons: list[Lesson]) -> None:
+    """Signed in: not found. Signed out: sign in first, as before (no row tells either)."""
+    token = _student(db, "student@example.org", _course_id(db, lessons[0]))
+    for lesson_id in (999_999, -1, 0):
+        with pytest.raises(NotFound):
+            _report(token, lesson_id, 1.0)
+        for anonymous in (None, "", "x" * 500, "not-a-token"):
+            with pytest.raises(NotSignedIn):
+                _report(anonymous, lesson_id, 1.0)
+
+
+def test_the_instructor_previewing_stores_nothing(db: Session, lessons: list[Lesson]) -> None:
+    """Staff may play every lesson; only enrolled students' progress is stored."""
+    teacher = db.exec(select(User).where(User.email == "teacher@example.org")).one()
+    token = sessions.create_session(session=db, user_id=teacher.id, ip="", user_agent="t")  # type: ignore[arg-type]
+    db.commit()
+    view = _report(token, lessons[1], 3.0)
+    assert (view.position_s, view.watched_s, view.completed) == (3.0, 0.0, False)
+    assert _stored(db, lessons[1]) == []

@@ -20,7 +20,7 @@ from lms_reflex.models import Enrollment, Lesson, Role
 from lms_reflex.models.base import utcnow
 from lms_reflex.services import media_access, prebuilt
 from lms_reflex.services.accounts import sessions
-from lms_reflex.services.learning import course_counts, progress
+from lms_reflex.services.learning import course_counts, heartbeat
 from lms_reflex.services.learning.captions import caption_media_query
 from lms_reflex.services.prebuilt import fetch_all, fetch_first
 from tests.unit._helpers import count_selects
@@ -87,7 +87,7 @@ def test_lesson_facts_and_media_grants_read_what_sqlalchemy_reads(
 ) -> None:
     user_id = world.student_id if who == "student" else world.outsider_id
     for lesson in world.lessons:
-        same(*both_ways(db, progress._FACTS, {"user_id": user_id, "lesson_id": lesson.id}))
+        same(*both_ways(db, heartbeat._FACTS, {"user_id": user_id, "lesson_id": lesson.id}))
         key = {"key": lesson.video_key, "user_id": user_id}
         same(*both_ways(db, media_access._LESSON_MEDIA, key))
         same(*both_ways(db, caption_media_query(), {**key, "key": f"captions/{lesson.id}.vtt"}))
@@ -97,7 +97,7 @@ def test_lesson_facts_and_media_grants_read_what_sqlalchemy_reads(
 def test_the_progress_upsert_returns_what_sqlalchemy_returns(db: Session, world: World) -> None:
     """The same report written both ways, from the same starting row, returns the same row."""
     lesson = world.lessons[1]
-    statement = progress._heartbeat_upsert(db.connection().dialect.name)
+    statement = heartbeat._heartbeat_upsert(db.connection().dialect.name)
     now = utcnow()
     for ended, delta in ((False, 5.0), (True, 0.0)):
         params = {
@@ -119,7 +119,7 @@ def test_the_progress_upsert_returns_what_sqlalchemy_returns(db: Session, world:
 
 def test_a_driver_error_is_raised_as_sqlalchemy_raises_it(db: Session, world: World) -> None:
     """Callers catch SQLAlchemy's errors (IntegrityError here), never a driver's own."""
-    statement = progress._heartbeat_upsert(db.connection().dialect.name)
+    statement = heartbeat._heartbeat_upsert(db.connection().dialect.name)
     now = utcnow()
     params = {
         "user_id": world.student_id,

@@ -28,7 +28,7 @@ from lms_reflex.models import (
     User,
 )
 from lms_reflex.services.errors import InvalidInput, NotFound, PermissionDenied
-from lms_reflex.services.learning import progress, quizzes
+from lms_reflex.services.learning import heartbeat, progress, quizzes
 from lms_reflex.services.learning.quiz_views import QuizView
 from lms_reflex.services.teaching import course_publishing, quiz_builder, quiz_editor, quiz_options
 from tests.pg import postgres_schema_url
@@ -423,7 +423,7 @@ def test_a_quiz_cannot_be_marked_complete_or_watched_to_the_end(
             session=session, actor=me, lesson_id=quiz.lesson_id, completed=True
         )
     with pytest.raises(InvalidInput, match="passing"):
-        progress.record_progress(
+        heartbeat.record_progress(
             session=session,
             actor=me,
             lesson_id=quiz.lesson_id,

@@ -32,7 +32,7 @@ from lms_reflex.api.v1.schemas import (
 from lms_reflex.mail import Mail, send_mail
 from lms_reflex.services.actor import Actor
 from lms_reflex.services.catalog import listings
-from lms_reflex.services.learning import dashboard, enrollment, progress
+from lms_reflex.services.learning import dashboard, enrollment, heartbeat, progress
 from lms_reflex.services.learning.enrollment import EnrollmentResult
 from lms_reflex.services.learning.progress import CourseProgress
 
@@ -96,7 +96,7 @@ async def report_progress(
     """Where the player is, and the seconds watched since the last report."""
     view = await as_user(
         request,
-        counted(progress.record_progress),
+        counted(heartbeat.record_progress),
         lesson_id=lesson_id,
         position_s=body.position_s,
         watched_delta_s=body.watched_delta_s,

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import Select, and_, bindparam, update
+from sqlalchemy import join as sql_join
 from sqlalchemy import select as sql_select
 from sqlmodel import Session, col, select
 
@@ -129,25 +130,68 @@ def resolve_session(*, session: Session, token: str | None, touch: bool = True) 
     return actor
 
 
+# What the session check reads: the session's clock, then the user's role and name.
+_SESSION_COLUMNS = (
+    AuthSession.expires_at,
+    AuthSession.last_seen_at,
+    User.id,
+    User.role,
+    User.email_verified_at,
+    User.first_name,
+    User.last_name,
+)
+SESSION_WIDTH = len(_SESSION_COLUMNS)
+# A live session: the token's row, not revoked, not a login ticket, of an active user.
+_LIVE_CONDITIONS = (
+    AuthSession.token_hash == bindparam("token_hash"),  # type: ignore[arg-type]
+    AuthSession.revoked_at.is_(None),  # type: ignore[union-attr]
+    AuthSession.user_agent != TICKET_MARKER,  # type: ignore[arg-type]
+    User.is_active.is_(True),  # type: ignore[attr-defined]
+)
+
 # Session and user in one round trip, built once: every websocket event runs it.
 _LIVE_SESSION = (
-    sql_select(
-        AuthSession.expires_at,  # type: ignore[arg-type]
-        AuthSession.last_seen_at,  # type: ignore[arg-type]
-        User.id,  # type: ignore[arg-type]
-        User.role,  # type: ignore[arg-type]
-        User.email_verified_at,  # type: ignore[arg-type]
-        User.first_name,  # type: ignore[arg-type]
-        User.last_name,  # type: ignore[arg-type]
-    )
+    sql_select(*_SESSION_COLUMNS)  # type: ignore[call-overload]
     .join(User, User.id == AuthSession.user_id)  # type: ignore[arg-type]
-    .where(
-        AuthSession.token_hash == bindparam("token_hash"),  # type: ignore[arg-type]
-        AuthSession.revoked_at.is_(None),  # type: ignore[union-attr]
-        AuthSession.user_agent != TICKET_MARKER,  # type: ignore[arg-type]
-        User.is_active.is_(True),  # type: ignore[attr-defined]
-    )
+    .where(*_LIVE_CONDITIONS)
 )
+
+
+def join_live_session(query: Select[Any]) -> tuple[Select[Any], Any]:
+    """`query` outer-joined to the live session bound as :token_hash, its columns last.
+
+    For the busiest writes (the player's progress report), which would otherwise run the
+    session check as a statement of its own before theirs. The row's last `SESSION_WIDTH`
+    columns go to `session_from_row`; they are all NULL when the token names no live
+    session.
+
+    Returns:
+        (the query, the signed-in user's id column, to join the caller's own rows on).
+    """
+    live = sql_join(AuthSession, User, User.id == AuthSession.user_id)  # type: ignore[arg-type]
+    columns = query.add_columns(*_SESSION_COLUMNS)  # type: ignore[arg-type]
+    return columns.outerjoin(live, and_(*_LIVE_CONDITIONS)), User.id  # type: ignore[arg-type]
+
+
+def token_hash(token: str | None) -> str | None:
+    """The :token_hash a session query binds; None (matching no row) for no or bad tokens."""
+    if not token or len(token) > _MAX_TOKEN_LENGTH:
+        return None
+    return _session_hash(token)
+
+
+def session_from_row(row: Sequence[Any] | None) -> tuple[Actor | None, bool]:
+    """The session rule on the check's columns: (Actor or None, whether a touch is due)."""
+    if row is None or row[2] is None:
+        return None, False
+    expires_at, last_seen_at, user_id, role, verified_at, first_name, last_name = tuple(row)
+    # An unverified account gets no session (docs/security.md, "Account pre-hijacking"):
+    # one made before that rule, or by any other path, is refused here, from the columns
+    # this one query reads anyway.
+    if verified_at is None or not _in_time(expires_at, last_seen_at):
+        return None, False
+    actor = Actor(user_id, role, True, first_name, last_name)
+    return actor, utcnow() - last_seen_at >= TOUCH_INTERVAL
 
 
 def check_session(*, session: Reads, token: str | None) -> tuple[Actor | None, bool]:
@@ -159,20 +203,10 @@ def check_session(*, session: Reads, token: str | None) -> tuple[Actor | None, b
     Returns:
         (Actor or None, True when the caller should call `touch_session`).
     """
-    if not token or len(token) > _MAX_TOKEN_LENGTH:
+    hashed = token_hash(token)
+    if hashed is None:
         return None, False
-    params = {"token_hash": _session_hash(token)}
-    row = fetch_first(session, _LIVE_SESSION, params)
-    if row is None:
-        return None, False
-    expires_at, last_seen_at, user_id, role, verified_at, first_name, last_name = tuple(row)
-    # An unverified account gets no session (docs/security.md, "Account pre-hijacking"):
-    # one made before that rule, or by any other path, is refused here, from the columns
-    # this one query reads anyway.
-    if verified_at is None or not _in_time(expires_at, last_seen_at):
-        return None, False
-    actor = Actor(user_id, role, True, first_name, last_name)
-    return actor, utcnow() - last_seen_at >= TOUCH_INTERVAL
+    return session_from_row(fetch_first(session, _LIVE_SESSION, {"token_hash": hashed}))
 
 
 def as_session_user(

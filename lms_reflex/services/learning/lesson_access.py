@@ -9,6 +9,7 @@ read-only call, services/read_once.py), or one prebuilt statement built on
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import and_, bindparam
@@ -24,25 +25,36 @@ from lms_reflex.services.validation import valid_id
 LESSON_NOT_FOUND = "We could not find that lesson."
 
 
-def lesson_facts_query(*columns: Any) -> Any:
+def lesson_facts_query(
+    *columns: Any, signed_in_by: Callable[[Any], tuple[Any, Any]] | None = None
+) -> Any:
     """SELECT `columns` FROM a lesson with its course and the caller's enrollment row.
 
     The enrollment is outer-joined for the user bound as :user_id, so one prebuilt
     statement answers "which course, may they, are they enrolled" for the busiest paths
     (progress heartbeats, media Range requests). Callers add their WHERE.
+
+    Args:
+        columns: What to select.
+        signed_in_by: Joins the caller's session into the same statement (the session
+            check's `join_live_session`); the enrollment is then the one of the user that
+            session belongs to, instead of :user_id.
     """
-    return (
+    query = (
         sql_select(*columns)
         .select_from(Lesson)
         .join(Section, Section.id == Lesson.section_id)  # type: ignore[arg-type]
         .join(Course, Course.id == Section.course_id)  # type: ignore[arg-type]
-        .outerjoin(
-            Enrollment,
-            and_(
-                Enrollment.course_id == Course.id,  # type: ignore[arg-type]
-                Enrollment.user_id == bindparam("user_id"),  # type: ignore[arg-type]
-            ),
-        )
+    )
+    user_id: Any = bindparam("user_id")
+    if signed_in_by is not None:
+        query, user_id = signed_in_by(query)
+    return query.outerjoin(
+        Enrollment,
+        and_(
+            Enrollment.course_id == Course.id,  # type: ignore[arg-type]
+            Enrollment.user_id == user_id,  # type: ignore[arg-type]
+        ),
     )
 
 

@@ -14,10 +14,10 @@ import time
 import reflex as rx
 
 from lms_reflex import routes
-from lms_reflex.db import call_service
+from lms_reflex.db import call_plain, call_service
 from lms_reflex.services import formatting as fmt
 from lms_reflex.services.errors import DomainError, NotFound, NotSignedIn, PermissionDenied
-from lms_reflex.services.learning import enrollment, progress, reviews
+from lms_reflex.services.learning import enrollment, heartbeat, progress, reviews
 from lms_reflex.services.learning import lessons as learning
 from lms_reflex.services.learning.lesson_offer import LessonOffer, lesson_offer
 from lms_reflex.services.learning.lessons import PlayerView
@@ -30,7 +30,7 @@ from lms_reflex.state.learning.captions import CaptionsState
 from lms_reflex.state.learning.notes import NotesState
 from lms_reflex.state.learning.questions import QuestionsState
 from lms_reflex.state.learning.quiz import QuizState
-from lms_reflex.state.session import as_actor, current_actor, with_top_bar
+from lms_reflex.state.session import as_actor, current_actor, session_token, with_top_bar
 from lms_reflex.state.util import error_toast, field, route_param, send_after_reply
 
 VIDEO_BOX_ID = "lesson-video"
@@ -189,7 +189,8 @@ class PlayerState(FieldErrors, rx.State):
         """Store progress; refresh the syllabus when a lesson becomes complete.
 
         The video element sends these by itself (time updates, seeks, the end), and a
-        forged one costs nothing, so they never move the idle clock (`touch=False`).
+        forged one costs nothing, so they never move the idle clock: the session is only
+        read, in the report's own statement (`heartbeat.record_report`).
         """
         if self.view is None or not self.view.tracks_progress:
             return None
@@ -206,8 +207,8 @@ class PlayerState(FieldErrors, rx.State):
         lesson_id = self._lesson_id
 
         try:
-            done = await as_actor(
-                self, progress.record_progress, plain=True, touch=False,
+            done = await call_plain(
+                heartbeat.record_report, token=session_token(self),
                 lesson_id=lesson_id, position_s=position, watched_delta_s=delta, ended=ended,
             )  # fmt: skip
         except NotSignedIn:
