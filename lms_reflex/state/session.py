@@ -56,11 +56,13 @@ async def as_actor(
 ) -> T:
     """Run `service(session=, actor=, **args)` in one thread hop and one transaction.
 
-    The busiest handlers (page loads, progress) use this instead of `current_actor`
+    The busiest handlers (page loads, the player's panels) use this instead of `current_actor`
     followed by `call_service`; `service` is a named service, never a closure that reads
     the database here (docs/architecture.md). The idle clock is touched in a separate
     write when due, and only for what a person did: events the browser sends by itself
-    (the player's progress reports) pass `touch=False`, so they keep no idle session alive.
+    (a panel that follows a report or a counted click) pass `touch=False`, so they keep no
+    idle session alive; the player's progress reports only read the session
+    (`heartbeat.record_report`).
     """
     token = session_token(state)
     kwargs: dict[str, Any] = {"token": token, "work": service, "args": args}

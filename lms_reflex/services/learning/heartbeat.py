@@ -206,8 +206,8 @@ def record_progress(
     """Save a player event: where the student is and how much they watched since the last.
 
     Args:
-        session: The open session, or a `PlainConnection` in its transaction (the
-            player's reports, `db.run_plain`); the caller commits.
+        session: The open session (the REST API), or a `PlainConnection` in its
+            transaction (`record_report`, `db.run_plain`); the caller commits.
         actor: The signed-in user. Only enrolled students' progress is stored; staff and
             preview visitors get a view back and nothing is written.
         lesson_id: The lesson playing.
