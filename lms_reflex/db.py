@@ -17,7 +17,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
-from lms_reflex.services.prebuilt import PlainConnection
+from lms_reflex.services.prebuilt import DriverConnection, NeedsConnection, PlainConnection
 from lms_reflex.services.read_once import READ_ONLY
 from lms_reflex.settings import ConfigError, get_settings
 
@@ -140,12 +140,37 @@ def run_plain(fn: Callable[..., T], /, **kwargs: Any) -> T:
     """Call a write made of prebuilt statements in one transaction, without an ORM session.
 
     For the progress report, the busiest write: a Session's begin, commit and close cost
-    about half as much again as the report's three statements (benchmarks/README.md,
-    "Ninth session"). Commits when `fn` returns, rolls back when it raises; a rarer branch
-    of `fn` may still use the ORM inside the same transaction (`prebuilt.orm_session`).
+    about half as much again as the report's statements (benchmarks/README.md, "Ninth
+    session"), and SQLAlchemy's Connection and transaction about as much as they do
+    ("Tenth session"). So `fn` runs on the pool's DBAPI connection, in a transaction
+    begun and ended here (`prebuilt.DriverConnection`): committed when `fn` returns, rolled
+    back when it raises. A rarer branch that needs a Connection (the report that issues a
+    certificate, through `prebuilt.orm_session`) raises `NeedsConnection`; the transaction
+    is then rolled back and `fn` runs again, whole, on a Connection in a Core transaction,
+    where an ORM session can join it.
     """
-    with get_engine().begin() as plain:
-        return fn(session=PlainConnection(plain), **kwargs)
+    engine = get_engine()
+    try:
+        return _run_on_driver(engine, fn, kwargs)
+    except NeedsConnection:
+        with engine.begin() as plain:
+            return fn(session=PlainConnection(plain), **kwargs)
+
+
+def _run_on_driver(engine: Engine, fn: Callable[..., T], kwargs: dict[str, Any]) -> T:
+    dbapi = engine.raw_connection()
+    try:
+        if engine.dialect.name == "sqlite":  # autocommit driver: BEGIN as `_on_begin` does
+            dbapi.driver_connection.execute("BEGIN IMMEDIATE")  # type: ignore[union-attr]
+        try:
+            result = fn(session=DriverConnection(dbapi, engine), **kwargs)
+        except BaseException:
+            dbapi.rollback()
+            raise
+        dbapi.commit()
+        return result
+    finally:
+        dbapi.close()
 
 
 async def call_plain(fn: Callable[..., T], /, **kwargs: Any) -> T:

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Engine
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -30,7 +30,7 @@ Processor = Callable[[Any], Any]
 
 
 class Reads(Protocol):
-    """Where prebuilt statements run: an ORM Session, or a `PlainConnection` outside of one."""
+    """Where prebuilt statements run: an ORM Session, or a plain or driver connection."""
 
     def connection(self) -> Connection:
         """The connection whose cursor runs the statement (in the caller's transaction)."""
@@ -56,6 +56,39 @@ class PlainConnection:
         return self.plain
 
 
+class NeedsConnection(Exception):
+    """A `DriverConnection` was asked for a SQLAlchemy Connection it does not have.
+
+    `db.run_plain` rolls its transaction back and runs the call again on a Connection.
+    """
+
+
+@dataclass(frozen=True, slots=True)
+class DriverConnection:
+    """A pooled DBAPI connection in a transaction begun and ended by hand (`db.run_plain`).
+
+    SQLAlchemy's Connection, transaction and pool-return objects cost the player's report
+    about as much CPU as its two statements (benchmarks/README.md, "Tenth session"), so
+    the report runs on the pool's DBAPI connection itself. Prebuilt statements run here as
+    on a Connection, with the engine's statement listeners; anything that needs a
+    Connection (an ORM session, `connection()`) raises `NeedsConnection` instead.
+    """
+
+    dbapi: Any  # the pool's proxied DBAPI connection (`Engine.raw_connection()`)
+    engine: Engine
+
+    def connection(self) -> Connection:
+        """There is none: the caller runs again on one (`NeedsConnection`)."""
+        raise NeedsConnection
+
+
+def dialect_name(reads: Reads) -> str:
+    """The database's dialect name ("sqlite", "postgresql"), without asking for a Connection."""
+    if isinstance(reads, DriverConnection):
+        return reads.engine.dialect.name
+    return reads.connection().dialect.name
+
+
 @contextmanager
 def orm_session(reads: Reads) -> Iterator[Session]:
     """An ORM session in the caller's transaction, for a plain service's rarer branch.
@@ -64,7 +97,8 @@ def orm_session(reads: Reads) -> Iterator[Session]:
     course issues a certificate with ORM objects. On a `PlainConnection` the session joins
     the transaction already open there (SQLAlchemy's "rollback only" join: its commit and
     close leave that transaction alone), its work is flushed into it, and the caller's
-    commit or rollback covers both. An ORM Session is used as it is.
+    commit or rollback covers both. An ORM Session is used as it is. A `DriverConnection`
+    has no Connection to join: `NeedsConnection` is raised before anything is written.
     """
     if isinstance(reads, Session):
         yield reads
@@ -135,23 +169,41 @@ def _arguments(prepared: _Prepared, params: Mapping[str, Any]) -> Any:
     return tuple(values[name] for name in prepared.order)
 
 
+@dataclass(frozen=True, slots=True)
+class _Target:
+    """Where a statement runs: the DBAPI connection, its dialect, the statement listeners."""
+
+    dbapi: Any
+    dialect: Dialect
+    dispatch: Any
+    connection: Connection | None  # what the listeners get (None on a DriverConnection)
+
+
+def _target(session: Reads) -> _Target:
+    if isinstance(session, DriverConnection):
+        engine = session.engine
+        return _Target(session.dbapi, engine.dialect, engine.dispatch, None)
+    connection = session.connection()
+    return _Target(connection.connection, connection.dialect, connection.dispatch, connection)
+
+
 def _run(
-    connection: Connection, prepared: _Prepared, params: Mapping[str, Any], many: bool
+    target: _Target, prepared: _Prepared, params: Mapping[str, Any], many: bool
 ) -> list[tuple[Any, ...]]:
     arguments = _arguments(prepared, params)
-    cursor = connection.connection.cursor()
+    cursor = target.dbapi.cursor()
     try:
         # Statement counters (tests, benchmarks/page_reads.py) listen for this event.
-        connection.dispatch.before_cursor_execute(
-            connection, cursor, prepared.sql, arguments, None, False
+        target.dispatch.before_cursor_execute(
+            target.connection, cursor, prepared.sql, arguments, None, False
         )
         try:
             cursor.execute(prepared.sql, arguments)
             rows = cursor.fetchall() if many else [cursor.fetchone()]
-        except connection.dialect.loaded_dbapi.Error as exc:
-            raise _wrapped(connection, prepared, arguments, exc) from exc
+        except target.dialect.loaded_dbapi.Error as exc:
+            raise _wrapped(target.dialect, prepared, arguments, exc) from exc
         if prepared.results is None:
-            dialect = connection.dialect
+            dialect = target.dialect
             prepared.results = _result_processors(prepared, dialect, cursor.description)
         converters = prepared.results
     finally:
@@ -159,9 +211,8 @@ def _run(
     return [_converted(converters, row) for row in rows if row is not None]
 
 
-def _wrapped(connection: Connection, prepared: _Prepared, arguments: Any, exc: Exception) -> Any:
+def _wrapped(dialect: Dialect, prepared: _Prepared, arguments: Any, exc: Exception) -> Any:
     """The driver's error as SQLAlchemy raises it (IntegrityError, OperationalError...)."""
-    dialect = connection.dialect
     base = dialect.loaded_dbapi.Error
     return DBAPIError.instance(prepared.sql, arguments, exc, base, dialect=dialect)
 
@@ -175,14 +226,14 @@ def fetch_all(
     session: Reads, statement: ReturnsRows, params: Mapping[str, Any]
 ) -> list[tuple[Any, ...]]:
     """Every row of a prebuilt statement, with values as SQLAlchemy would return them."""
-    connection = session.connection()
-    return _run(connection, _prepared_for(statement, connection.dialect), params, True)
+    target = _target(session)
+    return _run(target, _prepared_for(statement, target.dialect), params, True)
 
 
 def fetch_first(
     session: Reads, statement: ReturnsRows, params: Mapping[str, Any]
 ) -> tuple[Any, ...] | None:
     """The first row of a prebuilt statement, or None."""
-    connection = session.connection()
-    rows = _run(connection, _prepared_for(statement, connection.dialect), params, False)
+    target = _target(session)
+    rows = _run(target, _prepared_for(statement, target.dialect), params, False)
     return rows[0] if rows else None

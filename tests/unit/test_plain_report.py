@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import Connection, event
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, select
 
@@ -166,23 +166,28 @@ def test_a_forged_report_on_a_plain_connection_writes_nothing(
     assert _stored(db, lessons[0]) == []
 
 
-@pytest.fixture
-def sessions_opened(monkeypatch: pytest.MonkeyPatch) -> Callable[[], int]:
-    """How many ORM sessions were made since the last call."""
+def _made_since_last(monkeypatch: pytest.MonkeyPatch, cls: type) -> Callable[[], int]:
+    """How many `cls` objects were made since the last call."""
     made = [0]
-    init = OrmSession.__init__
+    init = cls.__init__
 
-    def counting(self: OrmSession, *args: Any, **kwargs: Any) -> None:
+    def counting(self: Any, *args: Any, **kwargs: Any) -> None:
         made[0] += 1
         init(self, *args, **kwargs)
 
-    monkeypatch.setattr(OrmSession, "__init__", counting)
+    monkeypatch.setattr(cls, "__init__", counting)
 
     def since_last() -> int:
         count, made[0] = made[0], 0
         return count
 
     return since_last
+
+
+@pytest.fixture
+def sessions_opened(monkeypatch: pytest.MonkeyPatch) -> Callable[[], int]:
+    """How many ORM sessions were made since the last call."""
+    return _made_since_last(monkeypatch, OrmSession)
 
 
 async def test_the_players_reports_open_no_orm_session(
@@ -282,3 +287,42 @@ def test_the_instructor_previewing_stores_nothing(db: Session, lessons: list[Les
     view = _report(token, lessons[1], 3.0)
     assert (view.position_s, view.watched_s, view.completed) == (3.0, 0.0, False)
     assert _stored(db, lessons[1]) == []
+
+
+@pytest.fixture
+def connections_made(monkeypatch: pytest.MonkeyPatch) -> Callable[[], int]:
+    """How many SQLAlchemy Connections were made since the last call."""
+    return _made_since_last(monkeypatch, Connection)
+
+
+def test_a_report_runs_on_the_pools_driver_connection(
+    db: Session, lessons: list[Lesson], connections_made: Callable[[], int]
+) -> None:
+    """No SQLAlchemy Connection, and so no Core transaction object, for a plain report."""
+    token = _student(db, "student@example.org", _course_id(db, lessons[0]))
+    _report(token, lessons[0], 1.0)  # a new engine's first connect makes one, to look around
+    connections_made()
+    for position in (2.0, 3.0):
+        _report(token, lessons[0], position)
+    assert connections_made() == 0
+    (row,) = _stored(db, lessons[0])
+    assert (row.position_s, row.watched_s) == (3.0, 15.0)
+
+
+def test_the_completing_report_runs_again_on_a_connection_and_counts_once(
+    db: Session, lessons: list[Lesson], connections_made: Callable[[], int]
+) -> None:
+    """Its first run needs an ORM session, rolls back, and runs whole on a Connection."""
+    token = _student(db, "student@example.org", _course_id(db, lessons[0]))
+    _report(token, lessons[0], lessons[0].duration_s, ended=True)
+    _report(token, lessons[1], 1.0)
+    connections_made()
+    last = _report(token, lessons[1], lessons[1].duration_s, ended=True)
+    assert last.certificate is not None and connections_made() == 1
+    (row,) = _stored(db, lessons[1])
+    assert row.watched_s == 10.0  # 5 s from each report: the rolled-back run added nothing
+    assert _certificates(db) == [last.certificate.code]
+    connections_made()
+    again = _report(token, lessons[1], 2.0)  # watching again after the certificate
+    assert again.course_completed and again.certificate is None
+    assert connections_made() == 0  # "has one already" is a prebuilt read

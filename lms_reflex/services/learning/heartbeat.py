@@ -48,7 +48,7 @@ from lms_reflex.services.learning.progress import (
     least,
     progress_view,
 )
-from lms_reflex.services.prebuilt import Reads, fetch_first
+from lms_reflex.services.prebuilt import Reads, dialect_name, fetch_first
 from lms_reflex.services.validation import valid_id
 
 _progress = LessonProgress.__table__.c  # type: ignore[attr-defined]
@@ -170,7 +170,7 @@ def _upsert_progress(
         "ended": ended,
         "threshold": threshold,
     }
-    stmt = _heartbeat_upsert(session.connection().dialect.name)
+    stmt = _heartbeat_upsert(dialect_name(session))
     row = fetch_first(session, stmt, params)
     assert row is not None  # an upsert always returns its row
     position_s, watched_s, completed_at = row

@@ -15,13 +15,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, func
+from sqlalchemy import ColumnElement, bindparam, case, exists, func
+from sqlalchemy import select as sql_select
 from sqlalchemy import update as sql_update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
 from lms_reflex.models import (
+    Certificate,
+    Course,
     LessonKind,
     LessonProgress,
     utcnow,
@@ -36,7 +39,7 @@ from lms_reflex.services.learning.lesson_access import (
     open_lesson,
 )
 from lms_reflex.services.learning.lessons import visible_course
-from lms_reflex.services.prebuilt import Reads, orm_session
+from lms_reflex.services.prebuilt import Reads, fetch_first, orm_session
 
 COMPLETE_SHARE = 0.9  # watched this share of a lesson -> complete
 QUIZ_COMPLETES_BY_PASSING = "A quiz is completed by passing it."
@@ -110,11 +113,28 @@ def progress_view(
     )
 
 
+# Whether a finished course may still issue the student a certificate: its switch is on
+# and they have no current one. A prebuilt read, so the reports of a student who finished
+# long ago never need an ORM session (nor, on a `DriverConnection`, a second run).
+_MAY_ISSUE = sql_select(
+    Course.certificate_on_completion,  # type: ignore[arg-type]
+    exists().where(
+        Certificate.user_id == bindparam("user_id"),  # type: ignore[arg-type]
+        Certificate.course_id == Course.id,  # type: ignore[arg-type]
+        Certificate.replaced_by.is_(None),  # type: ignore[union-attr]
+    ),
+).where(Course.id == bindparam("course_id"))  # type: ignore[arg-type]
+
+
 def _certificate_if_finished(session: Reads, user_id: int, course_id: int) -> Issued | None:
     """Every lesson is complete: issue the certificate in this transaction.
 
-    Once: a course that already has one costs one indexed read.
+    Once: a course that already has one costs one indexed read. That read is a shortcut;
+    `issue_on_completion` checks everything again.
     """
+    row = fetch_first(session, _MAY_ISSUE, {"user_id": user_id, "course_id": course_id})
+    if row is None or not row[0] or row[1]:
+        return None
     with orm_session(session) as orm:
         return issue_on_completion(session=orm, user_id=user_id, course_id=course_id)
 
