@@ -33,6 +33,11 @@ def _sqlite_path(url: str) -> Path | None:
     return Path(database)
 
 
+def _begin_sqlite(*, immediate: bool) -> str:
+    """The BEGIN a SQLite transaction starts with: writers take the write lock at once."""
+    return "BEGIN IMMEDIATE" if immediate else "BEGIN"
+
+
 def _install_sqlite_pragmas(engine: Engine, *, immediate: bool) -> None:
     """Set pragmas per connection and take the write lock at BEGIN when asked.
 
@@ -55,7 +60,7 @@ def _install_sqlite_pragmas(engine: Engine, *, immediate: bool) -> None:
     def _on_begin(conn: Any) -> None:
         # Straight to the driver: through exec_driver_sql this one word cost a seventh of
         # every transaction's CPU (benchmarks/README.md, "Fourth session").
-        conn.connection.driver_connection.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        conn.connection.driver_connection.execute(_begin_sqlite(immediate=immediate))
 
 
 def make_engine(url: str, *, immediate: bool = True) -> Engine:
@@ -160,8 +165,8 @@ def run_plain(fn: Callable[..., T], /, **kwargs: Any) -> T:
 def _run_on_driver(engine: Engine, fn: Callable[..., T], kwargs: dict[str, Any]) -> T:
     dbapi = engine.raw_connection()
     try:
-        if engine.dialect.name == "sqlite":  # autocommit driver: BEGIN as `_on_begin` does
-            dbapi.driver_connection.execute("BEGIN IMMEDIATE")  # type: ignore[union-attr]
+        if engine.dialect.name == "sqlite":  # the driver autocommits: BEGIN as writers do
+            dbapi.driver_connection.execute(_begin_sqlite(immediate=True))  # type: ignore[union-attr]
         try:
             result = fn(session=DriverConnection(dbapi, engine), **kwargs)
         except BaseException:

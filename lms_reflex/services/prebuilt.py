@@ -6,7 +6,8 @@ execution path (cache key, execution context, result object) cost more CPU than 
 itself, most of all when events arrive spread out, as they do from real players
 (benchmarks/README.md, "Fifth session"). Here SQLAlchemy still compiles each statement,
 once per dialect, and still converts every value with the column types' own processors;
-only the execution is done by hand, inside the session's own transaction.
+only the execution is done by hand, inside the caller's transaction (an ORM session's,
+a Core Connection's, or one begun on the DBAPI connection itself: `DriverConnection`).
 
 Only statements built once (module constants or cached builders) belong here, and only
 ones without expanding parameters (`IN` lists).

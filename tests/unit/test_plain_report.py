@@ -1,13 +1,15 @@
-"""The player's progress report: a Core transaction, one read and one write.
+"""The player's progress report: one transaction without an ORM session, one read, one write.
 
 A Session's begin, commit and close cost about half as much again as the report's own
-statements (benchmarks/README.md, "Ninth session"), so the report runs in a Core
-transaction (`db.run_plain`), and its session check is part of its lesson-facts statement
-(`heartbeat.record_report`, "Tenth session"). These tests hold what that must not change:
-the report is stored, a report that completes the course issues its certificate in the
-same transaction, a failure after the write leaves nothing behind, and every session the
-check refuses on its own is refused here too. The handler test proves the report path
-opens no ORM session at all; with `call_service` it opened one per report.
+statements (benchmarks/README.md, "Ninth session"), and SQLAlchemy's Connection and
+transaction about as much again ("Tenth session"), so the report runs on the pool's DBAPI
+connection (`db.run_plain`), and its session check is part of its lesson-facts statement
+(`heartbeat.record_report`). These tests hold what that must not change: the report is
+stored, a report that completes the course issues its certificate in the same
+transaction (run again on a Connection, counting once), a failure after the write leaves
+nothing behind, and every session the check refuses on its own is refused here too. The
+handler test proves the report path opens no ORM session at all; with `call_service` it
+opened one per report.
 """
 
 from __future__ import annotations
